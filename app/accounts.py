@@ -1,0 +1,169 @@
+"""Accounts: creation, password changes, deactivation, and the 三员分立 rule.
+
+Accounts are never deleted (the audit trail names them); deactivating one removes its key slot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from app import audit, passwords
+from app.clock import Clock, stamp
+from app.model import Account, NewAccount
+from app.roles import Role
+from db.connection import Database
+from db.errors import InvalidInput, MijianError
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+LOGIN_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{1,31}$")
+
+
+def validate_new_account(new: NewAccount, others: Sequence[NewAccount | Account]) -> None:
+    """Raise InvalidInput unless `new` may join `others` (the room's active accounts)."""
+    if not LOGIN_PATTERN.match(new.login):
+        raise InvalidInput("登录名须以字母开头，由 2–32 位字母、数字、点、横线或下划线组成。")
+    name = new.display_name.strip()
+    if not name or len(name) > 20:
+        raise InvalidInput("请填写姓名（不超过 20 个字）。")
+    passwords.check(new.password)
+    for other in others:
+        if other.login.casefold() == new.login.casefold():
+            raise InvalidInput(f"登录名 {new.login} 已被使用。")
+        same_person = other.display_name.strip() == name
+        if (
+            same_person
+            and new.role.is_administrator
+            and other.role.is_administrator
+            and other.role is not new.role
+        ):
+            raise InvalidInput(
+                f"三员分立：{name} 已是{other.role.label}，不能再担任{new.role.label}。"
+            )
+
+
+def insert_account(db: Database, clock: Clock, actor: str, new: NewAccount) -> None:
+    """Insert and audit; the caller owns the transaction and the key slot."""
+    now = stamp(clock.now())
+    db.execute(
+        "INSERT INTO account (login, display_name, role, created_at, password_changed_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (new.login, new.display_name.strip(), new.role.value, now, now),
+    )
+    audit.record(
+        db,
+        clock,
+        actor,
+        "创建账户",
+        f"account:{new.login}",
+        {"after": {"display_name": new.display_name.strip(), "role": new.role.value}},
+    )
+
+
+def find(db: Database, login: str) -> Account | None:
+    row = db.one("SELECT * FROM account WHERE login = ?", (login.strip(),))
+    return None if row is None else _account(row)
+
+
+def list_accounts(db: Database) -> list[Account]:
+    return [_account(r) for r in db.query("SELECT * FROM account ORDER BY active DESC, id")]
+
+
+def active_accounts(db: Database) -> list[Account]:
+    return [a for a in list_accounts(db) if a.active]
+
+
+def create_account(session: Session, new: NewAccount) -> Account:
+    session.require(Role.SYSADMIN)
+    db = session.db
+    validate_new_account(new, active_accounts(db))
+    if find(db, new.login) is not None:
+        raise InvalidInput(f"登录名 {new.login} 曾被使用（账户已停用），请换一个。")
+    session.keyfile.add_slot(new.login, new.password, session.data_key)
+    try:
+        with db.transaction():
+            insert_account(db, session.clock, session.account.login, new)
+            session.keyfile.save()
+    except BaseException:
+        session.keyfile.remove_slot(new.login)
+        raise
+    created = find(db, new.login)
+    assert created is not None
+    return created
+
+
+def reset_password(session: Session, login: str, new_password: str) -> None:
+    """The system administrator sets a new password for another account (rewraps its slot)."""
+    session.require(Role.SYSADMIN)
+    target = _active(session.db, login)
+    passwords.check(new_password)
+    _rewrap(session, target, new_password, "重置密码")
+
+
+def change_own_password(session: Session, old_password: str, new_password: str) -> None:
+    session.verify_password(old_password)
+    passwords.check(new_password)
+    if new_password == old_password:
+        raise InvalidInput("新密码不能与原密码相同。")
+    _rewrap(session, session.account, new_password, "修改密码")
+
+
+def deactivate(session: Session, login: str) -> None:
+    session.require(Role.SYSADMIN)
+    db = session.db
+    target = _active(db, login)
+    if target.login.casefold() == session.account.login.casefold():
+        raise InvalidInput("不能停用当前登录的账户。")
+    same_role = [a for a in active_accounts(db) if a.role is target.role]
+    if len(same_role) <= 1:
+        raise InvalidInput(f"{target.role.label}只剩这一个账户，请先创建接替的账户。")
+    with db.transaction():
+        db.execute(
+            "UPDATE account SET active = 0, deactivated_at = ? WHERE id = ?",
+            (stamp(session.clock.now()), target.id),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "停用账户",
+            f"account:{target.login}",
+            {"before": {"active": True}, "after": {"active": False}},
+        )
+    session.keyfile.remove_slot(target.login)
+    session.keyfile.save()
+
+
+def _rewrap(session: Session, target: Account, new_password: str, action: str) -> None:
+    db = session.db
+    with db.transaction():
+        db.execute(
+            "UPDATE account SET password_changed_at = ? WHERE id = ?",
+            (stamp(session.clock.now()), target.id),
+        )
+        audit.record(db, session.clock, session.account.login, action, f"account:{target.login}")
+        session.keyfile.add_slot(target.login, new_password, session.data_key)
+        # The slot file is written before the commit: if it fails, the change rolls back.
+        session.keyfile.save()
+
+
+def _active(db: Database, login: str) -> Account:
+    account = find(db, login)
+    if account is None or not account.active:
+        raise MijianError(f"没有名为 {login} 的在用账户。")
+    return account
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        id=row["id"],
+        login=row["login"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+        password_changed_at=row["password_changed_at"],
+    )

@@ -1,0 +1,134 @@
+"""The tamper-evident audit trail: every change appends one event, chained with SHA-256.
+
+Contract: `record` must be called inside the same `db.transaction()` as the change it describes,
+so a change and its audit event land together or not at all. Triggers refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.clock import Clock, stamp
+from db.connection import Database
+
+GENESIS = "0" * 64
+SYSTEM = "系统"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    at: str
+    account: str
+    action: str
+    object: str
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    count: int
+    head: str
+    broken_seq: int | None = None
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"链完整：{self.count} 条，链头 {self.head}"
+        return f"审计链在第 {self.broken_seq} 条处断裂：该条或其之前的记录被改动。"
+
+
+def event_hash(
+    seq: int, at: str, account: str, action: str, obj: str, details: str, prev_hash: str
+) -> str:
+    payload = json.dumps(
+        [seq, at, account, action, obj, details, prev_hash], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    db: Database,
+    clock: Clock,
+    account: str,
+    action: str,
+    obj: str,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside `db.transaction()` (asserted)."""
+    if not db.in_transaction:
+        raise RuntimeError("audit.record must run inside the change's transaction")
+    last = db.one("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+    seq = 1 if last is None else last["seq"] + 1
+    prev = GENESIS if last is None else last["hash"]
+    at = stamp(clock.now())
+    text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True)
+    digest = event_hash(seq, at, account, action, obj, text, prev)
+    db.execute(
+        "INSERT INTO audit_event (seq, at, account, action, object, details, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (seq, at, account, action, obj, text, prev, digest),
+    )
+    return AuditEvent(seq, at, account, action, obj, details or {}, prev, digest)
+
+
+def verify(db: Database, progress: Callable[[int], None] | None = None) -> ChainReport:
+    """Recompute the chain from the first event; name the first sequence that does not fit."""
+    prev = GENESIS
+    count = 0
+    expected_seq = 1
+    cursor = db.execute(
+        "SELECT seq, at, account, action, object, details, prev_hash, hash"
+        " FROM audit_event ORDER BY seq"
+    )
+    for row in cursor:
+        seq = row["seq"]
+        digest = event_hash(
+            seq, row["at"], row["account"], row["action"], row["object"], row["details"], prev
+        )
+        if seq != expected_seq or row["prev_hash"] != prev or row["hash"] != digest:
+            return ChainReport(False, count, prev, broken_seq=expected_seq)
+        prev = digest
+        count += 1
+        expected_seq += 1
+        if progress is not None and count % 10_000 == 0:
+            progress(count)
+    return ChainReport(True, count, prev)
+
+
+def head(db: Database) -> str:
+    value = db.scalar("SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+    return GENESIS if value is None else str(value)
+
+
+def page(db: Database, before_seq: int | None, limit: int = 200) -> list[AuditEvent]:
+    """Newest first, keyset-paged by sequence number."""
+    rows = db.query(
+        "SELECT * FROM audit_event WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+        (before_seq if before_seq is not None else 2**62, limit),
+    )
+    return [_event(r) for r in rows]
+
+
+def count(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM audit_event"))
+
+
+def _event(row: Any) -> AuditEvent:
+    return AuditEvent(
+        seq=row["seq"],
+        at=row["at"],
+        account=row["account"],
+        action=row["action"],
+        object=row["object"],
+        details=json.loads(row["details"]),
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+    )

@@ -1,0 +1,190 @@
+"""The `mijian` command line: room administration beside the window, same entry point.
+
+Passwords are prompted (getpass) or read from standard input with --password-stdin, never
+taken as arguments. Exit 0 on success; otherwise a one-line Chinese message and non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__, audit
+from app.clock import Clock, SystemClock
+from app.demo import create_demo_room
+from app.maintenance import backup, check_room, restore
+from app.model import NewAccount
+from app.paths import default_db_path
+from app.roles import Role
+from app.room import create_room
+from app.session import open_session
+from db.errors import InvalidInput, MijianError
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mijian", description="密件台账：机要室密件管理")
+    parser.add_argument("--version", action="version", version=f"mijian {__version__}")
+    parser.add_argument("--db", type=Path, help="数据库文件（默认：本机的机要室）")
+    parser.add_argument("--demo", action="store_true", help="打开演示机要室（不存在则创建）")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    demo = sub.add_parser("demo", help="创建演示机要室")
+    demo.add_argument("--db", type=Path, dest="db", required=True)
+
+    init = sub.add_parser("init", help="创建新的机要室")
+    _add_db(init)
+    init.add_argument("--name", help="机要室名称")
+    init.add_argument("--unit", help="所属单位")
+    for role in _INIT_ROLES:
+        init.add_argument(f"--{role.value.replace('_', '-')}", metavar="登录名=姓名")
+    init.add_argument("--password-stdin", action="store_true", help="按顺序从标准输入读各账户密码")
+
+    check = sub.add_parser("check", help="校验文件、加密与审计链")
+    _add_login(check)
+
+    aud = sub.add_parser("audit", help="审计链")
+    aud_sub = aud.add_subparsers(dest="audit_command", metavar="子命令", required=True)
+    _add_login(aud_sub.add_parser("verify", help="校验审计链"))
+
+    bak = sub.add_parser("backup", help="备份机要室（加密）")
+    _add_login(bak)
+    bak.add_argument("out", type=Path, metavar="OUT")
+
+    res = sub.add_parser("restore", help="从备份恢复")
+    _add_login(res)
+    res.add_argument("source", type=Path, metavar="IN")
+    return parser
+
+
+_INIT_ROLES = (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR, Role.CUSTODIAN)
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: `mijian --db X check` and `mijian check --db X` both work.
+    parser.add_argument("--db", type=Path, dest="db", default=argparse.SUPPRESS)
+
+
+def _add_login(parser: argparse.ArgumentParser) -> None:
+    _add_db(parser)
+    parser.add_argument("--user", required=True, help="登录名")
+    parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+
+
+def run(args: argparse.Namespace, clock: Clock | None = None) -> int:
+    """Run a parsed sub-command; messages go to stdout, errors to stderr."""
+    clock = clock or SystemClock()
+    db_path: Path = getattr(args, "db", None) or default_db_path()
+    reader = _PasswordReader(args.password_stdin if "password_stdin" in args else False)
+    try:
+        handler = _HANDLERS[args.command]
+        return handler(args, db_path, reader, clock)
+    except MijianError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return EXIT_ERROR
+
+
+class _PasswordReader:
+    def __init__(self, from_stdin: bool) -> None:
+        self.from_stdin = from_stdin
+
+    def __call__(self, prompt: str) -> str:
+        if self.from_stdin:
+            line = sys.stdin.readline()
+            if not line:
+                raise InvalidInput("标准输入中没有足够的密码。")
+            return line.rstrip("\r\n")
+        return getpass.getpass(prompt)
+
+
+Reader = _PasswordReader
+
+
+def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    paths = create_demo_room(db, clock)
+    print(f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、xitong、shenji，密码 mijian-demo-2026）")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    name = args.name or input("机要室名称：")
+    unit = args.unit or input("所属单位：")
+    accounts = []
+    for role in _INIT_ROLES:
+        given = getattr(args, role.value)
+        text = given or input(f"{role.label}（登录名=姓名）：")
+        login, sep, person = text.partition("=")
+        if not sep:
+            raise InvalidInput(f"{role.label}请按“登录名=姓名”填写。")
+        password = read(f"{role.label} {login.strip()} 的密码：")
+        if not read.from_stdin:
+            if read("再输入一次：") != password:
+                raise InvalidInput("两次输入的密码不一致。")
+        accounts.append(NewAccount(login.strip(), person.strip(), role, password))
+    paths = create_room(db, name, unit, accounts, clock)
+    print(f"已创建机要室：{paths.db}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        report = check_room(session)
+    finally:
+        session.close()
+    print("\n".join(report.lines))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _audit(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        session.require(Role.AUDITOR, Role.SECURITY_OFFICER, Role.SYSADMIN)
+        report = audit.verify(session.db)
+    finally:
+        session.close()
+    print(report.message, file=sys.stdout if report.ok else sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _backup(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        target = backup(session, args.out)
+    finally:
+        session.close()
+    print(f"已备份到 {target.db}（密钥文件 {target.keys.name}，两者须一起保存）")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    aside = restore(db, args.user, read("密码："), args.source, clock)
+    kept = f"；原数据库已保留为 {aside}" if aside else ""
+    print(f"已从 {args.source} 恢复到 {db}{kept}")
+    return EXIT_OK
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] = {
+    "demo": _demo,
+    "init": _init,
+    "check": _check,
+    "audit": _audit,
+    "backup": _backup,
+    "restore": _restore,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line without the window (the window's entry is ui.main.main)."""
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        print("请指定命令，或用 mijian 打开窗口。", file=sys.stderr)
+        return EXIT_ERROR
+    return run(args)

@@ -1,0 +1,38 @@
+"""The demo room: the four demo accounts (password `mijian-demo-2026`) and synthetic content.
+
+Everything here is invented. Later features add their own demo content through `seed_demo`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.clock import Clock
+from app.model import NewAccount
+from app.paths import RoomPaths
+from app.roles import Role
+from app.room import create_room
+from app.session import open_session
+from app.settings import set_idle_lock_minutes
+from db.keyslots import DEFAULT_KDF, KdfParams
+
+DEMO_PASSWORD = "mijian-demo-2026"
+DEMO_ACCOUNTS = (
+    ("jiyao", "李晓梅", Role.CUSTODIAN),
+    ("baomi", "王建国", Role.SECURITY_OFFICER),
+    ("xitong", "张志强", Role.SYSADMIN),
+    ("shenji", "刘芳", Role.AUDITOR),
+)
+DEMO_ROOM_NAME = "演示机要室"
+DEMO_UNIT = "某市某区委办公室（演示）"
+
+
+def create_demo_room(path: Path, clock: Clock, kdf: KdfParams = DEFAULT_KDF) -> RoomPaths:
+    accounts = [NewAccount(login, name, role, DEMO_PASSWORD) for login, name, role in DEMO_ACCOUNTS]
+    paths = create_room(path, DEMO_ROOM_NAME, DEMO_UNIT, accounts, clock, kdf=kdf, demo=True)
+    session = open_session(paths.db, "xitong", DEMO_PASSWORD, clock)
+    try:
+        set_idle_lock_minutes(session, 10)
+    finally:
+        session.close()
+    return paths

@@ -1,0 +1,34 @@
+"""Frozen dataclasses shared by the services: the room and its accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.roles import Role
+
+
+@dataclass(frozen=True)
+class RoomInfo:
+    room_id: str
+    name: str
+    unit: str
+    demo: bool
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    login: str
+    display_name: str
+    role: Role
+    active: bool
+    created_at: str
+    password_changed_at: str
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    login: str
+    display_name: str
+    role: Role
+    password: str

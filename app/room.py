@@ -1,0 +1,79 @@
+"""Creating a room: the encrypted database, its key slots and its first accounts."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import audit
+from app.accounts import insert_account, validate_new_account
+from app.clock import Clock, stamp
+from app.model import NewAccount
+from app.paths import RoomPaths
+from app.roles import Role
+from app.settings import DEFAULTS
+from db.connection import Database
+from db.errors import InvalidInput, MijianError
+from db.keyslots import DATA_KEY_BYTES, DEFAULT_KDF, KdfParams, KeyFile
+from db.migrate import migrate
+
+
+def create_room(
+    path: Path,
+    name: str,
+    unit: str,
+    accounts: Sequence[NewAccount],
+    clock: Clock,
+    *,
+    kdf: KdfParams = DEFAULT_KDF,
+    demo: bool = False,
+) -> RoomPaths:
+    """A new room with the three administrators and at least one custodian."""
+    paths = RoomPaths(Path(path))
+    if paths.exists():
+        raise MijianError(f"该位置已有数据库，不会覆盖：{paths.db}")
+    name, unit = name.strip(), unit.strip()
+    if not name or not unit:
+        raise InvalidInput("请填写机要室名称和所属单位。")
+    roles = {a.role for a in accounts}
+    missing = [r.label for r in Role if r not in roles]
+    if missing:
+        raise InvalidInput("首次建库须创建以下账户：" + "、".join(missing) + "。")
+    seen: list[NewAccount] = []
+    for new in accounts:
+        validate_new_account(new, seen)
+        seen.append(new)
+
+    paths.db.parent.mkdir(parents=True, exist_ok=True)
+    data_key = os.urandom(DATA_KEY_BYTES)
+    room_id = str(uuid.uuid4())
+    keyfile = KeyFile(paths.keys, room_id, demo=demo)
+    for new in accounts:
+        keyfile.add_slot(new.login, new.password, data_key, kdf)
+    db = Database.open(paths.db, data_key, create=True)
+    try:
+        migrate(db)
+        now = stamp(clock.now())
+        with db.transaction():
+            db.execute(
+                "INSERT INTO room (id, room_id, name, unit, demo, created_at)"
+                " VALUES (1, ?, ?, ?, ?, ?)",
+                (room_id, name, unit, int(demo), now),
+            )
+            for key, value in DEFAULTS.items():
+                db.execute("INSERT INTO setting (key, value) VALUES (?, ?)", (key, value))
+            audit.record(db, clock, audit.SYSTEM, "创建机要室", "room", {"unit": unit})
+            for new in accounts:
+                insert_account(db, clock, audit.SYSTEM, new)
+        keyfile.save()
+    except BaseException:
+        db.close()
+        for leftover in (paths.db, paths.keys, Path(f"{paths.db}-wal"), Path(f"{paths.db}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        raise
+    db.close()
+    return paths

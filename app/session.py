@@ -1,0 +1,188 @@
+"""Logging in: unwrap the account's key slot, open the room, and keep the session's keys.
+
+Failed passwords are counted in the key-slot file (the database cannot be read without a good
+password); five failures lock that account for 15 minutes. The failures are carried as pending
+events and written into the audit trail by the next successful login, in its transaction.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from app import accounts, audit
+from app.clock import Clock, parse_stamp, stamp
+from app.model import Account, RoomInfo
+from app.paths import RoomPaths
+from app.roles import Role
+from db.connection import Database
+from db.errors import AccountLocked, NotAMijianDatabase, PermissionDenied, WrongPassword
+from db.instance_lock import InstanceLock
+from db.keyslots import KeyFile
+from db.migrate import migrate
+
+LOCK_AFTER_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+@dataclass
+class Session:
+    """One person logged into one room. Holds the data key in memory only."""
+
+    db: Database
+    paths: RoomPaths
+    keyfile: KeyFile
+    account: Account
+    room: RoomInfo
+    clock: Clock
+    data_key: bytes = field(repr=False)
+    _lock: InstanceLock | None = field(default=None, repr=False)
+
+    @property
+    def role(self) -> Role:
+        return self.account.role
+
+    def require(self, *roles: Role) -> None:
+        if self.account.role not in roles:
+            wanted = "、".join(r.label for r in roles)
+            raise PermissionDenied(f"此操作仅限{wanted}。")
+
+    def verify_password(self, password: str) -> None:
+        """Re-check this person's password (unlock after idle, approvals).
+
+        A second PRAGMA key on a live connection is silently ignored, so the check unwraps the
+        key slot again instead of touching the connection.
+        """
+        _check_not_locked(self.keyfile, self.account.login, self.clock)
+        try:
+            self.keyfile.unwrap(self.account.login, password)
+        except WrongPassword:
+            _count_failure(self.keyfile, self.account.login, self.clock)
+            _flush_pending(self)
+            raise
+        _clear_failures(self.keyfile, self.account.login)
+
+    def close(self) -> None:
+        self.db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def open_session(
+    path: Path, login: str, password: str, clock: Clock, *, exclusive: bool = True
+) -> Session:
+    """Log `login` into the room at `path`.
+
+    `exclusive` takes the one-instance lock (the window does; read-only command-line checks
+    and backups may run beside an open window).
+    """
+    paths = RoomPaths(Path(path))
+    if not paths.db.exists():
+        raise NotAMijianDatabase(f"找不到数据库文件：{paths.db}")
+    keyfile = KeyFile.load(paths.keys)
+    lock = InstanceLock(paths.lock) if exclusive else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        login = login.strip()
+        _check_not_locked(keyfile, login, clock)
+        try:
+            data_key = keyfile.unwrap(login, password)
+        except WrongPassword:
+            _count_failure(keyfile, login, clock)
+            raise
+        db = Database.open(paths.db, data_key)
+        try:
+            migrate(db, before_change=lambda old: _copy_before_migration(db, paths, data_key, old))
+            account = accounts.find(db, login)
+            if account is None or not account.active:
+                raise WrongPassword()
+            session = Session(
+                db, paths, keyfile, account, _room(db), clock, data_key, _lock=lock
+            )
+            _clear_failures(keyfile, login)
+            with db.transaction():
+                _flush_pending(session)
+                audit.record(db, clock, account.login, "登录", f"account:{account.login}")
+            return session
+        except BaseException:
+            db.close()
+            raise
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _room(db: Database) -> RoomInfo:
+    row = db.one("SELECT room_id, name, unit, demo FROM room WHERE id = 1")
+    if row is None:
+        raise NotAMijianDatabase()
+    return RoomInfo(row["room_id"], row["name"], row["unit"], bool(row["demo"]))
+
+
+def _check_not_locked(keyfile: KeyFile, login: str, clock: Clock) -> None:
+    slot = keyfile.slot(login)
+    if slot is None or slot.locked_until is None:
+        return
+    until = parse_stamp(slot.locked_until)
+    if clock.now() < until:
+        raise AccountLocked(
+            f"该账户因连续 {LOCK_AFTER_FAILURES} 次密码错误已锁定，"
+            f"请于 {until.strftime('%H:%M')} 后再试。"
+        )
+
+
+def _count_failure(keyfile: KeyFile, login: str, clock: Clock) -> None:
+    slot = keyfile.slot(login)
+    now = clock.now()
+    # Only the hash of an unknown login is kept: a mistyped password in the login field must
+    # not be written anywhere in clear.
+    who = login if slot is not None else f"未知账户#{keyfile.slot_id(login)[:8]}"
+    keyfile.pending_events.append({"at": stamp(now), "action": "登录失败", "login": who})
+    if slot is not None:
+        slot.failures += 1
+        if slot.failures >= LOCK_AFTER_FAILURES:
+            slot.failures = 0
+            slot.locked_until = stamp(now + timedelta(minutes=LOCK_MINUTES))
+            keyfile.pending_events.append(
+                {"at": stamp(now), "action": "账户锁定", "login": login,
+                 "until": slot.locked_until}
+            )
+    keyfile.save()
+
+
+def _clear_failures(keyfile: KeyFile, login: str) -> None:
+    slot = keyfile.slot(login)
+    if slot is not None and (slot.failures or slot.locked_until):
+        slot.failures = 0
+        slot.locked_until = None
+        keyfile.save()
+
+
+def _flush_pending(session: Session) -> None:
+    """Move the pending security events from the slot file into the audit trail."""
+    events = list(session.keyfile.pending_events)
+    if not events:
+        return
+    db = session.db
+    with db.transaction():
+        for event in events:
+            details = {k: v for k, v in event.items() if k not in ("action", "login")}
+            audit.record(
+                db, session.clock, audit.SYSTEM, event["action"],
+                f"account:{event['login']}", details,
+            )
+        session.keyfile.pending_events = []
+        session.keyfile.save()
+
+
+def _copy_before_migration(db: Database, paths: RoomPaths, key: bytes, old: int) -> None:
+    copy = paths.db.with_name(f"{paths.db.name}.v{old}.bak")
+    if copy.exists():
+        copy.unlink()
+    db.export_to(copy, key)
+    shutil.copyfile(paths.keys, copy.with_name(copy.name + ".keys"))

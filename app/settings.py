@@ -1,0 +1,52 @@
+"""Room settings kept in the encrypted database; every change is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app import audit
+from app.roles import Role
+from db.connection import Database
+from db.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+DEFAULTS = {
+    "idle_lock_minutes": "10",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    idle_lock_minutes: int
+
+
+def load(db: Database) -> Settings:
+    values = dict(DEFAULTS)
+    values.update({r["key"]: r["value"] for r in db.query("SELECT key, value FROM setting")})
+    return Settings(idle_lock_minutes=int(values["idle_lock_minutes"]))
+
+
+def set_idle_lock_minutes(session: Session, minutes: int) -> Settings:
+    session.require(Role.SYSADMIN)
+    if not 1 <= minutes <= 60:
+        raise InvalidInput("空闲锁定时间须在 1 到 60 分钟之间。")
+    db = session.db
+    with db.transaction():
+        before = load(db).idle_lock_minutes
+        db.execute(
+            "INSERT INTO setting (key, value) VALUES ('idle_lock_minutes', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(minutes),),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "修改设置",
+            "setting:idle_lock_minutes",
+            {"before": before, "after": minutes},
+        )
+    return load(db)

@@ -1,0 +1,1 @@
+"""The encrypted room store: SQLCipher connection, key slots, migrations. No Qt here."""

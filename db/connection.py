@@ -1,0 +1,206 @@
+"""One encrypted SQLCipher connection, opened in a fixed order: key, proof, pragmas, checks.
+
+Thread contract: a `Database` is used by one thread at a time (the UI serialises its work);
+`check_same_thread` is off only so that the worker that owns it may be a different thread
+from the one that opened it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from db.errors import (
+    DatabaseDamaged,
+    DatabaseInUse,
+    MijianError,
+    NotAMijianDatabase,
+    WeakConfiguration,
+)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# What this program insists on; opening refuses anything weaker.
+# WAL with synchronous=FULL: every COMMIT fsyncs the write-ahead log before it returns, so a
+# committed change survives a crash or power cut (NORMAL in WAL mode only promises consistency
+# and may lose the last commits). WAL also lets a backup read while the window keeps writing.
+REQUIRED_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "2",
+    "foreign_keys": "1",
+    "temp_store": "2",
+}
+REQUIRED_CIPHER = {
+    "cipher_page_size": "4096",
+    "cipher_hmac_algorithm": "HMAC_SHA512",
+    "cipher_use_hmac": "1",
+    "cipher_plaintext_header_size": "0",
+}
+
+Row = sqlcipher3.Row
+
+
+class Database:
+    """A thin DB-API wrapper: SQL written out in full, one transaction helper."""
+
+    def __init__(self, conn: Any, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._depth = 0
+
+    # ---- opening ------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, key: bytes, *, create: bool = False) -> Database:
+        path = Path(path)
+        if not create and not path.exists():
+            raise NotAMijianDatabase(f"找不到数据库文件：{path}")
+        if create and path.exists():
+            raise MijianError(f"文件已存在，不会覆盖：{path}")
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        try:
+            # SQLCipher prints its own errors to stderr; the user must never see them.
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            _prove_key(conn, path)
+            conn.execute("PRAGMA busy_timeout = 5000")  # set_busy_timeout(0.5) sets 0 ms
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            _require_configuration(conn)
+        except BaseException:
+            conn.close()
+            raise
+        conn.row_factory = sqlcipher3.Row
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # ---- statements ---------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlcipher3.OperationalError as exc:
+            raise _translate(exc) from exc
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
+        return list(self.execute(sql, params).fetchall())
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        return self.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def executescript(self, sql: str) -> None:
+        self._conn.executescript(sql)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """BEGIN IMMEDIATE … COMMIT; a nested call joins the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self._conn.execute("COMMIT")
+        except sqlcipher3.OperationalError as exc:
+            self._conn.execute("ROLLBACK")
+            raise _translate(exc) from exc
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    # ---- maintenance --------------------------------------------------------------------
+    @property
+    def user_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+    def integrity_problems(self) -> list[str]:
+        """Empty when both SQLite's structure check and SQLCipher's page HMAC check pass."""
+        problems = [r[0] for r in self.query("PRAGMA cipher_integrity_check")]
+        rows = [r[0] for r in self.query("PRAGMA integrity_check")]
+        if rows != ["ok"]:
+            problems.extend(rows)
+        return problems
+
+    def export_to(self, dest: Path, key: bytes) -> None:
+        """A consistent encrypted copy in a fresh file with its own salt (never a raw copy)."""
+        version = self.user_version
+        self.execute("ATTACH DATABASE ? AS export KEY ?", (str(dest), f"x'{key.hex()}'"))
+        try:
+            self.execute("SELECT sqlcipher_export('export')")
+            self.execute(f"PRAGMA export.user_version = {version:d}")
+        finally:
+            self.execute("DETACH DATABASE export")
+
+
+def _prove_key(conn: Any, path: Path) -> None:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        raise _classify_unreadable(conn, path) from exc
+
+
+def _classify_unreadable(conn: Any, path: Path) -> MijianError:
+    """The key came from a valid slot, yet SQLCipher cannot read page 1: why?
+
+    A wrong key and a damaged first page both say "file is not a database"; the per-page HMAC
+    check tells them apart: if some pages verify, the key is right and the file is damaged.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head == SQLITE_MAGIC or len(head) < 16:
+        return NotAMijianDatabase()
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+    except sqlcipher3.DatabaseError:
+        return DatabaseDamaged()
+    pages = max(1, path.stat().st_size // 4096)
+    failed = sum(1 for r in rows if "HMAC verification failed" in r)
+    if failed >= pages:
+        return NotAMijianDatabase("数据库文件与密钥文件不匹配，或不是密件台账数据库。")
+    return DatabaseDamaged()
+
+
+def _require_configuration(conn: Any) -> None:
+    version = conn.execute("PRAGMA cipher_version").fetchone()
+    if not version or not str(version[0]).startswith("4."):
+        raise WeakConfiguration("需要 SQLCipher 4，当前加密库版本不符。")
+    for name, wanted in {**REQUIRED_CIPHER, **REQUIRED_PRAGMAS}.items():
+        row = conn.execute(f"PRAGMA {name}").fetchone()
+        got = "" if row is None else str(row[0]).lower()
+        if got != wanted.lower():
+            raise WeakConfiguration(f"安全设置 {name} 为 {got or '空'}，要求 {wanted}，程序拒绝运行。")
+
+
+def _translate(exc: Exception) -> MijianError | Exception:
+    text = str(exc).lower()
+    if "disk is full" in text or "disk i/o" in text:
+        return MijianError("磁盘空间不足或无法写入，本次操作未保存，请腾出空间后重试。")
+    if "locked" in text or "busy" in text:
+        return DatabaseInUse("数据库正被其他程序使用，请稍后重试。")
+    if "malformed" in text or "not a database" in text:
+        return DatabaseDamaged()
+    return exc
+
+

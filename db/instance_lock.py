@@ -1,0 +1,48 @@
+"""One program instance per room: an OS lock on `<room>.lock`, released when the process dies."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+from db.errors import DatabaseInUse
+
+if os.name == "nt":
+    import msvcrt
+
+    def _lock(fh: IO[bytes]) -> None:
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fh: IO[bytes]) -> None:
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fh: IO[bytes]) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fh: IO[bytes]) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+class InstanceLock:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[bytes] | None = None
+
+    def acquire(self) -> None:
+        fh = open(self.path, "a+b")
+        try:
+            _lock(fh)
+        except OSError:
+            fh.close()
+            raise DatabaseInUse() from None
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            _unlock(self._fh)
+            self._fh.close()
+            self._fh = None

@@ -1,0 +1,124 @@
+"""Small dialogs for accounts: new account, set a password, change one's own password.
+
+Each dialog calls the service itself and stays open with the reason when it refuses, so
+nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from app.model import NewAccount
+from app.roles import Role
+from db.errors import InvalidInput, MijianError
+
+
+def _password_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class _FormDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(400)
+        self.form = QFormLayout(self)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.form.addRow(self.error_label)
+        self.form.addRow(self.buttons)
+
+    def _submit(self) -> None:
+        try:
+            self.submit()
+        except MijianError as exc:
+            self.error_label.setText(exc.message)
+            return
+        self.accept()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+def _same(first: QLineEdit, second: QLineEdit) -> str:
+    if first.text() != second.text():
+        raise InvalidInput("两次输入的密码不一致。")
+    return first.text()
+
+
+class NewAccountDialog(_FormDialog):
+    def __init__(self, create: Callable[[NewAccount], object], parent: QWidget | None = None):
+        super().__init__("新建账户", parent)
+        self._create = create
+        self.login_edit = QLineEdit()
+        self.name_edit = QLineEdit()
+        self.role_combo = QComboBox()
+        for role in Role:
+            self.role_combo.addItem(role.label, role)
+        self.password_edit = _password_edit()
+        self.again_edit = _password_edit()
+        self.form.addRow("登录名", self.login_edit)
+        self.form.addRow("姓名", self.name_edit)
+        self.form.addRow("角色", self.role_combo)
+        self.form.addRow("初始密码", self.password_edit)
+        self.form.addRow("确认密码", self.again_edit)
+        self.finish_layout()
+
+    def submit(self) -> None:
+        password = _same(self.password_edit, self.again_edit)
+        role = self.role_combo.currentData()
+        self._create(NewAccount(self.login_edit.text().strip(), self.name_edit.text(), role, password))
+
+
+class SetPasswordDialog(_FormDialog):
+    """The system administrator sets a new password for someone who forgot theirs."""
+
+    def __init__(self, who: str, apply: Callable[[str], object], parent: QWidget | None = None):
+        super().__init__(f"重置 {who} 的密码", parent)
+        self._apply = apply
+        self.password_edit = _password_edit()
+        self.again_edit = _password_edit()
+        self.form.addRow("新密码", self.password_edit)
+        self.form.addRow("确认新密码", self.again_edit)
+        self.finish_layout()
+
+    def submit(self) -> None:
+        self._apply(_same(self.password_edit, self.again_edit))
+
+
+class ChangePasswordDialog(_FormDialog):
+    def __init__(self, apply: Callable[[str, str], object], parent: QWidget | None = None):
+        super().__init__("修改密码", parent)
+        self._apply = apply
+        self.old_edit = _password_edit()
+        self.password_edit = _password_edit()
+        self.again_edit = _password_edit()
+        self.form.addRow("原密码", self.old_edit)
+        self.form.addRow("新密码", self.password_edit)
+        self.form.addRow("确认新密码", self.again_edit)
+        self.finish_layout()
+
+    def submit(self) -> None:
+        self._apply(self.old_edit.text(), _same(self.password_edit, self.again_edit))

@@ -1,0 +1,93 @@
+"""Idle lock: after N idle minutes the window hides every record until the same person's password.
+
+Idle time is measured with the session's injected clock, so a test moves the clock and calls
+`check()` instead of waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.clock import Clock
+from db.errors import MijianError
+
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+}
+
+
+class IdleWatcher(QObject):
+    """Watches the whole application's input; emits `idle` once the limit has passed."""
+
+    idle = Signal()
+
+    def __init__(self, clock: Clock, minutes: Callable[[], int], parent: QObject | None = None):
+        super().__init__(parent)
+        self._clock = clock
+        self._minutes = minutes
+        self._last = clock.now()
+        self.paused = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(15_000)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in _ACTIVITY:
+            self._last = self._clock.now()
+        return False
+
+    def touch(self) -> None:
+        self._last = self._clock.now()
+
+    def check(self) -> None:
+        if self.paused:
+            return
+        idle_seconds = (self._clock.now() - self._last).total_seconds()
+        if idle_seconds >= self._minutes() * 60:
+            self.idle.emit()
+
+
+class LockScreen(QWidget):
+    """Shown in place of every page while the window is locked."""
+
+    unlocked = Signal()
+
+    def __init__(self, who: str, verify: Callable[[str], None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._verify = verify
+        title = QLabel("窗口已锁定")
+        title.setStyleSheet("font-size: 26px; font-weight: bold;")
+        hint = QLabel(f"长时间无操作，所有记录已隐藏。请 {who} 输入密码解锁。")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("密码")
+        self.password_edit.setMaximumWidth(320)
+        self.unlock_button = QPushButton("解锁")
+        self.unlock_button.setMaximumWidth(120)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (title, hint, self.password_edit, self.unlock_button, self.error_label):
+            layout.addWidget(widget)
+        layout.addStretch(2)
+        self.password_edit.returnPressed.connect(self._try_unlock)
+        self.unlock_button.clicked.connect(self._try_unlock)
+
+    def _try_unlock(self) -> None:
+        try:
+            self._verify(self.password_edit.text())
+        except MijianError as exc:
+            self.error_label.setText(exc.message)
+            self.password_edit.clear()
+            return
+        self.password_edit.clear()
+        self.error_label.clear()
+        self.unlocked.emit()

@@ -1,0 +1,101 @@
+"""The login dialog: one person, their own password, their own key slot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.session import Session
+from db.errors import MijianError
+
+LoginFn = Callable[[str, str], Session]
+
+
+class LoginDialog(QDialog):
+    def __init__(
+        self, login: LoginFn, room_label: str, demo: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._login = login
+        self.session: Session | None = None
+        self.setWindowTitle("密件台账 · 登录")
+        self.setMinimumWidth(420)
+
+        title = QLabel("密件台账")
+        title.setStyleSheet("font-size: 22px; font-weight: bold;")
+        where = QLabel(room_label)
+        where.setStyleSheet("color: #555;")
+        where.setWordWrap(True)
+        self.login_edit = QLineEdit()
+        self.login_edit.setPlaceholderText("登录名")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setPlaceholderText("密码")
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
+
+        form = QFormLayout()
+        form.addRow("登录名", self.login_edit)
+        form.addRow("密码", self.password_edit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(where)
+        layout.addLayout(form)
+        if demo:
+            layout.addWidget(_demo_hint())
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+        buttons.accepted.connect(self._try_login)
+        buttons.rejected.connect(self.reject)
+        self.login_edit.returnPressed.connect(self.password_edit.setFocus)
+        self.password_edit.returnPressed.connect(self._try_login)
+
+    def _try_login(self) -> None:
+        login = self.login_edit.text().strip()
+        if not login:
+            self.error_label.setText("请输入登录名。")
+            self.login_edit.setFocus()
+            return
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.session = self._login(login, self.password_edit.text())
+        except MijianError as exc:
+            self.error_label.setText(exc.message)
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
+        finally:
+            self.unsetCursor()
+        self.accept()
+
+
+def _demo_hint() -> QLabel:
+    rows = "".join(
+        f"<tr><td><b>{login}</b></td><td>{name}</td><td>{role.label}</td></tr>"
+        for login, name, role in DEMO_ACCOUNTS
+    )
+    hint = QLabel(
+        "<p>这是<b>演示机要室</b>，数据均为虚构。演示账户（密码均为 "
+        f"<code>{DEMO_PASSWORD}</code>）：</p><table cellspacing='6'>{rows}</table>"
+    )
+    hint.setTextFormat(Qt.TextFormat.RichText)
+    hint.setStyleSheet("background: #fff8e1; border: 1px solid #e0c36a; padding: 6px;")
+    return hint

@@ -1,0 +1,100 @@
+"""The composition root: parses the command line, opens the room, builds the window.
+
+`mijian SUBCOMMAND …` runs the administration command line (app/cli.py) without Qt;
+a plain `mijian` (or `mijian --demo`) opens the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import cli, logs
+from app.clock import Clock, SystemClock
+from app.demo import create_demo_room
+from app.model import NewAccount
+from app.paths import RoomPaths, default_db_path, demo_db_path, log_path
+from app.room import create_room
+from app.session import Session, open_session
+from db.errors import MijianError
+from db.keyslots import KeyFile
+
+log = logging.getLogger("mijian")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = cli.build_parser().parse_args(argv)
+    if args.command is not None:
+        return cli.run(args)
+    return run_window(args, SystemClock())
+
+
+def room_path(args: argparse.Namespace) -> Path:
+    if args.demo:
+        return Path(args.db) if args.db else demo_db_path()
+    return Path(args.db) if args.db else default_db_path()
+
+
+def run_window(args: argparse.Namespace, clock: Clock) -> int:
+    # Qt is imported here so that the command line never loads it.
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.errors import install_excepthook
+    from ui.fonts import install_fonts
+
+    logs.setup(log_path())
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("密件台账")
+    install_fonts(app)
+    install_excepthook()
+
+    paths = RoomPaths(room_path(args))
+    try:
+        if args.demo and not paths.exists():
+            create_demo_room(paths.db, clock)
+        if not paths.exists() and not _first_run(paths, clock):
+            return 0
+        session = _login(paths, clock)
+    except MijianError as exc:
+        QMessageBox.critical(None, "密件台账", exc.message)
+        return 2
+    if session is None:
+        return 0
+    from ui.main_window import MainWindow
+
+    window = MainWindow(session)
+    window.show()
+    log.info("window opened for role %s", session.role.value)
+    try:
+        return int(app.exec())
+    finally:
+        session.close()
+
+
+def _first_run(paths: RoomPaths, clock: Clock) -> bool:
+    from ui.setup_wizard import SetupWizard
+
+    def create(name: str, unit: str, accounts: list[NewAccount]) -> object:
+        return create_room(paths.db, name, unit, accounts, clock)
+
+    return bool(SetupWizard(create).exec())
+
+
+def _login(paths: RoomPaths, clock: Clock) -> Session | None:
+    from ui.login import LoginDialog
+
+    keyfile = KeyFile.load(paths.keys)
+    dialog = LoginDialog(
+        lambda login, password: open_session(paths.db, login, password, clock),
+        f"数据库：{paths.db}",
+        keyfile.demo,
+    )
+    dialog.exec()
+    return dialog.session
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

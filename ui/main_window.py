@@ -1,0 +1,126 @@
+"""The main window: assembles the pages a role may use, the idle lock and the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import accounts, settings
+from app.roles import Page, pages_for
+from app.session import Session
+from ui.account_dialogs import ChangePasswordDialog
+from ui.idle_lock import IdleWatcher, LockScreen
+from ui.pages.audit_page import AuditPage
+from ui.pages.placeholder import PlaceholderPage
+from ui.pages.settings_page import SettingsPage
+
+PageFactory = Callable[[Session], QWidget]
+
+BUILT_PAGES: dict[Page, PageFactory] = {
+    Page.AUDIT: lambda s: AuditPage(s.db),
+    Page.SETTINGS: lambda s: SettingsPage(s),
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        account = session.account
+        self.setWindowTitle(f"密件台账 · {session.room.name}")
+        self.resize(1180, 760)
+
+        header = QLabel(
+            f"<b>{session.room.name}</b>　{session.room.unit}"
+            f"　｜　{account.display_name}（{account.role.label}）"
+        )
+        header.setStyleSheet("font-size: 15px; padding: 6px 4px;")
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 8px; }")
+        self.pages = QStackedWidget()
+        self.page_names: list[Page] = list(pages_for(account.role))
+        for page in self.page_names:
+            self.nav.addItem(page.value)
+            factory = BUILT_PAGES.get(page, lambda s, p=page: PlaceholderPage(p.value))
+            self.pages.addWidget(factory(session))
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        content = QWidget()
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        content_layout = QVBoxLayout(content)
+        content_layout.addWidget(header)
+        content_layout.addLayout(body, 1)
+
+        self.lock_screen = LockScreen(account.display_name, session.verify_password)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(content)
+        self.screens.addWidget(self.lock_screen)
+        self.setCentralWidget(self.screens)
+
+        self.idle = IdleWatcher(session.clock, self._idle_minutes, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self._build_menu()
+        self.statusBar().showMessage(
+            f"数据库：{session.paths.db}　｜　无操作 {self._idle_minutes()} 分钟自动锁定"
+        )
+        self.idle.idle.connect(self.lock)
+        self.lock_screen.unlocked.connect(self._unlock)
+
+    @property
+    def locked(self) -> bool:
+        return self.screens.currentIndex() == 1
+
+    def page_titles(self) -> list[str]:
+        return [p.value for p in self.page_names]
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.screens.setCurrentIndex(1)
+        self.menuBar().setEnabled(False)
+        self.idle.paused = True
+        self.lock_screen.password_edit.setFocus()
+
+    def _unlock(self) -> None:
+        self.screens.setCurrentIndex(0)
+        self.menuBar().setEnabled(True)
+        self.idle.paused = False
+        self.idle.touch()
+
+    def _idle_minutes(self) -> int:
+        return settings.load(self.session.db).idle_lock_minutes
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("账户")
+        change = QAction("修改密码…", self)
+        lock = QAction("锁定窗口", self)
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        quit_action = QAction("退出", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        for action in (change, lock, quit_action):
+            menu.addAction(action)
+        change.triggered.connect(self._change_password)
+        lock.triggered.connect(self.lock)
+        quit_action.triggered.connect(self.close)
+
+    def _change_password(self) -> None:
+        ChangePasswordDialog(
+            lambda old, new: accounts.change_own_password(self.session, old, new), self
+        ).exec()

@@ -1,0 +1,162 @@
+"""设置 (system administrator): accounts, the idle lock, backups and the integrity check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import accounts, settings
+from app.maintenance import backup, check_room
+from app.session import Session
+from db.errors import InvalidInput, MijianError
+from ui.account_dialogs import NewAccountDialog, SetPasswordDialog
+from ui.accounts_model import AccountsModel
+from ui.errors import show_error
+
+ChoosePath = Callable[[QWidget], Path | None]
+
+
+def ask_backup_path(parent: QWidget) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "备份到", "mijian-backup.mjdb", "密件台账备份 (*.mjdb)")
+    return Path(name) if name else None
+
+
+class SettingsPage(QWidget):
+    def __init__(
+        self, session: Session, choose_path: ChoosePath = ask_backup_path, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._choose_path = choose_path
+
+        self.model = AccountsModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.new_button = QPushButton("新建账户…")
+        self.reset_button = QPushButton("重置密码…")
+        self.deactivate_button = QPushButton("停用账户")
+        account_buttons = QHBoxLayout()
+        for button in (self.new_button, self.reset_button, self.deactivate_button):
+            account_buttons.addWidget(button)
+        account_buttons.addStretch(1)
+        account_box = QGroupBox("账户（三员分立：系统管理员、安全保密管理员、安全审计员由不同的人担任）")
+        account_layout = QVBoxLayout(account_box)
+        account_layout.addWidget(self.table)
+        account_layout.addLayout(account_buttons)
+
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setRange(1, 60)
+        self.idle_spin.setSuffix(" 分钟")
+        self.idle_spin.setValue(settings.load(session.db).idle_lock_minutes)
+        self.save_idle_button = QPushButton("保存")
+        idle_box = QGroupBox("窗口空闲锁定")
+        idle_layout = QHBoxLayout(idle_box)
+        idle_layout.addWidget(QLabel("无操作后自动锁定："))
+        idle_layout.addWidget(self.idle_spin)
+        idle_layout.addWidget(self.save_idle_button)
+        idle_layout.addStretch(1)
+
+        self.backup_button = QPushButton("备份到…")
+        self.check_button = QPushButton("校验数据库")
+        self.maintenance_label = QLabel()
+        self.maintenance_label.setWordWrap(True)
+        maintenance_box = QGroupBox("备份与校验")
+        maintenance_layout = QVBoxLayout(maintenance_box)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addWidget(self.check_button)
+        row.addStretch(1)
+        maintenance_layout.addLayout(row)
+        maintenance_layout.addWidget(self.maintenance_label)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(account_box, 1)
+        layout.addWidget(idle_box)
+        layout.addWidget(maintenance_box)
+
+        self.new_button.clicked.connect(self._new_account)
+        self.reset_button.clicked.connect(self._reset_password)
+        self.deactivate_button.clicked.connect(self._deactivate)
+        self.save_idle_button.clicked.connect(self._save_idle)
+        self.backup_button.clicked.connect(self._backup)
+        self.check_button.clicked.connect(self._check)
+        self._reload()
+
+    def _reload(self) -> None:
+        self.model.set_accounts(accounts.list_accounts(self._session.db))
+
+    def _selected_login(self) -> str:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            raise InvalidInput("请先在表中选中一个账户。")
+        return self.model.account_at(rows[0].row()).login
+
+    def _new_account(self) -> None:
+        dialog = NewAccountDialog(lambda new: accounts.create_account(self._session, new), self)
+        if dialog.exec():
+            self._reload()
+
+    def _reset_password(self) -> None:
+        try:
+            login = self._selected_login()
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        dialog = SetPasswordDialog(
+            login, lambda pw: accounts.reset_password(self._session, login, pw), self
+        )
+        if dialog.exec():
+            self._reload()
+
+    def _deactivate(self) -> None:
+        try:
+            login = self._selected_login()
+            answer = QMessageBox.question(self, "停用账户", f"停用 {login}？停用后该账户不能再登录，记录保留。")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            accounts.deactivate(self._session, login)
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self._reload()
+
+    def _save_idle(self) -> None:
+        try:
+            settings.set_idle_lock_minutes(self._session, self.idle_spin.value())
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.maintenance_label.setText(f"已保存：无操作 {self.idle_spin.value()} 分钟后锁定。")
+
+    def _backup(self) -> None:
+        target = self._choose_path(self)
+        if target is None:
+            return
+        try:
+            made = backup(self._session, target)
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.maintenance_label.setText(f"已备份到 {made.db}（连同 {made.keys.name}，两者须一起保存）。")
+
+    def _check(self) -> None:
+        report = check_room(self._session)
+        self.maintenance_label.setText("\n".join(report.lines))
