@@ -138,7 +138,10 @@ class Database:
     def integrity_problems(self) -> list[str]:
         """Empty when both SQLite's structure check and SQLCipher's page HMAC check pass."""
         problems = [r[0] for r in self.query("PRAGMA cipher_integrity_check")]
-        rows = [r[0] for r in self.query("PRAGMA integrity_check")]
+        try:
+            rows = [r[0] for r in self.query("PRAGMA integrity_check")]
+        except sqlcipher3.DatabaseError as exc:
+            rows = [f"结构校验无法完成：{exc}"]
         if rows != ["ok"]:
             problems.extend(rows)
         return problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.clock import Clock
@@ -76,7 +76,7 @@ class LockScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for widget in (title, hint, self.password_edit, self.unlock_button, self.error_label):
-            layout.addWidget(widget)
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.password_edit.returnPressed.connect(self._try_unlock)
         self.unlock_button.clicked.connect(self._try_unlock)

@@ -93,9 +93,10 @@ def _demo_hint() -> QLabel:
         for login, name, role in DEMO_ACCOUNTS
     )
     hint = QLabel(
-        "<p>这是<b>演示机要室</b>，数据均为虚构。演示账户（密码均为 "
-        f"<code>{DEMO_PASSWORD}</code>）：</p><table cellspacing='6'>{rows}</table>"
+        "<p>这是<b>演示机要室</b>，数据均为虚构。<br>演示账户的密码均为 "
+        f"<code>{DEMO_PASSWORD}</code>：</p><table cellspacing='6'>{rows}</table>"
     )
+    hint.setWordWrap(True)
     hint.setTextFormat(Qt.TextFormat.RichText)
     hint.setStyleSheet("background: #fff8e1; border: 1px solid #e0c36a; padding: 6px;")
     return hint

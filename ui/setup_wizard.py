@@ -27,14 +27,15 @@ class _RoomPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("新建机要室")
-        self.setSubTitle("本机还没有机要室数据库。请填写名称和所属单位。")
         self.name_edit = QLineEdit()
         self.unit_edit = QLineEdit()
         grid = QGridLayout(self)
-        grid.addWidget(QLabel("机要室名称"), 0, 0)
-        grid.addWidget(self.name_edit, 0, 1)
-        grid.addWidget(QLabel("所属单位"), 1, 0)
-        grid.addWidget(self.unit_edit, 1, 1)
+        grid.addWidget(QLabel("本机还没有机要室数据库。请填写名称和所属单位。"), 0, 0, 1, 2)
+        grid.addWidget(QLabel("机要室名称"), 1, 0)
+        grid.addWidget(self.name_edit, 1, 1)
+        grid.addWidget(QLabel("所属单位"), 2, 0)
+        grid.addWidget(self.unit_edit, 2, 1)
+        grid.setRowStretch(3, 1)
         self.registerField("name*", self.name_edit)
         self.registerField("unit*", self.unit_edit)
 
@@ -45,10 +46,11 @@ class _AccountsPage(QWizardPage):
         self._create = create
         self._room_page = room_page
         self.setTitle("首批账户（三员分立）")
-        self.setSubTitle(
-            f"系统管理员、安全保密管理员、安全审计员须由不同的人担任。密码至少 {MIN_LENGTH} 位，"
-            "含大写字母、小写字母、数字、符号中的三类。"
+        rule = QLabel(
+            f"系统管理员、安全保密管理员、安全审计员须由不同的人担任。\n密码至少 {MIN_LENGTH} 位，"
+            "含大写字母、小写字母、数字、符号中的至少三类。"
         )
+        rule.setWordWrap(True)
         grid = QGridLayout()
         for col, head in enumerate(("角色", "登录名", "姓名", "密码", "确认密码")):
             grid.addWidget(QLabel(f"<b>{head}</b>"), 0, col)
@@ -65,6 +67,7 @@ class _AccountsPage(QWizardPage):
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(rule)
         layout.addLayout(grid)
         layout.addWidget(self.error_label)
 

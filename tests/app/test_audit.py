@@ -1,0 +1,75 @@
+"""The audit chain: written with every change, append-only, and tamper-evident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import sqlcipher3
+
+from app import audit, settings
+from app.session import Session
+from db.errors import InvalidInput
+
+
+def test_a_fresh_room_has_a_whole_chain(login: Callable[..., Session]) -> None:
+    session = login("shenji")
+    report = audit.verify(session.db)
+    assert report.ok
+    assert report.count == audit.count(session.db)
+    assert report.head == audit.head(session.db)
+    assert report.message.startswith(f"链完整：{report.count} 条，链头 {report.head}")
+
+
+def test_a_change_and_its_event_land_together(login: Callable[..., Session]) -> None:
+    admin = login("xitong")
+    before = audit.count(admin.db)
+    settings.set_idle_lock_minutes(admin, 5)
+    assert audit.count(admin.db) == before + 1
+    event = audit.page(admin.db, None, 1)[0]
+    assert (event.action, event.details) == ("修改设置", {"before": 10, "after": 5})
+    with pytest.raises(InvalidInput):
+        settings.set_idle_lock_minutes(admin, 0)
+    assert audit.count(admin.db) == before + 1
+    assert settings.load(admin.db).idle_lock_minutes == 5
+
+
+def test_record_outside_a_transaction_is_a_bug(login: Callable[..., Session]) -> None:
+    session = login("jiyao")
+    with pytest.raises(RuntimeError):
+        audit.record(session.db, session.clock, "jiyao", "x", "y")
+
+
+def test_triggers_refuse_update_and_delete(login: Callable[..., Session]) -> None:
+    session = login("jiyao")
+    with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+        session.db.execute("UPDATE audit_event SET action = 'x' WHERE seq = 1")
+    with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+        session.db.execute("DELETE FROM audit_event WHERE seq = 1")
+
+
+@pytest.mark.parametrize("column", ["action", "account", "details", "at"])
+def test_an_altered_row_breaks_the_chain_at_that_row(
+    login: Callable[..., Session], column: str
+) -> None:
+    session = login("shenji")
+    db = session.db
+    total = audit.count(db)
+    target = 3
+    db.execute("DROP TRIGGER audit_event_no_update")
+    value = {"action": "'删除'", "account": "'someone'", "details": "'{}'", "at": "'2020-01-01'"}
+    db.execute(f"UPDATE audit_event SET {column} = {value[column]} WHERE seq = {target}")
+    report = audit.verify(db)
+    assert not report.ok
+    assert report.broken_seq == target
+    assert report.count == target - 1
+    assert f"第 {target} 条" in report.message
+    assert total > target
+
+
+def test_a_deleted_row_breaks_the_chain(login: Callable[..., Session]) -> None:
+    session = login("shenji")
+    session.db.execute("DROP TRIGGER audit_event_no_delete")
+    session.db.execute("DELETE FROM audit_event WHERE seq = 4")
+    report = audit.verify(session.db)
+    assert (report.ok, report.broken_seq) == (False, 4)
