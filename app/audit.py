@@ -49,7 +49,9 @@ def event_hash(
     seq: int, at: str, account: str, action: str, obj: str, details: str, prev_hash: str
 ) -> str:
     payload = json.dumps(
-        [seq, at, account, action, obj, details, prev_hash], ensure_ascii=False, separators=(",", ":")
+        [seq, at, account, action, obj, details, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -109,7 +109,9 @@ Reader = _PasswordReader
 
 def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     paths = create_demo_room(db, clock)
-    print(f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、xitong、shenji，密码 mijian-demo-2026）")
+    print(
+        f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、xitong、shenji，密码 mijian-demo-2026）"
+    )
     return EXIT_OK
 
 
@@ -124,9 +126,8 @@ def _init(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
         if not sep:
             raise InvalidInput(f"{role.label}请按“登录名=姓名”填写。")
         password = read(f"{role.label} {login.strip()} 的密码：")
-        if not read.from_stdin:
-            if read("再输入一次：") != password:
-                raise InvalidInput("两次输入的密码不一致。")
+        if not read.from_stdin and read("再输入一次：") != password:
+            raise InvalidInput("两次输入的密码不一致。")
         accounts.append(NewAccount(login.strip(), person.strip(), role, password))
     paths = create_room(db, name, unit, accounts, clock)
     print(f"已创建机要室：{paths.db}")

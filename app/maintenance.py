@@ -57,7 +57,11 @@ def backup(session: Session, out: Path) -> RoomPaths:
         raise
     with session.db.transaction():
         audit.record(
-            session.db, session.clock, session.account.login, "备份", "room",
+            session.db,
+            session.clock,
+            session.account.login,
+            "备份",
+            "room",
             {"to": target.db.name, "chain_head": audit.head(session.db)},
         )
     return target
@@ -93,7 +97,11 @@ def restore(path: Path, login: str, password: str, source: Path, clock: Clock) -
     try:
         with session.db.transaction():
             audit.record(
-                session.db, clock, login, "从备份恢复", "room",
+                session.db,
+                clock,
+                login,
+                "从备份恢复",
+                "room",
                 {"from": src.db.name, "replaced_kept_as": aside.name if aside else None},
             )
     finally:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     CUSTODIAN = "custodian"
     SECURITY_OFFICER = "security_officer"
     SYSADMIN = "sysadmin"
@@ -28,7 +28,7 @@ _LABELS = {
 }
 
 
-class Page(str, Enum):
+class Page(StrEnum):
     """The main window's pages, in the order they appear."""
 
     REGISTER = "收文登记"

@@ -44,7 +44,10 @@ def create_room(
         raise InvalidInput("首次建库须创建以下账户：" + "、".join(missing) + "。")
     seen: list[NewAccount] = []
     for new in accounts:
-        validate_new_account(new, seen)
+        try:
+            validate_new_account(new, seen)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{new.role.label}账户：{exc.message}") from None
         seen.append(new)
 
     paths.db.parent.mkdir(parents=True, exist_ok=True)

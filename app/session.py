@@ -100,9 +100,7 @@ def open_session(
             account = accounts.find(db, login)
             if account is None or not account.active:
                 raise WrongPassword()
-            session = Session(
-                db, paths, keyfile, account, _room(db), clock, data_key, _lock=lock
-            )
+            session = Session(db, paths, keyfile, account, _room(db), clock, data_key, _lock=lock)
             _clear_failures(keyfile, login)
             with db.transaction():
                 _flush_pending(session)
@@ -149,8 +147,7 @@ def _count_failure(keyfile: KeyFile, login: str, clock: Clock) -> None:
             slot.failures = 0
             slot.locked_until = stamp(now + timedelta(minutes=LOCK_MINUTES))
             keyfile.pending_events.append(
-                {"at": stamp(now), "action": "账户锁定", "login": login,
-                 "until": slot.locked_until}
+                {"at": stamp(now), "action": "账户锁定", "login": login, "until": slot.locked_until}
             )
     keyfile.save()
 
@@ -173,8 +170,12 @@ def _flush_pending(session: Session) -> None:
         for event in events:
             details = {k: v for k, v in event.items() if k not in ("action", "login")}
             audit.record(
-                db, session.clock, audit.SYSTEM, event["action"],
-                f"account:{event['login']}", details,
+                db,
+                session.clock,
+                audit.SYSTEM,
+                event["action"],
+                f"account:{event['login']}",
+                details,
             )
         session.keyfile.pending_events = []
         session.keyfile.save()

@@ -193,7 +193,9 @@ def _require_configuration(conn: Any) -> None:
         row = conn.execute(f"PRAGMA {name}").fetchone()
         got = "" if row is None else str(row[0]).lower()
         if got != wanted.lower():
-            raise WeakConfiguration(f"安全设置 {name} 为 {got or '空'}，要求 {wanted}，程序拒绝运行。")
+            raise WeakConfiguration(
+                f"安全设置 {name} 为 {got or '空'}，要求 {wanted}，程序拒绝运行。"
+            )
 
 
 def _translate(exc: Exception) -> MijianError | Exception:
@@ -205,5 +207,3 @@ def _translate(exc: Exception) -> MijianError | Exception:
     if "malformed" in text or "not a database" in text:
         return DatabaseDamaged()
     return exc
-
-

@@ -33,7 +33,7 @@ class InstanceLock:
         self._fh: IO[bytes] | None = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+b")
+        fh = open(self.path, "a+b")  # noqa: SIM115 (held open for as long as the lock)
         try:
             _lock(fh)
         except OSError:

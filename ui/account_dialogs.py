@@ -76,7 +76,7 @@ class NewAccountDialog(_FormDialog):
         self.name_edit = QLineEdit()
         self.role_combo = QComboBox()
         for role in Role:
-            self.role_combo.addItem(role.label, role)
+            self.role_combo.addItem(role.label, role.value)
         self.password_edit = _password_edit()
         self.again_edit = _password_edit()
         self.form.addRow("登录名", self.login_edit)
@@ -88,8 +88,10 @@ class NewAccountDialog(_FormDialog):
 
     def submit(self) -> None:
         password = _same(self.password_edit, self.again_edit)
-        role = self.role_combo.currentData()
-        self._create(NewAccount(self.login_edit.text().strip(), self.name_edit.text(), role, password))
+        role = Role(self.role_combo.currentData())
+        self._create(
+            NewAccount(self.login_edit.text().strip(), self.name_edit.text(), role, password)
+        )
 
 
 class SetPasswordDialog(_FormDialog):

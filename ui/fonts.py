@@ -20,7 +20,9 @@ def install_fonts(app: QApplication) -> str:
     available = set(QFontDatabase.families())
     family = next((f for f in PREFERRED if f in available), None)
     if family is None:
-        family = next((f for f in shipped if "CN" in f), shipped[0] if shipped else app.font().family())
+        family = next(
+            (f for f in shipped if "CN" in f), shipped[0] if shipped else app.font().family()
+        )
     font = QFont(family, 11)
     app.setFont(font)
     return family

@@ -48,7 +48,9 @@ class MainWindow(QMainWindow):
         header.setStyleSheet("font-size: 15px; padding: 6px 4px;")
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
-        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 8px; }")
+        self.nav.setStyleSheet(
+            "QListWidget { font-size: 15px; } QListWidget::item { padding: 8px; }"
+        )
         self.pages = QStackedWidget()
         self.page_names: list[Page] = list(pages_for(account.role))
         for page in self.page_names:

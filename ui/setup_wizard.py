@@ -77,7 +77,9 @@ class _AccountsPage(QWizardPage):
             for role, (login, name, pw, again) in self.rows.items():
                 if pw.text() != again.text():
                     raise InvalidInput(f"{role.label}两次输入的密码不一致。")
-                accounts.append(NewAccount(login.text().strip(), name.text().strip(), role, pw.text()))
+                accounts.append(
+                    NewAccount(login.text().strip(), name.text().strip(), role, pw.text())
+                )
             self._create(
                 self._room_page.name_edit.text(), self._room_page.unit_edit.text(), accounts
             )

@@ -71,8 +71,11 @@ def test_password_change_rewraps_one_slot_and_never_reencrypts(
 ) -> None:
     session = login("jiyao")
     salt_before = room.db.read_bytes()[:16]
-    other_slots = {k: v.wrapped for k, v in session.keyfile.slots.items()
-                   if k != session.keyfile.slot_id("jiyao")}
+    other_slots = {
+        k: v.wrapped
+        for k, v in session.keyfile.slots.items()
+        if k != session.keyfile.slot_id("jiyao")
+    }
     with pytest.raises(WrongPassword):
         accounts.change_own_password(session, "Wrong-pass-123", GOOD)
     accounts.change_own_password(session, PASSWORD, GOOD)
@@ -81,12 +84,15 @@ def test_password_change_rewraps_one_slot_and_never_reencrypts(
     with pytest.raises(WrongPassword):
         open_session(room.db, "jiyao", PASSWORD, clock)
     again = open_session(room.db, "jiyao", GOOD, clock)
-    assert {k: v.wrapped for k, v in again.keyfile.slots.items()
-            if k != again.keyfile.slot_id("jiyao")} == other_slots
+    assert {
+        k: v.wrapped for k, v in again.keyfile.slots.items() if k != again.keyfile.slot_id("jiyao")
+    } == other_slots
     again.close()
 
 
-def test_reset_and_deactivate(login: Callable[..., Session], room: RoomPaths, clock: FixedClock) -> None:
+def test_reset_and_deactivate(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock
+) -> None:
     admin = login("xitong")
     accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
     accounts.reset_password(admin, "zhaolei", "Reset-pass-99")

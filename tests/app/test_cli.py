@@ -18,11 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def mijian(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
-    env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_STATE_HOME=str(tmp_path / "state"), PYTHONPATH=str(ROOT))
+    env.update(
+        HOME=str(tmp_path),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        PYTHONPATH=str(ROOT),
+    )
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True,
-        env=env, cwd=tmp_path, timeout=120,
+        [sys.executable, "-m", "app", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
 
 
@@ -35,21 +44,53 @@ def test_version_matches_pyproject(tmp_path: Path) -> None:
 
 def test_check_verify_backup_restore(tmp_path: Path, room: RoomPaths) -> None:
     db = str(room.db)
-    result = mijian(tmp_path, "check", "--db", db, "--user", "shenji", "--password-stdin", stdin=PASSWORD + "\n")
+    result = mijian(
+        tmp_path, "check", "--db", db, "--user", "shenji", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "文件与加密校验：通过" in result.stdout
     assert "链完整：" in result.stdout
 
-    result = mijian(tmp_path, "audit", "verify", "--db", db, "--user", "shenji", "--password-stdin", stdin=PASSWORD + "\n")
+    result = mijian(
+        tmp_path,
+        "audit",
+        "verify",
+        "--db",
+        db,
+        "--user",
+        "shenji",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("链完整：")
 
     out = tmp_path / "b" / "copy.mjdb"
-    result = mijian(tmp_path, "backup", "--db", db, "--user", "xitong", "--password-stdin", str(out), stdin=PASSWORD + "\n")
+    result = mijian(
+        tmp_path,
+        "backup",
+        "--db",
+        db,
+        "--user",
+        "xitong",
+        "--password-stdin",
+        str(out),
+        stdin=PASSWORD + "\n",
+    )
     assert result.returncode == 0, result.stderr
     assert out.exists() and Path(f"{out}.keys").exists()
 
-    result = mijian(tmp_path, "restore", "--db", db, "--user", "xitong", "--password-stdin", str(out), stdin=PASSWORD + "\n")
+    result = mijian(
+        tmp_path,
+        "restore",
+        "--db",
+        db,
+        "--user",
+        "xitong",
+        "--password-stdin",
+        str(out),
+        stdin=PASSWORD + "\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "原数据库已保留为" in result.stdout
 
@@ -59,7 +100,11 @@ def test_check_verify_backup_restore(tmp_path: Path, room: RoomPaths) -> None:
     [
         (["check", "--user", "shenji", "--password-stdin"], "wrong\n", "用户名或密码不正确"),
         (["check", "--user", "shenji", "--password-stdin"], "", "没有足够的密码"),
-        (["backup", "--user", "jiyao", "--password-stdin", "x.mjdb"], PASSWORD + "\n", "仅限系统管理员"),
+        (
+            ["backup", "--user", "jiyao", "--password-stdin", "x.mjdb"],
+            PASSWORD + "\n",
+            "仅限系统管理员",
+        ),
         (["audit", "verify", "--user", "jiyao", "--password-stdin"], PASSWORD + "\n", "此操作仅限"),
     ],
 )
@@ -74,7 +119,16 @@ def test_refusals_are_one_chinese_line(
 
 def test_a_file_that_is_not_a_room(tmp_path: Path) -> None:
     (tmp_path / "x.mjdb").write_bytes(b"hello")
-    result = mijian(tmp_path, "check", "--db", str(tmp_path / "x.mjdb"), "--user", "a", "--password-stdin", stdin="p\n")
+    result = mijian(
+        tmp_path,
+        "check",
+        "--db",
+        str(tmp_path / "x.mjdb"),
+        "--user",
+        "a",
+        "--password-stdin",
+        stdin="p\n",
+    )
     assert result.returncode == 2
     assert "密钥文件" in result.stderr
 
@@ -86,12 +140,38 @@ def test_demo_and_init_create_rooms(tmp_path: Path) -> None:
     result = mijian(tmp_path, "demo", "--db", str(tmp_path / "d.mjdb"))
     assert result.returncode == 2 and "不会覆盖" in result.stderr
 
-    passwords = "\n".join(["Admin-pass-01", "Secur-pass-02", "Audit-pass-03", "Custo-pass-04"]) + "\n"
+    passwords = (
+        "\n".join(["Admin-pass-01", "Secur-pass-02", "Audit-pass-03", "Custo-pass-04"]) + "\n"
+    )
     result = mijian(
-        tmp_path, "init", "--db", str(tmp_path / "n.mjdb"), "--name", "机要室", "--unit", "某单位",
-        "--sysadmin", "admin=甲", "--security-officer", "sec=乙", "--auditor", "aud=丙",
-        "--custodian", "cus=丁", "--password-stdin", stdin=passwords,
+        tmp_path,
+        "init",
+        "--db",
+        str(tmp_path / "n.mjdb"),
+        "--name",
+        "机要室",
+        "--unit",
+        "某单位",
+        "--sysadmin",
+        "admin=甲",
+        "--security-officer",
+        "sec=乙",
+        "--auditor",
+        "aud=丙",
+        "--custodian",
+        "cus=丁",
+        "--password-stdin",
+        stdin=passwords,
     )
     assert result.returncode == 0, result.stderr
-    result = mijian(tmp_path, "check", "--db", str(tmp_path / "n.mjdb"), "--user", "aud", "--password-stdin", stdin="Audit-pass-03\n")
+    result = mijian(
+        tmp_path,
+        "check",
+        "--db",
+        str(tmp_path / "n.mjdb"),
+        "--user",
+        "aud",
+        "--password-stdin",
+        stdin="Audit-pass-03\n",
+    )
     assert result.returncode == 0, result.stderr

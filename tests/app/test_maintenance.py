@@ -67,7 +67,9 @@ def test_a_tampered_backup_is_refused_and_nothing_moves(
     assert not any(p.name.startswith("room.mjdb.replaced") for p in room.db.parent.iterdir())
 
 
-def test_a_damaged_backup_file_is_refused(login: Callable[..., Session], room: RoomPaths, clock: FixedClock) -> None:
+def test_a_damaged_backup_file_is_refused(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock
+) -> None:
     out = RoomPaths(room.db.with_name("backup.mjdb"))
     backup(login("xitong"), out.db)
     data = bytearray(out.db.read_bytes())

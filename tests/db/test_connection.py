@@ -89,7 +89,9 @@ def test_a_newer_database_is_refused(tmp_path: Path) -> None:
     db.close()
 
 
-def test_sqlcipher_says_nothing_on_stderr(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+def test_sqlcipher_says_nothing_on_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     make_db(tmp_path / "a.mjdb")
     with pytest.raises(NotAMijianDatabase):
         Database.open(tmp_path / "a.mjdb", bytes(32))
@@ -126,7 +128,7 @@ def test_migration_copies_the_file_first(tmp_path: Path, monkeypatch: pytest.Mon
     make_db(tmp_path / "a.mjdb", rows=3)
     extra = tmp_path / "migrations"
     extra.mkdir()
-    for number, path in m.migrations():
+    for _number, path in m.migrations():
         (extra / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     nxt = head_version() + 1
     (extra / f"{nxt:04d}_probe.sql").write_text("CREATE TABLE probe (x);", encoding="utf-8")

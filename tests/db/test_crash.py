@@ -48,7 +48,9 @@ def test_sigkill_mid_write_loses_no_committed_row(tmp_path: Path) -> None:
     for _ in range(50):
         child = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(path), KEY.hex(), str(committed)],
-            stdout=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert child.stdout is not None
         wanted = rng.randint(1, 30)
@@ -68,7 +70,9 @@ def test_sigkill_mid_write_loses_no_committed_row(tmp_path: Path) -> None:
             assert db.integrity_problems() == []
             have = db.scalar("SELECT count(*) FROM setting WHERE key LIKE 'row%'")
             assert have >= committed
-            assert db.scalar("SELECT count(*) FROM setting WHERE key = ?", (f"row{committed}",)) == 1
+            assert (
+                db.scalar("SELECT count(*) FROM setting WHERE key = ?", (f"row{committed}",)) == 1
+            )
             assert audit.verify(db).ok
             committed = have  # a commit whose print was lost to the kill still counts
         finally:

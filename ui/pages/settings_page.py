@@ -31,13 +31,18 @@ ChoosePath = Callable[[QWidget], Path | None]
 
 
 def ask_backup_path(parent: QWidget) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "备份到", "mijian-backup.mjdb", "密件台账备份 (*.mjdb)")
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "备份到", "mijian-backup.mjdb", "密件台账备份 (*.mjdb)"
+    )
     return Path(name) if name else None
 
 
 class SettingsPage(QWidget):
     def __init__(
-        self, session: Session, choose_path: ChoosePath = ask_backup_path, parent: QWidget | None = None
+        self,
+        session: Session,
+        choose_path: ChoosePath = ask_backup_path,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
@@ -57,7 +62,9 @@ class SettingsPage(QWidget):
         for button in (self.new_button, self.reset_button, self.deactivate_button):
             account_buttons.addWidget(button)
         account_buttons.addStretch(1)
-        account_box = QGroupBox("账户（三员分立：系统管理员、安全保密管理员、安全审计员由不同的人担任）")
+        account_box = QGroupBox(
+            "账户（三员分立：系统管理员、安全保密管理员、安全审计员由不同的人担任）"
+        )
         account_layout = QVBoxLayout(account_box)
         account_layout.addWidget(self.table)
         account_layout.addLayout(account_buttons)
@@ -129,7 +136,9 @@ class SettingsPage(QWidget):
     def _deactivate(self) -> None:
         try:
             login = self._selected_login()
-            answer = QMessageBox.question(self, "停用账户", f"停用 {login}？停用后该账户不能再登录，记录保留。")
+            answer = QMessageBox.question(
+                self, "停用账户", f"停用 {login}？停用后该账户不能再登录，记录保留。"
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
             accounts.deactivate(self._session, login)
@@ -155,7 +164,9 @@ class SettingsPage(QWidget):
         except MijianError as exc:
             show_error(self, exc)
             return
-        self.maintenance_label.setText(f"已备份到 {made.db}（连同 {made.keys.name}，两者须一起保存）。")
+        self.maintenance_label.setText(
+            f"已备份到 {made.db}（连同 {made.keys.name}，两者须一起保存）。"
+        )
 
     def _check(self) -> None:
         report = check_room(self._session)

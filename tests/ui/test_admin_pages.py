@@ -1,0 +1,101 @@
+"""The system administrator's 设置 page and the auditor's 审计 page, driven through the widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from app import accounts
+from app.clock import FixedClock
+from app.paths import RoomPaths
+from app.roles import Role
+from app.session import Session, open_session
+from tests.conftest import PASSWORD
+from ui.account_dialogs import NewAccountDialog
+from ui.pages.audit_page import AuditPage
+from ui.pages.settings_page import SettingsPage
+
+
+def test_new_account_dialog_refuses_then_creates(
+    qtbot, login: Callable[..., Session], room: RoomPaths, clock: FixedClock, shot
+) -> None:
+    admin = login("xitong")
+    page = SettingsPage(admin)
+    qtbot.addWidget(page)
+    dialog = NewAccountDialog(
+        lambda new: accounts.create_account(admin, new), page
+    )  # owned by page
+    qtbot.keyClicks(dialog.login_edit, "zhaolei")
+    dialog.name_edit.setText("张志强")  # Chinese arrives through the IME, not key clicks
+    dialog.role_combo.setCurrentIndex(dialog.role_combo.findData(Role.AUDITOR.value))
+    qtbot.keyClicks(dialog.password_edit, "Secret-2026x")
+    qtbot.keyClicks(dialog.again_edit, "Secret-2026x")
+    dialog.buttons.accepted.emit()
+    assert "三员分立" in dialog.error_label.text()
+    assert dialog.login_edit.text() == "zhaolei"  # nothing typed is lost
+    shot(dialog, "new-account-refused")
+    dialog.name_edit.setText("赵磊")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    open_session(room.db, "zhaolei", "Secret-2026x", clock).close()
+
+
+def test_backup_and_check_from_the_page(
+    qtbot, login: Callable[..., Session], tmp_path: Path, shot
+) -> None:
+    admin = login("xitong")
+    target = tmp_path / "out" / "b.mjdb"
+    page = SettingsPage(admin, choose_path=lambda parent: target)
+    qtbot.addWidget(page)
+    page.show()
+    page.backup_button.click()
+    assert target.exists() and Path(f"{target}.keys").exists()
+    assert "已备份到" in page.maintenance_label.text()
+    page.check_button.click()
+    assert "链完整" in page.maintenance_label.text()
+    shot(page, "settings-page")
+
+
+def test_reset_without_a_selection_says_what_to_do(qtbot, login: Callable[..., Session]) -> None:
+    page = SettingsPage(login("xitong"))
+    qtbot.addWidget(page)
+    seen: list[str] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if box is not None:
+            seen.append(box.text())
+            box.close()
+
+    QTimer.singleShot(0, close_box)
+    page.reset_button.click()
+    assert seen == ["请先在表中选中一个账户。"]
+
+
+def test_audit_page_verifies_and_names_a_broken_row(
+    qtbot, login: Callable[..., Session], shot
+) -> None:
+    session = login("shenji")
+    page = AuditPage(session.db)
+    qtbot.addWidget(page)
+    page.resize(1000, 600)
+    page.show()
+    assert page.model.rowCount() > 5
+    page.verify_button.click()
+    assert page.result_label.text().startswith("链完整：")
+    shot(page, "audit-page")
+    session.db.execute("DROP TRIGGER audit_event_no_update")
+    session.db.execute("UPDATE audit_event SET object = 'x' WHERE seq = 2")
+    page.verify_button.click()
+    assert "第 2 条" in page.result_label.text()
+
+
+def test_password_login_after_page_use(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock
+) -> None:
+    # The pages leave the key slots usable by everyone.
+    for user in ("jiyao", "baomi"):
+        open_session(room.db, user, PASSWORD, clock).close()

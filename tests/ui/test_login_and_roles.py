@@ -1,0 +1,75 @@
+"""The login dialog and the main window each role meets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+
+from app.clock import FixedClock
+from app.paths import RoomPaths
+from app.session import Session, open_session
+from tests.conftest import PASSWORD
+from ui.login import LoginDialog
+from ui.main_window import MainWindow
+from ui.pages.placeholder import PlaceholderPage
+
+
+def _dialog(qtbot, room: RoomPaths, clock: FixedClock) -> LoginDialog:
+    dialog = LoginDialog(
+        lambda u, p: open_session(room.db, u, p, clock, exclusive=True), "数据库：room", demo=True
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_login_by_keyboard(qtbot, room: RoomPaths, clock: FixedClock, shot) -> None:
+    dialog = _dialog(qtbot, room, clock)
+    shot(dialog, "login")
+    qtbot.keyClicks(dialog.login_edit, "jiyao")
+    qtbot.keyClick(dialog.login_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert dialog.session is not None and dialog.session.account.login == "jiyao"
+    dialog.session.close()
+
+
+def test_a_wrong_password_stays_in_the_dialog_with_a_reason(
+    qtbot, room: RoomPaths, clock: FixedClock, shot
+) -> None:
+    dialog = _dialog(qtbot, room, clock)
+    qtbot.keyClicks(dialog.login_edit, "jiyao")
+    qtbot.keyClicks(dialog.password_edit, "Wrong-pass-123")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.session is None
+    assert dialog.error_label.text() == "用户名或密码不正确。"
+    assert dialog.login_edit.text() == "jiyao"  # nothing typed is lost but the password
+    assert dialog.password_edit.text() == ""
+    shot(dialog, "login-wrong-password")
+
+
+def test_an_empty_login_is_asked_for(qtbot, room: RoomPaths, clock: FixedClock) -> None:
+    dialog = _dialog(qtbot, room, clock)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.error_label.text() == "请输入登录名。"
+
+
+def test_each_role_sees_only_its_pages(qtbot, login: Callable[..., Session], shot) -> None:
+    expected = {
+        "jiyao": ["收文登记", "借阅台", "日终清点", "批示督办", "清退销毁", "报表"],
+        "baomi": ["收文登记", "日终清点", "批示督办", "清退销毁", "报表"],
+        "xitong": ["设置"],
+        "shenji": ["审计"],
+    }
+    for user, pages in expected.items():
+        window = MainWindow(login(user))
+        qtbot.addWidget(window)
+        window.show()
+        assert window.page_titles() == pages
+        assert window.nav.count() == len(pages)
+        shot(window, f"main-{user}")
+    custodian = MainWindow(login("jiyao"))
+    qtbot.addWidget(custodian)
+    assert isinstance(custodian.pages.widget(0), PlaceholderPage)

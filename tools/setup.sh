@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One script behind the README's two commands, for a fresh Debian (or Ubuntu) machine:
+#   bash tools/setup.sh demo   installs MiJian and opens the demo room
+#   bash tools/setup.sh test   installs MiJian with its test tools and runs every check CI runs
+# It installs the Debian packages Qt needs, makes .venv/ beside this repository, and installs
+# the project into it. Run it as root or as a user who may sudo.
+set -euo pipefail
+mode="${1:-}"
+case "$mode" in demo|test) ;; *) echo "usage: bash tools/setup.sh demo|test" >&2; exit 2 ;; esac
+cd "$(dirname "$0")/.."
+
+# Qt's offscreen platform needs the first five; a real window needs the xcb set; the tests
+# rasterise PDFs with poppler-utils; python3-venv makes the virtual environment.
+packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+          libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+          libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+          libxcb-xfixes0 libxcb-sync1 libxrender1 libxi6
+          poppler-utils python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+python="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$mode" = demo ]; then
+  .venv/bin/python -m pip install -q -e .
+  exec .venv/bin/mijian --demo
+fi
+
+.venv/bin/python -m pip install -q -e ".[test]"
+export QT_QPA_PLATFORM=offscreen
+echo "== ruff"
+.venv/bin/ruff check app db ui tests bench
+.venv/bin/ruff format --check app db ui tests bench
+echo "== import layers"
+.venv/bin/lint-imports
+echo "== pytest"
+.venv/bin/python -m pytest
