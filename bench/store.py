@@ -48,7 +48,9 @@ def build_room(size: str) -> RoomPaths:
         with session.db.transaction():
             for _ in range(min(1000, events - done)):
                 clock.advance(seconds=7)
-                audit.record(session.db, clock, "jiyao", "借出", f"copy:{done}", {"reader": done % 97})
+                audit.record(
+                    session.db, clock, "jiyao", "借出", f"copy:{done}", {"reader": done % 97}
+                )
                 done += 1
     session.close()
     return paths
@@ -84,7 +86,12 @@ def workload(db: Database) -> float:
 
 def plain_database(path: Path) -> Database:
     conn = sqlite3.connect(str(path), isolation_level=None)
-    for pragma in ("foreign_keys = ON", "temp_store = MEMORY", "journal_mode = WAL", "synchronous = FULL"):
+    for pragma in (
+        "foreign_keys = ON",
+        "temp_store = MEMORY",
+        "journal_mode = WAL",
+        "synchronous = FULL",
+    ):
         conn.execute(f"PRAGMA {pragma}")
     conn.row_factory = sqlite3.Row
     for _, script in migrations():
@@ -114,7 +121,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         shutil.copyfile(paths.db, work / "enc.mjdb")
-        key_session = open_session(paths.db, "shenji", DEMO_PASSWORD, FixedClock(START), exclusive=False)
+        key_session = open_session(
+            paths.db, "shenji", DEMO_PASSWORD, FixedClock(START), exclusive=False
+        )
         key = key_session.data_key
         key_session.close()
         enc = Database.open(work / "fresh.mjdb", key, create=True)

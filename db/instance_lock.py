@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 from typing import IO
 
 from db.errors import DatabaseInUse
 
-if os.name == "nt":
+if sys.platform == "win32":
     import msvcrt
 
     def _lock(fh: IO[bytes]) -> None:

@@ -18,24 +18,49 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_frozen_program_runs(tmp_path: Path) -> None:
     dist, work = tmp_path / "dist", tmp_path / "work"
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm",
-         "--distpath", str(dist), "--workpath", str(work)],
-        check=True, cwd=ROOT, capture_output=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(ROOT / "build.spec"),
+            "--noconfirm",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=900,
     )
     program = dist / "mijian" / ("mijian.exe" if os.name == "nt" else "mijian")
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
-    env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_STATE_HOME=str(tmp_path / "state"), QT_QPA_PLATFORM="offscreen")
+    env = dict(
+        os.environ,
+        HOME=str(tmp_path),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        QT_QPA_PLATFORM="offscreen",
+    )
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(program), *args], input=stdin, capture_output=True,
-                              text=True, env=env, timeout=120)
+        return subprocess.run(
+            [str(program), *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
+        )
 
     assert run("--version").stdout.strip() == f"mijian {version}"
     room = tmp_path / "demo.mjdb"
     assert run("demo", "--db", str(room)).returncode == 0
-    checked = run("check", "--db", str(room), "--user", "shenji", "--password-stdin",
-                  stdin="mijian-demo-2026\n")
+    checked = run(
+        "check",
+        "--db",
+        str(room),
+        "--user",
+        "shenji",
+        "--password-stdin",
+        stdin="mijian-demo-2026\n",
+    )
     assert checked.returncode == 0, checked.stderr
     assert "链完整" in checked.stdout
 

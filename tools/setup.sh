@@ -42,6 +42,8 @@ export QT_QPA_PLATFORM=offscreen
 echo "== ruff"
 .venv/bin/ruff check app db ui tests bench
 .venv/bin/ruff format --check app db ui tests bench
+echo "== mypy (strict on app/ and db/)"
+.venv/bin/mypy
 echo "== import layers"
 .venv/bin/lint-imports
 echo "== pytest"

@@ -46,7 +46,8 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
     from ui.fonts import install_fonts
 
     logs.setup(log_path())
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("密件台账")
     install_fonts(app)
     install_excepthook()
