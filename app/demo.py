@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.clock import Clock
+from app import demo_content
+from app.clock import Clock, FixedClock
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
@@ -27,7 +28,10 @@ DEMO_ROOM_NAME = "演示机要室"
 DEMO_UNIT = "某市某区委办公室（演示）"
 
 
-def create_demo_room(path: Path, clock: Clock, kdf: KdfParams = DEFAULT_KDF) -> RoomPaths:
+def create_demo_room(
+    path: Path, clock: Clock, kdf: KdfParams = DEFAULT_KDF, *, content: bool = True
+) -> RoomPaths:
+    """The demo room; `content=False` gives the accounts alone (tests build their own data)."""
     accounts = [NewAccount(login, name, role, DEMO_PASSWORD) for login, name, role in DEMO_ACCOUNTS]
     paths = create_room(path, DEMO_ROOM_NAME, DEMO_UNIT, accounts, clock, kdf=kdf, demo=True)
     session = open_session(paths.db, "xitong", DEMO_PASSWORD, clock)
@@ -35,4 +39,13 @@ def create_demo_room(path: Path, clock: Clock, kdf: KdfParams = DEFAULT_KDF) -> 
         set_idle_lock_minutes(session, 10)
     finally:
         session.close()
+    if content:
+        seed_clock = FixedClock(clock.now())
+        custodian = open_session(paths.db, "jiyao", DEMO_PASSWORD, seed_clock, exclusive=False)
+        officer = open_session(paths.db, "baomi", DEMO_PASSWORD, seed_clock, exclusive=False)
+        try:
+            demo_content.seed(custodian, officer, seed_clock)
+        finally:
+            custodian.close()
+            officer.close()
     return paths

@@ -28,7 +28,7 @@ PASSWORD = DEMO_PASSWORD
 @pytest.fixture(scope="session")
 def template_room(tmp_path_factory: pytest.TempPathFactory) -> RoomPaths:
     where = tmp_path_factory.mktemp("template") / "room.mjdb"
-    return create_demo_room(where, FixedClock(START))
+    return create_demo_room(where, FixedClock(START), content=False)
 
 
 @pytest.fixture

@@ -148,3 +148,17 @@ def test_migration_copies_the_file_first(tmp_path: Path, monkeypatch: pytest.Mon
     assert old.user_version == nxt - 1
     assert old.scalar("SELECT count(*) FROM setting") == 3
     old.close()
+
+
+def test_a_truncated_file_is_reported_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "a.mjdb"
+    make_db(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2 + 1000])
+    try:
+        db = Database.open(path, KEY)
+    except DatabaseDamaged:
+        return
+    problems = db.integrity_problems()
+    db.close()
+    assert problems

@@ -1,0 +1,96 @@
+"""密级, 保密期限, 紧急程度, 来文类别 and the default time limits the rooms use (DOMAIN.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+LEVELS = ("绝密", "机密", "秘密", "非密")
+CLASSIFIED = ("绝密", "机密", "秘密")
+SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
+URGENCIES = ("特急", "加急", "平件")
+TELEGRAM_URGENCIES = ("特提", "特急", "加急", "平急")
+HANDLING = ("办件", "阅件")
+PERIOD_KINDS = ("年", "月", "长期", "解密日期", "无")
+
+# The law's defaults where a document shows no protection period.
+DEFAULT_PERIOD_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
+
+
+@dataclass(frozen=True)
+class Period:
+    """保密期限: N 年, N 月, 长期, a 解密日期, or 无 (unclassified)."""
+
+    kind: str
+    value: str = ""
+    defaulted: bool = False
+
+    def label(self, level: str) -> str:
+        if level == "非密" or self.kind == "无":
+            return level
+        text = {
+            "年": f"{self.value}年",
+            "月": f"{self.value}个月",
+            "长期": "长期",
+            "解密日期": f"至{self.value}",
+        }[self.kind]
+        return f"{level}★{text}"
+
+
+def default_period(level: str) -> Period:
+    if level not in DEFAULT_PERIOD_YEARS:
+        return Period("无")
+    return Period("年", str(DEFAULT_PERIOD_YEARS[level]), defaulted=True)
+
+
+def period_end(period: Period, written_on: date | None, received: date) -> date | None:
+    """When the protection period ends (counted from 成文日期, else from receipt)."""
+    start = written_on or received
+    if period.kind == "年":
+        return _add_months(start, 12 * int(period.value))
+    if period.kind == "月":
+        return _add_months(start, int(period.value))
+    if period.kind == "解密日期":
+        return date.fromisoformat(period.value)
+    return None
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def default_deadline(
+    received: datetime, urgency: str, telegram: bool, handling: str
+) -> datetime | None:
+    """办理时限 from the rooms' rules (seeds 000 and 003); 阅件 have none by default.
+
+    特急: 2 hours; ordinary: 2 working days. Telegrams: 特提 at once, 特急 2 days, others 6 days.
+    Working days skip weekends only; the holiday calendar arrives with 批示督办.
+    """
+    if handling != "办件":
+        return None
+    if telegram:
+        if urgency == "特提":
+            return received
+        return add_working_days(received, 2 if urgency == "特急" else 6)
+    if urgency == "特急":
+        return received + timedelta(hours=2)
+    return add_working_days(received, 2)
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current

@@ -1,0 +1,104 @@
+"""Synthetic content for the demo room: readers, groups and two years of registered documents.
+
+Everything is invented; titles follow the shapes of real office mail, numbers are made up.
+A seeded random generator keeps the demo the same on every machine.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from app.clock import FixedClock
+from app.people import ReaderInput, add_group, add_reader
+from app.registry import DocumentInput, register
+from app.session import Session
+
+READERS = (
+    ("张建国", "区委", "区委书记", "核心", "B0001"),
+    ("曾晓东", "区政府", "区长", "核心", "B0002"),
+    ("王芳", "区委", "区委副书记", "核心", "B0003"),
+    ("单立新", "区委办公室", "主任", "重要", "B0004"),
+    ("解红梅", "区委组织部", "部长", "重要", "B0005"),
+    ("欧阳明", "区委宣传部", "副部长", "重要", "B0006"),
+    ("刘洋", "区发展改革局", "局长", "一般", "B0007"),
+    ("陈静", "区财政局", "副局长", "一般", "B0008"),
+    ("赵磊", "区委办公室", "科员", "一般", "B0009"),
+    ("孙丽", "区信访局", "科员", "非涉密", "B0010"),
+)
+
+SENDERS = (
+    ("中共中央办公厅", "中央", "中办发"),
+    ("国务院办公厅", "中央", "国办发"),
+    ("省委办公厅", "省", "省委办发"),
+    ("省政府办公厅", "省", "省政办发"),
+    ("市委办公室", "市", "市委办发"),
+    ("市政府办公室", "市", "市政办发"),
+    ("市委保密委员会", "市", "市保委"),
+    ("区政府办公室", "区本级", "区政办"),
+    ("区发展改革局", "下级单位", "区发改"),
+    ("区信访局", "信访", "区信"),
+)
+
+SUBJECTS = (
+    "关于做好{y}年度保密自查自评工作的通知",
+    "关于印发《{y}年全市保密工作要点》的通知",
+    "关于召开区委常委会会议的通知",
+    "关于进一步加强涉密文件管理的意见",
+    "关于开展安全生产大检查的通知",
+    "关于{y}年第{n}季度经济运行情况的通报",
+    "关于做好重大节日期间值班工作的通知",
+    "关于转发《机关公文处理办法》的通知",
+    "关于加强领导干部报告个人有关事项工作的通知",
+    "关于落实中央八项规定精神的情况通报",
+    "关于年度目标责任考核工作的实施方案",
+    "信访事项转办单",
+)
+
+
+def seed(session_custodian: Session, session_officer: Session, clock: FixedClock) -> None:
+    rng = random.Random(2026)
+    reader_ids = [
+        add_reader(session_officer, ReaderInput(name, unit, position, clearance, "", badge)).id
+        for name, unit, position, clearance, badge in READERS
+    ]
+    add_group(session_officer, "区委常委", reader_ids[:3])
+    add_group(session_officer, "区委办公室", [reader_ids[3], reader_ids[8]])
+
+    today = clock.now()
+    day = datetime(today.year - 1, 1, 6, 9, 0, tzinfo=today.tzinfo)
+    sequence: dict[tuple[str, int], int] = {}
+    copy_base = 1
+    while day < today - timedelta(days=1):
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            clock.set(day + timedelta(minutes=rng.randint(0, 420)))
+            issuer, source, code = rng.choice(SENDERS)
+            year = clock.now().year
+            sequence[(code, year)] = sequence.get((code, year), 0) + rng.randint(1, 6)
+            level = rng.choice(("机密", "秘密", "秘密", "非密")) if source != "信访" else "非密"
+            count = rng.choice((1, 2, 3, 5))
+            copies = (
+                f"{copy_base:06d}-{copy_base + count - 1:06d}" if count > 1 else f"{copy_base:06d}"
+            )
+            copy_base += count + rng.randint(0, 20)
+            urgency = rng.choice(("平件", "平件", "加急", "特急"))
+            register(
+                session_custodian,
+                DocumentInput(
+                    issuer=issuer,
+                    source=source,
+                    level=level,
+                    title=rng.choice(SUBJECTS).format(y=year, n=rng.randint(1, 4)),
+                    doc_number=f"{code}〔{year}〕{sequence[(code, year)]}号",
+                    copy_numbers=copies if level != "非密" else "",
+                    copy_count=None if level != "非密" else count,
+                    pages=rng.randint(2, 24),
+                    urgency=urgency,
+                    handling=rng.choice(("办件", "阅件")),
+                    written_on=(clock.now() - timedelta(days=rng.randint(1, 9))).date(),
+                    scope_group_ids=(1,) if rng.random() < 0.15 else (),
+                    cabinet=f"{rng.randint(1, 4)}号保密柜",
+                ),
+            )
+        day += timedelta(days=rng.choice((1, 2, 3, 4)))
+    clock.set(today)

@@ -1,0 +1,98 @@
+"""The numbers printed on a document: 文号 (issuer's number), 份号 (copy numbers), 收文编号.
+
+Pure functions, no database: normalising what a scanner or a hurried hand typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from db.errors import InvalidInput
+
+COPY_NO_DIGITS = 6
+MAX_COPIES = 1000
+
+_OPEN = "[【［(（〔{｛<《"
+_CLOSE = "]】］)）〕}｝>》"
+_DOC_NUMBER = re.compile(
+    rf"^(?P<org>.+?)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*[{re.escape(_CLOSE)}]"
+    r"\s*第?\s*(?P<seq>\d+)\s*号?$"
+)
+
+
+def _halfwidth_digits(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", c) if "０" <= c <= "９" else c for c in text)
+
+
+def normalise_doc_number(text: str) -> tuple[str, bool]:
+    """(the GB/T 9704 form, True), or (the text as typed, False) when it does not parse.
+
+    `市委发[2026]012号` → `市委发〔2026〕12号`. An unparseable number is kept exactly as typed
+    (trimmed): the caller warns, nothing is silently altered.
+    """
+    typed = text.strip()
+    if not typed:
+        return "", True
+    match = _DOC_NUMBER.match(_halfwidth_digits(typed))
+    if match is None:
+        return typed, False
+    org = match.group("org").strip()
+    return f"{org}〔{match.group('year')}〕{int(match.group('seq'))}号", True
+
+
+def parse_copy_numbers(text: str) -> list[str]:
+    """`000031-000035, 000040` → ['000031', …, '000035', '000040'], in the order given.
+
+    Accepts , ， 、 ; ； and spaces between items, and - – — ~ ～ 至 for ranges; pads to six
+    digits. Refuses a reversed range, a repeat, a number over six digits or more than 1,000 copies.
+    """
+    cleaned = _halfwidth_digits(text.strip())
+    if not cleaned:
+        return []
+    items = [p for p in re.split(r"[,，、;；\s]+", cleaned) if p]
+    numbers: list[str] = []
+    for item in items:
+        parts = re.split(r"\s*[-–—~～至]\s*", item)
+        if len(parts) > 2 or not all(p.isdigit() for p in parts):
+            raise InvalidInput(f"份号“{item}”无法识别：请写成 000031-000035, 000040 的形式。")
+        start, end = int(parts[0]), int(parts[-1])
+        if end < start:
+            raise InvalidInput(f"份号范围“{item}”起止颠倒。")
+        if len(parts[-1]) > COPY_NO_DIGITS or end > 999_999:
+            raise InvalidInput(f"份号“{item}”超过六位。")
+        if end - start + 1 + len(numbers) > MAX_COPIES:
+            raise InvalidInput(f"一次登记的份数不能超过 {MAX_COPIES} 份。")
+        numbers.extend(f"{n:06d}" for n in range(start, end + 1))
+    seen: set[str] = set()
+    for number in numbers:
+        if number in seen:
+            raise InvalidInput(f"份号 {number} 重复。")
+        seen.add(number)
+    return numbers
+
+
+def format_copy_ranges(numbers: list[str]) -> str:
+    """The inverse of parse_copy_numbers, compacted: ['000031', '000032', '000040'] → `000031-000032, 000040`."""
+    values = sorted(int(n) for n in numbers)
+    parts: list[str] = []
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[j] + 1:
+            j += 1
+        parts.append(f"{values[i]:06d}" if i == j else f"{values[i]:06d}-{values[j]:06d}")
+        i = j + 1
+    return ", ".join(parts)
+
+
+def registration_number(year: int, serial: int) -> str:
+    """收文编号: `2026-0001` (four digits, more when a year passes 9,999)."""
+    return f"{year}-{serial:04d}"
+
+
+def parse_registration_number(text: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"\s*(\d{4})\s*[-－—]\s*(\d{1,6})\s*", _halfwidth_digits(text))
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))

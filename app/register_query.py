@@ -1,0 +1,178 @@
+"""The register (收文登记簿) as pages of rows: filters and search in SQL, keyset paging.
+
+Rows are ordered by 收文编号, newest first, and a page starts after the last (year, serial) seen,
+never at an OFFSET. Search: three characters or more use the trigram FTS index; one or two
+characters fall back to LIKE (the trigram tokenizer cannot match them); a 收文编号 or a six-digit
+份号 is looked up exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from app.classification import Period
+from app.numbers import format_copy_ranges, parse_registration_number, registration_number
+from db.connection import Database
+
+Key = tuple[int, int]  # (year, serial)
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    year: int | None = None
+    level: str | None = None
+    source: str | None = None
+    state: str | None = None  # documents with at least one copy in this state
+    issuer: str | None = None
+    search: str = ""
+    include_voided: bool = True
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    id: int
+    year: int
+    serial: int
+    received_at: str
+    issuer: str
+    source: str
+    doc_number: str
+    title: str
+    level_label: str
+    copies: int
+    copy_ranges: str
+    copies_out: int
+    status_note: str
+    remarks: str
+    voided: bool
+
+    @property
+    def number(self) -> str:
+        return registration_number(self.year, self.serial)
+
+    @property
+    def key(self) -> Key:
+        return (self.year, self.serial)
+
+
+def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.year is not None:
+        clauses.append("d.year = ?")
+        params.append(f.year)
+    if f.level:
+        clauses.append("d.level = ?")
+        params.append(f.level)
+    if f.source:
+        clauses.append("d.source = ?")
+        params.append(f.source)
+    if f.issuer:
+        clauses.append("d.issuer = ?")
+        params.append(f.issuer)
+    if f.state:
+        clauses.append("EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id AND c.state = ?)")
+        params.append(f.state)
+    if not f.include_voided:
+        clauses.append("d.voided_at IS NULL")
+    text = f.search.strip()
+    if text:
+        clause, extra = _search_clause(text)
+        clauses.append(clause)
+        params.extend(extra)
+    return (" AND ".join(clauses) or "1 = 1"), params
+
+
+def _search_clause(text: str) -> tuple[str, list[Any]]:
+    number = parse_registration_number(text)
+    if number is not None:
+        return "(d.year = ? AND d.serial = ?)", list(number)
+    if re.fullmatch(r"\d{6}", text):
+        return (
+            "(d.id IN (SELECT document_id FROM copy WHERE copy_no = ?) OR d.doc_number LIKE ?)",
+            [text, f"%{text}%"],
+        )
+    if len(text) >= 3:
+        phrase = '"' + text.replace('"', '""') + '"'
+        return "d.id IN (SELECT rowid FROM document_fts WHERE document_fts MATCH ?)", [phrase]
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (
+        "(d.title LIKE ? ESCAPE '\\' OR d.doc_number LIKE ? ESCAPE '\\'"
+        " OR d.issuer LIKE ? ESCAPE '\\')",
+        [like, like, like],
+    )
+
+
+_SELECT = """
+SELECT d.id, d.year, d.serial, d.received_at, d.issuer, d.source, d.doc_number, d.title,
+       d.level, d.period_kind, d.period_value, d.status_note, d.remarks, d.voided_at
+FROM document d
+"""
+
+
+def page(
+    db: Database, f: RegisterFilter, after: Key | None = None, limit: int = 100
+) -> list[RegisterRow]:
+    where, params = _where(f)
+    if after is not None:
+        where += " AND (d.year < ? OR (d.year = ? AND d.serial < ?))"
+        params += [after[0], after[0], after[1]]
+    rows = db.query(
+        f"{_SELECT} WHERE {where} ORDER BY d.year DESC, d.serial DESC LIMIT ?", (*params, limit)
+    )
+    return _with_copies(db, rows)
+
+
+def last_page(db: Database, f: RegisterFilter, limit: int = 100) -> list[RegisterRow]:
+    """The oldest rows (the end of the register), still newest first within the page."""
+    where, params = _where(f)
+    rows = db.query(
+        f"{_SELECT} WHERE {where} ORDER BY d.year ASC, d.serial ASC LIMIT ?", (*params, limit)
+    )
+    return _with_copies(db, list(reversed(rows)))
+
+
+def count(db: Database, f: RegisterFilter) -> int:
+    where, params = _where(f)
+    return int(db.scalar(f"SELECT count(*) FROM document d WHERE {where}", params))
+
+
+def years(db: Database) -> list[int]:
+    return [r[0] for r in db.query("SELECT DISTINCT year FROM document ORDER BY year DESC")]
+
+
+def _with_copies(db: Database, rows: list[Any]) -> list[RegisterRow]:
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    marks = ",".join("?" * len(ids))
+    numbers: dict[int, list[str]] = {i: [] for i in ids}
+    out: dict[int, int] = dict.fromkeys(ids, 0)
+    for c in db.query(
+        f"SELECT document_id, copy_no, state FROM copy WHERE document_id IN ({marks})", ids
+    ):
+        numbers[c["document_id"]].append(c["copy_no"])
+        if c["state"] == "借出":
+            out[c["document_id"]] += 1
+    return [
+        RegisterRow(
+            id=r["id"],
+            year=r["year"],
+            serial=r["serial"],
+            received_at=r["received_at"],
+            issuer=r["issuer"],
+            source=r["source"],
+            doc_number=r["doc_number"],
+            title=r["title"],
+            level_label=Period(r["period_kind"], r["period_value"]).label(r["level"]),
+            copies=len(numbers[r["id"]]),
+            copy_ranges=format_copy_ranges(numbers[r["id"]]),
+            copies_out=out[r["id"]],
+            status_note=r["status_note"],
+            remarks=r["remarks"],
+            voided=r["voided_at"] is not None,
+        )
+        for r in rows
+    ]

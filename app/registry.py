@@ -1,0 +1,490 @@
+"""收文登记: registering an incoming document copy by copy, editing it, voiding it.
+
+Contract: the 收文编号 serial is taken inside the transaction that writes the document, so it is
+gapless per year and never reused; a registration is never deleted (作废 keeps it with a reason).
+Every create, edit and void is audited with before and after values in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from app import audit
+from app.classification import (
+    CLASSIFIED,
+    HANDLING,
+    LEVELS,
+    SOURCES,
+    TELEGRAM_URGENCIES,
+    URGENCIES,
+    Period,
+    default_deadline,
+    default_period,
+)
+from app.clock import parse_stamp, stamp
+from app.numbers import (
+    format_copy_ranges,
+    normalise_doc_number,
+    parse_copy_numbers,
+    registration_number,
+)
+from app.roles import Role
+from db.connection import Database
+from db.errors import InvalidInput, MijianError
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """What the custodian types from the paper; `None` means "use the room's default"."""
+
+    issuer: str
+    source: str
+    title: str
+    level: str
+    copy_numbers: str = ""
+    copy_count: int | None = None
+    pages: int = 0
+    doc_number: str = ""
+    written_on: date | None = None
+    period: Period | None = None
+    urgency: str = "平件"
+    telegram: bool = False
+    handling: str = "阅件"
+    received_at: datetime | None = None
+    attachments: str = ""
+    scope_reader_ids: tuple[int, ...] = ()
+    scope_group_ids: tuple[int, ...] = ()
+    deadline: datetime | None = None
+    cabinet: str = ""
+    remarks: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    year: int
+    serial: int
+    issuer: str
+    source: str
+    doc_number: str
+    doc_number_ok: bool
+    title: str
+    written_on: date | None
+    level: str
+    period: Period
+    urgency: str
+    telegram: bool
+    handling: str
+    received_at: datetime
+    attachments: str
+    deadline: datetime | None
+    cabinet: str
+    remarks: str
+    status_note: str
+    voided_at: datetime | None
+    void_reason: str | None
+    created_by: str
+
+    @property
+    def number(self) -> str:
+        return registration_number(self.year, self.serial)
+
+    @property
+    def level_label(self) -> str:
+        return self.period.label(self.level)
+
+
+@dataclass(frozen=True)
+class Copy:
+    id: int
+    document_id: int
+    copy_no: str
+    pages: int
+    state: str
+
+
+@dataclass(frozen=True)
+class CopyEvent:
+    at: datetime
+    account: str
+    kind: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Registration:
+    document: Document
+    copies: tuple[Copy, ...]
+    warnings: tuple[str, ...]
+
+
+# ---- registering ------------------------------------------------------------------------------
+def register(session: Session, data: DocumentInput) -> Registration:
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    now = session.clock.now()
+    clean, numbers, warnings = _validate(data, now)
+    received = clean.received_at or now
+    period = clean.period or default_period(clean.level)
+    deadline = clean.deadline or default_deadline(
+        received, clean.urgency, clean.telegram, clean.handling
+    )
+    doc_number, parsed = normalise_doc_number(clean.doc_number)
+    if not parsed:
+        warnings.append(f"文号“{doc_number}”不符合“机关代字〔年份〕序号号”的格式，已按原样保存。")
+    with db.transaction():
+        _refuse_duplicates(db, clean.issuer, doc_number, numbers)
+        year = received.year
+        serial = int(
+            db.scalar("SELECT coalesce(max(serial), 0) + 1 FROM document WHERE year = ?", (year,))
+        )
+        cursor = db.execute(
+            "INSERT INTO document (year, serial, issuer, source, doc_number, doc_number_ok, title,"
+            " written_on, level, period_kind, period_value, period_defaulted, urgency, telegram,"
+            " handling, received_at, attachments, deadline, cabinet, remarks, created_at, created_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                year,
+                serial,
+                clean.issuer,
+                clean.source,
+                doc_number,
+                int(parsed),
+                clean.title,
+                clean.written_on.isoformat() if clean.written_on else None,
+                clean.level,
+                period.kind,
+                period.value,
+                int(period.defaulted),
+                clean.urgency,
+                int(clean.telegram),
+                clean.handling,
+                stamp(received),
+                clean.attachments,
+                stamp(deadline) if deadline else None,
+                clean.cabinet,
+                clean.remarks,
+                stamp(now),
+                session.account.login,
+            ),
+        )
+        document_id = int(cursor.lastrowid)
+        for reader_id in clean.scope_reader_ids:
+            db.execute(
+                "INSERT INTO document_scope (document_id, reader_id) VALUES (?, ?)",
+                (document_id, reader_id),
+            )
+        for group_id in clean.scope_group_ids:
+            db.execute(
+                "INSERT INTO document_scope (document_id, group_id) VALUES (?, ?)",
+                (document_id, group_id),
+            )
+        for copy_no in numbers:
+            copy_id = int(
+                db.execute(
+                    "INSERT INTO copy (document_id, copy_no, pages) VALUES (?, ?, ?)",
+                    (document_id, copy_no, clean.pages),
+                ).lastrowid
+            )
+            add_copy_event(
+                db,
+                copy_id,
+                now,
+                session.account.login,
+                "登记",
+                {"cabinet": clean.cabinet} if clean.cabinet else {},
+            )
+        number = registration_number(year, serial)
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "登记收文",
+            f"document:{number}",
+            {
+                "after": {
+                    "issuer": clean.issuer,
+                    "source": clean.source,
+                    "doc_number": doc_number,
+                    "title": clean.title,
+                    "level": clean.level,
+                    "copies": format_copy_ranges(numbers),
+                    "pages": clean.pages,
+                    "urgency": clean.urgency,
+                    "handling": clean.handling,
+                }
+            },
+        )
+    document = get_document(db, document_id)
+    return Registration(document, tuple(copies_of(db, document_id)), tuple(warnings))
+
+
+def _validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[str], list[str]]:
+    warnings: list[str] = []
+    issuer, title = data.issuer.strip(), data.title.strip()
+    if not issuer:
+        raise InvalidInput("请填写来文单位。")
+    if not title:
+        raise InvalidInput("请填写标题。")
+    if data.source not in SOURCES:
+        raise InvalidInput("请选择来文类别：" + "、".join(SOURCES) + "。")
+    if data.level not in LEVELS:
+        raise InvalidInput("请选择密级：绝密、机密、秘密 或 非密。")
+    allowed = TELEGRAM_URGENCIES if data.telegram else URGENCIES
+    if data.urgency not in allowed:
+        raise InvalidInput(
+            ("电报" if data.telegram else "文件") + "的紧急程度须为" + "、".join(allowed) + "。"
+        )
+    if data.handling not in HANDLING:
+        raise InvalidInput("请选择办件或阅件。")
+    if data.pages < 0 or data.pages > 10_000:
+        raise InvalidInput("页数须在 0 到 10000 之间。")
+    numbers = parse_copy_numbers(data.copy_numbers)
+    if not numbers:
+        if data.level in CLASSIFIED:
+            raise InvalidInput("密件须填写份号（如 000031-000035, 000040），每份单独登记。")
+        count = data.copy_count or 1
+        if not 1 <= count <= 1000:
+            raise InvalidInput("份数须在 1 到 1000 之间。")
+        numbers = [f"{n:06d}" for n in range(1, count + 1)]
+    elif data.copy_count is not None and data.copy_count != len(numbers):
+        raise InvalidInput(f"份数 {data.copy_count} 与份号个数 {len(numbers)} 不一致。")
+    if data.written_on and data.written_on > now.date():
+        raise InvalidInput("成文日期不能晚于今天。")
+    if data.received_at and data.received_at > now:
+        raise InvalidInput("签收时间不能晚于现在。")
+    if data.level in CLASSIFIED and data.pages == 0:
+        warnings.append("未填写页数：借还核对时将无法核对页数。")
+    clean = DocumentInput(
+        issuer=issuer,
+        source=data.source,
+        title=title,
+        level=data.level,
+        copy_numbers=data.copy_numbers,
+        copy_count=len(numbers),
+        pages=data.pages,
+        doc_number=data.doc_number,
+        written_on=data.written_on,
+        period=data.period,
+        urgency=data.urgency,
+        telegram=data.telegram,
+        handling=data.handling,
+        received_at=data.received_at,
+        attachments=data.attachments.strip(),
+        scope_reader_ids=data.scope_reader_ids,
+        scope_group_ids=data.scope_group_ids,
+        deadline=data.deadline,
+        cabinet=data.cabinet.strip(),
+        remarks=data.remarks.strip(),
+    )
+    return clean, numbers, warnings
+
+
+def _refuse_duplicates(db: Database, issuer: str, doc_number: str, numbers: list[str]) -> None:
+    if not doc_number:
+        return
+    marks = ",".join("?" * len(numbers))
+    row = db.one(
+        "SELECT d.year, d.serial, c.copy_no FROM copy c JOIN document d ON d.id = c.document_id"
+        f" WHERE d.issuer = ? AND d.doc_number = ? AND d.voided_at IS NULL AND c.copy_no IN ({marks})"
+        " ORDER BY c.copy_no LIMIT 1",
+        (issuer, doc_number, *numbers),
+    )
+    if row is not None:
+        raise InvalidInput(
+            f"{issuer} {doc_number} 第 {row['copy_no']} 份已于收文编号 "
+            f"{registration_number(row['year'], row['serial'])} 登记，每份文件只能登记一次。"
+        )
+
+
+def add_copy_event(
+    db: Database,
+    copy_id: int,
+    at: datetime,
+    account: str,
+    kind: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    db.execute(
+        "INSERT INTO copy_event (copy_id, at, account, kind, details) VALUES (?, ?, ?, ?, ?)",
+        (copy_id, stamp(at), account, kind, json.dumps(details or {}, ensure_ascii=False)),
+    )
+
+
+# ---- editing and voiding ----------------------------------------------------------------------
+EDITABLE = (
+    "issuer",
+    "source",
+    "doc_number",
+    "title",
+    "attachments",
+    "cabinet",
+    "remarks",
+    "status_note",
+    "urgency",
+    "handling",
+)
+
+
+def edit(session: Session, document_id: int, changes: dict[str, str]) -> Document:
+    """Change descriptive fields; copies and numbers stay as registered."""
+    session.require(Role.CUSTODIAN)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput("这些项不能修改：" + "、".join(sorted(unknown)))
+    db = session.db
+    with db.transaction():
+        before = get_document(db, document_id)
+        if before.voided_at is not None:
+            raise InvalidInput(f"{before.number} 已作废，不能修改。")
+        values = {k: v.strip() for k, v in changes.items()}
+        if "doc_number" in values:
+            values["doc_number"], ok = normalise_doc_number(values["doc_number"])
+            db.execute("UPDATE document SET doc_number_ok = ? WHERE id = ?", (int(ok), document_id))
+        if "issuer" in values and not values["issuer"]:
+            raise InvalidInput("来文单位不能为空。")
+        if "title" in values and not values["title"]:
+            raise InvalidInput("标题不能为空。")
+        if "source" in values and values["source"] not in SOURCES:
+            raise InvalidInput("来文类别不正确。")
+        old = {k: getattr(before, k) for k in values}
+        changed = {k: v for k, v in values.items() if old[k] != v}
+        if not changed:
+            return before
+        sets = ", ".join(f"{k} = ?" for k in changed)
+        db.execute(f"UPDATE document SET {sets} WHERE id = ?", (*changed.values(), document_id))
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "修改收文",
+            f"document:{before.number}",
+            {"before": {k: old[k] for k in changed}, "after": changed},
+        )
+    return get_document(db, document_id)
+
+
+def void(session: Session, document_id: int, reason: str) -> Document:
+    session.require(Role.CUSTODIAN)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise InvalidInput("作废须写明原因。")
+    db = session.db
+    with db.transaction():
+        doc = get_document(db, document_id)
+        if doc.voided_at is not None:
+            raise InvalidInput(f"{doc.number} 已于 {stamp(doc.voided_at)[:16]} 作废。")
+        out = db.scalar(
+            "SELECT count(*) FROM copy WHERE document_id = ? AND state = '借出'", (document_id,)
+        )
+        if out:
+            raise InvalidInput(f"{doc.number} 有 {out} 份尚未归还，收回后才能作废。")
+        now = session.clock.now()
+        db.execute(
+            "UPDATE document SET voided_at = ?, void_reason = ? WHERE id = ?",
+            (stamp(now), reason, document_id),
+        )
+        for c in copies_of(db, document_id):
+            add_copy_event(db, c.id, now, session.account.login, "作废", {"reason": reason})
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "作废收文",
+            f"document:{doc.number}",
+            {"before": {"voided": False}, "after": {"voided": True, "reason": reason}},
+        )
+    return get_document(db, document_id)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+def get_document(db: Database, document_id: int) -> Document:
+    row = db.one("SELECT * FROM document WHERE id = ?", (document_id,))
+    if row is None:
+        raise MijianError(f"没有编号为 {document_id} 的登记。")
+    return document_from_row(row)
+
+
+def find_by_number(db: Database, year: int, serial: int) -> Document | None:
+    row = db.one("SELECT * FROM document WHERE year = ? AND serial = ?", (year, serial))
+    return None if row is None else document_from_row(row)
+
+
+def copies_of(db: Database, document_id: int) -> list[Copy]:
+    rows = db.query("SELECT * FROM copy WHERE document_id = ? ORDER BY copy_no", (document_id,))
+    return [Copy(r["id"], r["document_id"], r["copy_no"], r["pages"], r["state"]) for r in rows]
+
+
+def copy_history(db: Database, copy_id: int) -> list[CopyEvent]:
+    rows = db.query(
+        "SELECT at, account, kind, details FROM copy_event WHERE copy_id = ? ORDER BY id",
+        (copy_id,),
+    )
+    return [
+        CopyEvent(parse_stamp(r["at"]), r["account"], r["kind"], json.loads(r["details"]))
+        for r in rows
+    ]
+
+
+def scope_of(db: Database, document_id: int) -> tuple[list[str], list[str]]:
+    """(reader names, group names) of the 阅文范围; both empty means by clearance only."""
+    readers = [
+        r[0]
+        for r in db.query(
+            "SELECT r.name FROM document_scope s JOIN reader r ON r.id = s.reader_id"
+            " WHERE s.document_id = ? ORDER BY r.initials",
+            (document_id,),
+        )
+    ]
+    groups = [
+        r[0]
+        for r in db.query(
+            "SELECT g.name FROM document_scope s JOIN reader_group g ON g.id = s.group_id"
+            " WHERE s.document_id = ? ORDER BY g.name",
+            (document_id,),
+        )
+    ]
+    return readers, groups
+
+
+def recent_issuers(db: Database, prefix: str = "", limit: int = 200) -> list[str]:
+    """来文单位 seen before, most used first (for completion)."""
+    rows = db.query(
+        "SELECT issuer FROM document WHERE issuer LIKE ? GROUP BY issuer ORDER BY count(*) DESC, issuer LIMIT ?",
+        (prefix + "%", limit),
+    )
+    return [r[0] for r in rows]
+
+
+def document_from_row(row: Any) -> Document:
+    return Document(
+        id=row["id"],
+        year=row["year"],
+        serial=row["serial"],
+        issuer=row["issuer"],
+        source=row["source"],
+        doc_number=row["doc_number"],
+        doc_number_ok=bool(row["doc_number_ok"]),
+        title=row["title"],
+        written_on=date.fromisoformat(row["written_on"]) if row["written_on"] else None,
+        level=row["level"],
+        period=Period(row["period_kind"], row["period_value"], bool(row["period_defaulted"])),
+        urgency=row["urgency"],
+        telegram=bool(row["telegram"]),
+        handling=row["handling"],
+        received_at=parse_stamp(row["received_at"]),
+        attachments=row["attachments"],
+        deadline=parse_stamp(row["deadline"]) if row["deadline"] else None,
+        cabinet=row["cabinet"],
+        remarks=row["remarks"],
+        status_note=row["status_note"],
+        voided_at=parse_stamp(row["voided_at"]) if row["voided_at"] else None,
+        void_reason=row["void_reason"],
+        created_by=row["created_by"],
+    )

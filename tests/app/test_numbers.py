@@ -1,0 +1,77 @@
+"""文号, 份号 and 收文编号 as people and scanners type them."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.numbers import (
+    format_copy_ranges,
+    normalise_doc_number,
+    parse_copy_numbers,
+    parse_registration_number,
+    registration_number,
+)
+from db.errors import InvalidInput
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("市委发〔2026〕12号", "市委发〔2026〕12号"),
+        ("市委发[2026]12号", "市委发〔2026〕12号"),
+        ("市委发【2026】012号", "市委发〔2026〕12号"),
+        ("市委发［２０２６］１２号", "市委发〔2026〕12号"),
+        ("市委发(2026)第12号", "市委发〔2026〕12号"),
+        ("市委发（2026）12号", "市委发〔2026〕12号"),
+        (" 中办发 〔2025〕 3 号 ", "中办发〔2025〕3号"),
+    ],
+)
+def test_doc_numbers_are_normalised(typed: str, normal: str) -> None:
+    assert normalise_doc_number(typed) == (normal, True)
+
+
+@pytest.mark.parametrize("typed", ["内部明电", "市委发2026年12号", "第三号"])
+def test_an_unparseable_doc_number_is_kept_as_typed(typed: str) -> None:
+    assert normalise_doc_number(typed) == (typed, False)
+
+
+def test_copy_numbers_lists_and_ranges() -> None:
+    assert parse_copy_numbers("000031-000035, 000040") == [
+        "000031",
+        "000032",
+        "000033",
+        "000034",
+        "000035",
+        "000040",
+    ]
+    assert parse_copy_numbers("31～33，40、41") == [
+        "000031",
+        "000032",
+        "000033",
+        "000040",
+        "000041",
+    ]
+    assert parse_copy_numbers("  ") == []
+    assert format_copy_ranges(["000040", "000031", "000032", "000033"]) == "000031-000033, 000040"
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("35-31", "颠倒"),
+        ("31,31", "重复"),
+        ("1234567", "六位"),
+        ("abc", "无法识别"),
+        ("1-2000", "1000"),
+    ],
+)
+def test_bad_copy_numbers_are_refused_with_the_reason(typed: str, reason: str) -> None:
+    with pytest.raises(InvalidInput, match=reason):
+        parse_copy_numbers(typed)
+
+
+def test_registration_numbers() -> None:
+    assert registration_number(2026, 1) == "2026-0001"
+    assert parse_registration_number("2026-0001") == (2026, 1)
+    assert parse_registration_number("２０２６－１２") == (2026, 12)
+    assert parse_registration_number("000031") is None
