@@ -52,8 +52,8 @@ SUBJECTS = (
     "关于加强领导干部报告个人有关事项工作的通知",
     "关于落实中央八项规定精神的情况通报",
     "关于年度目标责任考核工作的实施方案",
-    "信访事项转办单",
 )
+
 
 
 def seed(session_custodian: Session, session_officer: Session, clock: FixedClock) -> None:
@@ -88,7 +88,12 @@ def seed(session_custodian: Session, session_officer: Session, clock: FixedClock
                     issuer=issuer,
                     source=source,
                     level=level,
-                    title=rng.choice(SUBJECTS).format(y=year, n=rng.randint(1, 4)),
+                    title=(
+                    f"信访事项转办单（{clock.now():%m}月第{rng.randint(1, 9)}批）"
+                    if source == "信访"
+                    else rng.choice(SUBJECTS).format(y=year, n=rng.randint(1, 4))
+                ),
+
                     doc_number=f"{code}〔{year}〕{sequence[(code, year)]}号",
                     copy_numbers=copies if level != "非密" else "",
                     copy_count=None if level != "非密" else count,

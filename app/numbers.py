@@ -21,7 +21,7 @@ _DOC_NUMBER = re.compile(
 )
 
 
-def _halfwidth_digits(text: str) -> str:
+def halfwidth_digits(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", c) if "０" <= c <= "９" else c for c in text)
 
 
@@ -34,7 +34,7 @@ def normalise_doc_number(text: str) -> tuple[str, bool]:
     typed = text.strip()
     if not typed:
         return "", True
-    match = _DOC_NUMBER.match(_halfwidth_digits(typed))
+    match = _DOC_NUMBER.match(halfwidth_digits(typed))
     if match is None:
         return typed, False
     org = match.group("org").strip()
@@ -47,7 +47,7 @@ def parse_copy_numbers(text: str) -> list[str]:
     Accepts , ， 、 ; ； and spaces between items, and - – — ~ ～ 至 for ranges; pads to six
     digits. Refuses a reversed range, a repeat, a number over six digits or more than 1,000 copies.
     """
-    cleaned = _halfwidth_digits(text.strip())
+    cleaned = halfwidth_digits(text.strip())
     if not cleaned:
         return []
     items = [p for p in re.split(r"[,，、;；\s]+", cleaned) if p]
@@ -92,7 +92,7 @@ def registration_number(year: int, serial: int) -> str:
 
 
 def parse_registration_number(text: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"\s*(\d{4})\s*[-－—]\s*(\d{1,6})\s*", _halfwidth_digits(text))
+    match = re.fullmatch(r"\s*(\d{4})\s*[-－—]\s*(\d{1,6})\s*", halfwidth_digits(text))
     if match is None:
         return None
     return int(match.group(1)), int(match.group(2))

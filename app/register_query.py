@@ -113,25 +113,25 @@ FROM document d
 
 
 def page(
-    db: Database, f: RegisterFilter, after: Key | None = None, limit: int = 100
+    db: Database,
+    f: RegisterFilter,
+    after: Key | None = None,
+    limit: int = 100,
+    newest_first: bool = True,
 ) -> list[RegisterRow]:
+    """One page after the key `after`; `newest_first=False` starts at the end of the register."""
     where, params = _where(f)
     if after is not None:
-        where += " AND (d.year < ? OR (d.year = ? AND d.serial < ?))"
+        op = "<" if newest_first else ">"
+        where += f" AND (d.year {op} ? OR (d.year = ? AND d.serial {op} ?))"
         params += [after[0], after[0], after[1]]
+    order = "DESC" if newest_first else "ASC"
     rows = db.query(
-        f"{_SELECT} WHERE {where} ORDER BY d.year DESC, d.serial DESC LIMIT ?", (*params, limit)
+        f"{_SELECT} WHERE {where} ORDER BY d.year {order}, d.serial {order} LIMIT ?",
+        (*params, limit),
     )
     return _with_copies(db, rows)
 
-
-def last_page(db: Database, f: RegisterFilter, limit: int = 100) -> list[RegisterRow]:
-    """The oldest rows (the end of the register), still newest first within the page."""
-    where, params = _where(f)
-    rows = db.query(
-        f"{_SELECT} WHERE {where} ORDER BY d.year ASC, d.serial ASC LIMIT ?", (*params, limit)
-    )
-    return _with_copies(db, list(reversed(rows)))
 
 
 def count(db: Database, f: RegisterFilter) -> int:

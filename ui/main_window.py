@@ -23,11 +23,13 @@ from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
 from ui.pages.placeholder import PlaceholderPage
+from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
 
 PageFactory = Callable[[Session], QWidget]
 
 BUILT_PAGES: dict[Page, PageFactory] = {
+    Page.REGISTER: lambda s: RegisterPage(s),
     Page.AUDIT: lambda s: AuditPage(s.db),
     Page.SETTINGS: lambda s: SettingsPage(s),
 }
@@ -39,7 +41,8 @@ class MainWindow(QMainWindow):
         self.session = session
         account = session.account
         self.setWindowTitle(f"密件台账 · {session.room.name}")
-        self.resize(1180, 760)
+        self.resize(1440, 860)
+
 
         header = QLabel(
             f"<b>{session.room.name}</b>　{session.room.unit}"

@@ -202,7 +202,10 @@ def test_register_filters_search_and_pages(
     third = register_query.page(db, everything, after=second[-1].key, limit=7)
     numbers = [r.number for r in first + second + third]
     assert numbers == [f"2026-{n:04d}" for n in range(20, 0, -1)]
-    assert register_query.last_page(db, everything, limit=3)[-1].number == "2026-0001"
+    oldest = register_query.page(db, everything, limit=3, newest_first=False)
+    assert [r.number for r in oldest] == ["2026-0001", "2026-0002", "2026-0003"]
+    after = register_query.page(db, everything, oldest[-1].key, limit=2, newest_first=False)
+    assert [r.number for r in after] == ["2026-0004", "2026-0005"]
     assert register_query.count(db, RegisterFilter(level="秘密")) == 10
     assert register_query.count(db, RegisterFilter(source="信访", issuer="区信访局")) == 10
     assert (

@@ -1,0 +1,111 @@
+"""收文登记 through the window: keyboard entry as the custodian types, the register, a document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+
+from app import register_query, registry
+from app.register_query import RegisterFilter
+from app.session import Session
+from tests.app.test_registry import doc
+from ui.pages.register_page import RegisterPage
+
+
+def _type(qtbot, widget, text: str) -> None:
+    """ASCII through key clicks; Chinese arrives from the input method as committed text."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:
+        widget.insert(text) if hasattr(widget, "insert") else widget.setCurrentText(text)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_register_a_document_with_the_keyboard(qtbot, login: Callable[..., Session], shot) -> None:
+    session = login("jiyao")
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    form = page.open_registration()
+    _type(qtbot, form.issuer_edit, "市委办公室")
+    assert form.focusWidget() is form.source_combo  # Enter moved on
+    form.source_combo.setCurrentText("市")
+    qtbot.keyClick(form.source_combo, Qt.Key.Key_Return)
+    assert form.focusWidget() is form.doc_number_edit
+    _type(qtbot, form.doc_number_edit, "市委发[2026]12号")  # the wrong brackets, as often typed
+    assert form.focusWidget() is form.title_edit
+    _type(qtbot, form.title_edit, "关于做好年终保密检查工作的通知")
+
+    _type(qtbot, form.written_edit, "2026.11.10")
+    form.level_combo.setCurrentText("机密")
+    form.copies_edit.setText("000031-000035, 000040")
+    form.pages_spin.setValue(6)
+    assert "共 6 份" in form.preview_label.text()
+    assert "市委发〔2026〕12号" in form.preview_label.text()
+    shot(form, "registration-filled")
+    qtbot.keyClick(form.remarks_edit, Qt.Key.Key_Return)  # Enter on the last field registers
+    assert "已登记 2026-0001" in form.message_label.text()
+    # The form is ready for the next document from the same issuer.
+    assert form.issuer_edit.text() == "市委办公室" and form.title_edit.text() == ""
+    assert form.source_combo.currentText() == "市"
+    assert page.model.rowCount() == 1
+    assert page.count_label.text() == "共 1 件"
+    form.close()
+
+
+def test_a_refused_registration_keeps_everything_typed(qtbot, login: Callable[..., Session], shot) -> None:
+    session = login("jiyao")
+    registry.register(session, doc())
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    form = page.open_registration()
+    form.issuer_edit.setText("市委办公室")
+    form.doc_number_edit.setText("市委办发〔2026〕12号")
+    form.title_edit.setText("重复的一份")
+    form.level_combo.setCurrentText("机密")
+    form.copies_edit.setText("000035")
+    form.submit()
+    assert "2026-0001 登记" in form.message_label.text()
+    assert form.title_edit.text() == "重复的一份" and form.copies_edit.text() == "000035"
+    form.scope_edit.setText("查无此人")
+    form.copies_edit.setText("000099")
+    form.submit()
+    assert "既不是在岗读者" in form.message_label.text()
+    shot(form, "registration-refused")
+    form.close()
+
+
+def test_filters_search_and_the_document_dialog(qtbot, login: Callable[..., Session], clock, shot) -> None:
+    session = login("jiyao")
+    for i in range(130):
+        clock.advance(minutes=1)
+        registry.register(session, doc(
+            doc_number=f"D〔2026〕{i + 1}号", copy_numbers=f"{i + 1}",
+            title="常委会纪要" if i % 10 == 0 else "关于做好年终保密检查工作的通知",
+            level="秘密" if i % 2 else "机密"))
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    assert page.count_label.text() == "共 130 件"
+    assert page.model.rowCount() == 100  # the first page only; more arrive as the view scrolls
+    page.table.scrollToBottom()
+    page.model.fetchMore(page.table.rootIndex())
+    assert page.model.rowCount() == 130
+    page.search_edit.setText("常委")
+    page.refresh()
+    assert page.model.rowCount() == 13
+    page.search_edit.setText("")
+    page.level_combo.setCurrentIndex(page.level_combo.findData("秘密"))
+    assert page.model.rowCount() == 65
+    page.order_combo.setCurrentIndex(1)
+    assert page.model.row_at(0).number == "2026-0002"
+    shot(page, "register-filtered")
+    dialog = page.open_row(0)
+    assert dialog.copies_model.rowCount() == 1
+    assert dialog.history_model.rowCount() == 1
+    shot(dialog, "document-dialog")
+    dialog.close()
+    assert register_query.count(session.db, RegisterFilter(level="秘密")) == 65

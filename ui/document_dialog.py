@@ -1,0 +1,175 @@
+"""One registration: every field, its copies, and the selected copy's full custody history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import registry
+from app.registry import Copy, CopyEvent, Document
+from app.roles import Role
+from app.session import Session
+from db.errors import MijianError
+from ui.errors import show_error
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _ListModel(QAbstractTableModel):
+    """A short list (a document's copies, one copy's history) shown as a table."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        super().__init__()
+        self._columns = columns
+        self._rows: list[tuple[Any, ...]] = []
+
+    def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][index.column()]
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section]
+        return None
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().setVisible(False)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+
+    return view
+
+
+class DocumentDialog(QDialog):
+    def __init__(self, session: Session, document_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._document_id = document_id
+        self.resize(860, 640)
+        self.fields = QFormLayout()
+        self.copies_model = _ListModel(("份号", "页数", "状态"))
+        self.history_model = _ListModel(("时间", "账户", "事项", "说明"))
+        self.copies_view = _table(self.copies_model)
+        self.history_view = _table(self.history_model)
+        self.void_button = QPushButton("作废登记…")
+        self.void_button.setVisible(session.role is Role.CUSTODIAN)
+        close = QPushButton("关闭")
+        tables = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(QLabel("<b>各份</b>"))
+        left.addWidget(self.copies_view)
+        right = QVBoxLayout()
+        self.history_title = QLabel("<b>保管经历</b>（选中一份查看）")
+        right.addWidget(self.history_title)
+        right.addWidget(self.history_view)
+        tables.addLayout(left, 2)
+        tables.addLayout(right, 3)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.void_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.fields)
+        layout.addLayout(tables, 1)
+        layout.addLayout(buttons)
+
+        self.copies_view.selectionModel().currentRowChanged.connect(self._show_history)
+        self.void_button.clicked.connect(self._void)
+        close.clicked.connect(self.accept)
+        self._load()
+
+    def _load(self) -> None:
+        db = self._session.db
+        d = registry.get_document(db, self._document_id)
+        self._copies = registry.copies_of(db, d.id)
+        self.setWindowTitle(f"收文 {d.number}")
+        while self.fields.rowCount():
+            self.fields.removeRow(0)
+        readers, groups = registry.scope_of(db, d.id)
+        for label, value in _field_rows(d, readers + groups):
+            text = QLabel(value)
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields.addRow(label, text)
+        self.copies_model.set_rows([(c.copy_no, c.pages, c.state) for c in self._copies])
+        self.void_button.setEnabled(d.voided_at is None)
+        if self._copies:
+            self.copies_view.selectRow(0)
+
+    def _show_history(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        copy: Copy = self._copies[current.row()]
+        events = registry.copy_history(self._session.db, copy.id)
+        self.history_title.setText(f"<b>第 {copy.copy_no} 份的保管经历</b>")
+        self.history_model.set_rows([_event_row(e) for e in events])
+
+    def _void(self) -> None:
+        reason, ok = QInputDialog.getText(self, "作废登记", "作废原因（登记簿中保留原记录并划线）：")
+        if not ok:
+            return
+        try:
+            registry.void(self._session, self._document_id, reason)
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self._load()
+
+
+def _field_rows(d: Document, scope: list[str]) -> list[tuple[str, str]]:
+    rows = [
+        ("收文编号", d.number + ("　【已作废】" + (d.void_reason or "") if d.voided_at else "")),
+        ("来文单位", f"{d.issuer}（{d.source}）"),
+        ("文号", d.doc_number + ("" if d.doc_number_ok else "　（格式无法识别，按原样保存）")),
+        ("标题", d.title),
+        ("密级", d.level_label + ("（法定默认期限）" if d.period.defaulted else "")),
+        ("紧急程度", ("电报 " if d.telegram else "") + d.urgency + "　" + d.handling),
+        ("成文日期", d.written_on.isoformat() if d.written_on else "—"),
+        ("签收时间", d.received_at.strftime("%Y-%m-%d %H:%M")),
+        ("办理时限", d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else "—"),
+        ("阅文范围", "、".join(scope) if scope else "按涉密等级"),
+        ("存放位置", d.cabinet or "—"),
+        ("附件", d.attachments or "—"),
+        ("备注", d.remarks or "—"),
+    ]
+    return rows
+
+
+_DETAIL_LABELS = {"cabinet": "存放位置", "reason": "原因", "reader": "读者"}
+
+
+def _event_row(e: CopyEvent) -> tuple[str, str, str, str]:
+    note = "；".join(f"{_DETAIL_LABELS.get(k, k)}：{v}" for k, v in e.details.items())
+    return (e.at.strftime("%Y-%m-%d %H:%M"), e.account, e.kind, note)
