@@ -18,6 +18,8 @@ from app.demo import create_demo_room
 from app.maintenance import backup, check_room, restore
 from app.model import NewAccount
 from app.paths import default_db_path
+from app.reports.catalog import REPORTS
+from app.reports.catalog import render as render_report
 from app.roles import Role
 from app.room import create_room
 from app.session import open_session
@@ -54,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     bak = sub.add_parser("backup", help="备份机要室（加密）")
     _add_login(bak)
     bak.add_argument("out", type=Path, metavar="OUT")
+
+    rep = sub.add_parser("report", help="输出报表（PDF）")
+    rep.add_argument(
+        "kind", choices=sorted(REPORTS), metavar="KIND", help="、".join(sorted(REPORTS))
+    )
+    _add_login(rep)
+    rep.add_argument("--year", type=int, required=True)
+    rep.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
 
     res = sub.add_parser("restore", help="从备份恢复")
     _add_login(res)
@@ -172,7 +182,21 @@ def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> 
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    if args.output.exists():
+        raise MijianError(f"文件已存在，不会覆盖：{args.output}")
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        pdf = render_report(session, args.kind, args.year)
+    finally:
+        session.close()
+    args.output.write_bytes(pdf)
+    print(f"已输出 {REPORTS[args.kind].title}（{args.year}年）到 {args.output}")
+    return EXIT_OK
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] = {
+    "report": _report,
     "demo": _demo,
     "init": _init,
     "check": _check,

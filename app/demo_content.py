@@ -55,7 +55,6 @@ SUBJECTS = (
 )
 
 
-
 def seed(session_custodian: Session, session_officer: Session, clock: FixedClock) -> None:
     rng = random.Random(2026)
     reader_ids = [
@@ -89,11 +88,10 @@ def seed(session_custodian: Session, session_officer: Session, clock: FixedClock
                     source=source,
                     level=level,
                     title=(
-                    f"信访事项转办单（{clock.now():%m}月第{rng.randint(1, 9)}批）"
-                    if source == "信访"
-                    else rng.choice(SUBJECTS).format(y=year, n=rng.randint(1, 4))
-                ),
-
+                        f"信访事项转办单（{clock.now():%m}月第{rng.randint(1, 9)}批）"
+                        if source == "信访"
+                        else rng.choice(SUBJECTS).format(y=year, n=rng.randint(1, 4))
+                    ),
                     doc_number=f"{code}〔{year}〕{sequence[(code, year)]}号",
                     copy_numbers=copies if level != "非密" else "",
                     copy_count=None if level != "非密" else count,

@@ -61,7 +61,9 @@ def parse_period(text: str, level: str) -> Period | None:
     try:
         day = parse_date(text, "解密日期")
     except InvalidInput:
-        raise InvalidInput(f"保密期限“{text}”无法识别：可写 10年、6个月、长期 或解密日期。") from None
+        raise InvalidInput(
+            f"保密期限“{text}”无法识别：可写 10年、6个月、长期 或解密日期。"
+        ) from None
     assert day is not None
     return Period("解密日期", day.isoformat())
 

@@ -133,7 +133,6 @@ def page(
     return _with_copies(db, rows)
 
 
-
 def count(db: Database, f: RegisterFilter) -> int:
     where, params = _where(f)
     return int(db.scalar(f"SELECT count(*) FROM document d WHERE {where}", params))

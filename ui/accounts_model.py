@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.model import Account
 
@@ -13,8 +13,8 @@ COLUMNS = ("登录名", "姓名", "角色", "状态", "创建时间", "密码修
 
 
 class AccountsModel(QAbstractTableModel):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._rows: list[Account] = []
 
     def set_accounts(self, accounts: list[Account]) -> None:

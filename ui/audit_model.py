@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app import audit
 from db.connection import Database
@@ -16,8 +16,8 @@ PAGE = 200
 
 
 class AuditModel(QAbstractTableModel):
-    def __init__(self, db: Database) -> None:
-        super().__init__()
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._db = db
         self._rows: list[audit.AuditEvent] = []
         self._exhausted = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -31,8 +31,8 @@ Index = QModelIndex | QPersistentModelIndex
 class _ListModel(QAbstractTableModel):
     """A short list (a document's copies, one copy's history) shown as a table."""
 
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        super().__init__()
+    def __init__(self, columns: tuple[str, ...], parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._columns = columns
         self._rows: list[tuple[Any, ...]] = []
 
@@ -79,8 +79,8 @@ class DocumentDialog(QDialog):
         self._document_id = document_id
         self.resize(860, 640)
         self.fields = QFormLayout()
-        self.copies_model = _ListModel(("份号", "页数", "状态"))
-        self.history_model = _ListModel(("时间", "账户", "事项", "说明"))
+        self.copies_model = _ListModel(("份号", "页数", "状态"), self)
+        self.history_model = _ListModel(("时间", "账户", "事项", "说明"), self)
         self.copies_view = _table(self.copies_model)
         self.history_view = _table(self.history_model)
         self.void_button = QPushButton("作废登记…")
@@ -137,7 +137,9 @@ class DocumentDialog(QDialog):
         self.history_model.set_rows([_event_row(e) for e in events])
 
     def _void(self) -> None:
-        reason, ok = QInputDialog.getText(self, "作废登记", "作废原因（登记簿中保留原记录并划线）：")
+        reason, ok = QInputDialog.getText(
+            self, "作废登记", "作废原因（登记簿中保留原记录并划线）："
+        )
         if not ok:
             return
         try:

@@ -43,7 +43,11 @@ class IdleWatcher(QObject):
             self._last = self._clock.now()
         return False
 
+    def stop(self) -> None:
+        self._timer.stop()
+
     def touch(self) -> None:
+
         self._last = self._clock.now()
 
     def check(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -25,11 +25,17 @@ from ui.pages.audit_page import AuditPage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
+from ui.report_dialog import ReportDialog
 
 PageFactory = Callable[[Session], QWidget]
 
 BUILT_PAGES: dict[Page, PageFactory] = {
-    Page.REGISTER: lambda s: RegisterPage(s),
+    Page.REGISTER: lambda s: RegisterPage(
+        s,
+        print_register=lambda parent, f: ReportDialog(
+            s, "register", f.year or s.clock.now().year, parent=parent
+        ).open(),
+    ),
     Page.AUDIT: lambda s: AuditPage(s.db),
     Page.SETTINGS: lambda s: SettingsPage(s),
 }
@@ -42,7 +48,6 @@ class MainWindow(QMainWindow):
         account = session.account
         self.setWindowTitle(f"密件台账 · {session.room.name}")
         self.resize(1440, 860)
-
 
         header = QLabel(
             f"<b>{session.room.name}</b>　{session.room.unit}"
@@ -81,12 +86,24 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+            idle = self.idle
+            # Before the children die, or their last events reach a half-destroyed filter.
+            self.destroyed.connect(lambda: app.removeEventFilter(idle))
+
         self._build_menu()
         self.statusBar().showMessage(
             f"数据库：{session.paths.db}　｜　无操作 {self._idle_minutes()} 分钟自动锁定"
         )
         self.idle.idle.connect(self.lock)
         self.lock_screen.unlocked.connect(self._unlock)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        # The idle watcher filters the whole application's input; it must not outlive us.
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        self.idle.stop()
+        super().closeEvent(event)
 
     @property
     def locked(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app import register_query
@@ -16,19 +16,42 @@ from app.register_query import RegisterFilter, RegisterRow
 from db.connection import Database
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("收文编号", "收文日期", "来文单位", "文号", "标题", "密级", "份数/份号", "办理情况", "备注")
+COLUMNS = (
+    "收文编号",
+    "收文日期",
+    "来文单位",
+    "文号",
+    "标题",
+    "密级",
+    "份数/份号",
+    "办理情况",
+    "备注",
+)
 PAGE = 100
-_LEVEL_COLOURS = {"绝密": "#8b0000", "机密": "#b23c17", "秘密": "#8a6d00"}
+_BRUSHES = {
+    name: QBrush(QColor(colour))
+    for name, colour in {
+        "绝密": "#8b0000",
+        "机密": "#b23c17",
+        "秘密": "#8a6d00",
+        "void": "#888888",
+        "out": "#b00020",
+    }.items()
+}
 
 
 class RegisterModel(QAbstractTableModel):
-    def __init__(self, db: Database) -> None:
-        super().__init__()
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._db = db
         self._filter = RegisterFilter()
         self._newest_first = True
         self._rows: list[RegisterRow] = []
         self._exhausted = False
+        # Returned from data() many times a second: built once and kept, never temporaries
+        # (a temporary QBrush handed back through multiData crashed PySide 6.12 here).
+        self._struck = QFont()
+        self._struck.setStrikeOut(True)
 
     def set_query(self, f: RegisterFilter, newest_first: bool = True) -> None:
         self._filter = f
@@ -78,20 +101,17 @@ class RegisterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(row, column)
         if role == Qt.ItemDataRole.FontRole and row.voided:
-            font = QFont()
-            font.setStrikeOut(True)
-            return font
+            return self._struck
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.voided:
-                return QBrush(QColor("#888888"))
-            if column == 5 and row.level_label[:2] in _LEVEL_COLOURS:
-                return QBrush(QColor(_LEVEL_COLOURS[row.level_label[:2]]))
+                return _BRUSHES["void"]
+            if column == 5 and row.level_label[:2] in _BRUSHES:
+                return _BRUSHES[row.level_label[:2]]
             if column == 7 and row.copies_out:
-                return QBrush(QColor("#b00020"))
+                return _BRUSHES["out"]
         if role == Qt.ItemDataRole.ToolTipRole:
             return "已作废" if row.voided else (row.copy_ranges if column == 6 else None)
         return None
-
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -109,7 +129,15 @@ def _cell(row: RegisterRow, column: int) -> Any:
             return "已作废"
         out = f"借出{row.copies_out}份" if row.copies_out else ""
         return "　".join(p for p in (out, row.status_note) if p)
-    values = (row.number, row.received_at[:10], row.issuer, row.doc_number, row.title,
-              row.level_label, None, None, row.remarks)
+    values = (
+        row.number,
+        row.received_at[:10],
+        row.issuer,
+        row.doc_number,
+        row.title,
+        row.level_label,
+        None,
+        None,
+        row.remarks,
+    )
     return values[column]
-

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import registry
-from app.classification import HANDLING, LEVELS, SOURCES, TELEGRAM_URGENCIES, URGENCIES, default_deadline
+from app.classification import (
+    HANDLING,
+    LEVELS,
+    SOURCES,
+    TELEGRAM_URGENCIES,
+    URGENCIES,
+    default_deadline,
+)
 from app.entry import parse_date, parse_datetime, parse_period, parse_scope
 from app.numbers import normalise_doc_number, parse_copy_numbers
 from app.registry import DocumentInput, Registration
@@ -46,7 +53,9 @@ class RegistrationDialog(QDialog):
         self.setMinimumWidth(640)
 
         self.issuer_edit = QLineEdit()
-        self._completer = QCompleter(registry.recent_issuers(session.db), self)
+        # One model for the dialog's life; swapping models under an open popup crashes Qt.
+        self._issuers = QStringListModel(registry.recent_issuers(session.db), self)
+        self._completer = QCompleter(self._issuers, self)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.issuer_edit.setCompleter(self._completer)
@@ -60,7 +69,9 @@ class RegistrationDialog(QDialog):
         self.level_combo.setCurrentText("秘密")
 
         self.period_edit = QLineEdit()
-        self.period_edit.setPlaceholderText("空 = 法定默认（绝密30年/机密20年/秘密10年）；或 10年、6个月、长期、解密日期")
+        self.period_edit.setPlaceholderText(
+            "空 = 法定默认（绝密30年/机密20年/秘密10年）；或 10年、6个月、长期、解密日期"
+        )
         self.telegram_check = QCheckBox("电报")
         self.urgency_combo = _combo(URGENCIES)
         self.urgency_combo.setCurrentText("平件")
@@ -122,10 +133,22 @@ class RegistrationDialog(QDialog):
         layout.addLayout(buttons)
 
         self._order: list[QWidget] = [
-            self.issuer_edit, self.source_combo, self.doc_number_edit, self.title_edit,
-            self.written_edit, self.level_combo, self.period_edit, self.urgency_combo,
-            self.handling_combo, self.received_edit, self.copies_edit, self.pages_spin,
-            self.attachments_edit, self.scope_edit, self.deadline_edit, self.cabinet_edit,
+            self.issuer_edit,
+            self.source_combo,
+            self.doc_number_edit,
+            self.title_edit,
+            self.written_edit,
+            self.level_combo,
+            self.period_edit,
+            self.urgency_combo,
+            self.handling_combo,
+            self.received_edit,
+            self.copies_edit,
+            self.pages_spin,
+            self.attachments_edit,
+            self.scope_edit,
+            self.deadline_edit,
+            self.cabinet_edit,
             self.remarks_edit,
         ]
         for widget in self._order:
@@ -145,18 +168,15 @@ class RegistrationDialog(QDialog):
 
     # ---- keyboard ----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-                event.modifiers() & Qt.KeyboardModifier.ControlModifier
-            ):
-                popup = self._completer.popup()
-                if watched is self.issuer_edit and popup is not None and popup.isVisible():
-                    return False
-                if watched is self._order[-1]:
-                    self.submit()
-                else:
-                    self._order[self._order.index(watched) + 1].setFocus()  # type: ignore[arg-type]
-                return True
+        if _is_plain_enter(event) and isinstance(watched, QWidget) and watched in self._order:
+            popup = self._completer.popup()
+            if watched is self.issuer_edit and popup is not None and popup.isVisible():
+                return False  # Enter picks the completion first
+            if watched is self._order[-1]:
+                self.submit()
+            else:
+                self._order[self._order.index(watched) + 1].setFocus()
+            return True
         return super().eventFilter(watched, event)
 
     # ---- behaviour ---------------------------------------------------------------------
@@ -178,8 +198,12 @@ class RegistrationDialog(QDialog):
             normal, ok = normalise_doc_number(typed)
             parts.append(f"文号：{normal}" if ok else "文号格式无法识别，将按原样保存")
         now = self._session.clock.now()
-        due = default_deadline(now, self.urgency_combo.currentText(), self.telegram_check.isChecked(),
-                               self.handling_combo.currentText())
+        due = default_deadline(
+            now,
+            self.urgency_combo.currentText(),
+            self.telegram_check.isChecked(),
+            self.handling_combo.currentText(),
+        )
         if due is not None and not self.deadline_edit.text().strip():
             parts.append(f"默认时限 {due.strftime('%m-%d %H:%M')}")
         self.preview_label.setText("　".join(parts))
@@ -231,21 +255,38 @@ class RegistrationDialog(QDialog):
     def _reset(self, keep_issuer: bool) -> None:
         if not keep_issuer:
             self.issuer_edit.clear()
-        for edit in (self.doc_number_edit, self.title_edit, self.written_edit, self.period_edit,
-                     self.copies_edit, self.attachments_edit, self.scope_edit, self.deadline_edit,
-                     self.remarks_edit):
+        for edit in (
+            self.doc_number_edit,
+            self.title_edit,
+            self.written_edit,
+            self.period_edit,
+            self.copies_edit,
+            self.attachments_edit,
+            self.scope_edit,
+            self.deadline_edit,
+            self.remarks_edit,
+        ):
             edit.clear()
         self.pages_spin.setValue(0)
         self.count_spin.setValue(1)
         self.received_edit.setText(self._session.clock.now().strftime("%Y-%m-%d %H:%M"))
-        self._completer.setModel(
-            QStringListModel(registry.recent_issuers(self._session.db), self._completer)
-        )
+        self._issuers.setStringList(registry.recent_issuers(self._session.db))
+
         self._update_preview()
         (self.doc_number_edit if keep_issuer else self.issuer_edit).setFocus()
 
 
+def _is_plain_enter(event: QEvent) -> bool:
+    return (
+        isinstance(event, QKeyEvent)
+        and event.type() == QEvent.Type.KeyPress
+        and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    )
+
+
 def _combo(items: tuple[str, ...]) -> QComboBox:
+
     combo = QComboBox()
     combo.addItems(list(items))
     return combo

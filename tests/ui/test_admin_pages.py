@@ -59,7 +59,7 @@ def test_backup_and_check_from_the_page(
     shot(page, "settings-page")
 
 
-def test_reset_without_a_selection_says_what_to_do(qtbot, login: Callable[..., Session]) -> None:
+def test_reset_without_a_selection_says_what_to_do(login: Callable[..., Session], qtbot) -> None:
     page = SettingsPage(login("xitong"))
     qtbot.addWidget(page)
     seen: list[str] = []

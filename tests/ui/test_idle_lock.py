@@ -72,7 +72,7 @@ def test_the_idle_limit_is_a_setting(
     assert window.locked
 
 
-def test_ctrl_l_locks_at_once(qtbot, login: Callable[..., Session]) -> None:
+def test_ctrl_l_locks_at_once(login: Callable[..., Session], qtbot) -> None:
     window = MainWindow(login("jiyao"))
     qtbot.addWidget(window)
     window.show()

@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.pages.placeholder import PlaceholderPage
+from ui.pages.register_page import RegisterPage
 
 
 def _dialog(qtbot, room: RoomPaths, clock: FixedClock) -> LoginDialog:
@@ -56,7 +57,7 @@ def test_an_empty_login_is_asked_for(qtbot, room: RoomPaths, clock: FixedClock) 
     assert dialog.error_label.text() == "请输入登录名。"
 
 
-def test_each_role_sees_only_its_pages(qtbot, login: Callable[..., Session], shot) -> None:
+def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, shot) -> None:
     expected = {
         "jiyao": ["收文登记", "借阅台", "日终清点", "批示督办", "清退销毁", "报表"],
         "baomi": ["收文登记", "日终清点", "批示督办", "清退销毁", "报表"],
@@ -72,4 +73,5 @@ def test_each_role_sees_only_its_pages(qtbot, login: Callable[..., Session], sho
         shot(window, f"main-{user}")
     custodian = MainWindow(login("jiyao"))
     qtbot.addWidget(custodian)
-    assert isinstance(custodian.pages.widget(0), PlaceholderPage)
+    assert isinstance(custodian.pages.widget(0), RegisterPage)
+    assert isinstance(custodian.pages.widget(1), PlaceholderPage)  # 借阅台: not yet provided

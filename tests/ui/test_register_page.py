@@ -22,7 +22,7 @@ def _type(qtbot, widget, text: str) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
 
-def test_register_a_document_with_the_keyboard(qtbot, login: Callable[..., Session], shot) -> None:
+def test_register_a_document_with_the_keyboard(login: Callable[..., Session], qtbot, shot) -> None:
     session = login("jiyao")
     page = RegisterPage(session)
     qtbot.addWidget(page)
@@ -55,7 +55,9 @@ def test_register_a_document_with_the_keyboard(qtbot, login: Callable[..., Sessi
     form.close()
 
 
-def test_a_refused_registration_keeps_everything_typed(qtbot, login: Callable[..., Session], shot) -> None:
+def test_a_refused_registration_keeps_everything_typed(
+    login: Callable[..., Session], qtbot, shot
+) -> None:
     session = login("jiyao")
     registry.register(session, doc())
     page = RegisterPage(session)
@@ -77,14 +79,21 @@ def test_a_refused_registration_keeps_everything_typed(qtbot, login: Callable[..
     form.close()
 
 
-def test_filters_search_and_the_document_dialog(qtbot, login: Callable[..., Session], clock, shot) -> None:
+def test_filters_search_and_the_document_dialog(
+    login: Callable[..., Session], qtbot, clock, shot
+) -> None:
     session = login("jiyao")
     for i in range(130):
         clock.advance(minutes=1)
-        registry.register(session, doc(
-            doc_number=f"D〔2026〕{i + 1}号", copy_numbers=f"{i + 1}",
-            title="常委会纪要" if i % 10 == 0 else "关于做好年终保密检查工作的通知",
-            level="秘密" if i % 2 else "机密"))
+        registry.register(
+            session,
+            doc(
+                doc_number=f"D〔2026〕{i + 1}号",
+                copy_numbers=f"{i + 1}",
+                title="常委会纪要" if i % 10 == 0 else "关于做好年终保密检查工作的通知",
+                level="秘密" if i % 2 else "机密",
+            ),
+        )
     page = RegisterPage(session)
     qtbot.addWidget(page)
     page.resize(1200, 700)
@@ -94,10 +103,12 @@ def test_filters_search_and_the_document_dialog(qtbot, login: Callable[..., Sess
     page.table.scrollToBottom()
     page.model.fetchMore(page.table.rootIndex())
     assert page.model.rowCount() == 130
-    page.search_edit.setText("常委")
-    page.refresh()
+    page.search_edit.setText("常委")  # the list follows the typing after a short pause
+    qtbot.waitUntil(lambda: page.count_label.text() == "共 13 件", timeout=2000)
     assert page.model.rowCount() == 13
     page.search_edit.setText("")
+    qtbot.waitUntil(lambda: page.count_label.text() == "共 130 件", timeout=2000)
+
     page.level_combo.setCurrentIndex(page.level_combo.findData("秘密"))
     assert page.model.rowCount() == 65
     page.order_combo.setCurrentIndex(1)
@@ -109,3 +120,23 @@ def test_filters_search_and_the_document_dialog(qtbot, login: Callable[..., Sess
     shot(dialog, "document-dialog")
     dialog.close()
     assert register_query.count(session.db, RegisterFilter(level="秘密")) == 65
+
+
+def test_save_the_register_as_pdf_from_the_window(
+    login: Callable[..., Session], qtbot, tmp_path
+) -> None:
+    from tests.pdf_tools import text_of
+    from ui.report_dialog import ReportDialog
+
+    session = login("jiyao")
+    registry.register(session, doc())
+    target = tmp_path / "登记簿.pdf"
+    dialog = ReportDialog(session, "register", 2026, choose=lambda parent, name: target)
+    qtbot.addWidget(dialog)
+    assert dialog.save() == target
+    assert "已保存到" in dialog.message_label.text()
+    assert "关于做好年终保密检查工作的通知" in text_of(target)
+    dialog.year_spin.setValue(2025)
+    target.unlink()
+    dialog.save()
+    assert "（本期无登记）" in text_of(target)

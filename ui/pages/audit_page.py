@@ -24,7 +24,7 @@ class AuditPage(QWidget):
         self.verify_button = QPushButton("校验审计链")
         self.result_label = QLabel("尚未校验。")
         self.result_label.setWordWrap(True)
-        self.model = AuditModel(db)
+        self.model = AuditModel(db, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)

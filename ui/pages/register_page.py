@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -72,7 +73,7 @@ class RegisterPage(QWidget):
         self.order_combo.addItem("最早在前", False)
         self.count_label = QLabel()
 
-        self.model = RegisterModel(db)
+        self.model = RegisterModel(db, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -86,14 +87,19 @@ class RegisterPage(QWidget):
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
 
-
         top = QHBoxLayout()
         top.addWidget(self.new_button)
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.print_button)
         filters = QHBoxLayout()
-        for widget in (self.year_combo, self.level_combo, self.source_combo, self.state_combo,
-                       self.issuer_edit, self.order_combo):
+        for widget in (
+            self.year_combo,
+            self.level_combo,
+            self.source_combo,
+            self.state_combo,
+            self.issuer_edit,
+            self.order_combo,
+        ):
             filters.addWidget(widget)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
@@ -108,7 +114,13 @@ class RegisterPage(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.search_edit.textChanged.connect(self._debounce.start)
         self.issuer_edit.textChanged.connect(self._debounce.start)
-        for combo in (self.year_combo, self.level_combo, self.source_combo, self.state_combo, self.order_combo):
+        for combo in (
+            self.year_combo,
+            self.level_combo,
+            self.source_combo,
+            self.state_combo,
+            self.order_combo,
+        ):
             combo.currentIndexChanged.connect(self.refresh)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
@@ -153,7 +165,7 @@ class RegisterPage(QWidget):
         if self._print_register is not None:
             self._print_register(self, self.current_filter())
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() == Qt.Key.Key_F2 and self.new_button.isVisible():
             self.open_registration()
             return

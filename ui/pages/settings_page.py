@@ -48,7 +48,7 @@ class SettingsPage(QWidget):
         self._session = session
         self._choose_path = choose_path
 
-        self.model = AccountsModel()
+        self.model = AccountsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)

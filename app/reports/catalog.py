@@ -1,0 +1,58 @@
+"""Every printable report by name: one entry point for `mijian report KIND` and the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app import audit
+from app.register_query import RegisterFilter
+from app.reports.register_pdf import render_register
+from app.roles import Role
+from db.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str
+    title: str
+    roles: tuple[Role, ...]
+    render: Callable[[Session, int], bytes]
+
+
+def _register(session: Session, year: int) -> bytes:
+    return render_register(
+        session.db, RegisterFilter(year=year), session.room.unit, session.clock.now(), f"{year}年"
+    )
+
+
+REPORTS: dict[str, Report] = {
+    "register": Report(
+        "register", "收文登记簿", (Role.CUSTODIAN, Role.SECURITY_OFFICER), _register
+    ),
+}
+
+
+def render(session: Session, kind: str, year: int) -> bytes:
+    """The report's PDF bytes; printing a list of classified titles is itself audited."""
+    report = REPORTS.get(kind)
+    if report is None:
+        raise InvalidInput(f"没有名为 {kind} 的报表。现有：" + "、".join(REPORTS) + "。")
+    session.require(*report.roles)
+    if not 2000 <= year <= 2100:
+        raise InvalidInput("年份须在 2000 到 2100 之间。")
+    pdf = report.render(session, year)
+    with session.db.transaction():
+        audit.record(
+            session.db,
+            session.clock,
+            session.account.login,
+            "输出报表",
+            f"report:{kind}",
+            {"year": year, "bytes": len(pdf)},
+        )
+    return pdf

@@ -1,0 +1,17 @@
+"""The CJK font every printed page embeds (subset), so every printer and viewer shows the same."""
+
+from __future__ import annotations
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from app.paths import resource_path
+
+SONG = "MJSong"
+
+
+def register_fonts() -> str:
+    """Register AR PL UMing (Song style) once; returns the font name to use."""
+    if SONG not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(SONG, str(resource_path("fonts/uming.ttc")), subfontIndex=0))
+    return SONG
