@@ -37,6 +37,7 @@ class Page(StrEnum):
     INSTRUCTIONS = "批示督办"
     RECALL = "清退销毁"
     REPORTS = "报表"
+    PEOPLE = "人员"
     AUDIT = "审计"
     SETTINGS = "设置"
 
@@ -54,11 +55,13 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
     ),
     Role.SECURITY_OFFICER: (
         Page.REGISTER,
+        Page.PEOPLE,
         Page.DAY_CLOSE,
         Page.INSTRUCTIONS,
         Page.RECALL,
         Page.REPORTS,
     ),
+
     Role.SYSADMIN: (Page.SETTINGS,),
     Role.AUDITOR: (Page.AUDIT,),
 }

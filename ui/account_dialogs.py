@@ -29,7 +29,7 @@ def _password_edit() -> QLineEdit:
     return edit
 
 
-class _FormDialog(QDialog):
+class FormDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -68,7 +68,7 @@ def _same(first: QLineEdit, second: QLineEdit) -> str:
     return first.text()
 
 
-class NewAccountDialog(_FormDialog):
+class NewAccountDialog(FormDialog):
     def __init__(self, create: Callable[[NewAccount], object], parent: QWidget | None = None):
         super().__init__("新建账户", parent)
         self._create = create
@@ -94,7 +94,7 @@ class NewAccountDialog(_FormDialog):
         )
 
 
-class SetPasswordDialog(_FormDialog):
+class SetPasswordDialog(FormDialog):
     """The system administrator sets a new password for someone who forgot theirs."""
 
     def __init__(self, who: str, apply: Callable[[str], object], parent: QWidget | None = None):
@@ -110,7 +110,7 @@ class SetPasswordDialog(_FormDialog):
         self._apply(_same(self.password_edit, self.again_edit))
 
 
-class ChangePasswordDialog(_FormDialog):
+class ChangePasswordDialog(FormDialog):
     def __init__(self, apply: Callable[[str, str], object], parent: QWidget | None = None):
         super().__init__("修改密码", parent)
         self._apply = apply

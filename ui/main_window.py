@@ -22,7 +22,9 @@ from app.session import Session
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
+from ui.pages.people_page import PeoplePage
 from ui.pages.placeholder import PlaceholderPage
+
 from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
 from ui.report_dialog import ReportDialog
@@ -36,6 +38,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
             s, "register", f.year or s.clock.now().year, parent=parent
         ).open(),
     ),
+    Page.PEOPLE: lambda s: PeoplePage(s),
     Page.AUDIT: lambda s: AuditPage(s.db),
     Page.SETTINGS: lambda s: SettingsPage(s),
 }

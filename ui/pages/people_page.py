@@ -1,0 +1,231 @@
+"""人员 (security officer): the readers who may receive copies, their clearance, and groups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import people
+from app.entry import parse_scope
+from app.people import CLEARANCE_LABELS, CLEARANCES, Reader, ReaderInput
+from app.session import Session
+from db.errors import InvalidInput, MijianError
+from ui.account_dialogs import FormDialog
+from ui.errors import show_error
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("姓名", "拼音", "单位", "职务", "涉密等级", "电话", "证件码", "状态")
+
+
+class ReadersModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Reader] = []
+
+    def set_readers(self, readers: list[Reader]) -> None:
+        self.beginResetModel()
+        self._rows = readers
+        self.endResetModel()
+
+    def reader_at(self, row: int) -> Reader:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        r = self._rows[index.row()]
+        values = (
+            r.name,
+            r.initials,
+            r.unit,
+            r.position,
+            CLEARANCE_LABELS[r.clearance],
+            r.phone,
+            r.badge_code or "",
+            "在岗" if r.active else "已离岗",
+        )
+        return values[index.column()]
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
+class ReaderDialog(FormDialog):
+    def __init__(
+        self,
+        title: str,
+        apply: Callable[[ReaderInput], object],
+        current: Reader | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, parent)
+        self._apply = apply
+        self.name_edit = QLineEdit(current.name if current else "")
+        self.unit_edit = QLineEdit(current.unit if current else "")
+        self.position_edit = QLineEdit(current.position if current else "")
+        self.clearance_combo = QComboBox()
+        for value in CLEARANCES:
+            self.clearance_combo.addItem(CLEARANCE_LABELS[value], value)
+        self.clearance_combo.setCurrentIndex(CLEARANCES.index(current.clearance) if current else 2)
+        self.phone_edit = QLineEdit(current.phone if current else "")
+        self.badge_edit = QLineEdit(current.badge_code or "" if current else "")
+        for label, widget in (
+            ("姓名", self.name_edit),
+            ("单位", self.unit_edit),
+            ("职务", self.position_edit),
+            ("涉密等级", self.clearance_combo),
+            ("电话", self.phone_edit),
+            ("证件码", self.badge_edit),
+        ):
+            self.form.addRow(label, widget)
+        self.finish_layout()
+
+    def submit(self) -> None:
+        self._apply(
+            ReaderInput(
+                self.name_edit.text(),
+                self.unit_edit.text(),
+                self.position_edit.text(),
+                self.clearance_combo.currentData(),
+                self.phone_edit.text(),
+                self.badge_edit.text(),
+            )
+        )
+
+
+class GroupDialog(FormDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("新建读者分组", parent)
+        self._session = session
+        self.name_edit = QLineEdit()
+        self.members_edit = QLineEdit()
+        self.members_edit.setPlaceholderText("成员姓名，用顿号分隔")
+        self.form.addRow("分组名称", self.name_edit)
+        self.form.addRow("成员", self.members_edit)
+        self.finish_layout()
+
+    def submit(self) -> None:
+        readers, groups = parse_scope(self._session.db, self.members_edit.text())
+        if groups:
+            raise InvalidInput("分组成员须是读者，不能是分组。")
+        people.add_group(self._session, self.name_edit.text(), list(readers))
+
+
+class PeoplePage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("姓名、拼音首字母（如 zjg）或证件码")
+        self.add_button = QPushButton("新增读者…")
+        self.edit_button = QPushButton("修改…")
+        self.left_button = QPushButton("离岗")
+        self.group_button = QPushButton("新建分组…")
+        self.groups_label = QLabel()
+        self.groups_label.setWordWrap(True)
+        self.model = ReadersModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        for button in (self.add_button, self.edit_button, self.left_button, self.group_button):
+            top.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.groups_label)
+        self.search_edit.textChanged.connect(self.refresh)
+        self.add_button.clicked.connect(self._add)
+        self.edit_button.clicked.connect(self._edit)
+        self.left_button.clicked.connect(self._left)
+        self.group_button.clicked.connect(self._group)
+        self.refresh()
+
+    def refresh(self) -> None:
+        db = self._session.db
+        text = self.search_edit.text().strip()
+        readers = (
+            people.find_readers(db, text, include_left=True, limit=500)
+            if text
+            else people.list_readers(db)
+        )
+        self.model.set_readers(readers)
+        names = {r.id: r.name for r in people.list_readers(db)}
+        groups = people.list_groups(db)
+        self.groups_label.setText(
+            "分组："
+            + (
+                "；".join(
+                    f"{g.name}（{'、'.join(names[m] for m in g.member_ids)}）" for g in groups
+                )
+                or "无"
+            )
+        )
+
+    def _selected(self) -> Reader:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            raise InvalidInput("请先在表中选中一位读者。")
+        return self.model.reader_at(rows[0].row())
+
+    def _add(self) -> None:
+        if ReaderDialog(
+            "新增读者", lambda data: people.add_reader(self._session, data), None, self
+        ).exec():
+            self.refresh()
+
+    def _edit(self) -> None:
+        try:
+            reader = self._selected()
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        apply = lambda data: people.update_reader(self._session, reader.id, data)  # noqa: E731
+        if ReaderDialog(f"修改 {reader.name}", apply, reader, self).exec():
+            self.refresh()
+
+    def _left(self) -> None:
+        try:
+            reader = self._selected()
+            answer = QMessageBox.question(
+                self, "离岗", f"{reader.name} 离岗？记录保留，不再能借阅。"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            people.mark_left(self._session, reader.id)
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.refresh()
+
+    def _group(self) -> None:
+        if GroupDialog(self._session, self).exec():
+            self.refresh()
