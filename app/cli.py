@@ -15,7 +15,9 @@ from pathlib import Path
 from app import __version__, audit
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
+from app.ledger_import import import_file
 from app.maintenance import backup, check_room, restore
+
 from app.model import NewAccount
 from app.paths import default_db_path
 from app.reports.catalog import REPORTS
@@ -64,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_login(rep)
     rep.add_argument("--year", type=int, required=True)
     rep.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+
+    imp = sub.add_parser("import", help="导入旧收文台账（.xlsx / .csv）")
+    _add_login(imp)
+    imp.add_argument("ledger", type=Path, metavar="LEDGER")
 
     res = sub.add_parser("restore", help="从备份恢复")
     _add_login(res)
@@ -195,7 +201,24 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        report = import_file(session, args.ledger)
+    finally:
+        session.close()
+    for row in report.rows:
+        if row.status == "错误":
+            print(f"第 {row.line} 行未导入：{row.message}")
+    print(
+        f"已导入 {report.count('已导入')} 行，已存在 {report.count('已存在')} 行，"
+        f"未导入 {report.count('错误')} 行。"
+    )
+    return EXIT_OK if report.complete else EXIT_FAILED
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] = {
+    "import": _import,
     "report": _report,
     "demo": _demo,
     "init": _init,

@@ -129,7 +129,7 @@ def register(session: Session, data: DocumentInput) -> Registration:
     session.require(Role.CUSTODIAN)
     db = session.db
     now = session.clock.now()
-    clean, numbers, warnings = _validate(data, now)
+    clean, numbers, warnings = validate(data, now)
     received = clean.received_at or now
     period = clean.period or default_period(clean.level)
     deadline = clean.deadline or default_deadline(
@@ -139,7 +139,7 @@ def register(session: Session, data: DocumentInput) -> Registration:
     if not parsed:
         warnings.append(f"文号“{doc_number}”不符合“机关代字〔年份〕序号号”的格式，已按原样保存。")
     with db.transaction():
-        _refuse_duplicates(db, clean.issuer, doc_number, numbers)
+        refuse_duplicates(db, clean.issuer, doc_number, numbers)
         year = received.year
         serial = int(
             db.scalar("SELECT coalesce(max(serial), 0) + 1 FROM document WHERE year = ?", (year,))
@@ -225,7 +225,7 @@ def register(session: Session, data: DocumentInput) -> Registration:
     return Registration(document, tuple(copies_of(db, document_id)), tuple(warnings))
 
 
-def _validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[str], list[str]]:
+def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[str], list[str]]:
     warnings: list[str] = []
     issuer, title = data.issuer.strip(), data.title.strip()
     if not issuer:
@@ -286,7 +286,7 @@ def _validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[s
     return clean, numbers, warnings
 
 
-def _refuse_duplicates(db: Database, issuer: str, doc_number: str, numbers: list[str]) -> None:
+def refuse_duplicates(db: Database, issuer: str, doc_number: str, numbers: list[str]) -> None:
     if not doc_number:
         return
     marks = ",".join("?" * len(numbers))

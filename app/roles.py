@@ -61,7 +61,6 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.RECALL,
         Page.REPORTS,
     ),
-
     Role.SYSADMIN: (Page.SETTINGS,),
     Role.AUDITOR: (Page.AUDIT,),
 }

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -24,40 +22,7 @@ from app.roles import Role
 from app.session import Session
 from db.errors import MijianError
 from ui.errors import show_error
-
-Index = QModelIndex | QPersistentModelIndex
-
-
-class _ListModel(QAbstractTableModel):
-    """A short list (a document's copies, one copy's history) shown as a table."""
-
-    def __init__(self, columns: tuple[str, ...], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._columns = columns
-        self._rows: list[tuple[Any, ...]] = []
-
-    def set_rows(self, rows: list[tuple[Any, ...]]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        return None
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section]
-        return None
+from ui.list_model import ListModel
 
 
 def _table(model: QAbstractTableModel) -> QTableView:
@@ -79,8 +44,8 @@ class DocumentDialog(QDialog):
         self._document_id = document_id
         self.resize(860, 640)
         self.fields = QFormLayout()
-        self.copies_model = _ListModel(("份号", "页数", "状态"), self)
-        self.history_model = _ListModel(("时间", "账户", "事项", "说明"), self)
+        self.copies_model = ListModel(("份号", "页数", "状态"), self)
+        self.history_model = ListModel(("时间", "账户", "事项", "说明"), self)
         self.copies_view = _table(self.copies_model)
         self.history_view = _table(self.history_model)
         self.void_button = QPushButton("作废登记…")

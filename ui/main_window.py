@@ -24,7 +24,6 @@ from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
 from ui.pages.people_page import PeoplePage
 from ui.pages.placeholder import PlaceholderPage
-
 from ui.pages.register_page import RegisterPage
 from ui.pages.settings_page import SettingsPage
 from ui.report_dialog import ReportDialog

@@ -140,3 +140,24 @@ def test_save_the_register_as_pdf_from_the_window(
     target.unlink()
     dialog.save()
     assert "（本期无登记）" in text_of(target)
+
+
+def test_import_an_old_ledger_through_the_window(
+    login: Callable[..., Session], qtbot, tmp_path, shot
+) -> None:
+    from tests.app.test_ledger_import import ROWS, write_xlsx
+
+    session = login("jiyao")
+    ledger = tmp_path / "台账.xlsx"
+    write_xlsx(ledger, ROWS)
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    dialog = page.open_import(choose=lambda parent: ledger)
+    dialog.pick()
+    assert dialog.summary_label.text() == "可导入 3 行　已存在 0 行　错误 3 行"
+    assert dialog.import_button.text() == "导入 3 行"
+    shot(dialog, "import-preview")
+    dialog.run_import()
+    assert dialog.summary_label.text() == "已导入 3 行，已存在 0 行，未导入 3 行。"
+    dialog.close()
+    assert page.count_label.text() == "共 3 件"

@@ -24,6 +24,8 @@ from app.register_query import RegisterFilter
 from app.roles import Role
 from app.session import Session
 from ui.document_dialog import DocumentDialog
+from ui.import_dialog import ChooseFile, ImportDialog, ask_ledger
+
 from ui.register_model import RegisterModel
 from ui.registration_dialog import RegistrationDialog
 
@@ -53,6 +55,8 @@ class RegisterPage(QWidget):
 
         self.new_button = QPushButton("登记新收文…")
         self.new_button.setVisible(session.role is Role.CUSTODIAN)
+        self.import_button = QPushButton("导入旧台账…")
+        self.import_button.setVisible(session.role is Role.CUSTODIAN)
         self.print_button = QPushButton("打印登记簿…")
         self.print_button.setVisible(print_register is not None)
         self.search_edit = QLineEdit()
@@ -90,6 +94,7 @@ class RegisterPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.new_button)
         top.addWidget(self.search_edit, 1)
+        top.addWidget(self.import_button)
         top.addWidget(self.print_button)
         filters = QHBoxLayout()
         for widget in (
@@ -126,6 +131,7 @@ class RegisterPage(QWidget):
         self.table.activated.connect(self._open)
         self.new_button.clicked.connect(self._register)
         self.print_button.clicked.connect(self._print)
+        self.import_button.clicked.connect(self.open_import)
         self.refresh()
 
     def current_filter(self) -> RegisterFilter:
@@ -160,6 +166,12 @@ class RegisterPage(QWidget):
 
     def _register(self) -> None:
         self.open_registration()
+
+    def open_import(self, choose: ChooseFile = ask_ledger) -> ImportDialog:
+        dialog = ImportDialog(self._session, choose, self)
+        dialog.finished.connect(lambda _: self.refresh())
+        dialog.open()
+        return dialog
 
     def _print(self) -> None:
         if self._print_register is not None:
