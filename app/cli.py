@@ -17,7 +17,6 @@ from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
 from app.ledger_import import import_file
 from app.maintenance import backup, check_room, restore
-
 from app.model import NewAccount
 from app.paths import default_db_path
 from app.reports.catalog import REPORTS

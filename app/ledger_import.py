@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import audit, registry
-
 from app.classification import CLASSIFIED, LEVELS, SOURCES, URGENCIES
 from app.entry import parse_date, parse_period
 from app.numbers import normalise_doc_number, parse_copy_numbers

@@ -25,7 +25,6 @@ from app.roles import Role
 from app.session import Session
 from ui.document_dialog import DocumentDialog
 from ui.import_dialog import ChooseFile, ImportDialog, ask_ledger
-
 from ui.register_model import RegisterModel
 from ui.registration_dialog import RegistrationDialog
 
