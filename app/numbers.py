@@ -6,7 +6,6 @@ Pure functions, no database: normalising what a scanner or a hurried hand typed.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from db.errors import InvalidInput
 
@@ -21,8 +20,12 @@ _DOC_NUMBER = re.compile(
 )
 
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def halfwidth_digits(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", c) if "０" <= c <= "９" else c for c in text)
+    return text.translate(_FULLWIDTH_DIGITS)
+
 
 
 def normalise_doc_number(text: str) -> tuple[str, bool]:

@@ -148,7 +148,7 @@ def register(session: Session, data: DocumentInput) -> Registration:
             "INSERT INTO document (year, serial, issuer, source, doc_number, doc_number_ok, title,"
             " written_on, level, period_kind, period_value, period_defaulted, urgency, telegram,"
             " handling, received_at, attachments, deadline, cabinet, remarks, created_at, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (
                 year,
                 serial,
@@ -174,7 +174,8 @@ def register(session: Session, data: DocumentInput) -> Registration:
                 session.account.login,
             ),
         )
-        document_id = int(cursor.lastrowid)
+        document = document_from_row(cursor.fetchone())
+        document_id = document.id
         for reader_id in clean.scope_reader_ids:
             db.execute(
                 "INSERT INTO document_scope (document_id, reader_id) VALUES (?, ?)",
@@ -185,6 +186,8 @@ def register(session: Session, data: DocumentInput) -> Registration:
                 "INSERT INTO document_scope (document_id, group_id) VALUES (?, ?)",
                 (document_id, group_id),
             )
+        copies = []
+        event = json.dumps({"cabinet": clean.cabinet} if clean.cabinet else {}, ensure_ascii=False)
         for copy_no in numbers:
             copy_id = int(
                 db.execute(
@@ -192,14 +195,11 @@ def register(session: Session, data: DocumentInput) -> Registration:
                     (document_id, copy_no, clean.pages),
                 ).lastrowid
             )
-            add_copy_event(
-                db,
-                copy_id,
-                now,
-                session.account.login,
-                "登记",
-                {"cabinet": clean.cabinet} if clean.cabinet else {},
-            )
+            copies.append(Copy(copy_id, document_id, copy_no, clean.pages, "在柜"))
+        db.executemany(
+            "INSERT INTO copy_event (copy_id, at, account, kind, details) VALUES (?, ?, ?, '登记', ?)",
+            [(c.id, stamp(now), session.account.login, event) for c in copies],
+        )
         number = registration_number(year, serial)
         audit.record(
             db,
@@ -221,8 +221,8 @@ def register(session: Session, data: DocumentInput) -> Registration:
                 }
             },
         )
-    document = get_document(db, document_id)
-    return Registration(document, tuple(copies_of(db, document_id)), tuple(warnings))
+    return Registration(document, tuple(copies), tuple(warnings))
+
 
 
 def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[str], list[str]]:

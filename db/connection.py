@@ -71,6 +71,10 @@ class Database:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
+            # 64 MiB of decrypted pages: with SQLite's default 2 MiB every register page and
+            # search re-decrypts the same index pages (measured 1.5–2.8x slower than plain).
+            conn.execute("PRAGMA cache_size = -65536")
+
             _require_configuration(conn)
         except BaseException:
             conn.close()
@@ -88,7 +92,14 @@ class Database:
         except sqlcipher3.OperationalError as exc:
             raise _translate(exc) from exc
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlcipher3.OperationalError as exc:
+            raise _translate(exc) from exc
+
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
+
         return list(self.execute(sql, params).fetchall())
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
