@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,6 +24,7 @@ from app.registry import Copy, CopyEvent, Document
 from app.roles import Role
 from app.session import Session
 from db.errors import MijianError
+from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.list_model import ListModel
 
@@ -50,6 +54,8 @@ class DocumentDialog(QDialog):
         self.history_view = _table(self.history_model)
         self.void_button = QPushButton("作废登记…")
         self.void_button.setVisible(session.role is Role.CUSTODIAN)
+        self.edit_button = QPushButton("修改…")
+        self.edit_button.setVisible(session.role is Role.CUSTODIAN)
         close = QPushButton("关闭")
         tables = QHBoxLayout()
         left = QVBoxLayout()
@@ -63,6 +69,7 @@ class DocumentDialog(QDialog):
         tables.addLayout(right, 3)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.edit_button)
         buttons.addWidget(self.void_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -72,6 +79,7 @@ class DocumentDialog(QDialog):
 
         self.copies_view.selectionModel().currentRowChanged.connect(self._show_history)
         self.void_button.clicked.connect(self._void)
+        self.edit_button.clicked.connect(self.open_edit)
         close.clicked.connect(self.accept)
         self._load()
 
@@ -90,6 +98,8 @@ class DocumentDialog(QDialog):
             self.fields.addRow(label, text)
         self.copies_model.set_rows([(c.copy_no, c.pages, c.state) for c in self._copies])
         self.void_button.setEnabled(d.voided_at is None)
+        self.edit_button.setEnabled(d.voided_at is None)
+        self._document = d
         if self._copies:
             self.copies_view.selectRow(0)
 
@@ -100,6 +110,16 @@ class DocumentDialog(QDialog):
         events = registry.copy_history(self._session.db, copy.id)
         self.history_title.setText(f"<b>第 {copy.copy_no} 份的保管经历</b>")
         self.history_model.set_rows([_event_row(e) for e in events])
+
+    def open_edit(self) -> EditDocumentDialog:
+        dialog = EditDocumentDialog(
+            self._document,
+            lambda changes: registry.edit(self._session, self._document_id, changes),
+            self,
+        )
+        dialog.accepted.connect(self._load)
+        dialog.open()
+        return dialog
 
     def _void(self) -> None:
         reason, ok = QInputDialog.getText(
@@ -113,6 +133,33 @@ class DocumentDialog(QDialog):
             show_error(self, exc)
             return
         self._load()
+
+
+class EditDocumentDialog(FormDialog):
+    """Descriptive fields only: numbers, copies and 密级 stay as registered (void and re-register)."""
+
+    LABELS = {
+        "issuer": "来文单位",
+        "doc_number": "文号",
+        "title": "标题",
+        "cabinet": "存放位置",
+        "attachments": "附件",
+        "status_note": "办理情况",
+        "remarks": "备注",
+    }
+
+    def __init__(
+        self, d: Document, apply: Callable[[dict[str, str]], object], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(f"修改收文 {d.number}", parent)
+        self._apply = apply
+        self.edits = {field: QLineEdit(str(getattr(d, field))) for field in self.LABELS}
+        for field, label in self.LABELS.items():
+            self.form.addRow(label, self.edits[field])
+        self.finish_layout()
+
+    def submit(self) -> None:
+        self._apply({field: edit.text() for field, edit in self.edits.items()})
 
 
 def _field_rows(d: Document, scope: list[str]) -> list[tuple[str, str]]:

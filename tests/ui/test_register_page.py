@@ -161,3 +161,29 @@ def test_import_an_old_ledger_through_the_window(
     assert dialog.summary_label.text() == "已导入 3 行，已存在 0 行，未导入 3 行。"
     dialog.close()
     assert page.count_label.text() == "共 3 件"
+
+
+def test_edit_and_void_from_the_document_dialog(login: Callable[..., Session], qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from app import audit
+
+    session = login("jiyao")
+    registry.register(session, doc())
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    dialog = page.open_row(0)
+    edit = dialog.open_edit()
+    edit.edits["title"].setText("")
+    edit.buttons.accepted.emit()
+    assert edit.error_label.text() == "标题不能为空。"
+    edit.edits["title"].setText("关于做好年终保密自查工作的通知")
+    edit.edits["status_note"].setText("已传阅")
+    edit.buttons.accepted.emit()
+    assert audit.page(session.db, None, 1)[0].action == "修改收文"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("重复登记", True))
+    dialog.void_button.click()
+    assert not dialog.void_button.isEnabled() and not dialog.edit_button.isEnabled()
+    dialog.close()
+    row = page.model.row_at(0)
+    assert row.voided and row.title == "关于做好年终保密自查工作的通知"
