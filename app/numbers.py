@@ -27,7 +27,6 @@ def halfwidth_digits(text: str) -> str:
     return text.translate(_FULLWIDTH_DIGITS)
 
 
-
 def normalise_doc_number(text: str) -> tuple[str, bool]:
     """(the GB/T 9704 form, True), or (the text as typed, False) when it does not parse.
 

@@ -8,7 +8,7 @@ Every create, edit and void is audited with before and after values in the same 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,8 @@ from app.classification import (
     default_deadline,
     default_period,
 )
-from app.clock import parse_stamp, stamp
+from app.clock import stamp
+from app.documents import Copy, Document, copies_of, document_from_row, get_document
 from app.numbers import (
     format_copy_ranges,
     normalise_doc_number,
@@ -33,7 +34,7 @@ from app.numbers import (
 )
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
+from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -63,58 +64,6 @@ class DocumentInput:
     deadline: datetime | None = None
     cabinet: str = ""
     remarks: str = ""
-
-
-@dataclass(frozen=True)
-class Document:
-    id: int
-    year: int
-    serial: int
-    issuer: str
-    source: str
-    doc_number: str
-    doc_number_ok: bool
-    title: str
-    written_on: date | None
-    level: str
-    period: Period
-    urgency: str
-    telegram: bool
-    handling: str
-    received_at: datetime
-    attachments: str
-    deadline: datetime | None
-    cabinet: str
-    remarks: str
-    status_note: str
-    voided_at: datetime | None
-    void_reason: str | None
-    created_by: str
-
-    @property
-    def number(self) -> str:
-        return registration_number(self.year, self.serial)
-
-    @property
-    def level_label(self) -> str:
-        return self.period.label(self.level)
-
-
-@dataclass(frozen=True)
-class Copy:
-    id: int
-    document_id: int
-    copy_no: str
-    pages: int
-    state: str
-
-
-@dataclass(frozen=True)
-class CopyEvent:
-    at: datetime
-    account: str
-    kind: str
-    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -222,7 +171,6 @@ def register(session: Session, data: DocumentInput) -> Registration:
             },
         )
     return Registration(document, tuple(copies), tuple(warnings))
-
 
 
 def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[str], list[str]]:
@@ -401,90 +349,3 @@ def void(session: Session, document_id: int, reason: str) -> Document:
             {"before": {"voided": False}, "after": {"voided": True, "reason": reason}},
         )
     return get_document(db, document_id)
-
-
-# ---- reading ----------------------------------------------------------------------------------
-def get_document(db: Database, document_id: int) -> Document:
-    row = db.one("SELECT * FROM document WHERE id = ?", (document_id,))
-    if row is None:
-        raise MijianError(f"没有编号为 {document_id} 的登记。")
-    return document_from_row(row)
-
-
-def find_by_number(db: Database, year: int, serial: int) -> Document | None:
-    row = db.one("SELECT * FROM document WHERE year = ? AND serial = ?", (year, serial))
-    return None if row is None else document_from_row(row)
-
-
-def copies_of(db: Database, document_id: int) -> list[Copy]:
-    rows = db.query("SELECT * FROM copy WHERE document_id = ? ORDER BY copy_no", (document_id,))
-    return [Copy(r["id"], r["document_id"], r["copy_no"], r["pages"], r["state"]) for r in rows]
-
-
-def copy_history(db: Database, copy_id: int) -> list[CopyEvent]:
-    rows = db.query(
-        "SELECT at, account, kind, details FROM copy_event WHERE copy_id = ? ORDER BY id",
-        (copy_id,),
-    )
-    return [
-        CopyEvent(parse_stamp(r["at"]), r["account"], r["kind"], json.loads(r["details"]))
-        for r in rows
-    ]
-
-
-def scope_of(db: Database, document_id: int) -> tuple[list[str], list[str]]:
-    """(reader names, group names) of the 阅文范围; both empty means by clearance only."""
-    readers = [
-        r[0]
-        for r in db.query(
-            "SELECT r.name FROM document_scope s JOIN reader r ON r.id = s.reader_id"
-            " WHERE s.document_id = ? ORDER BY r.initials",
-            (document_id,),
-        )
-    ]
-    groups = [
-        r[0]
-        for r in db.query(
-            "SELECT g.name FROM document_scope s JOIN reader_group g ON g.id = s.group_id"
-            " WHERE s.document_id = ? ORDER BY g.name",
-            (document_id,),
-        )
-    ]
-    return readers, groups
-
-
-def recent_issuers(db: Database, prefix: str = "", limit: int = 200) -> list[str]:
-    """来文单位 seen before, most used first (for completion)."""
-    rows = db.query(
-        "SELECT issuer FROM document WHERE issuer LIKE ? GROUP BY issuer ORDER BY count(*) DESC, issuer LIMIT ?",
-        (prefix + "%", limit),
-    )
-    return [r[0] for r in rows]
-
-
-def document_from_row(row: Any) -> Document:
-    return Document(
-        id=row["id"],
-        year=row["year"],
-        serial=row["serial"],
-        issuer=row["issuer"],
-        source=row["source"],
-        doc_number=row["doc_number"],
-        doc_number_ok=bool(row["doc_number_ok"]),
-        title=row["title"],
-        written_on=date.fromisoformat(row["written_on"]) if row["written_on"] else None,
-        level=row["level"],
-        period=Period(row["period_kind"], row["period_value"], bool(row["period_defaulted"])),
-        urgency=row["urgency"],
-        telegram=bool(row["telegram"]),
-        handling=row["handling"],
-        received_at=parse_stamp(row["received_at"]),
-        attachments=row["attachments"],
-        deadline=parse_stamp(row["deadline"]) if row["deadline"] else None,
-        cabinet=row["cabinet"],
-        remarks=row["remarks"],
-        status_note=row["status_note"],
-        voided_at=parse_stamp(row["voided_at"]) if row["voided_at"] else None,
-        void_reason=row["void_reason"],
-        created_by=row["created_by"],
-    )

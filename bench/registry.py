@@ -20,15 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.rooms import NOW, build, open_encrypted, plain_database  # noqa: E402
-
 from app import register_query, registry  # noqa: E402
 from app.clock import FixedClock  # noqa: E402
-from app.demo import create_demo_room, DEMO_PASSWORD  # noqa: E402
+from app.demo import DEMO_PASSWORD, create_demo_room  # noqa: E402
 from app.ledger_import import import_file  # noqa: E402
 from app.register_query import RegisterFilter  # noqa: E402
 from app.roles import Role  # noqa: E402
 from app.session import open_session  # noqa: E402
+from bench.rooms import NOW, build, open_encrypted, plain_database  # noqa: E402
 from db.connection import Database  # noqa: E402
 
 IMPORT_ROWS = {"small": 2_000, "large": 20_000, "stress": 100_000}
@@ -86,9 +85,21 @@ def main() -> None:
 
     everything = RegisterFilter()
     both("first_page", lambda db: lambda: register_query.page(db, everything, limit=100))
-    both("last_page", lambda db: lambda: register_query.page(db, everything, limit=100, newest_first=False))
-    both("next_page", lambda db: lambda: register_query.page(
-        db, everything, after=register_query.page(db, everything, limit=100)[-1].key, limit=100))
+    both(
+        "last_page",
+        lambda db: lambda: register_query.page(db, everything, limit=100, newest_first=False),
+    )
+    both(
+        "next_page",
+        lambda db: (
+            lambda: register_query.page(
+                db,
+                everything,
+                after=register_query.page(db, everything, limit=100)[-1].key,
+                limit=100,
+            )
+        ),
+    )
     both("count_all", lambda db: lambda: register_query.count(db, everything), repeat=5)
     filters = {
         "year": RegisterFilter(year=2021),
@@ -102,8 +113,12 @@ def main() -> None:
         "search_number": RegisterFilter(search="2021-0042"),
     }
     for name, f in filters.items():
-        both(f"filter_{name}", lambda db, f=f: lambda: (register_query.page(db, f, limit=100),
-                                                      register_query.count(db, f)))
+        both(
+            f"filter_{name}",
+            lambda db, f=f: (
+                lambda: (register_query.page(db, f, limit=100), register_query.count(db, f))
+            ),
+        )
 
     counter = iter(range(10**6))
 
@@ -114,10 +129,19 @@ def main() -> None:
 
         def run() -> object:
             n = next(counter)
-            return registry.register(session, registry.DocumentInput(  # type: ignore[arg-type]
-                issuer="基准测试单位", source="市", title=f"基准测试文件{n}", level="机密",
-                doc_number=f"基准{tag}〔2026〕{n + int(time.time())}号",
-                copy_numbers=f"{(n * 50) % 900000 + 1}-{(n * 50) % 900000 + 50}", pages=10))
+            return registry.register(
+                session,
+                registry.DocumentInput(  # type: ignore[arg-type]
+                    issuer="基准测试单位",
+                    source="市",
+                    title=f"基准测试文件{n}",
+                    level="机密",
+                    doc_number=f"基准{tag}〔2026〕{n + int(time.time())}号",
+                    copy_numbers=f"{(n * 50) % 900000 + 1}-{(n * 50) % 900000 + 50}",
+                    pages=10,
+                ),
+            )
+
         return run
 
     both("register_50_copies", register_50, repeat=10)
@@ -131,8 +155,18 @@ def main() -> None:
             out = csv.writer(fh)
             out.writerow(["收文日期", "来文单位", "文号", "标题", "密级", "份数", "份号", "页数"])
             for i in range(rows):
-                out.writerow([f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}", "市委办公室",
-                              f"市委办发〔2025〕{i + 1}号", f"导入测试文件{i}", "秘密", "1", f"{i % 999999 + 1}", "4"])
+                out.writerow(
+                    [
+                        f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                        "市委办公室",
+                        f"市委办发〔2025〕{i + 1}号",
+                        f"导入测试文件{i}",
+                        "秘密",
+                        "1",
+                        f"{i % 999999 + 1}",
+                        "4",
+                    ]
+                )
         room = Path(tmp) / "import.mjdb"
         clock = FixedClock(NOW)
         create_demo_room(room, clock, content=False)

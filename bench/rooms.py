@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import sqlcipher3
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,23 +37,63 @@ START = datetime(2016, 1, 4, 9, 0, tzinfo=ZONE)
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=ZONE)
 DIR = ROOT / "bench" / "rooms"
 
-ISSUERS = [("中共中央办公厅", "中央", "中办发"), ("国务院办公厅", "中央", "国办发"),
-           ("省委办公厅", "省", "省委办发"), ("省政府办公厅", "省", "省政办发"),
-           ("市委办公室", "市", "市委办发"), ("市政府办公室", "市", "市政办发"),
-           ("区政府办公室", "区本级", "区政办"), ("区发展改革局", "下级单位", "区发改"),
-           ("区财政局", "下级单位", "区财"), ("区信访局", "信访", "区信")]
-WORDS = ["保密", "安全生产", "经济运行", "常委会", "干部", "防汛", "疫情防控", "乡村振兴", "营商环境",
-         "财政预算", "审计整改", "信访稳定", "党风廉政", "组织建设", "宣传思想", "统计", "招商引资"]
-SHAPES = ["关于做好{w}工作的通知", "关于印发《{w}工作方案》的通知", "关于{w}情况的通报",
-          "关于进一步加强{w}的意见", "关于召开{w}会议的通知", "关于{w}专项检查的报告"]
+ISSUERS = [
+    ("中共中央办公厅", "中央", "中办发"),
+    ("国务院办公厅", "中央", "国办发"),
+    ("省委办公厅", "省", "省委办发"),
+    ("省政府办公厅", "省", "省政办发"),
+    ("市委办公室", "市", "市委办发"),
+    ("市政府办公室", "市", "市政办发"),
+    ("区政府办公室", "区本级", "区政办"),
+    ("区发展改革局", "下级单位", "区发改"),
+    ("区财政局", "下级单位", "区财"),
+    ("区信访局", "信访", "区信"),
+]
+WORDS = [
+    "保密",
+    "安全生产",
+    "经济运行",
+    "常委会",
+    "干部",
+    "防汛",
+    "疫情防控",
+    "乡村振兴",
+    "营商环境",
+    "财政预算",
+    "审计整改",
+    "信访稳定",
+    "党风廉政",
+    "组织建设",
+    "宣传思想",
+    "统计",
+    "招商引资",
+]
+SHAPES = [
+    "关于做好{w}工作的通知",
+    "关于印发《{w}工作方案》的通知",
+    "关于{w}情况的通报",
+    "关于进一步加强{w}的意见",
+    "关于召开{w}会议的通知",
+    "关于{w}专项检查的报告",
+]
 
 
 def plain_database(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    for pragma in ("foreign_keys = ON", "temp_store = MEMORY", "journal_mode = WAL",
-                   "synchronous = FULL", "cache_size = -65536"):
+    """The same SQLite engine (sqlcipher3's, 3.53) with no key: only the encryption differs.
+
+    The standard library's sqlite3 here is SQLite 3.40, an older planner: comparing against it
+    measured the encrypted store *faster* (0.8-0.9x), which says nothing about encryption.
+    """
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    for pragma in (
+        "foreign_keys = ON",
+        "temp_store = MEMORY",
+        "journal_mode = WAL",
+        "synchronous = FULL",
+        "cache_size = -65536",
+    ):
         conn.execute(f"PRAGMA {pragma}")
-    conn.row_factory = sqlite3.Row
+    conn.row_factory = sqlcipher3.Row
     return Database(conn, path)
 
 
@@ -76,10 +117,27 @@ def fill(db: Database, documents: int, copies_each: int, seed: int = 7) -> None:
         title = rng.choice(SHAPES).format(w=rng.choice(WORDS))
         doc_id = next_doc_id + i
         at = stamp(received)
-        batch_docs.append((doc_id, year, serials[year], issuer, source, f"{code}〔{year}〕{numbers[(code, year)]}号",
-                           title, level, "年" if level != "非密" else "无",
-                           {"机密": "20", "秘密": "10"}.get(level, ""), 1 if level != "非密" else 0,
-                           "平件", "阅件", at, "", at, "bench"))
+        batch_docs.append(
+            (
+                doc_id,
+                year,
+                serials[year],
+                issuer,
+                source,
+                f"{code}〔{year}〕{numbers[(code, year)]}号",
+                title,
+                level,
+                "年" if level != "非密" else "无",
+                {"机密": "20", "秘密": "10"}.get(level, ""),
+                1 if level != "非密" else 0,
+                "平件",
+                "阅件",
+                at,
+                "",
+                at,
+                "bench",
+            )
+        )
         for _ in range(copies_each):
             copy_no += 1
             state = "在柜" if rng.random() > 0.002 else "借出"
@@ -92,13 +150,16 @@ def fill(db: Database, documents: int, copies_each: int, seed: int = 7) -> None:
                     "INSERT INTO document (id, year, serial, issuer, source, doc_number, title, level,"
                     " period_kind, period_value, period_defaulted, urgency, handling, received_at,"
                     " cabinet, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    batch_docs)
+                    batch_docs,
+                )
                 db._conn.executemany(
                     "INSERT INTO copy (id, document_id, copy_no, pages, state) VALUES (?, ?, ?, ?, ?)",
-                    batch_copies)
+                    batch_copies,
+                )
                 db._conn.executemany(
                     "INSERT INTO copy_event (copy_id, at, account, kind, details) VALUES (?, ?, ?, ?, ?)",
-                    batch_events)
+                    batch_events,
+                )
             batch_docs, batch_copies, batch_events = [], [], []
 
 
@@ -120,8 +181,14 @@ def build(size: str) -> tuple[RoomPaths, Path]:
     try:
         fill(session.db, documents, copies_each)
         with session.db.transaction():
-            audit.record(session.db, clock, "bench", "生成测试机要室", "room",
-                         {"documents": documents, "copies": documents * copies_each})
+            audit.record(
+                session.db,
+                clock,
+                "bench",
+                "生成测试机要室",
+                "room",
+                {"documents": documents, "copies": documents * copies_each},
+            )
     finally:
         session.close()
     twin = plain_database(plain)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -26,8 +25,9 @@ from app.clock import FixedClock  # noqa: E402
 from app.demo import DEMO_PASSWORD, create_demo_room  # noqa: E402
 from app.paths import RoomPaths  # noqa: E402
 from app.session import open_session  # noqa: E402
+from bench.rooms import plain_database  # noqa: E402
 from db.connection import Database  # noqa: E402
-from db.migrate import migrations  # noqa: E402
+from db.migrate import migrate, migrations  # noqa: E402
 
 SIZES = {"small": 10_000, "large": 200_000, "stress": 2_000_000}
 WORKLOAD_ROWS = 10_000
@@ -84,21 +84,6 @@ def workload(db: Database) -> float:
     return time.perf_counter() - t
 
 
-def plain_database(path: Path) -> Database:
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    for pragma in (
-        "foreign_keys = ON",
-        "temp_store = MEMORY",
-        "journal_mode = WAL",
-        "synchronous = FULL",
-    ):
-        conn.execute(f"PRAGMA {pragma}")
-    conn.row_factory = sqlite3.Row
-    for _, script in migrations():
-        conn.executescript(script.read_text(encoding="utf-8"))
-    return Database(conn, path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--room", choices=sorted(SIZES), default="small")
@@ -127,12 +112,13 @@ def main() -> None:
         key = key_session.data_key
         key_session.close()
         enc = Database.open(work / "fresh.mjdb", key, create=True)
-        from db.migrate import migrate
-
         migrate(enc)
         encrypted = workload(enc)
         enc.close()
         plain = plain_database(work / "plain.db")
+        for _, script in migrations():
+            plain.executescript(script.read_text(encoding="utf-8"))
+
         baseline = workload(plain)
         plain.close()
     print(f"workload_encrypted: {encrypted:.2f} s")

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import registry
-from app.registry import Copy, CopyEvent, Document
+from app import documents, registry
+from app.documents import Copy, CopyEvent, Document
 from app.roles import Role
 from app.session import Session
 from db.errors import MijianError
@@ -85,12 +85,12 @@ class DocumentDialog(QDialog):
 
     def _load(self) -> None:
         db = self._session.db
-        d = registry.get_document(db, self._document_id)
-        self._copies = registry.copies_of(db, d.id)
+        d = documents.get_document(db, self._document_id)
+        self._copies = documents.copies_of(db, d.id)
         self.setWindowTitle(f"收文 {d.number}")
         while self.fields.rowCount():
             self.fields.removeRow(0)
-        readers, groups = registry.scope_of(db, d.id)
+        readers, groups = documents.scope_of(db, d.id)
         for label, value in _field_rows(d, readers + groups):
             text = QLabel(value)
             text.setWordWrap(True)
@@ -107,7 +107,7 @@ class DocumentDialog(QDialog):
         if not current.isValid():
             return
         copy: Copy = self._copies[current.row()]
-        events = registry.copy_history(self._session.db, copy.id)
+        events = documents.copy_history(self._session.db, copy.id)
         self.history_title.setText(f"<b>第 {copy.copy_no} 份的保管经历</b>")
         self.history_model.set_rows([_event_row(e) for e in events])
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import registry
+from app import documents, registry
 from app.classification import (
     HANDLING,
     LEVELS,
@@ -54,7 +54,7 @@ class RegistrationDialog(QDialog):
 
         self.issuer_edit = QLineEdit()
         # One model for the dialog's life; swapping models under an open popup crashes Qt.
-        self._issuers = QStringListModel(registry.recent_issuers(session.db), self)
+        self._issuers = QStringListModel(documents.recent_issuers(session.db), self)
         self._completer = QCompleter(self._issuers, self)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -270,7 +270,7 @@ class RegistrationDialog(QDialog):
         self.pages_spin.setValue(0)
         self.count_spin.setValue(1)
         self.received_edit.setText(self._session.clock.now().strftime("%Y-%m-%d %H:%M"))
-        self._issuers.setStringList(registry.recent_issuers(self._session.db))
+        self._issuers.setStringList(documents.recent_issuers(self._session.db))
 
         self._update_preview()
         (self.doc_number_edit if keep_issuer else self.issuer_edit).setFocus()

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app import audit, register_query, registry
+from app import audit, documents, register_query, registry
 from app.classification import Period
 from app.clock import FixedClock
 from app.people import ReaderInput, add_reader
@@ -53,7 +53,7 @@ def test_a_document_is_registered_copy_by_copy(login: Callable[..., Session]) ->
     ]
     assert all(c.state == "在柜" and c.pages == 6 for c in result.copies)
     assert d.deadline is not None and d.deadline > d.received_at
-    history = registry.copy_history(custodian.db, result.copies[0].id)
+    history = documents.copy_history(custodian.db, result.copies[0].id)
     assert [e.kind for e in history] == ["登记"]
     event = audit.page(custodian.db, None, 1)[0]
     assert (event.action, event.object) == ("登记收文", "document:2026-0001")
@@ -168,7 +168,7 @@ def test_scope_records_readers_and_groups(login: Callable[..., Session]) -> None
     officer = login("baomi")
     reader = add_reader(officer, ReaderInput("张建国", "区委", "书记", "核心"))
     d = registry.register(login("jiyao"), doc(scope_reader_ids=(reader.id,))).document
-    assert registry.scope_of(officer.db, d.id) == (["张建国"], [])
+    assert documents.scope_of(officer.db, d.id) == (["张建国"], [])
 
 
 def test_register_filters_search_and_pages(

@@ -163,7 +163,9 @@ def test_import_an_old_ledger_through_the_window(
     assert page.count_label.text() == "共 3 件"
 
 
-def test_edit_and_void_from_the_document_dialog(login: Callable[..., Session], qtbot, monkeypatch) -> None:
+def test_edit_and_void_from_the_document_dialog(
+    login: Callable[..., Session], qtbot, monkeypatch
+) -> None:
     from PySide6.QtWidgets import QInputDialog
 
     from app import audit
