@@ -18,6 +18,19 @@ from db.connection import Database
 
 Key = tuple[int, int]  # (year, serial)
 
+# The columns of a paper 收文登记簿, on screen and on the printed page.
+REGISTER_COLUMNS = (
+    "收文编号",
+    "收文日期",
+    "来文单位",
+    "文号",
+    "标题",
+    "密级",
+    "份数/份号",
+    "办理情况",
+    "备注",
+)
+
 
 @dataclass(frozen=True)
 class RegisterFilter:

@@ -26,7 +26,7 @@ from app.session import Session
 from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
-from ui.list_model import ListModel
+from ui.table_model import ListModel
 
 
 def _table(model: QAbstractTableModel) -> QTableView:

@@ -30,7 +30,7 @@ from app.ledger_import import (
 )
 from app.session import Session
 from db.errors import MijianError
-from ui.list_model import ListModel
+from ui.table_model import ListModel
 
 ChooseFile = Callable[[QWidget], Path | None]
 

@@ -15,21 +15,11 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from app import register_query
-from app.register_query import RegisterFilter, RegisterRow
+from app.register_query import REGISTER_COLUMNS, RegisterFilter, RegisterRow
 from app.reports.fonts import register_fonts
 from db.connection import Database
 
-HEADERS = (
-    "收文编号",
-    "收文日期",
-    "来文单位",
-    "文号",
-    "标题",
-    "密级",
-    "份数/份号",
-    "办理情况",
-    "备注",
-)
+HEADERS = REGISTER_COLUMNS
 WIDTHS_MM = (20, 19, 30, 36, 78, 22, 34, 20, 18)
 
 

@@ -32,7 +32,7 @@ def test_add_find_and_group_readers(login: Callable[..., Session], qtbot, shot) 
     page.refresh()
     assert page.model.rowCount() == 2
     page.search_edit.setText("zjg")
-    assert page.model.rowCount() == 1 and page.model.reader_at(0).clearance == "核心"
+    assert page.model.rowCount() == 1 and page.model.row_at(0).clearance == "核心"
     page.search_edit.setText("")
     group = GroupDialog(officer, page)
     group.name_edit.setText("区委常委")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,34 +25,13 @@ from app.session import Session
 from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
-
-Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("姓名", "拼音", "单位", "职务", "涉密等级", "电话", "证件码", "状态")
+from ui.table_model import RowsModel
 
 
-class ReadersModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Reader] = []
+class ReadersModel(RowsModel):
+    columns = ("姓名", "拼音", "单位", "职务", "涉密等级", "电话", "证件码", "状态")
 
-    def set_readers(self, readers: list[Reader]) -> None:
-        self.beginResetModel()
-        self._rows = readers
-        self.endResetModel()
-
-    def reader_at(self, row: int) -> Reader:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        r = self._rows[index.row()]
+    def display(self, r: Reader, column: int) -> Any:
         values = (
             r.name,
             r.initials,
@@ -64,14 +42,7 @@ class ReadersModel(QAbstractTableModel):
             r.badge_code or "",
             "在岗" if r.active else "已离岗",
         )
-        return values[index.column()]
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        return values[column]
 
 
 class ReaderDialog(FormDialog):
@@ -177,7 +148,7 @@ class PeoplePage(QWidget):
             if text
             else people.list_readers(db)
         )
-        self.model.set_readers(readers)
+        self.model.set_rows(readers)
         names = {r.id: r.name for r in people.list_readers(db)}
         groups = people.list_groups(db)
         self.groups_label.setText(
@@ -194,7 +165,8 @@ class PeoplePage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             raise InvalidInput("请先在表中选中一位读者。")
-        return self.model.reader_at(rows[0].row())
+        reader: Reader = self.model.row_at(rows[0].row())
+        return reader
 
     def _add(self) -> None:
         if ReaderDialog(

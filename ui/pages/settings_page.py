@@ -108,13 +108,13 @@ class SettingsPage(QWidget):
         self._reload()
 
     def _reload(self) -> None:
-        self.model.set_accounts(accounts.list_accounts(self._session.db))
+        self.model.set_rows(accounts.list_accounts(self._session.db))
 
     def _selected_login(self) -> str:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             raise InvalidInput("请先在表中选中一个账户。")
-        return self.model.account_at(rows[0].row()).login
+        return str(self.model.row_at(rows[0].row()).login)
 
     def _new_account(self) -> None:
         dialog = NewAccountDialog(lambda new: accounts.create_account(self._session, new), self)
