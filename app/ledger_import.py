@@ -279,8 +279,10 @@ def _existing(session: Session, data: DocumentInput) -> str:
         )
         if found == len(numbers):
             return "各份均已登记。"
-        registry.refuse_duplicates(db, data.issuer.strip(), doc_number, numbers)
+        if found:  # some copies are registered and some not: say which one clashes
+            registry.refuse_duplicates(db, data.issuer.strip(), doc_number, numbers)
         return ""
+
     assert data.received_at is not None
     same = db.one(
         "SELECT year, serial FROM document WHERE issuer = ? AND title = ? AND doc_number = ?"

@@ -43,7 +43,11 @@ def normalise_doc_number(text: str) -> tuple[str, bool]:
     return f"{org}〔{match.group('year')}〕{int(match.group('seq'))}号", True
 
 
+_SIMPLE_RANGE = re.compile(r"(\d{1,6})(?:-(\d{1,6}))?")
+
+
 def parse_copy_numbers(text: str) -> list[str]:
+
     """`000031-000035, 000040` → ['000031', …, '000035', '000040'], in the order given.
 
     Accepts , ， 、 ; ； and spaces between items, and - – — ~ ～ 至 for ranges; pads to six
@@ -52,6 +56,11 @@ def parse_copy_numbers(text: str) -> list[str]:
     cleaned = halfwidth_digits(text.strip())
     if not cleaned:
         return []
+    simple = _SIMPLE_RANGE.fullmatch(cleaned)
+    if simple is not None:  # the common case, one number or one range, without the general parse
+        start, end = int(simple.group(1)), int(simple.group(2) or simple.group(1))
+        if start <= end and end - start < MAX_COPIES:
+            return [f"{n:06d}" for n in range(start, end + 1)]
     items = [p for p in re.split(r"[,，、;；\s]+", cleaned) if p]
     numbers: list[str] = []
     for item in items:

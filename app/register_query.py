@@ -82,9 +82,10 @@ def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
     if f.source:
         clauses.append("d.source = ?")
         params.append(f.source)
-    if f.issuer:
-        clauses.append("d.issuer = ?")
+    if f.issuer:  # part of the name is enough: 市委 finds 市委办公室 and 中共某市委
+        clauses.append("instr(d.issuer, ?) > 0")
         params.append(f.issuer)
+
     if f.state:
         # Driven from the (state, document_id) index: rare states (借出, 遗失) stay fast.
         clauses.append("d.id IN (SELECT document_id FROM copy WHERE state = ?)")
