@@ -47,7 +47,6 @@ _SIMPLE_RANGE = re.compile(r"(\d{1,6})(?:-(\d{1,6}))?")
 
 
 def parse_copy_numbers(text: str) -> list[str]:
-
     """`000031-000035, 000040` → ['000031', …, '000035', '000040'], in the order given.
 
     Accepts , ， 、 ; ； and spaces between items, and - – — ~ ～ 至 for ranges; pads to six

@@ -67,7 +67,7 @@ def create_room(
                 (room_id, name, unit, int(demo), now),
             )
             for key, value in DEFAULTS.items():
-                db.execute("INSERT INTO setting (key, value) VALUES (?, ?)", (key, value))
+                db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?, ?)", (key, value))
             audit.record(db, clock, audit.SYSTEM, "创建机要室", "room", {"unit": unit})
             for new in accounts:
                 insert_account(db, clock, audit.SYSTEM, new)

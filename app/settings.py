@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from typing import TYPE_CHECKING
 
 from app import audit
@@ -15,18 +16,30 @@ if TYPE_CHECKING:
 
 DEFAULTS = {
     "idle_lock_minutes": "10",
+    "close_time": "17:30",
+    "working_days": "1,2,3,4,5",
+    "unclassified_loan_days": "7",
 }
 
 
 @dataclass(frozen=True)
 class Settings:
     idle_lock_minutes: int
+    close_time: time  # classified copies are due back by then, every day
+    working_days: tuple[int, ...]  # ISO weekdays, Monday = 1
+    unclassified_loan_days: int
 
 
 def load(db: Database) -> Settings:
     values = dict(DEFAULTS)
     values.update({r["key"]: r["value"] for r in db.query("SELECT key, value FROM setting")})
-    return Settings(idle_lock_minutes=int(values["idle_lock_minutes"]))
+    hour, minute = values["close_time"].split(":")
+    return Settings(
+        idle_lock_minutes=int(values["idle_lock_minutes"]),
+        close_time=time(int(hour), int(minute)),
+        working_days=tuple(int(d) for d in values["working_days"].split(",") if d),
+        unclassified_loan_days=int(values["unclassified_loan_days"]),
+    )
 
 
 def set_idle_lock_minutes(session: Session, minutes: int) -> Settings:

@@ -1,0 +1,306 @@
+"""日终清点 and the overnight rule.
+
+The day cannot be closed while a classified copy is out, unless the security officer has
+recorded an exception for that copy and that night. Closing writes the day's audit-chain head
+into the database and onto the printed 日终清点表: the paper in the file is the anchor that
+catches a database rolled back to an older file. At the next start, a classified copy that
+stayed out overnight without an exception becomes a 违规过夜 incident.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from app import audit
+from app.classification import CLASSIFIED
+from app.clock import parse_stamp, stamp
+from app.desk import OutRow, close_handover, copy_ref, out_now
+from app.roles import Role
+from db.connection import Database
+from db.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    kind: str
+    copy_label: str
+    at: datetime
+    description: str
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class DayClose:
+    day: date
+    closed_at: datetime
+    closed_by: str
+    chain_seq: int
+    chain_head: str
+    counts: dict[str, dict[str, int]]  # 密级 → {在柜, 借出}
+    exceptions: list[dict[str, str]]
+
+
+def blockers(db: Database, day: date) -> list[OutRow]:
+    """Classified copies out now with no exception for tonight."""
+    return [
+        r for r in out_now(db, day.isoformat()) if r.copy.level in CLASSIFIED and not r.excepted
+    ]
+
+
+def add_exception(
+    session: Session, handover_id: int, reason: str, expected_return: datetime
+) -> None:
+    session.require(Role.SECURITY_OFFICER)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise InvalidInput("例外须写明理由。")
+    db = session.db
+    now = session.clock.now()
+    if expected_return <= now:
+        raise InvalidInput("预计归还时间须晚于现在。")
+    with db.transaction():
+        row = db.one(
+            "SELECT copy_id FROM handover WHERE id = ? AND back_at IS NULL", (handover_id,)
+        )
+        if row is None:
+            raise InvalidInput("该份已归还，无需例外。")
+        copy = copy_ref(db, row["copy_id"])
+        night = now.date().isoformat()
+        if db.one(
+            "SELECT 1 FROM overnight_exception WHERE handover_id = ? AND night = ?",
+            (handover_id, night),
+        ):
+            raise InvalidInput(f"{copy.label} 今晚的例外已登记。")
+        db.execute(
+            "INSERT INTO overnight_exception (handover_id, night, reason, approver, expected_return,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (handover_id, night, reason, session.account.login, stamp(expected_return), stamp(now)),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "过夜例外",
+            f"copy:{copy.label}",
+            {"night": night, "reason": reason, "expected_return": stamp(expected_return)},
+        )
+
+
+def counts(db: Database) -> dict[str, dict[str, int]]:
+    """In the room and out, by 密级 (from the trigger-kept counts, not from the copies)."""
+    result = {level: {"在柜": 0, "借出": 0} for level in ("绝密", "机密", "秘密", "非密")}
+    for row in db.query("SELECT level, state, n FROM copy_count WHERE state IN ('在柜', '借出')"):
+        result[row["level"]][row["state"]] = row["n"]
+    return result
+
+
+def close_day(session: Session) -> DayClose:
+    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    db = session.db
+    now = session.clock.now()
+    day = now.date()
+    with db.transaction():
+        if db.one("SELECT 1 FROM day_close WHERE day = ?", (day.isoformat(),)):
+            raise InvalidInput(f"{day:%Y年%m月%d日} 已清点关闭。")
+        waiting = blockers(db, day)
+        if waiting:
+            names = "；".join(f"{r.copy.label}（{r.reader}）" for r in waiting[:5])
+            more = f" 等 {len(waiting)} 份" if len(waiting) > 5 else ""
+            raise InvalidInput(
+                f"尚有密件未归还，不能日终清点：{names}{more}。收回或由安全保密管理员登记例外后再清点。"
+            )
+        tally = counts(db)
+        exceptions = [
+            {
+                "copy": copy_ref(db, r["copy_id"]).label,
+                "reader": r["name"],
+                "reason": r["reason"],
+                "approver": r["approver"],
+                "expected_return": r["expected_return"],
+            }
+            for r in db.query(
+                "SELECT h.copy_id, rd.name, e.reason, e.approver, e.expected_return"
+                " FROM overnight_exception e JOIN handover h ON h.id = e.handover_id"
+                " JOIN reader rd ON rd.id = h.reader_id WHERE e.night = ?",
+                (day.isoformat(),),
+            )
+        ]
+        event = audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "日终清点",
+            f"day:{day}",
+            {"counts": tally, "exceptions": len(exceptions)},
+        )
+        db.execute(
+            "INSERT INTO day_close (day, closed_at, closed_by, chain_seq, chain_head, counts)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                day.isoformat(),
+                stamp(now),
+                session.account.login,
+                event.seq,
+                event.hash,
+                json.dumps({"counts": tally, "exceptions": exceptions}, ensure_ascii=False),
+            ),
+        )
+    return DayClose(day, now, session.account.login, event.seq, event.hash, tally, exceptions)
+
+
+def last_close(db: Database) -> DayClose | None:
+    row = db.one("SELECT * FROM day_close ORDER BY day DESC LIMIT 1")
+    if row is None:
+        return None
+    stored = json.loads(row["counts"])
+    return DayClose(
+        date.fromisoformat(row["day"]),
+        parse_stamp(row["closed_at"]),
+        row["closed_by"],
+        row["chain_seq"],
+        row["chain_head"],
+        stored["counts"],
+        stored["exceptions"],
+    )
+
+
+def detect_overnight(session: Session) -> list[int]:
+    """Record a 违规过夜 incident for each classified copy that spent a night out without an
+    exception (once per copy and night). Looks back 31 days from the handover index."""
+    db = session.db
+    now = session.clock.now()
+    today = now.date()
+    since = stamp(now - timedelta(days=31))
+    found: list[int] = []
+    with db.transaction():
+        rows = db.query(
+            """SELECT h.id, h.copy_id, h.out_at, h.back_at, r.name FROM handover h INDEXED BY handover_out_at
+               JOIN copy c ON c.id = h.copy_id JOIN document d ON d.id = c.document_id
+               JOIN reader r ON r.id = h.reader_id
+               WHERE h.out_at >= ? AND d.level IN ('绝密', '机密', '秘密')
+                 AND (h.back_at IS NULL OR substr(h.back_at, 1, 10) > substr(h.out_at, 1, 10))""",
+            (since,),
+        )
+        for row in rows:
+            first = parse_stamp(row["out_at"]).date()
+            last = parse_stamp(row["back_at"]).date() if row["back_at"] else today
+            night = first
+            while night < last:
+                if not _excepted(db, row["id"], night) and not db.one(
+                    "SELECT 1 FROM incident WHERE handover_id = ? AND night = ? AND kind = '违规过夜'",
+                    (row["id"], night.isoformat()),
+                ):
+                    copy = copy_ref(db, row["copy_id"])
+                    cursor = db.execute(
+                        "INSERT INTO incident (kind, copy_id, handover_id, night, at, noted_by, description)"
+                        " VALUES ('违规过夜', ?, ?, ?, ?, ?, ?)",
+                        (
+                            row["copy_id"],
+                            row["id"],
+                            night.isoformat(),
+                            stamp(now),
+                            audit.SYSTEM,
+                            f"{copy.label} {night:%m月%d日} 夜间在 {row['name']} 处，未登记例外。",
+                        ),
+                    )
+                    found.append(int(cursor.lastrowid))
+                    audit.record(
+                        db,
+                        session.clock,
+                        audit.SYSTEM,
+                        "违规过夜",
+                        f"copy:{copy.label}",
+                        {"night": night.isoformat(), "reader": row["name"]},
+                    )
+                night += timedelta(days=1)
+    return found
+
+
+def _excepted(db: Database, handover_id: int, night: date) -> bool:
+    return (
+        db.one(
+            "SELECT 1 FROM overnight_exception WHERE handover_id = ? AND night = ?",
+            (handover_id, night.isoformat()),
+        )
+        is not None
+    )
+
+
+def open_incidents(db: Database) -> list[Incident]:
+    rows = db.query(
+        "SELECT i.*, c.id AS cid FROM incident i JOIN copy c ON c.id = i.copy_id"
+        " WHERE i.resolved_at IS NULL ORDER BY i.id"
+    )
+    return [
+        Incident(
+            r["id"],
+            r["kind"],
+            copy_ref(db, r["cid"]).label,
+            parse_stamp(r["at"]),
+            r["description"],
+            False,
+        )
+        for r in rows
+    ]
+
+
+def resolve_incident(
+    session: Session, incident_id: int, resolution: str, outcome: str = "归还"
+) -> None:
+    """The security officer closes an incident. For a 核对异常 the copy is then taken back
+    (outcome 归还) or recorded lost (outcome 遗失)."""
+    session.require(Role.SECURITY_OFFICER)
+    resolution = resolution.strip()
+    if len(resolution) < 2:
+        raise InvalidInput("请写明处理意见。")
+    if outcome not in ("归还", "遗失"):
+        raise InvalidInput("处理结果须为 归还 或 遗失。")
+    db = session.db
+    with db.transaction():
+        row = db.one("SELECT * FROM incident WHERE id = ? AND resolved_at IS NULL", (incident_id,))
+        if row is None:
+            raise InvalidInput("该事件已处理。")
+        db.execute(
+            "UPDATE incident SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
+            (stamp(session.clock.now()), session.account.login, resolution, incident_id),
+        )
+        copy = copy_ref(db, row["copy_id"])
+        if row["kind"] == "核对异常":
+            open_row = db.one(
+                "SELECT h.id, r.name FROM handover h JOIN reader r ON r.id = h.reader_id"
+                " WHERE h.id = ? AND h.back_at IS NULL",
+                (row["handover_id"],),
+            )
+            if open_row is not None:
+                close_handover(
+                    session,
+                    copy,
+                    open_row["id"],
+                    open_row["name"],
+                    f"核对异常处理：{resolution}",
+                    "在柜" if outcome == "归还" else "遗失",
+                )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "处理事件",
+            f"incident:{incident_id}",
+            {"kind": row["kind"], "copy": copy.label, "resolution": resolution, "outcome": outcome},
+        )
+
+
+def overnight_count(db: Database, year: int) -> int:
+    return int(
+        db.scalar(
+            "SELECT count(*) FROM incident WHERE kind = '违规过夜' AND substr(night, 1, 4) = ?",
+            (str(year),),
+        )
+    )
