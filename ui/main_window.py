@@ -22,6 +22,7 @@ from app.session import Session
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
+from ui.pages.desk_page import DeskPage
 from ui.pages.people_page import PeoplePage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.register_page import RegisterPage
@@ -37,6 +38,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
             s, "register", f.year or s.clock.now().year, parent=parent
         ).open(),
     ),
+    Page.DESK: lambda s: DeskPage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
     Page.AUDIT: lambda s: AuditPage(s.db),
     Page.SETTINGS: lambda s: SettingsPage(s),

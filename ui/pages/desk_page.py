@@ -1,0 +1,336 @@
+"""借阅台: the counter, driven by the scanner alone.
+
+Scan a reader's badge (or type a name or pinyin initials), scan the copies into the folder,
+press Enter on the empty field to hand them over. Scan a copy that is out to take it back;
+Enter confirms the check, F6 records a discrepancy. Esc clears. Every scan answers in large
+green or red letters; a refusal also beeps. The scan field keeps the focus and takes no input
+method, so a Chinese IME never swallows a scan.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import desk
+from app.day_close import open_incidents
+from app.desk import CopyRef, OutRow, Override
+from app.people import CLEARANCE_LABELS, Reader
+from app.session import Session
+from db.errors import InvalidInput, MijianError
+from ui.override_dialog import ask_override
+from ui.table_model import ListModel, RowsModel
+
+GREEN, RED, GREY, AMBER = "#1b5e20", "#b00020", "#455a64", "#b26a00"
+
+
+class OutModel(RowsModel):
+    columns = ("份", "标题", "密级", "读者", "电话", "借出", "应还", "状态")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.now = datetime.now().astimezone()
+        self._brushes = {"将到期": QBrush(QColor(AMBER)), "逾期": QBrush(QColor(RED))}
+
+    def display(self, r: OutRow, column: int) -> Any:
+        status = r.status(self.now) if r.copy.level != "非密" else "—"
+        if r.excepted:
+            status = "已登记例外"
+        values = (
+            r.copy.label,
+            r.copy.title,
+            r.copy.level,
+            r.reader,
+            r.phone,
+            r.out_at.strftime("%H:%M"),
+            r.due_at.strftime("%m-%d %H:%M"),
+            status,
+        )
+        return values[column]
+
+    def decorate(self, r: OutRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and r.copy.level != "非密" and not r.excepted:
+            return self._brushes.get(r.status(self.now))
+        return None
+
+
+class DeskPage(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.reader: Reader | None = None
+        self.folder: list[CopyRef] = []
+        self.pending_return: CopyRef | None = None
+        self._refused: CopyRef | None = None  # the last copy refused, which F7 may override
+
+        self.banner = QLabel("请扫描读者证件或文件")
+        self.banner.setMinimumHeight(64)
+        self.banner.setWordWrap(True)
+        self.scan_edit = QLineEdit()
+        self.scan_edit.setPlaceholderText(
+            "扫描 / 输入：读者证件、姓名、拼音首字母，或 收文编号/份号；空行回车＝确认"
+        )
+        self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.scan_edit.setStyleSheet("font-size: 20px; padding: 6px;")
+        self.reader_label = QLabel("读者：—")
+        self.reader_label.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.folder_model = ListModel(("份", "标题", "密级", "页数"), self)
+        self.folder_view = _table(self.folder_model)
+        self.confirm_button = QPushButton("确认借出（回车）")
+        self.clear_button = QPushButton("清空（Esc）")
+        self.discrepancy_button = QPushButton("核对异常（F6）")
+        self.override_button = QPushButton("例外放行（F7）")
+        self.out_model = OutModel(self)
+        self.out_view = _table(self.out_model)
+        self.out_title = QLabel()
+        self.incidents_label = QLabel()
+        self.incidents_label.setWordWrap(True)
+        self.incidents_label.setStyleSheet(f"color: {RED}; font-weight: bold;")
+
+        left = QVBoxLayout()
+        left.addWidget(self.reader_label)
+        left.addWidget(QLabel("本次文件夹"))
+        left.addWidget(self.folder_view, 1)
+        buttons = QHBoxLayout()
+        for button in (
+            self.confirm_button,
+            self.clear_button,
+            self.discrepancy_button,
+            self.override_button,
+        ):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            buttons.addWidget(button)
+        left.addLayout(buttons)
+        right = QVBoxLayout()
+        right.addWidget(self.out_title)
+        right.addWidget(self.out_view, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 2)
+        body.addLayout(right, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.scan_edit)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.incidents_label)
+
+        self.scan_edit.returnPressed.connect(self._on_enter)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.clear_button.clicked.connect(self.clear)
+        self.discrepancy_button.clicked.connect(self._discrepancy)
+        self.override_button.clicked.connect(self._override)
+        QShortcut(QKeySequence(Qt.Key.Key_F6), self, self._discrepancy)
+        QShortcut(QKeySequence(Qt.Key.Key_F7), self, self._override)
+        self._timer = QTimer(self)
+        self._timer.setInterval(30_000)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        self._say("请扫描读者证件或文件", GREY)
+        self.refresh()
+
+    # ---- scanning -----------------------------------------------------------------------
+    def _on_enter(self) -> None:
+        text = self.scan_edit.text()
+        self.scan_edit.clear()
+        if text.strip():
+            self.scan(text)
+        else:
+            self.confirm()
+
+    def scan(self, code: str) -> None:
+        db = self._session.db
+        try:
+            found = desk.resolve(db, code)
+        except MijianError as exc:
+            self._refuse(exc.message)
+            return
+        if found.reader is not None:
+            self.reader = found.reader
+            self.reader_label.setText(
+                f"读者：{found.reader.name}（{found.reader.unit} {CLEARANCE_LABELS[found.reader.clearance]}）"
+            )
+            self._say(f"读者 {found.reader.name}：请扫描要借出的文件", GREEN)
+            return
+        copy = found.copy
+        assert copy is not None
+        if copy.state == "借出" and self.reader is None:
+            self.pending_return = copy
+            self._say(
+                f"归还 {copy.label}《{copy.title}》：核对 {copy.pages} 页完整、无损坏、无复制——"
+                "无误按回车，有异常按 F6",
+                AMBER,
+            )
+            return
+        if self.reader is None:
+            self._refuse("请先扫描读者证件（或输入姓名），再扫描文件。")
+            return
+        if any(c.copy_id == copy.copy_id for c in self.folder):
+            self._refuse(f"{copy.label} 已在文件夹中。")
+            return
+        reason = desk.refusal(db, self.reader, copy, self._session.clock.now())
+        if reason:
+            self._refuse(reason + "（安全保密管理员可按 F7 例外放行）")
+            self._refused = copy
+            return
+        self.folder.append(copy)
+        self._show_folder()
+        self._say(
+            f"已加入：{copy.label}《{copy.title}》，共 {len(self.folder)} 份——回车确认借出", GREEN
+        )
+
+    def confirm(self) -> None:
+        if self.pending_return is not None:
+            copy, self.pending_return = self.pending_return, None
+            try:
+                desk.take_back(self._session, copy.copy_id)
+            except MijianError as exc:
+                self._refuse(exc.message)
+                return
+            self._say(f"已归还：{copy.label}，核对无误", GREEN)
+            self.refresh()
+            return
+        if self.reader is None or not self.folder:
+            self._refuse("没有要确认的操作：先扫描读者和文件，或扫描要归还的文件。")
+            return
+        self._hand_over(None)
+
+    def _hand_over(self, override: Override | None) -> None:
+        assert self.reader is not None
+        try:
+            desk.checkout(self._session, self.reader.id, [c.copy_id for c in self.folder], override)
+        except MijianError as exc:
+            self._refuse(exc.message)
+            return
+        count, name = len(self.folder), self.reader.name
+        self.clear(quiet=True)
+        self._say(f"已借出 {count} 份给 {name}，请于闭库前交回", GREEN)
+        self.refresh()
+
+    def clear(self, quiet: bool = False) -> None:
+        self.reader = None
+        self.folder = []
+        self.pending_return = None
+        self._refused = None
+        self.reader_label.setText("读者：—")
+        self._show_folder()
+        if not quiet:
+            self._say("已清空，请扫描读者证件或文件", GREY)
+        self.scan_edit.setFocus()
+
+    def _discrepancy(self) -> None:
+        copy = self.pending_return
+        if copy is None:
+            self._refuse("先扫描要归还的文件，再登记核对异常。")
+            return
+        note, ok = QInputDialog.getText(
+            self, "核对异常", f"{copy.label} 的异常情况（如 缺第3页、有破损）："
+        )
+        self.scan_edit.setFocus()
+        if not ok:
+            return
+        self.record_discrepancy(note)
+
+    def record_discrepancy(self, note: str) -> None:
+        copy = self.pending_return
+        if copy is None:
+            return
+        try:
+            if not note.strip():
+                raise InvalidInput("请写明异常情况。")
+            desk.take_back(self._session, copy.copy_id, note)
+        except MijianError as exc:
+            self._refuse(exc.message)
+            return
+        self.pending_return = None
+        self._say(f"{copy.label} 核对异常已登记，待安全保密管理员处理；该份仍记为借出。", RED)
+        self.refresh()
+
+    def _override(self) -> None:
+        refused = self._refused
+
+        if refused is None or self.reader is None:
+            self._refuse("没有被拒绝的文件需要放行。")
+            return
+        override = ask_override(self, f"为 {self.reader.name} 例外放行 {refused.label}")
+        self.scan_edit.setFocus()
+        if override is not None:
+            self.override(refused, override)
+
+    def override(self, copy: CopyRef, override: Override) -> None:
+        self.folder.append(copy)
+        self._refused = None
+        before = list(self.folder)
+        self._hand_over(override)
+        if self.folder == before:  # refused again: take the copy back out of the folder
+            self.folder.remove(copy)
+            self._show_folder()
+
+    # ---- showing ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        db = self._session.db
+        now = self._session.clock.now()
+        rows = desk.out_now(db, now.date().isoformat())
+        self.out_model.now = now
+        self.out_model.set_rows(rows)
+        late = sum(1 for r in rows if r.copy.level != "非密" and r.status(now) == "逾期")
+        self.out_title.setText(
+            f"<b>在外文件 {len(rows)} 份</b>"
+            + (f"　<span style='color:{RED}'>逾期 {late} 份</span>" if late else "")
+        )
+        incidents = open_incidents(db)
+        self.incidents_label.setText(
+            "待处理事件："
+            + "；".join(f"【{i.kind}】{i.description}" for i in incidents[:5])
+            + (f" 等 {len(incidents)} 件" if len(incidents) > 5 else "")
+            if incidents
+            else ""
+        )
+
+    def _show_folder(self) -> None:
+        self.folder_model.set_rows([(c.label, c.title, c.level, c.pages) for c in self.folder])
+
+    def _say(self, text: str, colour: str) -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet(
+            f"font-size: 22px; font-weight: bold; color: white; background: {colour}; padding: 10px;"
+        )
+        self.scan_edit.setFocus()
+
+    def _refuse(self, text: str) -> None:
+        self._say(text, RED)
+        QApplication.beep()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() == Qt.Key.Key_Escape:
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.refresh()
+        self.scan_edit.setFocus()
+
+
+def _table(model: RowsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
