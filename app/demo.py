@@ -45,6 +45,8 @@ def create_demo_room(
         officer = open_session(paths.db, "baomi", DEMO_PASSWORD, seed_clock, exclusive=False)
         try:
             demo_content.seed(custodian, officer, seed_clock)
+            demo_content.seed_desk(custodian, officer, seed_clock)
+
         finally:
             custodian.close()
             officer.close()

@@ -10,9 +10,12 @@ import random
 from datetime import datetime, timedelta
 
 from app.clock import FixedClock
-from app.people import ReaderInput, add_group, add_reader
+from app.day_close import add_exception, close_day
+from app.desk import checkout, copy_ref, refusal, take_back
+from app.people import Reader, ReaderInput, add_group, add_reader, list_readers
 from app.registry import DocumentInput, register
 from app.session import Session
+from db.connection import Database
 
 READERS = (
     ("张建国", "区委", "区委书记", "核心", "B0001"),
@@ -58,8 +61,10 @@ SUBJECTS = (
 def seed(session_custodian: Session, session_officer: Session, clock: FixedClock) -> None:
     rng = random.Random(2026)
     reader_ids = [
-        add_reader(session_officer, ReaderInput(name, unit, position, clearance, "", badge)).id
-        for name, unit, position, clearance, badge in READERS
+        add_reader(
+            session_officer, ReaderInput(name, unit, position, clearance, f"8812 0{i:03d}", badge)
+        ).id
+        for i, (name, unit, position, clearance, badge) in enumerate(READERS, start=101)
     ]
     add_group(session_officer, "区委常委", reader_ids[:3])
     add_group(session_officer, "区委办公室", [reader_ids[3], reader_ids[8]])
@@ -105,3 +110,78 @@ def seed(session_custodian: Session, session_officer: Session, clock: FixedClock
             )
         day += timedelta(days=rng.choice((1, 2, 3, 4)))
     clock.set(today)
+
+
+def seed_desk(custodian: Session, officer: Session, clock: FixedClock) -> None:
+    """Two weeks at the counter: handovers returned the same day and each day closed; one copy
+    kept overnight with an exception; one left out last night without one (the first start
+    reports it); two copies out this morning."""
+    rng = random.Random(11)
+    db = custodian.db
+    today = clock.now()
+    readers = [r for r in list_readers(db) if r.active]
+    copies = [c for c in _classified_copies(db)]
+    day = (today - timedelta(days=14)).replace(hour=9, minute=0, second=0)
+    while day.date() < today.date():
+        if day.weekday() < 5:
+            clock.set(day.replace(hour=9, minute=rng.randint(5, 50)))
+            taken = _hand_out(custodian, readers, copies, rng, rng.randint(2, 4))
+            yesterday = day.date() == (today - timedelta(days=1)).date()
+            kept = (
+                taken.pop()
+                if taken and (yesterday or day.date() == (today - timedelta(days=3)).date())
+                else None
+            )
+            clock.set(day.replace(hour=rng.randint(14, 16), minute=rng.randint(0, 59)))
+            for copy_id in taken:
+                take_back(custodian, copy_id)
+            if kept is not None and not yesterday:
+                clock.set(day.replace(hour=17, minute=20))
+                handover = int(
+                    db.scalar(
+                        "SELECT id FROM handover WHERE copy_id = ? AND back_at IS NULL", (kept,)
+                    )
+                )
+                add_exception(
+                    officer,
+                    handover,
+                    "领导带回批阅，次日上班交回",
+                    day.replace(hour=9) + timedelta(days=1),
+                )
+            if not yesterday:
+                clock.set(day.replace(hour=17, minute=35))
+                close_day(custodian)
+            if kept is not None and not yesterday:
+                clock.set(day.replace(hour=8, minute=40) + timedelta(days=1))
+                take_back(custodian, kept)
+        day += timedelta(days=1)
+    if today.hour >= 9:
+        clock.set(today.replace(hour=9, minute=20, second=0))
+        _hand_out(custodian, readers, copies, rng, 2)
+    clock.set(today)
+
+
+def _classified_copies(db: Database) -> list[int]:
+    rows = db.query(
+        "SELECT c.id FROM copy c JOIN document d ON d.id = c.document_id"
+        " WHERE d.level IN ('机密', '秘密') AND c.state = '在柜' AND d.voided_at IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM document_scope s WHERE s.document_id = d.id)"
+        " ORDER BY c.id DESC LIMIT 200"
+    )
+    return [int(r[0]) for r in rows]
+
+
+def _hand_out(
+    custodian: Session, readers: list[Reader], copies: list[int], rng: random.Random, count: int
+) -> list[int]:
+    db = custodian.db
+    given: list[int] = []
+    for copy_id in rng.sample(copies, min(len(copies), count * 3)):
+        if len(given) >= count:
+            break
+        ref = copy_ref(db, copy_id)
+        fitting = [r for r in readers if refusal(db, r, ref, custodian.clock.now()) is None]
+        if fitting:
+            checkout(custodian, rng.choice(fitting).id, [copy_id])
+            given.append(copy_id)
+    return given

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,19 +24,7 @@ from app.session import Session
 from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
-from ui.table_model import ListModel
-
-
-def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-
-    return view
+from ui.table_model import ListModel, table_view
 
 
 class DocumentDialog(QDialog):
@@ -50,8 +36,8 @@ class DocumentDialog(QDialog):
         self.fields = QFormLayout()
         self.copies_model = ListModel(("份号", "页数", "状态"), self)
         self.history_model = ListModel(("时间", "账户", "事项", "说明"), self)
-        self.copies_view = _table(self.copies_model)
-        self.history_view = _table(self.history_model)
+        self.copies_view = table_view(self.copies_model)
+        self.history_view = table_view(self.history_model)
         self.void_button = QPushButton("作废登记…")
         self.void_button.setVisible(session.role is Role.CUSTODIAN)
         self.edit_button = QPushButton("修改…")

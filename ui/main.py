@@ -14,9 +14,11 @@ from pathlib import Path
 
 from app import cli, logs
 from app.clock import Clock, SystemClock
+from app.day_close import detect_overnight
 from app.demo import create_demo_room
 from app.model import NewAccount
 from app.paths import RoomPaths, default_db_path, demo_db_path, log_path
+from app.roles import Role
 from app.room import create_room
 from app.session import Session, open_session
 from db.errors import MijianError
@@ -64,6 +66,10 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
         return 2
     if session is None:
         return 0
+    if session.role in (Role.CUSTODIAN, Role.SECURITY_OFFICER):
+        # At every start: a classified copy that stayed out overnight without an exception
+        # becomes a 违规过夜 incident, shown on the desk until the security officer handles it.
+        detect_overnight(session)
     from ui.main_window import MainWindow
 
     window = MainWindow(session)

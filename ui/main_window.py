@@ -22,6 +22,7 @@ from app.session import Session
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
+from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
 from ui.pages.people_page import PeoplePage
 from ui.pages.placeholder import PlaceholderPage
@@ -39,6 +40,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
         ).open(),
     ),
     Page.DESK: lambda s: DeskPage(s),
+    Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
     Page.AUDIT: lambda s: AuditPage(s.db),
     Page.SETTINGS: lambda s: SettingsPage(s),

@@ -9,11 +9,10 @@ method, so a Chinese IME never swallows a scan.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -22,51 +21,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app import desk
 from app.day_close import open_incidents
-from app.desk import CopyRef, OutRow, Override
+from app.desk import CopyRef, Override
 from app.people import CLEARANCE_LABELS, Reader
 from app.session import Session
 from db.errors import InvalidInput, MijianError
+from ui.out_model import AMBER, RED, OutModel
 from ui.override_dialog import ask_override
-from ui.table_model import ListModel, RowsModel
+from ui.table_model import ListModel, table_view
 
-GREEN, RED, GREY, AMBER = "#1b5e20", "#b00020", "#455a64", "#b26a00"
-
-
-class OutModel(RowsModel):
-    columns = ("份", "标题", "密级", "读者", "电话", "借出", "应还", "状态")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.now = datetime.now().astimezone()
-        self._brushes = {"将到期": QBrush(QColor(AMBER)), "逾期": QBrush(QColor(RED))}
-
-    def display(self, r: OutRow, column: int) -> Any:
-        status = r.status(self.now) if r.copy.level != "非密" else "—"
-        if r.excepted:
-            status = "已登记例外"
-        values = (
-            r.copy.label,
-            r.copy.title,
-            r.copy.level,
-            r.reader,
-            r.phone,
-            r.out_at.strftime("%H:%M"),
-            r.due_at.strftime("%m-%d %H:%M"),
-            status,
-        )
-        return values[column]
-
-    def decorate(self, r: OutRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and r.copy.level != "非密" and not r.excepted:
-            return self._brushes.get(r.status(self.now))
-        return None
+GREEN, GREY = "#1b5e20", "#455a64"
 
 
 class DeskPage(QWidget):
@@ -90,13 +59,16 @@ class DeskPage(QWidget):
         self.reader_label = QLabel("读者：—")
         self.reader_label.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.folder_model = ListModel(("份", "标题", "密级", "页数"), self)
-        self.folder_view = _table(self.folder_model)
+        self.folder_view = table_view(self.folder_model, select_rows=False)
+        self.folder_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.confirm_button = QPushButton("确认借出（回车）")
         self.clear_button = QPushButton("清空（Esc）")
         self.discrepancy_button = QPushButton("核对异常（F6）")
         self.override_button = QPushButton("例外放行（F7）")
         self.out_model = OutModel(self)
-        self.out_view = _table(self.out_model)
+        self.out_view = table_view(self.out_model, select_rows=False)
+        self.out_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.out_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.out_title = QLabel()
         self.incidents_label = QLabel()
         self.incidents_label.setWordWrap(True)
@@ -324,13 +296,3 @@ class DeskPage(QWidget):
         super().showEvent(event)
         self.refresh()
         self.scan_edit.setFocus()
-
-
-def _table(model: RowsModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view

@@ -1,0 +1,105 @@
+"""日终清点表: the day's counts by 密级, the exceptions, who closed, and the audit-chain head.
+
+The printed head is the anchor on paper: a database later rolled back to an older file will
+not contain it.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from app.day_close import DayClose
+from app.reports.fonts import register_fonts
+
+LEVELS = ("绝密", "机密", "秘密", "非密")
+
+
+def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
+    font = register_fonts()
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=12)
+    title = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1)
+    grid = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), font),
+            ("FONTSIZE", (0, 0), (-1, -1), 10.5),
+            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]
+    )
+    rows = [["密级", "在柜（份）", "借出（份）"]]
+    for level in LEVELS:
+        c = close.counts.get(level, {})
+        rows.append([level, str(c.get("在柜", 0)), str(c.get("借出", 0))])
+    counts = Table(rows, colWidths=[40 * mm, 50 * mm, 50 * mm])
+    counts.setStyle(grid)
+
+    ex_rows = [[Paragraph(h, small) for h in ("份", "持有人", "理由", "批准人", "预计归还")]]
+    for e in close.exceptions:
+        shown = {**e, "expected_return": str(e["expected_return"])[:16].replace("T", " ")}
+        ex_rows.append(
+            [
+                Paragraph(escape(str(shown[k])), small)
+                for k in ("copy", "reader", "reason", "approver", "expected_return")
+            ]
+        )
+
+    if len(ex_rows) == 1:
+        ex_rows.append([Paragraph("无（当日密件全部归还）", small)] + [""] * 4)
+    exceptions = Table(
+        ex_rows, colWidths=[38 * mm, 22 * mm, 60 * mm, 22 * mm, 32 * mm], repeatRows=1
+    )
+    exceptions.setStyle(TableStyle([*grid.getCommands(), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+    if len(close.exceptions) == 0:
+        exceptions.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+
+    story = [
+        Paragraph("日终清点表", title),
+        Paragraph(
+            escape(f"{unit}　　{close.day:%Y年%m月%d日}"),
+            ParagraphStyle("c", parent=body, alignment=1),
+        ),
+        Spacer(1, 6 * mm),
+        Paragraph("一、密件在柜与借出情况", body),
+        Spacer(1, 2 * mm),
+        counts,
+        Spacer(1, 6 * mm),
+        Paragraph("二、经批准的过夜例外", body),
+        Spacer(1, 2 * mm),
+        exceptions,
+        Spacer(1, 6 * mm),
+        Paragraph("三、清点与审计链", body),
+        Spacer(1, 2 * mm),
+        Paragraph(
+            escape(
+                f"清点人：{closed_by_name}（{close.closed_by}）　　清点时间：{close.closed_at:%Y-%m-%d %H:%M}"
+            ),
+            body,
+        ),
+        Paragraph(escape(f"审计链第 {close.chain_seq} 条，链头："), body),
+        Paragraph(f"<font face='Courier' size='9.5'>{close.chain_head}</font>", body),
+        Paragraph("本表存档备查：日后数据库若被替换为较早的文件，其中将找不到以上链头。", small),
+        Spacer(1, 16 * mm),
+        Paragraph("清点人签字：＿＿＿＿＿＿＿＿　　　　复核人签字：＿＿＿＿＿＿＿＿", body),
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title="日终清点表",
+        author=unit,
+    ).build(story)
+    return buffer.getvalue()

@@ -1,0 +1,45 @@
+"""Copies out of the room, with the overnight rule's colours: amber from 30 minutes before
+close, red after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.desk import OutRow
+from ui.table_model import RowsModel
+
+RED, AMBER = "#b00020", "#b26a00"
+
+
+class OutModel(RowsModel):
+    columns = ("份", "标题", "密级", "读者", "电话", "借出", "应还", "状态")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.now = datetime.now().astimezone()
+        self._brushes = {"将到期": QBrush(QColor(AMBER)), "逾期": QBrush(QColor(RED))}
+
+    def display(self, r: OutRow, column: int) -> Any:
+        status = r.status(self.now) if r.copy.level != "非密" else "—"
+        if r.excepted:
+            status = "已登记例外"
+        values = (
+            r.copy.label,
+            r.copy.title,
+            r.copy.level,
+            r.reader,
+            r.phone,
+            r.out_at.strftime("%H:%M"),
+            r.due_at.strftime("%m-%d %H:%M"),
+            status,
+        )
+        return values[column]
+
+    def decorate(self, r: OutRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and r.copy.level != "非密" and not r.excepted:
+            return self._brushes.get(r.status(self.now))
+        return None
