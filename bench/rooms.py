@@ -31,7 +31,9 @@ from app.session import Session, open_session  # noqa: E402
 from db.connection import Database  # noqa: E402
 from db.migrate import migrations  # noqa: E402
 
-SIZES = {"small": (2_000, 10), "large": (50_000, 10), "stress": (100_000, 10)}
+# documents, copies per document, handovers per copy
+SIZES = {"small": (2_000, 10, 2), "large": (50_000, 10, 4), "stress": (100_000, 10, 4)}
+GENERATION = 2  # bump when the generator or the schema changes, so old rooms are rebuilt
 ZONE = timezone(timedelta(hours=8))
 START = datetime(2016, 1, 4, 9, 0, tzinfo=ZONE)
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=ZONE)
@@ -97,9 +99,26 @@ def plain_database(path: Path) -> Database:
     return Database(conn, path)
 
 
-def fill(db: Database, documents: int, copies_each: int, seed: int = 7) -> None:
-    """Insert the generated documents, copies and custody events in large transactions."""
+def fill(
+    db: Database, documents: int, copies_each: int, handovers_each: int, seed: int = 7
+) -> None:
+    """Insert the generated documents, copies, custody events and handovers in large
+    transactions (a few copies are left out, as on any working afternoon)."""
     rng = random.Random(seed)
+    with db.transaction():
+        for n in range(200):
+            db.execute(
+                "INSERT INTO reader (name, initials, unit, clearance, phone, badge_code, created_at)"
+                " VALUES (?, ?, '某单位', ?, '8812 0000', ?, ?)",
+                (
+                    f"读者{n:03d}",
+                    f"dz{n:03d}",
+                    ("核心", "重要", "一般")[n % 3],
+                    f"R{n:05d}",
+                    stamp(START),
+                ),
+            )
+    batch_handovers: list[tuple[object, ...]] = []
     span = (NOW - START).total_seconds()
     serials: dict[int, int] = {}
     numbers: dict[tuple[str, int], int] = {}
@@ -140,9 +159,35 @@ def fill(db: Database, documents: int, copies_each: int, seed: int = 7) -> None:
         )
         for _ in range(copies_each):
             copy_no += 1
-            state = "在柜" if rng.random() > 0.002 else "借出"
-            batch_copies.append((next_copy_id, doc_id, f"{copy_no % 1_000_000:06d}", 8, state))
+            out_now = rng.random() < 0.0005 and level != "非密"
+            batch_copies.append(
+                (
+                    next_copy_id,
+                    doc_id,
+                    f"{copy_no % 1_000_000:06d}",
+                    8,
+                    "借出" if out_now else "在柜",
+                )
+            )
             batch_events.append((next_copy_id, at, "bench", "登记", "{}"))
+            for k in range(handovers_each):
+                out = received + timedelta(days=k * 3 + 1, hours=rng.randint(0, 5))
+                last = out_now and k == handovers_each - 1
+                if last:
+                    out = NOW.replace(hour=9, minute=rng.randint(0, 59))
+                back = None if last else stamp(out + timedelta(hours=rng.randint(1, 6)))
+                batch_handovers.append(
+                    (
+                        next_copy_id,
+                        rng.randint(1, 200),
+                        stamp(out),
+                        stamp(out.replace(hour=17, minute=30)),
+                        "bench",
+                        back,
+                        None if last else "bench",
+                        None if last else "核对无误",
+                    )
+                )
             next_copy_id += 1
         if len(batch_docs) >= 5000 or i == documents - 1:
             with db.transaction():
@@ -160,16 +205,21 @@ def fill(db: Database, documents: int, copies_each: int, seed: int = 7) -> None:
                     "INSERT INTO copy_event (copy_id, at, account, kind, details) VALUES (?, ?, ?, ?, ?)",
                     batch_events,
                 )
-            batch_docs, batch_copies, batch_events = [], [], []
+                db._conn.executemany(
+                    "INSERT INTO handover (copy_id, reader_id, out_at, due_at, out_by, back_at,"
+                    " back_by, check_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    batch_handovers,
+                )
+            batch_docs, batch_copies, batch_events, batch_handovers = [], [], [], []
 
 
 def build(size: str) -> tuple[RoomPaths, Path]:
     """(the encrypted room, the plain twin), generating them on first use."""
-    documents, copies_each = SIZES[size]
+    documents, copies_each, handovers_each = SIZES[size]
     DIR.mkdir(parents=True, exist_ok=True)
     paths = RoomPaths(DIR / f"{size}.mjdb")
     plain = DIR / f"{size}.sqlite"
-    marker = DIR / f"{size}.done"
+    marker = DIR / f"{size}.generation-{GENERATION}"
     if marker.exists() and paths.db.exists() and plain.exists():
         return paths, plain
     for stale in DIR.glob(f"{size}.*"):
@@ -179,7 +229,7 @@ def build(size: str) -> tuple[RoomPaths, Path]:
     create_demo_room(paths.db, clock, content=False)
     session = open_session(paths.db, "jiyao", DEMO_PASSWORD, clock, exclusive=False)
     try:
-        fill(session.db, documents, copies_each)
+        fill(session.db, documents, copies_each, handovers_each)
         with session.db.transaction():
             audit.record(
                 session.db,
@@ -194,7 +244,8 @@ def build(size: str) -> tuple[RoomPaths, Path]:
     twin = plain_database(plain)
     for _, script in migrations():
         twin.executescript(script.read_text(encoding="utf-8"))
-    fill(twin, documents, copies_each)
+    fill(twin, documents, copies_each, handovers_each)
+
     twin.close()
     marker.write_text(json.dumps({"seconds": round(time.perf_counter() - started, 1)}))
     return paths, plain

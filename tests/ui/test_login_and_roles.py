@@ -75,4 +75,3 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
     qtbot.addWidget(custodian)
     assert isinstance(custodian.pages.widget(0), RegisterPage)
     assert isinstance(custodian.pages.widget(3), PlaceholderPage)  # 批示督办: not yet provided
-

@@ -1,0 +1,146 @@
+"""借阅台 benchmark: scans through the real page, the database part of a scan, the out-panel and
+the day-close queries, encrypted against plain.
+
+    python bench/desk.py [--room small|large|stress]
+
+Scans are typed into the page's scan field as a keyboard-wedge scanner types them (characters,
+then Enter) with the Qt event loop offscreen; the time is from the first character to the
+banner showing the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app import day_close, desk  # noqa: E402
+from app.clock import FixedClock  # noqa: E402
+from app.numbers import registration_number  # noqa: E402
+from bench.rooms import NOW, build, open_encrypted, plain_database  # noqa: E402
+from db.connection import Database  # noqa: E402
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    fn()
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def sample_copies(db: Database, n: int) -> list[str]:
+    rows = db.query(
+        "SELECT d.year, d.serial, c.copy_no FROM copy c JOIN document d ON d.id = c.document_id"
+        " WHERE c.state = '在柜' AND d.level = '秘密' AND c.id % 997 = 0 LIMIT ?",
+        (n,),
+    )
+    return [f"{registration_number(r[0], r[1])}/{r[2]}" for r in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--room", choices=("small", "large", "stress"), default="small")
+    size = parser.parse_args().room
+    paths, plain_path = build(size)
+    session = open_encrypted(paths)
+    session.clock = FixedClock(NOW.replace(hour=10))  # a working morning
+    plain = plain_database(plain_path)
+    db = session.db
+    handovers = db.scalar("SELECT max(id) FROM handover")
+    print(f"room_copies: {db.scalar('SELECT max(id) FROM copy')} copies")
+    print(f"room_handovers: {handovers} rows")
+
+    codes = sample_copies(db, 120)
+    reader_codes = [f"R{n:05d}" for n in range(0, 200, 3)]  # 核心 readers: may hold anything
+    now = session.clock.now()
+
+    # The database part of a scan, encrypted and plain.
+    def db_part(target: Database) -> Callable[[], object]:
+        def run() -> object:
+            scan = desk.resolve(target, codes[len(codes) // 2])
+            reader = desk.resolve(target, reader_codes[0]).reader
+            assert scan.copy is not None and reader is not None
+            return desk.refusal(target, reader, scan.copy, now)
+
+        return run
+
+    enc_db = timed(db_part(db), 300)
+    plain_db = timed(db_part(plain), 300)
+    print(f"scan_db_p50: {pct(enc_db, 0.5):.2f} ms")
+    print(f"scan_db_p99: {pct(enc_db, 0.99):.2f} ms")
+    print(f"scan_db_ratio: {statistics.median(enc_db) / statistics.median(plain_db):.2f} x")
+
+    for name, fn in {
+        "out_panel": lambda target: lambda: desk.out_now(target, now.date().isoformat()),
+        "day_close_query": lambda target: (
+            lambda: (day_close.blockers(target, now.date()), day_close.counts(target))
+        ),
+    }.items():
+        enc = timed(fn(db), 30)
+        base = timed(fn(plain), 30)
+        print(f"{name}_p95: {pct(enc, 0.95):.1f} ms")
+        print(f"{name}_ratio: {statistics.median(enc) / statistics.median(base):.2f} x")
+
+    # Through the page: 300 scans in a burst — a reader, then copies into the folder, Enter to
+    # hand over, and the same copies back again.
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.pages.desk_page import DeskPage
+
+    app = QApplication.instance() or QApplication([])
+    page = DeskPage(session)
+    page.resize(1300, 700)
+    page.show()
+    app.processEvents()
+    samples: list[float] = []
+
+    def scan(code: str) -> None:
+        t = time.perf_counter()
+        QTest.keyClicks(page.scan_edit, code)
+        QTest.keyClick(page.scan_edit, Qt.Key.Key_Return)
+        app.processEvents()
+        samples.append(time.perf_counter() - t)
+
+    copies = itertools.cycle(codes)  # each round brings its copies back, so they may go out again
+    reader_index = 0
+    while len(samples) < 300:
+        batch = [next(copies) for _ in range(3)]
+        scan(reader_codes[reader_index % len(reader_codes)])
+        reader_index += 1
+        for code in batch:
+            scan(code)
+        scan("")  # Enter on the empty field: hand over
+        assert "已借出" in page.banner.text(), page.banner.text()
+        for code in batch:
+            scan(code)
+            scan("")  # confirm the check: taken back
+            assert "已归还" in page.banner.text(), page.banner.text()
+    print(f"scans_through_page: {len(samples)} scans")
+    print(f"scan_page_p50: {pct(samples, 0.5):.1f} ms")
+    print(f"scan_page_p95: {pct(samples, 0.95):.1f} ms")
+    print(f"scan_page_p99: {pct(samples, 0.99):.1f} ms")
+    page.close()
+    session.close()
+    plain.close()
+
+
+if __name__ == "__main__":
+    main()
