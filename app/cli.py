@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     res = sub.add_parser("restore", help="从备份恢复")
     _add_login(res)
     res.add_argument("source", type=Path, metavar="IN")
+    res.add_argument(
+        "--older-ok",
+        metavar="安全保密管理员登录名",
+        help="备份早于最近一次日终清点时，由安全保密管理员确认后仍恢复（其密码随后输入）",
+    )
     return parser
 
 
@@ -181,7 +186,12 @@ def _backup(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 
 
 def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    aside = restore(db, args.user, read("密码："), args.source, clock)
+    password = read("密码：")
+    officer = None
+    if args.older_ok:
+        officer = (args.older_ok, read(f"安全保密管理员 {args.older_ok} 的密码："))
+    aside = restore(db, args.user, password, args.source, clock, officer)
+
     kept = f"；原数据库已保留为 {aside}" if aside else ""
     print(f"已从 {args.source} 恢复到 {db}{kept}")
     return EXIT_OK

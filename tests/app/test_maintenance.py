@@ -12,7 +12,7 @@ from app.clock import FixedClock
 from app.maintenance import backup, check_room, restore
 from app.paths import RoomPaths
 from app.session import Session, open_session
-from db.errors import DatabaseDamaged, PermissionDenied
+from db.errors import DatabaseDamaged, MijianError, PermissionDenied, WrongPassword
 from tests.conftest import PASSWORD
 
 
@@ -77,3 +77,35 @@ def test_a_damaged_backup_file_is_refused(
     out.db.write_bytes(bytes(data))
     with pytest.raises(DatabaseDamaged):
         restore(room.db, "xitong", PASSWORD, out.db, clock)
+
+
+def test_a_backup_older_than_the_last_close_needs_the_officer(
+    room: RoomPaths, clock: FixedClock
+) -> None:
+    from app.day_close import close_day
+
+    admin = open_session(room.db, "xitong", PASSWORD, clock)
+    old = RoomPaths(room.db.with_name("old.mjdb"))
+    backup(admin, old.db)
+    admin.close()
+    custodian = open_session(room.db, "jiyao", PASSWORD, clock)
+    close_day(custodian)  # the paper now carries a chain head the old backup lacks
+    custodian.close()
+    with pytest.raises(MijianError, match="早于 2026-11-20 的日终清点"):
+        restore(room.db, "xitong", PASSWORD, old.db, clock)
+    with pytest.raises(PermissionDenied):
+        restore(room.db, "xitong", PASSWORD, old.db, clock, officer=("jiyao", PASSWORD))
+    with pytest.raises(WrongPassword):
+        restore(room.db, "xitong", PASSWORD, old.db, clock, officer=("baomi", "wrong-one"))
+    aside = restore(room.db, "xitong", PASSWORD, old.db, clock, officer=("baomi", PASSWORD))
+    assert aside is not None
+    session = open_session(room.db, "shenji", PASSWORD, clock)
+    event = [e for e in audit.page(session.db, None, 5) if e.action == "从备份恢复"][0]
+    assert event.details["older_than_last_close"]["confirmed_by"] == "baomi"
+    session.close()
+    # A backup taken after the close restores without the officer.
+    admin = open_session(room.db, "xitong", PASSWORD, clock)
+    fresh = RoomPaths(room.db.with_name("fresh.mjdb"))
+    backup(admin, fresh.db)
+    admin.close()
+    restore(room.db, "xitong", PASSWORD, fresh.db, clock)

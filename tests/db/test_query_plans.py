@@ -31,7 +31,6 @@ def assert_indexed(db: Database, sql: str, params: tuple[object, ...] = ()) -> N
         assert table not in BIG_TABLES or "USING" in line, (line, sql)
 
 
-
 def test_desk_and_day_close_queries_use_indexes(login: Callable[..., Session]) -> None:
     from app import day_close, desk
 
