@@ -63,3 +63,35 @@ def set_idle_lock_minutes(session: Session, minutes: int) -> Settings:
             {"before": before, "after": minutes},
         )
     return load(db)
+
+
+def set_close_time(session: Session, text: str) -> Settings:
+    """闭库时间: classified copies are due back by then. `17:30`, `17：30` or `1730`."""
+    session.require(Role.SYSADMIN)
+    cleaned = text.strip().replace("：", ":")
+    if ":" not in cleaned and len(cleaned) == 4 and cleaned.isdigit():
+        cleaned = f"{cleaned[:2]}:{cleaned[2:]}"
+    try:
+        hour, minute = (int(p) for p in cleaned.split(":"))
+        value = time(hour, minute)
+    except ValueError:
+        raise InvalidInput("闭库时间请写成 17:30 的形式。") from None
+    if not time(12, 0) <= value <= time(23, 0):
+        raise InvalidInput("闭库时间须在 12:00 到 23:00 之间。")
+    db = session.db
+    with db.transaction():
+        before = db.scalar("SELECT value FROM setting WHERE key = 'close_time'")
+        db.execute(
+            "INSERT INTO setting (key, value) VALUES ('close_time', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (f"{value:%H:%M}",),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "修改设置",
+            "setting:close_time",
+            {"before": before, "after": f"{value:%H:%M}"},
+        )
+    return load(db)

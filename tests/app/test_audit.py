@@ -73,3 +73,13 @@ def test_a_deleted_row_breaks_the_chain(login: Callable[..., Session]) -> None:
     session.db.execute("DELETE FROM audit_event WHERE seq = 4")
     report = audit.verify(session.db)
     assert (report.ok, report.broken_seq) == (False, 4)
+
+
+def test_close_time_is_a_setting(login: Callable[..., Session]) -> None:
+    admin = login("xitong")
+    assert settings.set_close_time(admin, "1800").close_time.strftime("%H:%M") == "18:00"
+    assert audit.page(admin.db, None, 1)[0].details == {"before": "17:30", "after": "18:00"}
+    with pytest.raises(InvalidInput, match="17:30"):
+        settings.set_close_time(admin, "晚上")
+    with pytest.raises(InvalidInput, match="12:00"):
+        settings.set_close_time(admin, "08:00")

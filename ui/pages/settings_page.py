@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -74,11 +75,18 @@ class SettingsPage(QWidget):
         self.idle_spin.setSuffix(" 分钟")
         self.idle_spin.setValue(settings.load(session.db).idle_lock_minutes)
         self.save_idle_button = QPushButton("保存")
-        idle_box = QGroupBox("窗口空闲锁定")
+        self.close_edit = QLineEdit(f"{settings.load(session.db).close_time:%H:%M}")
+        self.close_edit.setMaximumWidth(80)
+        self.save_close_button = QPushButton("保存")
+        idle_box = QGroupBox("窗口空闲锁定与闭库时间")
         idle_layout = QHBoxLayout(idle_box)
         idle_layout.addWidget(QLabel("无操作后自动锁定："))
         idle_layout.addWidget(self.idle_spin)
         idle_layout.addWidget(self.save_idle_button)
+        idle_layout.addSpacing(30)
+        idle_layout.addWidget(QLabel("闭库时间（密件当日须于此前交回）："))
+        idle_layout.addWidget(self.close_edit)
+        idle_layout.addWidget(self.save_close_button)
         idle_layout.addStretch(1)
 
         self.backup_button = QPushButton("备份到…")
@@ -103,6 +111,7 @@ class SettingsPage(QWidget):
         self.reset_button.clicked.connect(self._reset_password)
         self.deactivate_button.clicked.connect(self._deactivate)
         self.save_idle_button.clicked.connect(self._save_idle)
+        self.save_close_button.clicked.connect(self._save_close)
         self.backup_button.clicked.connect(self._backup)
         self.check_button.clicked.connect(self._check)
         self._reload()
@@ -154,6 +163,15 @@ class SettingsPage(QWidget):
             show_error(self, exc)
             return
         self.maintenance_label.setText(f"已保存：无操作 {self.idle_spin.value()} 分钟后锁定。")
+
+    def _save_close(self) -> None:
+        try:
+            saved = settings.set_close_time(self._session, self.close_edit.text())
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.close_edit.setText(f"{saved.close_time:%H:%M}")
+        self.maintenance_label.setText(f"已保存：闭库时间 {saved.close_time:%H:%M}。")
 
     def _backup(self) -> None:
         target = self._choose_path(self)
