@@ -13,7 +13,6 @@ from app.session import Session
 from db.connection import Database
 from db.errors import InvalidInput
 
-
 BIG_TABLES = ("copy", "handover", "copy_event", "document")
 
 
