@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app import audit, settings
+from app import audit, qr_payload, settings, slips
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.numbers import halfwidth_digits, parse_registration_number, registration_number
@@ -121,6 +121,8 @@ def resolve(db: Database, code: str) -> Scan:
     text = halfwidth_digits(code.strip())
     if not text:
         raise InvalidInput("没有读到内容，请重新扫描。")
+    if qr_payload.looks_like_payload(text):
+        return Scan(copy=copy_ref(db, slips.read_code(db, text)))
     badge = db.one("SELECT id FROM reader WHERE badge_code = ?", (text.upper(),))
     if badge is not None:
         return Scan(reader=_active_reader(db, int(badge[0])))
@@ -155,6 +157,15 @@ def resolve(db: Database, code: str) -> Scan:
             f"“{text}”对应多位读者（" + "、".join(r.name for r in readers) + "），请扫描证件。"
         )
     raise InvalidInput(f"无法识别“{text}”：不是读者证件、姓名，也不是 收文编号/份号。")
+
+
+def scan(session: Session, code: str) -> Scan:
+    """resolve(), with forged and retired codes written to the audit trail."""
+    try:
+        return resolve(session.db, code)
+    except (slips.ForgedCode, slips.RetiredCode) as exc:
+        slips.audit_refused(session, code, exc.message)
+        raise
 
 
 def _active_reader(db: Database, reader_id: int) -> Reader:

@@ -62,9 +62,9 @@ def create_room(
         now = stamp(clock.now())
         with db.transaction():
             db.execute(
-                "INSERT INTO room (id, room_id, name, unit, demo, created_at)"
-                " VALUES (1, ?, ?, ?, ?, ?)",
-                (room_id, name, unit, int(demo), now),
+                "INSERT INTO room (id, room_id, name, unit, demo, created_at, secret)"
+                " VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (room_id, name, unit, int(demo), now, os.urandom(32)),
             )
             for key, value in DEFAULTS.items():
                 db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?, ?)", (key, value))

@@ -126,12 +126,15 @@ class DeskPage(QWidget):
     def scan(self, code: str) -> None:
         db = self._session.db
         try:
-            found = desk.resolve(db, code)
+            found = desk.scan(self._session, code)
+
         except MijianError as exc:
             self._refuse(exc.message)
             return
+        self._refused = None  # F7 overrides only the refusal just shown
         if found.reader is not None:
             self.reader = found.reader
+
             self.reader_label.setText(
                 f"读者：{found.reader.name}（{found.reader.unit} {CLEARANCE_LABELS[found.reader.clearance]}）"
             )

@@ -1,0 +1,224 @@
+"""处理笺, copy labels and reader badges, drawn with reportlab in memory.
+
+A slip is one A4 (or A5) page for one copy: the form's name, the copy's 份号, 密级★保密期限 and
+紧急程度 at the top left where GB/T 9704 puts them, the QR and its text at the top right, the
+ruled grid of the registration, a row per handover, and the line 阅后请及时退回.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, Table, TableStyle
+
+from app.documents import Copy, Document
+from app.reports.fonts import register_fonts
+from app.slips import IssuedCode, qr_matrix
+
+QUIET = 4  # modules of white around a QR, as the standard asks
+
+
+@dataclass(frozen=True)
+class SlipData:
+    document: Document
+    copy: Copy
+    code: IssuedCode
+    handovers: Sequence[tuple[str, str, str]]  # reader, out, back
+
+
+def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    """A QR `size` wide (quiet zone included) with its lower-left corner at (x, y)."""
+    matrix = qr_matrix(payload)
+    n = len(matrix) + 2 * QUIET
+    module = size / n
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if dark:
+                canvas.rect(
+                    x + (c + QUIET) * module,
+                    y + size - (r + QUIET + 1) * module,
+                    module,
+                    module,
+                    stroke=0,
+                    fill=1,
+                )
+    canvas.restoreState()
+
+
+def render_slips(slips: Sequence[SlipData], unit: str, page: str = "A4") -> bytes:
+    if page not in ("A4", "A5"):
+        raise ValueError(page)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4 if page == "A4" else A5)
+    canvas.setTitle("处理笺")
+    canvas.setAuthor(unit)
+    for slip in slips:
+        if page == "A5":
+            canvas.scale(A5[0] / A4[0], A5[1] / A4[1])
+        _draw_slip(canvas, slip, unit)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
+    font = register_fonts()
+    width, height = A4
+    left, right, top = 18 * mm, width - 18 * mm, height - 16 * mm
+    d = s.document
+
+    # Top left, as GB/T 9704 places them: 份号, then 密级★保密期限, then 紧急程度.
+    canvas.setFont(font, 12)
+    canvas.drawString(left, top - 6 * mm, f"份号 {s.copy.copy_no}")
+    canvas.setFont(font, 14)
+    canvas.drawString(left, top - 13 * mm, d.level_label)
+    urgency = ("电报 " if d.telegram else "") + d.urgency
+    if urgency != "平件":
+        canvas.drawString(left, top - 20 * mm, urgency)
+
+    # Top right: the QR, its text, and the room's number.
+    qr_size = 26 * mm
+    draw_qr(canvas, s.code.payload, right - qr_size, top - qr_size, qr_size)
+    canvas.setFont("Courier", 7.5)
+    canvas.drawRightString(right, top - qr_size - 3.5 * mm, s.code.short)
+    canvas.setFont(font, 10)
+    canvas.drawRightString(right, top - qr_size - 8 * mm, f"收文编号 {d.number}")
+
+    canvas.setFont(font, 24)
+    canvas.drawCentredString(width / 2, top - 14 * mm, s.code.kind)
+    canvas.setFont(font, 10.5)
+    canvas.drawCentredString(width / 2, top - 21 * mm, unit)
+
+    cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14, wordWrap="CJK")
+    label = ParagraphStyle("label", parent=cell, alignment=1)
+
+    def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
+        return Paragraph(escape(text), style)
+
+    deadline = d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else ""
+    rows: list[list[object]] = [
+        [p("来文单位", label), p(f"{d.issuer}（{d.source}）"), p("文号", label), p(d.doc_number)],
+        [p("标题", label), p(d.title), "", ""],
+        [
+            p("成文日期", label),
+            p(d.written_on.isoformat() if d.written_on else ""),
+            p("收文日期", label),
+            p(d.received_at.strftime("%Y-%m-%d %H:%M")),
+        ],
+        [
+            p("页数", label),
+            p(f"{s.copy.pages} 页（附件：{d.attachments or '无'}）"),
+            p("办理时限", label),
+            p(deadline),
+        ],
+        [p("拟办意见", label), "", "", ""],
+        [p("领导批示", label), "", "", ""],
+        [p("传阅/承办", label), p("借出时间", label), p("归还时间", label), p("签名", label)],
+    ]
+    circulation = list(s.handovers)[-6:]
+    for i in range(6):
+        who, out, back = circulation[i] if i < len(circulation) else ("", "", "")
+        rows.append([p(who, label), p(out, label), p(back, label), ""])
+    rows.append([p("办理结果", label), "", "", ""])
+    heights = [None, 14 * mm, None, None, 26 * mm, 36 * mm, None] + [9 * mm] * 6 + [20 * mm]
+    table = Table(
+        rows, colWidths=[26 * mm, 66 * mm, 26 * mm, (right - left) - 118 * mm], rowHeights=heights
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                ("SPAN", (1, 1), (3, 1)),
+                ("SPAN", (1, 4), (3, 4)),
+                ("SPAN", (1, 5), (3, 5)),
+                ("SPAN", (1, 13), (3, 13)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("VALIGN", (1, 4), (3, 5), "TOP"),
+                ("BACKGROUND", (0, 6), (-1, 6), colors.Color(0.93, 0.93, 0.93)),
+            ]
+        )
+    )
+    _, table_height = table.wrapOn(canvas, right - left, height)
+    table_top = top - 40 * mm
+    table.drawOn(canvas, left, table_top - table_height)
+
+    canvas.setFont(font, 15)
+    canvas.drawCentredString(width / 2, table_top - table_height - 10 * mm, "阅后请及时退回")
+    canvas.setFont(font, 9)
+    canvas.drawCentredString(
+        width / 2,
+        table_top - table_height - 16 * mm,
+        "密件不过夜 · 一夹一传递 · 一人一记录 · 不得横传、复制、外借",
+    )
+
+
+def render_labels(labels: Sequence[tuple[IssuedCode, str, str, str]], unit: str) -> bytes:
+    """Sticker sheets of 4 x 10 labels (52.5 x 29.7 mm): QR, 收文编号, 份号, 密级."""
+    font = register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle("文件标签")
+    cols, rows_per_page = 4, 10
+    w, h = A4[0] / cols, A4[1] / rows_per_page
+    for i, (code, number, copy_no, level) in enumerate(labels):
+        slot = i % (cols * rows_per_page)
+        if i and slot == 0:
+            canvas.showPage()
+        x = (slot % cols) * w
+        y = A4[1] - (slot // cols + 1) * h
+        draw_qr(canvas, code.payload, x + 2 * mm, y + (h - 24 * mm) / 2, 24 * mm)
+        canvas.setFont(font, 9)
+        canvas.drawString(x + 27 * mm, y + h - 9 * mm, number)
+        canvas.drawString(x + 27 * mm, y + h - 14 * mm, f"第{copy_no}份")
+        canvas.drawString(x + 27 * mm, y + h - 19 * mm, level)
+        canvas.setFont(font, 6)
+        canvas.drawString(x + 27 * mm, y + 4 * mm, unit[:12])
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def render_badges(badges: Sequence[tuple[str, str, str, str]], unit: str) -> bytes:
+    """Reader badges, 8 to an A4 sheet (85 x 54 mm): name, unit and position, badge QR."""
+    font = register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle("读者证")
+    w, h = 85 * mm, 54 * mm
+    x0, y0 = (A4[0] - 2 * w) / 2, A4[1] - 20 * mm
+    for i, (name, org, position, badge_code) in enumerate(badges):
+        slot = i % 8
+        if i and slot == 0:
+            canvas.showPage()
+        x = x0 + (slot % 2) * w
+        y = y0 - (slot // 2 + 1) * h
+        canvas.setLineWidth(0.4)
+        canvas.setDash(2, 2)
+        canvas.rect(x, y, w, h)
+        canvas.setDash()
+        canvas.setFont(font, 9)
+        canvas.drawString(x + 5 * mm, y + h - 8 * mm, f"{unit} 机要室 读者证")
+        canvas.setFont(font, 20)
+        canvas.drawString(x + 5 * mm, y + h - 22 * mm, name)
+        canvas.setFont(font, 10)
+        canvas.drawString(x + 5 * mm, y + h - 30 * mm, org)
+        canvas.drawString(x + 5 * mm, y + h - 36 * mm, position)
+        canvas.setFont("Courier", 9)
+        canvas.drawString(x + 5 * mm, y + 6 * mm, badge_code)
+        draw_qr(canvas, badge_code, x + w - 33 * mm, y + 10 * mm, 30 * mm)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,85 @@
+"""Printing slips, labels and badges: new serials, then the PDF bytes (never a file on disk)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app import documents, slips
+from app.numbers import registration_number
+from app.people import get_reader
+from app.reports.slip_pdf import SlipData, render_badges, render_labels, render_slips
+from app.roles import Role
+from db.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+
+def print_slips(
+    session: Session,
+    document_id: int,
+    copy_ids: list[int] | None = None,
+    kind: str | None = None,
+    page: str = "A4",
+) -> bytes:
+    """One slip per copy (all copies unless `copy_ids`); the form follows the 来文类别 unless
+    `kind` names another."""
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    document = documents.get_document(db, document_id)
+    if document.voided_at is not None:
+        raise InvalidInput(f"{document.number} 已作废，不再打印处理笺。")
+    copies = [
+        c for c in documents.copies_of(db, document_id) if copy_ids is None or c.id in copy_ids
+    ]
+    if not copies:
+        raise InvalidInput("没有可打印的份。")
+    codes = slips.issue(session, [c.id for c in copies], kind or slips.form_for(document.source))
+    data = [
+        SlipData(document, c, code, _handovers(session, c.id))
+        for c, code in zip(copies, codes, strict=True)
+    ]
+    return render_slips(data, session.room.unit, page)
+
+
+def print_labels(session: Session, document_id: int, copy_ids: list[int] | None = None) -> bytes:
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    document = documents.get_document(db, document_id)
+    copies = [
+        c for c in documents.copies_of(db, document_id) if copy_ids is None or c.id in copy_ids
+    ]
+    if not copies:
+        raise InvalidInput("没有可打印的份。")
+    codes = slips.issue(session, [c.id for c in copies], slips.LABEL)
+    number = registration_number(document.year, document.serial)
+    return render_labels(
+        [
+            (code, number, c.copy_no, document.level_label)
+            for c, code in zip(copies, codes, strict=True)
+        ],
+        session.room.unit,
+    )
+
+
+def print_badges(session: Session, reader_ids: list[int]) -> bytes:
+    session.require(Role.SECURITY_OFFICER, Role.CUSTODIAN)
+    readers = [get_reader(session.db, r) for r in reader_ids]
+    missing = [r.name for r in readers if not r.badge_code]
+    if missing:
+        raise InvalidInput("这些读者还没有证件码，请先在人员中填写：" + "、".join(missing))
+    return render_badges(
+        [(r.name, r.unit, r.position, r.badge_code or "") for r in readers], session.room.unit
+    )
+
+
+def _handovers(session: Session, copy_id: int) -> list[tuple[str, str, str]]:
+    rows = session.db.query(
+        "SELECT r.name, h.out_at, h.back_at FROM handover h JOIN reader r ON r.id = h.reader_id"
+        " WHERE h.copy_id = ? ORDER BY h.id DESC LIMIT 6",
+        (copy_id,),
+    )
+    return [
+        (r[0], r[1][5:16].replace("T", " "), (r[2] or "")[5:16].replace("T", " "))
+        for r in reversed(rows)
+    ]

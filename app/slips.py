@@ -1,0 +1,137 @@
+"""Printed slips (处理笺) and labels: issuing serials, and reading a scanned code back to its copy.
+
+Printing a copy's slip again gives it a new serial and retires the old one, so a superseded
+slip left in a folder can never be scanned again. Refused codes are audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+
+from app import audit, qr_payload
+from app.clock import stamp
+from db.connection import Database
+from db.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+FORMS = ("传文处理笺", "收文处理笺", "零星收文处理笺")
+LABEL = "标签"
+
+# QR version 2 (25 x 25 modules) at error-correction level M holds 38 alphanumeric characters;
+# a payload is at most 3 + 8 + 1 + 8 + 1 + 16 = 37. Pinned, so the printed size never changes
+# silently: a longer payload raises instead of growing the code. Level M (15 % recoverable)
+# keeps the modules large enough to read from a 150 dpi raster of the page at 20 mm.
+QR_VERSION = 2
+QR_ERROR_CORRECTION = ERROR_CORRECT_M
+
+
+class ForgedCode(InvalidInput):
+    message = "二维码校验失败：不是本室打印的处理笺或标签，或已被改动。"
+
+
+class RetiredCode(InvalidInput):
+    message = "此处理笺已作废，请使用新打印的处理笺。"
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    copy_id: int
+    serial: int
+    kind: str
+    payload: str
+
+    @property
+    def short(self) -> str:
+        """What is printed beside the QR for a person to read or type: the payload itself."""
+        return self.payload
+
+
+def form_for(source: str) -> str:
+    """The rooms' rule (seed 003): documents from above, from departments, and letters."""
+    if source in ("中央", "省", "市"):
+        return "传文处理笺"
+    if source == "信访":
+        return "零星收文处理笺"
+    return "收文处理笺"
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    code = qrcode.QRCode(version=QR_VERSION, error_correction=QR_ERROR_CORRECTION, border=0)
+    code.add_data(payload.upper(), optimize=0)
+    code.make(fit=False)  # raises DataOverflowError rather than growing the code
+    return [list(row) for row in code.get_matrix()]
+
+
+def issue(session: Session, copy_ids: list[int], kind: str) -> list[IssuedCode]:
+    """New serials for these copies, retiring their earlier slips (or labels); audited."""
+    if kind not in (*FORMS, LABEL):
+        raise InvalidInput("处理笺种类须为 传文处理笺、收文处理笺、零星收文处理笺 或 标签。")
+    db = session.db
+    now = stamp(session.clock.now())
+    secret, room_id = room_secret(db)
+    issued: list[IssuedCode] = []
+    same_family = (LABEL,) if kind == LABEL else FORMS
+    marks = ",".join("?" * len(same_family))
+    with db.transaction():
+        for copy_id in copy_ids:
+            db.execute(
+                f"UPDATE slip SET retired_at = ? WHERE copy_id = ? AND kind IN ({marks})"
+                " AND retired_at IS NULL",
+                (now, copy_id, *same_family),
+            )
+            serial = int(
+                db.execute(
+                    "INSERT INTO slip (copy_id, kind, printed_at, printed_by) VALUES (?, ?, ?, ?)",
+                    (copy_id, kind, now, session.account.login),
+                ).lastrowid
+            )
+            payload = qr_payload.encode(secret, room_id, copy_id, serial)
+            qr_matrix(payload)  # an oversized payload fails here, before anything is printed
+            issued.append(IssuedCode(copy_id, serial, kind, payload))
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            f"打印{kind}",
+            "slips",
+            {"copies": copy_ids, "serials": [i.serial for i in issued]},
+        )
+    return issued
+
+
+def room_secret(db: Database) -> tuple[bytes, str]:
+    row = db.one("SELECT secret, room_id FROM room WHERE id = 1")
+    return bytes(row["secret"]), str(row["room_id"])
+
+
+def read_code(db: Database, text: str) -> int:
+    """The copy id a scanned slip or label names; ForgedCode or RetiredCode otherwise."""
+    secret, room_id = room_secret(db)
+    payload = qr_payload.decode(secret, room_id, text)
+    if payload is None:
+        raise ForgedCode()
+    row = db.one("SELECT copy_id, retired_at FROM slip WHERE serial = ?", (payload.serial,))
+    if row is None or row["copy_id"] != payload.copy_id:
+        raise ForgedCode()
+    if row["retired_at"] is not None:
+        raise RetiredCode()
+    return int(row["copy_id"])
+
+
+def audit_refused(session: Session, text: str, reason: str) -> None:
+    """A refused code is audited by its shape only: the first characters, never a title."""
+    with session.db.transaction():
+        audit.record(
+            session.db,
+            session.clock,
+            session.account.login,
+            "扫描被拒",
+            "scan",
+            {"code": text.strip()[:12], "reason": reason},
+        )

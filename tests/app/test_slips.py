@@ -1,0 +1,118 @@
+"""处理笺: the printed page, its QR decoded from a 150 dpi raster, and codes that must fail."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from app import audit, desk, qr_payload, registry, slips
+from app.session import Session
+from app.slip_print import print_badges, print_labels, print_slips
+from tests.app.test_register_pdf import SHOTS
+from tests.app.test_registry import doc
+from tests.pdf_tools import fonts_of, rasterise, text_of
+
+
+def decode_all(png: Path) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(png))]
+
+
+def test_slips_print_and_scan_back_from_a_150_dpi_raster(
+    login: Callable[..., Session], tmp_path: Path
+) -> None:
+    custodian = login("jiyao")
+    result = registry.register(
+        custodian, doc(copy_numbers="31-33", urgency="特急", doc_number="市委办发〔2026〕12号")
+    )
+    pdf = tmp_path / "slips.pdf"
+    pdf.write_bytes(print_slips(custodian, result.document.id))
+    text = text_of(pdf)
+    for expected in (
+        "传文处理笺",
+        "份号 000031",
+        "机密★20年",
+        "特急",
+        "收文编号 2026-0001",
+        "市委办公室",
+        "市委办发〔2026〕12号",
+        "关于做好年终保密检查工作的通知",
+        "阅后请及时退回",
+        "领导批示",
+        "拟办意见",
+        "办理结果",
+    ):
+        assert expected in text, expected
+    assert "UMing" in fonts_of(pdf)
+    pages = rasterise(pdf, dpi=150)
+    assert len(pages) == 3
+    codes = [decode_all(page) for page in pages]
+    assert all(len(c) == 1 for c in codes)
+    copies = [desk.resolve(custodian.db, c[0]).copy for c in codes]
+    assert [c.copy_no for c in copies if c] == ["000031", "000032", "000033"]
+    SHOTS.mkdir(exist_ok=True)
+    shutil.copyfile(pages[0], SHOTS / "slip-page1.png")
+    assert audit.page(custodian.db, None, 1)[0].action == "打印传文处理笺"
+
+
+def test_reprinting_retires_the_old_slip(login: Callable[..., Session]) -> None:
+    custodian = login("jiyao")
+    copy_id = registry.register(custodian, doc(copy_numbers="40")).copies[0].id
+    old = slips.issue(custodian, [copy_id], "收文处理笺")[0]
+    new = slips.issue(custodian, [copy_id], "收文处理笺")[0]
+    label = slips.issue(custodian, [copy_id], slips.LABEL)[0]
+    assert desk.scan(custodian, new.payload).copy.copy_id == copy_id  # type: ignore[union-attr]
+    assert desk.scan(custodian, label.payload).copy.copy_id == copy_id  # type: ignore[union-attr]
+    with pytest.raises(slips.RetiredCode, match="此处理笺已作废，请使用新打印的处理笺"):
+        desk.scan(custodian, old.payload)
+    event = audit.page(custodian.db, None, 1)[0]
+    assert event.action == "扫描被拒" and event.details["code"] == old.payload[:12]
+
+
+def test_flipped_forged_and_foreign_codes_are_refused(
+    login: Callable[..., Session], template_room, tmp_path
+) -> None:
+    custodian = login("jiyao")
+    copy_id = registry.register(custodian, doc(copy_numbers="50")).copies[0].id
+    good = slips.issue(custodian, [copy_id], "收文处理笺")[0].payload
+    flipped = good[:-3] + ("A" if good[-3] != "A" else "B") + good[-2:]
+    other_serial = good.replace(f"-{good.split('-')[1]}-", "-Z9-")
+    foreign = qr_payload.encode(
+        b"another room's secret...........", custodian.room.room_id, copy_id, 1
+    )
+    for bad in (flipped, other_serial, foreign, "MJ1XYZ"):
+        with pytest.raises(slips.ForgedCode, match="二维码校验失败"):
+            desk.scan(custodian, bad)
+    assert [e.action for e in audit.page(custodian.db, None, 4)] == ["扫描被拒"] * 4
+
+
+def test_the_payload_is_compact_uppercase_and_pinned() -> None:
+    payload = qr_payload.encode(b"k" * 32, "room", 1_000_000, 9_999_999)
+    assert len(payload) <= 38 and payload == payload.upper()
+    assert set(payload) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+    assert len(slips.qr_matrix(payload)) == 25  # version 2, always
+    with pytest.raises(Exception, match="(?i)overflow|data"):
+        slips.qr_matrix(payload + "X" * 20)
+
+
+def test_labels_and_badges(login: Callable[..., Session], tmp_path: Path) -> None:
+    from app.people import ReaderInput, add_reader
+
+    custodian = login("jiyao")
+    officer = login("baomi")
+    document = registry.register(custodian, doc(copy_numbers="1-40")).document
+    sheet = tmp_path / "labels.pdf"
+    sheet.write_bytes(print_labels(custodian, document.id))
+    page = rasterise(sheet, dpi=150)
+    assert len(page) == 1
+    assert len(decode_all(page[0])) == 40
+    shutil.copyfile(page[0], SHOTS / "labels-page1.png")
+    reader = add_reader(officer, ReaderInput("张建国", "区委", "书记", "核心", badge_code="B0001"))
+    badges = tmp_path / "badges.pdf"
+    badges.write_bytes(print_badges(officer, [reader.id]))
+    assert decode_all(rasterise(badges, dpi=150)[0]) == ["B0001"]
+    assert "张建国" in text_of(badges)
