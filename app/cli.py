@@ -15,15 +15,18 @@ from pathlib import Path
 from app import __version__, audit
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
+from app.desk import scan as desk_scan
 from app.ledger_import import import_file
 from app.maintenance import backup, check_room, restore
 from app.model import NewAccount
+from app.numbers import parse_registration_number
 from app.paths import default_db_path
 from app.reports.catalog import REPORTS
 from app.reports.catalog import render as render_report
 from app.roles import Role
 from app.room import create_room
 from app.session import open_session
+from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -65,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_login(rep)
     rep.add_argument("--year", type=int, required=True)
     rep.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+
+    slip = sub.add_parser("slip", help="打印一件收文各份的处理笺（PDF）")
+    _add_login(slip)
+    slip.add_argument("number", metavar="收文编号")
+    slip.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    slip.add_argument("--a5", action="store_true", help="A5 纸（默认 A4）")
+
+    scan = sub.add_parser("scan", help="核验一个扫描到的二维码或编号")
+    _add_login(scan)
+    scan.add_argument("code", metavar="CODE")
 
     imp = sub.add_parser("import", help="导入旧收文台账（.xlsx / .csv）")
     _add_login(imp)
@@ -226,7 +239,42 @@ def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
     return EXIT_OK if report.complete else EXIT_FAILED
 
 
+def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    if args.output.exists():
+        raise MijianError(f"文件已存在，不会覆盖：{args.output}")
+    number = parse_registration_number(args.number)
+    if number is None:
+        raise InvalidInput(f"收文编号“{args.number}”应写成 2026-0001 的形式。")
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        row = session.db.one("SELECT id FROM document WHERE year = ? AND serial = ?", number)
+        if row is None:
+            raise InvalidInput(f"没有收文编号 {args.number}。")
+        pdf = print_slips(session, int(row[0]), page="A5" if args.a5 else "A4")
+    finally:
+        session.close()
+    args.output.write_bytes(pdf)
+    print(f"已输出 {args.number} 的处理笺到 {args.output}；此前打印的处理笺已作废。")
+    return EXIT_OK
+
+
+def _scan(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        found = desk_scan(session, args.code)
+    finally:
+        session.close()
+    if found.copy is not None:
+        c = found.copy
+        print(f"{c.label}《{c.title}》{c.level}，{c.state}")
+    elif found.reader is not None:
+        print(f"读者 {found.reader.name}（{found.reader.unit}）")
+    return EXIT_OK
+
+
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] = {
+    "slip": _slip,
+    "scan": _scan,
     "import": _import,
     "report": _report,
     "demo": _demo,

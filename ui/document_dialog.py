@@ -21,9 +21,11 @@ from app import documents, registry
 from app.documents import Copy, CopyEvent, Document
 from app.roles import Role
 from app.session import Session
+from app.slip_print import print_labels, print_slips
 from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
+from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
 
 
@@ -42,6 +44,11 @@ class DocumentDialog(QDialog):
         self.void_button.setVisible(session.role is Role.CUSTODIAN)
         self.edit_button = QPushButton("修改…")
         self.edit_button.setVisible(session.role is Role.CUSTODIAN)
+        self.slips_button = QPushButton("打印各份处理笺…")
+        self.copy_slip_button = QPushButton("打印本份处理笺…")
+        self.labels_button = QPushButton("打印标签…")
+        for button in (self.slips_button, self.copy_slip_button, self.labels_button):
+            button.setVisible(session.role is Role.CUSTODIAN)
         close = QPushButton("关闭")
         tables = QHBoxLayout()
         left = QVBoxLayout()
@@ -54,6 +61,8 @@ class DocumentDialog(QDialog):
         tables.addLayout(left, 2)
         tables.addLayout(right, 3)
         buttons = QHBoxLayout()
+        for button in (self.slips_button, self.copy_slip_button, self.labels_button):
+            buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.void_button)
@@ -66,6 +75,9 @@ class DocumentDialog(QDialog):
         self.copies_view.selectionModel().currentRowChanged.connect(self._show_history)
         self.void_button.clicked.connect(self._void)
         self.edit_button.clicked.connect(self.open_edit)
+        self.slips_button.clicked.connect(lambda: self.print_slips(all_copies=True))
+        self.copy_slip_button.clicked.connect(lambda: self.print_slips(all_copies=False))
+        self.labels_button.clicked.connect(self.print_labels)
         close.clicked.connect(self.accept)
         self._load()
 
@@ -96,6 +108,25 @@ class DocumentDialog(QDialog):
         events = documents.copy_history(self._session.db, copy.id)
         self.history_title.setText(f"<b>第 {copy.copy_no} 份的保管经历</b>")
         self.history_model.set_rows([_event_row(e) for e in events])
+
+    def print_slips(self, all_copies: bool) -> PdfOutputDialog | None:
+        selected = self.copies_view.selectionModel().selectedRows()
+        copy_ids = None if all_copies or not selected else [self._copies[selected[0].row()].id]
+        what = "各份" if copy_ids is None else f"第{self._copies[selected[0].row()].copy_no}份"
+        return offer_pdf(
+            self,
+            f"{self._document.number} {what}处理笺",
+            f"处理笺-{self._document.number}.pdf",
+            lambda: print_slips(self._session, self._document_id, copy_ids),
+        )
+
+    def print_labels(self) -> PdfOutputDialog | None:
+        return offer_pdf(
+            self,
+            f"{self._document.number} 标签",
+            f"标签-{self._document.number}.pdf",
+            lambda: print_labels(self._session, self._document_id),
+        )
 
     def open_edit(self) -> EditDocumentDialog:
         dialog = EditDocumentDialog(

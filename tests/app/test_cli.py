@@ -175,3 +175,57 @@ def test_demo_and_init_create_rooms(tmp_path: Path) -> None:
         stdin="Audit-pass-03\n",
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_slip_and_scan_from_the_command_line(tmp_path: Path, room: RoomPaths, clock) -> None:
+    from app import registry
+    from app.session import open_session
+    from tests.app.test_registry import doc
+    from tests.pdf_tools import rasterise
+
+    custodian = open_session(room.db, "jiyao", PASSWORD, clock)
+    registry.register(custodian, doc(copy_numbers="7-8"))
+    custodian.close()
+    out = tmp_path / "slips.pdf"
+    made = mijian(
+        tmp_path,
+        "slip",
+        "--db",
+        str(room.db),
+        "--user",
+        "jiyao",
+        "--password-stdin",
+        "2026-0001",
+        "-o",
+        str(out),
+        stdin=PASSWORD + "\n",
+    )
+    assert made.returncode == 0, made.stderr
+    import zxingcpp
+    from PIL import Image
+
+    codes = [zxingcpp.read_barcodes(Image.open(p))[0].text for p in rasterise(out, dpi=150)]
+    ok = mijian(
+        tmp_path,
+        "scan",
+        "--db",
+        str(room.db),
+        "--user",
+        "jiyao",
+        "--password-stdin",
+        codes[1],
+        stdin=PASSWORD + "\n",
+    )
+    assert ok.returncode == 0 and "2026-0001 第000008份" in ok.stdout
+    bad = mijian(
+        tmp_path,
+        "scan",
+        "--db",
+        str(room.db),
+        "--user",
+        "jiyao",
+        "--password-stdin",
+        codes[1][:-1] + ("Q" if codes[1][-1] != "Q" else "R"),
+        stdin=PASSWORD + "\n",
+    )
+    assert bad.returncode == 2 and "二维码校验失败" in bad.stderr

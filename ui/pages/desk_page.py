@@ -30,9 +30,11 @@ from app.day_close import open_incidents
 from app.desk import CopyRef, Override
 from app.people import CLEARANCE_LABELS, Reader
 from app.session import Session
+from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
 from ui.out_model import AMBER, RED, OutModel
 from ui.override_dialog import ask_override
+from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
 
 GREEN, GREY = "#1b5e20", "#455a64"
@@ -65,6 +67,8 @@ class DeskPage(QWidget):
         self.clear_button = QPushButton("清空（Esc）")
         self.discrepancy_button = QPushButton("核对异常（F6）")
         self.override_button = QPushButton("例外放行（F7）")
+        self.slip_button = QPushButton("补打处理笺（F8）")
+        self._last_copy: CopyRef | None = None
         self.out_model = OutModel(self)
         self.out_view = table_view(self.out_model, select_rows=False)
         self.out_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -84,6 +88,7 @@ class DeskPage(QWidget):
             self.clear_button,
             self.discrepancy_button,
             self.override_button,
+            self.slip_button,
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button)
@@ -105,8 +110,10 @@ class DeskPage(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.discrepancy_button.clicked.connect(self._discrepancy)
         self.override_button.clicked.connect(self._override)
+        self.slip_button.clicked.connect(self.print_last_slip)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self._discrepancy)
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self._override)
+        QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_last_slip)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
         self._timer.timeout.connect(self.refresh)
@@ -142,6 +149,7 @@ class DeskPage(QWidget):
             return
         copy = found.copy
         assert copy is not None
+        self._last_copy = copy
         if copy.state == "借出" and self.reader is None:
             self.pending_return = copy
             self._say(
@@ -253,6 +261,21 @@ class DeskPage(QWidget):
         if self.folder == before:  # refused again: take the copy back out of the folder
             self.folder.remove(copy)
             self._show_folder()
+
+    def print_last_slip(self) -> PdfOutputDialog | None:
+        """A new slip for the copy last scanned (the old one is retired)."""
+        copy = self._last_copy
+        if copy is None:
+            self._refuse("先扫描要补打处理笺的文件。")
+            return None
+        dialog = offer_pdf(
+            self,
+            f"{copy.label} 处理笺",
+            f"处理笺-{copy.number}-{copy.copy_no}.pdf",
+            lambda: print_slips(self._session, copy.document_id, [copy.copy_id]),
+        )
+        self.scan_edit.setFocus()
+        return dialog
 
     # ---- showing ------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -22,9 +22,11 @@ from app import people
 from app.entry import parse_scope
 from app.people import CLEARANCE_LABELS, CLEARANCES, Reader, ReaderInput
 from app.session import Session
+from app.slip_print import print_badges
 from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
+from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import RowsModel
 
 
@@ -116,6 +118,7 @@ class PeoplePage(QWidget):
         self.edit_button = QPushButton("修改…")
         self.left_button = QPushButton("离岗")
         self.group_button = QPushButton("新建分组…")
+        self.badge_button = QPushButton("打印读者证…")
         self.groups_label = QLabel()
         self.groups_label.setWordWrap(True)
         self.model = ReadersModel(self)
@@ -127,7 +130,13 @@ class PeoplePage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
-        for button in (self.add_button, self.edit_button, self.left_button, self.group_button):
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.left_button,
+            self.group_button,
+            self.badge_button,
+        ):
             top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -138,6 +147,7 @@ class PeoplePage(QWidget):
         self.edit_button.clicked.connect(self._edit)
         self.left_button.clicked.connect(self._left)
         self.group_button.clicked.connect(self._group)
+        self.badge_button.clicked.connect(self.print_badge)
         self.refresh()
 
     def refresh(self) -> None:
@@ -197,6 +207,19 @@ class PeoplePage(QWidget):
             show_error(self, exc)
             return
         self.refresh()
+
+    def print_badge(self) -> PdfOutputDialog | None:
+        try:
+            reader = self._selected()
+        except MijianError as exc:
+            show_error(self, exc)
+            return None
+        return offer_pdf(
+            self,
+            f"{reader.name} 读者证",
+            f"读者证-{reader.name}.pdf",
+            lambda: print_badges(self._session, [reader.id]),
+        )
 
     def _group(self) -> None:
         if GroupDialog(self._session, self).exec():

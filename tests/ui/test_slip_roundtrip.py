@@ -1,0 +1,76 @@
+"""The round trip a custodian depends on: print the slip from the window, rasterise it at
+150 dpi, decode the QR, type it into the desk's scan field as the scanner would, and the right
+copy goes out. Also the print path itself: the page painted for the printer still scans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+
+from app import desk, registry
+from tests.app.test_desk import counter  # noqa: F401 (fixture)
+from tests.app.test_registry import doc
+from tests.pdf_tools import rasterise
+from ui.document_dialog import DocumentDialog
+from ui.pages.desk_page import DeskPage
+from ui.printing import new_printer, paint_pages
+
+
+def decode(png: Path) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(png))]
+
+
+def test_print_scan_checkout(counter, qtbot, tmp_path: Path, shot) -> None:  # noqa: F811
+    custodian, officer, readers, docs = counter
+    registered = registry.register(
+        custodian, doc(level="秘密", copy_numbers="61-62", doc_number="G〔2026〕1号")
+    )
+    dialog = DocumentDialog(custodian, registered.document.id)
+    qtbot.addWidget(dialog)
+    output = dialog.print_slips(all_copies=True)
+    assert output is not None
+    target = tmp_path / "slips.pdf"
+    output._choose = lambda parent, name: target
+    assert output.save() == target
+    shot(output, "print-dialog")
+    output.close()
+    pages = rasterise(target, dpi=150)
+    second = decode(pages[1])[0]
+
+    page = DeskPage(custodian)
+    qtbot.addWidget(page)
+    for code in ("B0002", second):
+        qtbot.keyClicks(page.scan_edit, code)
+        qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert [c.copy_no for c in page.folder] == ["000062"]
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    out = desk.out_now(custodian.db)
+    assert [(r.copy.copy_no, r.reader) for r in out] == [("000062", "王芳")]
+
+    # Reprinting from the desk (F8) retires the slip just used.
+    reprint = page.print_last_slip()
+    assert reprint is not None
+    reprint.close()
+    qtbot.keyClicks(page.scan_edit, second)
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "此处理笺已作废，请使用新打印的处理笺" in page.banner.text()
+
+
+def test_the_printed_page_still_scans(counter, qtbot, tmp_path: Path) -> None:  # noqa: F811
+    custodian, _, _, _ = counter
+    from app.slip_print import print_slips
+
+    registered = registry.register(custodian, doc(copy_numbers="70", doc_number="G〔2026〕2号"))
+    pdf = print_slips(custodian, registered.document.id)
+    printer: QPrinter = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert paint_pages(printer, pdf) == 1
+    code = decode(rasterise(printed, dpi=150)[0])
+    assert len(code) == 1
+    assert desk.resolve(custodian.db, code[0]).copy.copy_no == "000070"  # type: ignore[union-attr]

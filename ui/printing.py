@@ -1,0 +1,133 @@
+"""One print path for every page the room prints: preview, print, or save where the user says.
+
+The PDF stays in memory: pages are rasterised with pdfium at the printer's resolution and
+painted onto the QPrinter, so no temporary file ever holds a classified page. 300 dpi: Qt's
+default 1200 dpi measured 6.6 s and 7.3 MB for two pages, and 300 keeps every QR sharp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from db.errors import MijianError
+from ui.errors import show_error
+from ui.report_dialog import ask_pdf_path
+
+PRINT_DPI = 300
+ChoosePdf = Callable[[QWidget, str], Path | None]
+
+
+def new_printer() -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setResolution(PRINT_DPI)
+    printer.setFullPage(True)
+    return printer
+
+
+def paint_pages(printer: QPrinter, pdf: bytes) -> int:
+    """Paint every page of `pdf` onto `printer`; returns the number of pages."""
+    document = pdfium.PdfDocument(pdf)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise RuntimeError("the printer could not be started")
+    try:
+        for index in range(len(document)):
+            if index:
+                printer.newPage()
+            page = document[index]
+            image = page.render(scale=printer.resolution() / 72).to_pil().convert("RGB")
+            qimage = QImage(
+                image.tobytes("raw", "RGB"),
+                image.width,
+                image.height,
+                3 * image.width,
+                QImage.Format.Format_RGB888,
+            )
+            target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
+            painter.drawImage(target, qimage)
+        return len(document)
+    finally:
+        painter.end()
+        document.close()
+
+
+class PdfOutputDialog(QDialog):
+    """Preview, print or save one PDF produced in memory."""
+
+    def __init__(
+        self,
+        title: str,
+        pdf: bytes,
+        suggested_name: str,
+        choose: ChoosePdf = ask_pdf_path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._pdf = pdf
+        self._name = suggested_name
+        self._choose = choose
+        self.setWindowTitle(title)
+        pages = len(pdfium.PdfDocument(pdf))
+        self.message_label = QLabel(
+            f"{title}：共 {pages} 页。含涉密内容，只打印到本室打印机，或保存到涉密存储介质。"
+        )
+        self.message_label.setWordWrap(True)
+        self.preview_button = QPushButton("打印预览…")
+        self.print_button = QPushButton("打印…")
+        self.save_button = QPushButton("保存为 PDF…")
+        close = QPushButton("关闭")
+        row = QHBoxLayout()
+        for button in (self.preview_button, self.print_button, self.save_button, close):
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_label)
+        layout.addLayout(row)
+        self.preview_button.clicked.connect(self._preview)
+        self.print_button.clicked.connect(self._print)
+        self.save_button.clicked.connect(self.save)
+        close.clicked.connect(self.accept)
+
+    def _preview(self) -> None:
+        printer = new_printer()
+        preview = QPrintPreviewDialog(printer, self)
+        preview.paintRequested.connect(lambda p: paint_pages(p, self._pdf))
+        preview.exec()
+
+    def _print(self) -> None:
+        printer = new_printer()
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            pages = paint_pages(printer, self._pdf)
+            self.message_label.setText(f"已送打印机：{pages} 页。")
+
+    def save(self) -> Path | None:
+        target = self._choose(self, self._name)
+        if target is None:
+            return None
+        try:
+            target.write_bytes(self._pdf)
+        except OSError as exc:
+            self.message_label.setText(f"无法写入 {target}：{exc.strerror}")
+            return None
+        self.message_label.setText(f"已保存到 {target}")
+        return target
+
+
+def offer_pdf(
+    parent: QWidget, title: str, name: str, make: Callable[[], bytes]
+) -> PdfOutputDialog | None:
+    """Make the PDF (new serials are issued here) and offer preview, print and save."""
+    try:
+        pdf = make()
+    except MijianError as exc:
+        show_error(parent, exc)
+        return None
+    dialog = PdfOutputDialog(title, pdf, name, parent=parent)
+    dialog.open()
+    return dialog
