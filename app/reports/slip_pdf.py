@@ -43,17 +43,23 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> No
     canvas.setFillColor(colors.white)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColor(colors.black)
+    path = canvas.beginPath()
     for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                canvas.rect(
-                    x + (c + QUIET) * module,
-                    y + size - (r + QUIET + 1) * module,
-                    module,
-                    module,
-                    stroke=0,
-                    fill=1,
-                )
+        c = 0
+        while c < len(row):  # one rectangle per run of dark modules in a row
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            path.rect(
+                x + (start + QUIET) * module,
+                y + size - (r + QUIET + 1) * module,
+                (c - start) * module,
+                module,
+            )
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 
 
