@@ -103,12 +103,15 @@ class PagedModel(RowsModel):
             self.endInsertRows()
 
 
-def table_view(model: QAbstractTableModel, *, select_rows: bool = True) -> QTableView:
-    """A read-only table of short rows: no row numbers, columns fit their contents."""
+def table_view(
+    model: QAbstractTableModel, *, select_rows: bool = True, fit_contents: bool = True
+) -> QTableView:
+    """A read-only table: no row numbers; columns fit their contents (short lists only)."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if fit_contents:
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     if select_rows:
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -25,7 +24,7 @@ from app.roles import Role
 from app.session import Session
 from db.errors import InvalidInput, MijianError
 from ui.errors import show_error
-from ui.out_model import OutModel
+from ui.out_model import OutModel, out_view
 from ui.report_dialog import ask_pdf_path
 from ui.table_model import RowsModel, table_view
 
@@ -50,8 +49,7 @@ class DayClosePage(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setStyleSheet("font-size: 16px;")
         self.out_model = OutModel(self)
-        self.out_view = table_view(self.out_model)
-        self.out_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.out_view = out_view(self.out_model)
         self.incident_model = IncidentModel(self)
         self.incident_view = table_view(self.incident_model)
         self.exception_button = QPushButton("登记过夜例外…")

@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -32,7 +31,7 @@ from app.people import CLEARANCE_LABELS, Reader
 from app.session import Session
 from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
-from ui.out_model import AMBER, RED, OutModel
+from ui.out_model import AMBER, RED, OutModel, out_view
 from ui.override_dialog import ask_override
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
@@ -70,8 +69,7 @@ class DeskPage(QWidget):
         self.slip_button = QPushButton("补打处理笺（F8）")
         self._last_copy: CopyRef | None = None
         self.out_model = OutModel(self)
-        self.out_view = table_view(self.out_model, select_rows=False)
-        self.out_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.out_view = out_view(self.out_model)
         self.out_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.out_title = QLabel()
         self.incidents_label = QLabel()
