@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +23,7 @@ from app.documents import Copy, CopyEvent, Document
 from app.roles import Role
 from app.session import Session
 from app.slip_print import print_labels, print_slips
+from app.slips import FORMS, form_for
 from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
@@ -47,6 +49,13 @@ class DocumentDialog(QDialog):
         self.slips_button = QPushButton("打印各份处理笺…")
         self.copy_slip_button = QPushButton("打印本份处理笺…")
         self.labels_button = QPushButton("打印标签…")
+        self.form_combo = QComboBox()
+        self.form_combo.addItems(list(FORMS))
+        self.form_combo.setToolTip("处理笺种类：默认按来文类别选定，可改")
+        self.paper_combo = QComboBox()
+        self.paper_combo.addItems(["A4", "A5"])
+        for widget in (self.form_combo, self.paper_combo):
+            widget.setVisible(session.role is Role.CUSTODIAN)
         for button in (self.slips_button, self.copy_slip_button, self.labels_button):
             button.setVisible(session.role is Role.CUSTODIAN)
         close = QPushButton("关闭")
@@ -61,8 +70,16 @@ class DocumentDialog(QDialog):
         tables.addLayout(left, 2)
         tables.addLayout(right, 3)
         buttons = QHBoxLayout()
-        for button in (self.slips_button, self.copy_slip_button, self.labels_button):
-            buttons.addWidget(button)
+        widgets: tuple[QWidget, ...] = (
+            self.form_combo,
+            self.paper_combo,
+            self.slips_button,
+            self.copy_slip_button,
+            self.labels_button,
+        )
+        for item in widgets:
+            buttons.addWidget(item)
+
         buttons.addStretch(1)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.void_button)
@@ -85,6 +102,7 @@ class DocumentDialog(QDialog):
         db = self._session.db
         d = documents.get_document(db, self._document_id)
         self._copies = documents.copies_of(db, d.id)
+        self.form_combo.setCurrentText(form_for(d.source))
         self.setWindowTitle(f"收文 {d.number}")
         while self.fields.rowCount():
             self.fields.removeRow(0)
@@ -117,7 +135,13 @@ class DocumentDialog(QDialog):
             self,
             f"{self._document.number} {what}处理笺",
             f"处理笺-{self._document.number}.pdf",
-            lambda: print_slips(self._session, self._document_id, copy_ids),
+            lambda: print_slips(
+                self._session,
+                self._document_id,
+                copy_ids,
+                self.form_combo.currentText(),
+                self.paper_combo.currentText(),
+            ),
         )
 
     def print_labels(self) -> PdfOutputDialog | None:

@@ -74,3 +74,25 @@ def test_the_printed_page_still_scans(counter, qtbot, tmp_path: Path) -> None:  
     code = decode(rasterise(printed, dpi=150)[0])
     assert len(code) == 1
     assert desk.resolve(custodian.db, code[0]).copy.copy_no == "000070"  # type: ignore[union-attr]
+
+
+def test_the_form_and_paper_can_be_changed(counter, qtbot, tmp_path: Path) -> None:  # noqa: F811
+    from tests.pdf_tools import text_of
+
+    custodian, _, _, _ = counter
+    registered = registry.register(custodian, doc(copy_numbers="80", doc_number="G〔2026〕3号"))
+    dialog = DocumentDialog(custodian, registered.document.id)
+    qtbot.addWidget(dialog)
+    assert dialog.form_combo.currentText() == "传文处理笺"  # 来文类别 市
+    dialog.form_combo.setCurrentText("零星收文处理笺")
+    dialog.paper_combo.setCurrentText("A5")
+    output = dialog.print_slips(all_copies=True)
+    assert output is not None
+    target = tmp_path / "a5.pdf"
+    output._choose = lambda parent, name: target
+    output.save()
+    output.close()
+    assert "零星收文处理笺" in text_of(target)
+    page = rasterise(target, dpi=150)[0]
+    assert Image.open(page).size == (875, 1241)  # A5 (148 x 210 mm) at 150 dpi
+    assert len(decode(page)) == 1
