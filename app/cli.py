@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from app import __version__, audit
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
-from app.desk import scan as desk_scan
 from app.ledger_import import import_file
 from app.maintenance import backup, check_room, restore
 from app.model import NewAccount
@@ -25,7 +25,8 @@ from app.reports.catalog import REPORTS
 from app.reports.catalog import render as render_report
 from app.roles import Role
 from app.room import create_room
-from app.session import open_session
+from app.scanning import scan as desk_scan
+from app.session import Session, open_session
 from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
 
@@ -140,6 +141,16 @@ class _PasswordReader:
 Reader = _PasswordReader
 
 
+@contextmanager
+def _logged_in(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> Iterator[Session]:
+    """A session for one command, beside any open window (no instance lock), always closed."""
+    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     paths = create_demo_room(db, clock)
     print(
@@ -168,32 +179,23 @@ def _init(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
 
 def _check(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
+    with _logged_in(args, db, read, clock) as session:
         report = check_room(session)
-    finally:
-        session.close()
     print("\n".join(report.lines))
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def _audit(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
+    with _logged_in(args, db, read, clock) as session:
         session.require(Role.AUDITOR, Role.SECURITY_OFFICER, Role.SYSADMIN)
         report = audit.verify(session.db)
-    finally:
-        session.close()
     print(report.message, file=sys.stdout if report.ok else sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def _backup(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
+    with _logged_in(args, db, read, clock) as session:
         target = backup(session, args.out)
-    finally:
-        session.close()
     print(f"已备份到 {target.db}（密钥文件 {target.keys.name}，两者须一起保存）")
     return EXIT_OK
 
@@ -213,22 +215,16 @@ def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> 
 def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     if args.output.exists():
         raise MijianError(f"文件已存在，不会覆盖：{args.output}")
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
+    with _logged_in(args, db, read, clock) as session:
         pdf = render_report(session, args.kind, args.year)
-    finally:
-        session.close()
     args.output.write_bytes(pdf)
     print(f"已输出 {REPORTS[args.kind].title}（{args.year}年）到 {args.output}")
     return EXIT_OK
 
 
 def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
+    with _logged_in(args, db, read, clock) as session:
         report = import_file(session, args.ledger)
-    finally:
-        session.close()
     for row in report.rows:
         if row.status == "错误":
             print(f"第 {row.line} 行未导入：{row.message}")
@@ -245,25 +241,19 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
     number = parse_registration_number(args.number)
     if number is None:
         raise InvalidInput(f"收文编号“{args.number}”应写成 2026-0001 的形式。")
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
+    with _logged_in(args, db, read, clock) as session:
         row = session.db.one("SELECT id FROM document WHERE year = ? AND serial = ?", number)
         if row is None:
             raise InvalidInput(f"没有收文编号 {args.number}。")
         pdf = print_slips(session, int(row[0]), page="A5" if args.a5 else "A4")
-    finally:
-        session.close()
     args.output.write_bytes(pdf)
     print(f"已输出 {args.number} 的处理笺到 {args.output}；此前打印的处理笺已作废。")
     return EXIT_OK
 
 
 def _scan(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
+    with _logged_in(args, db, read, clock) as session:
         found = desk_scan(session, args.code)
-    finally:
-        session.close()
     if found.copy is not None:
         c = found.copy
         print(f"{c.label}《{c.title}》{c.level}，{c.state}")

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from app import audit
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
-from app.desk import OutRow, close_handover, copy_ref, out_now
+from app.desk import OutRow, close_handover, out_now
 from app.roles import Role
+from app.scanning import copy_ref
 from db.connection import Database
 from db.errors import InvalidInput
 

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 
 from app.clock import FixedClock
 from app.day_close import add_exception, close_day
-from app.desk import checkout, copy_ref, refusal, take_back
+from app.desk import checkout, refusal, take_back
 from app.people import Reader, ReaderInput, add_group, add_reader, list_readers
 from app.registry import DocumentInput, register
+from app.scanning import copy_ref
 from app.session import Session
 from db.connection import Database
 

@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import day_close, desk  # noqa: E402
+from app import day_close, desk, scanning  # noqa: E402
 from app.clock import FixedClock  # noqa: E402
 from app.numbers import registration_number  # noqa: E402
 from bench.rooms import NOW, build, open_encrypted, plain_database  # noqa: E402
@@ -73,8 +73,8 @@ def main() -> None:
     # The database part of a scan, encrypted and plain.
     def db_part(target: Database) -> Callable[[], object]:
         def run() -> object:
-            scan = desk.resolve(target, codes[len(codes) // 2])
-            reader = desk.resolve(target, reader_codes[0]).reader
+            scan = scanning.resolve(target, codes[len(codes) // 2])
+            reader = scanning.resolve(target, reader_codes[0]).reader
             assert scan.copy is not None and reader is not None
             return desk.refusal(target, reader, scan.copy, now)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from app import audit, desk, registry
+from app import audit, desk, registry, scanning
 from app.day_close import (
     add_exception,
     blockers,
@@ -62,18 +62,20 @@ def counter(login: Callable[..., Session], clock):
 def test_scans_name_readers_and_copies(counter) -> None:
     custodian, _, readers, docs = counter
     db = custodian.db
-    assert desk.resolve(db, "b0001").reader == readers["zhang"]
-    assert desk.resolve(db, "张建国").reader == readers["zhang"]
-    assert desk.resolve(db, "zjg").reader == readers["zhang"]
-    copy = desk.resolve(db, "2026-0001/000002").copy
+    assert scanning.resolve(db, "b0001").reader == readers["zhang"]
+    assert scanning.resolve(db, "张建国").reader == readers["zhang"]
+    assert scanning.resolve(db, "zjg").reader == readers["zhang"]
+    copy = scanning.resolve(db, "2026-0001/000002").copy
     assert copy is not None and copy.copy_no == "000002" and copy.level == "秘密"
-    assert desk.resolve(db, "2026-0002").copy.copy_no == "000010"  # one copy: the number is enough
+    assert (
+        scanning.resolve(db, "2026-0002").copy.copy_no == "000010"
+    )  # one copy: the number is enough
     with pytest.raises(InvalidInput, match="有多份"):
-        desk.resolve(db, "2026-0001")
+        scanning.resolve(db, "2026-0001")
     with pytest.raises(InvalidInput, match="无法识别"):
-        desk.resolve(db, "XYZ-1")
+        scanning.resolve(db, "XYZ-1")
     with pytest.raises(InvalidInput, match="没有 2026-0001 第000009份"):
-        desk.resolve(db, "2026-0001/9")
+        scanning.resolve(db, "2026-0001/9")
 
 
 def test_the_day_at_the_counter(counter, clock) -> None:
@@ -197,11 +199,11 @@ def test_a_discrepancy_keeps_the_copy_out_until_resolved(counter) -> None:
     desk.checkout(custodian, readers["wang"].id, [copy.id])
     incident = desk.take_back(custodian, copy.id, "少第3页")
     assert incident is not None
-    assert desk.copy_ref(custodian.db, copy.id).state == "借出"
+    assert scanning.copy_ref(custodian.db, copy.id).state == "借出"
     with pytest.raises(InvalidInput, match="待安全保密管理员处理"):
         desk.take_back(custodian, copy.id, "又少一页")
     resolve_incident(officer, incident, "找回第3页，已补齐", "归还")
-    assert desk.copy_ref(custodian.db, copy.id).state == "在柜"
+    assert scanning.copy_ref(custodian.db, copy.id).state == "在柜"
     with pytest.raises(InvalidInput, match="没有借出记录"):
         desk.take_back(custodian, copy.id)
 

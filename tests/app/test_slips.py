@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from app import audit, desk, qr_payload, registry, slips
+from app import audit, qr_payload, registry, scanning, slips
 from app.session import Session
 from app.slip_print import print_badges, print_labels, print_slips
 from tests.app.test_register_pdf import SHOTS
@@ -52,7 +52,7 @@ def test_slips_print_and_scan_back_from_a_150_dpi_raster(
     assert len(pages) == 3
     codes = [decode_all(page) for page in pages]
     assert all(len(c) == 1 for c in codes)
-    copies = [desk.resolve(custodian.db, c[0]).copy for c in codes]
+    copies = [scanning.resolve(custodian.db, c[0]).copy for c in codes]
     assert [c.copy_no for c in copies if c] == ["000031", "000032", "000033"]
     SHOTS.mkdir(exist_ok=True)
     shutil.copyfile(pages[0], SHOTS / "slip-page1.png")
@@ -65,10 +65,10 @@ def test_reprinting_retires_the_old_slip(login: Callable[..., Session]) -> None:
     old = slips.issue(custodian, [copy_id], "收文处理笺")[0]
     new = slips.issue(custodian, [copy_id], "收文处理笺")[0]
     label = slips.issue(custodian, [copy_id], slips.LABEL)[0]
-    assert desk.scan(custodian, new.payload).copy.copy_id == copy_id  # type: ignore[union-attr]
-    assert desk.scan(custodian, label.payload).copy.copy_id == copy_id  # type: ignore[union-attr]
+    assert scanning.scan(custodian, new.payload).copy.copy_id == copy_id  # type: ignore[union-attr]
+    assert scanning.scan(custodian, label.payload).copy.copy_id == copy_id  # type: ignore[union-attr]
     with pytest.raises(slips.RetiredCode, match="此处理笺已作废，请使用新打印的处理笺"):
-        desk.scan(custodian, old.payload)
+        scanning.scan(custodian, old.payload)
     event = audit.page(custodian.db, None, 1)[0]
     assert event.action == "扫描被拒" and event.details["code"] == old.payload[:12]
 
@@ -86,7 +86,7 @@ def test_flipped_forged_and_foreign_codes_are_refused(
     )
     for bad in (flipped, other_serial, foreign, "MJ1XYZ"):
         with pytest.raises(slips.ForgedCode, match="二维码校验失败"):
-            desk.scan(custodian, bad)
+            scanning.scan(custodian, bad)
     assert [e.action for e in audit.page(custodian.db, None, 4)] == ["扫描被拒"] * 4
 
 

@@ -34,7 +34,7 @@ def assert_indexed(db: Database, sql: str, params: tuple[object, ...] = ()) -> N
 
 
 def test_desk_and_day_close_queries_use_indexes(login: Callable[..., Session]) -> None:
-    from app import day_close, desk
+    from app import day_close, desk, scanning
 
     session = login("jiyao")
     db = session.db
@@ -53,7 +53,7 @@ def test_desk_and_day_close_queries_use_indexes(login: Callable[..., Session]) -
         day_close.counts(db)
         for code in ("B0001", "2026-0001/000001", "2026-0001", "zjg"):
             with contextlib.suppress(InvalidInput):  # an empty room refuses; the query still ran
-                desk.resolve(db, code)
+                scanning.resolve(db, code)
         desk.disclosure(db, 1)
         day_close.detect_overnight(session)
         day_close.open_incidents(db)

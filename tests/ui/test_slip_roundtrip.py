@@ -11,7 +11,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from app import desk, registry
+from app import desk, registry, scanning
 from tests.app.test_desk import counter  # noqa: F401 (fixture)
 from tests.app.test_registry import doc
 from tests.pdf_tools import rasterise
@@ -73,7 +73,7 @@ def test_the_printed_page_still_scans(counter, qtbot, tmp_path: Path) -> None:  
     assert paint_pages(printer, pdf) == 1
     code = decode(rasterise(printed, dpi=150)[0])
     assert len(code) == 1
-    assert desk.resolve(custodian.db, code[0]).copy.copy_no == "000070"  # type: ignore[union-attr]
+    assert scanning.resolve(custodian.db, code[0]).copy.copy_no == "000070"  # type: ignore[union-attr]
 
 
 def test_the_form_and_paper_can_be_changed(counter, qtbot, tmp_path: Path) -> None:  # noqa: F811

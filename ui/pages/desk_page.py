@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import desk
+from app import desk, scanning
 from app.day_close import open_incidents
-from app.desk import CopyRef, Override
+from app.desk import Override
 from app.people import CLEARANCE_LABELS, Reader
+from app.scanning import CopyRef
 from app.session import Session
 from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
@@ -131,7 +132,7 @@ class DeskPage(QWidget):
     def scan(self, code: str) -> None:
         db = self._session.db
         try:
-            found = desk.scan(self._session, code)
+            found = scanning.scan(self._session, code)
 
         except MijianError as exc:
             self._refuse(exc.message)

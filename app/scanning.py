@@ -1,0 +1,134 @@
+"""Reading a scan at the counter: a reader's badge, name or pinyin initials; a copy's
+收文编号/份号 as typed; or the signed QR of a slip or label."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app import qr_payload, slips
+from app.numbers import halfwidth_digits, parse_registration_number, registration_number
+from app.people import Reader, find_readers, get_reader
+from db.connection import Database
+from db.errors import InvalidInput, MijianError
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+
+@dataclass(frozen=True)
+class CopyRef:
+    copy_id: int
+    document_id: int
+    number: str
+    copy_no: str
+    title: str
+    level: str
+    pages: int
+    state: str
+    voided: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} 第{self.copy_no}份"
+
+
+@dataclass(frozen=True)
+class Scan:
+    reader: Reader | None = None
+    copy: CopyRef | None = None
+
+
+_COPY_SQL = """
+SELECT c.id AS copy_id, c.document_id, c.copy_no, c.pages, c.state, d.year, d.serial, d.title,
+       d.level, d.voided_at
+FROM copy c JOIN document d ON d.id = c.document_id
+"""
+
+
+def copy_ref_from_row(row: Any) -> CopyRef:
+    return CopyRef(
+        row["copy_id"],
+        row["document_id"],
+        registration_number(row["year"], row["serial"]),
+        row["copy_no"],
+        row["title"],
+        row["level"],
+        row["pages"],
+        row["state"],
+        row["voided_at"] is not None,
+    )
+
+
+def copy_ref(db: Database, copy_id: int) -> CopyRef:
+    row = db.one(f"{_COPY_SQL} WHERE c.id = ?", (copy_id,))
+    if row is None:
+        raise MijianError(f"没有编号为 {copy_id} 的一份。")
+    return copy_ref_from_row(row)
+
+
+# ---- reading a scan ---------------------------------------------------------------------------
+_COPY_CODE = re.compile(r"^(\d{4})\s*[-－]\s*(\d{1,6})\s*[/／\\\s\-－#]\s*(\d{1,6})$")
+
+
+def resolve(db: Database, code: str) -> Scan:
+    """What a scan or a typed entry names: a reader (badge, name, pinyin) or a copy.
+
+    A copy is `收文编号/份号` (2026-0001/000031); a 收文编号 alone is enough for a one-copy item.
+    """
+    text = halfwidth_digits(code.strip())
+    if not text:
+        raise InvalidInput("没有读到内容，请重新扫描。")
+    if qr_payload.looks_like_payload(text):
+        return Scan(copy=copy_ref(db, slips.read_code(db, text)))
+    badge = db.one("SELECT id FROM reader WHERE badge_code = ?", (text.upper(),))
+    if badge is not None:
+        return Scan(reader=active_reader(db, int(badge[0])))
+    match = _COPY_CODE.match(text)
+    if match:
+        year, serial, copy_no = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        row = db.one(
+            f"{_COPY_SQL} WHERE d.year = ? AND d.serial = ? AND c.copy_no = ?",
+            (year, serial, f"{copy_no:06d}"),
+        )
+        if row is None:
+            raise InvalidInput(f"没有 {registration_number(year, serial)} 第{copy_no:06d}份。")
+        return Scan(copy=copy_ref_from_row(row))
+    number = parse_registration_number(text)
+    if number is not None:
+        rows = db.query(f"{_COPY_SQL} WHERE d.year = ? AND d.serial = ? LIMIT 2", number)
+        if not rows:
+            raise InvalidInput(f"没有收文编号 {registration_number(*number)}。")
+        if len(rows) > 1:
+            raise InvalidInput(
+                f"{registration_number(*number)} 有多份，请输入 收文编号/份号，如 "
+                f"{registration_number(*number)}/{rows[0]['copy_no']}。"
+            )
+        return Scan(copy=copy_ref_from_row(rows[0]))
+    readers = [
+        r for r in find_readers(db, text, limit=5) if r.name == text or r.initials == text.lower()
+    ]
+    if len(readers) == 1:
+        return Scan(reader=readers[0])
+    if len(readers) > 1:
+        raise InvalidInput(
+            f"“{text}”对应多位读者（" + "、".join(r.name for r in readers) + "），请扫描证件。"
+        )
+    raise InvalidInput(f"无法识别“{text}”：不是读者证件、姓名，也不是 收文编号/份号。")
+
+
+def scan(session: Session, code: str) -> Scan:
+    """resolve(), with forged and retired codes written to the audit trail."""
+    try:
+        return resolve(session.db, code)
+    except (slips.ForgedCode, slips.RetiredCode) as exc:
+        slips.audit_refused(session, code, exc.message)
+        raise
+
+
+def active_reader(db: Database, reader_id: int) -> Reader:
+    reader = get_reader(db, reader_id)
+    if not reader.active:
+        raise InvalidInput(f"{reader.name} 已离岗，不能借阅。")
+    return reader
