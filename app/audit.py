@@ -67,9 +67,11 @@ def record(
     """Append one event. Must run inside `db.transaction()` (asserted)."""
     if not db.in_transaction:
         raise RuntimeError("audit.record must run inside the change's transaction")
-    last = db.one("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-    seq = 1 if last is None else last["seq"] + 1
-    prev = GENESIS if last is None else last["hash"]
+    tail = db.memo.get("audit_tail")
+    if tail is None:
+        last = db.one("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        tail = (0, GENESIS) if last is None else (last["seq"], last["hash"])
+    seq, prev = tail[0] + 1, tail[1]
     at = stamp(clock.now())
     text = json.dumps(details or {}, ensure_ascii=False, sort_keys=True)
     digest = event_hash(seq, at, account, action, obj, text, prev)
@@ -78,6 +80,8 @@ def record(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (seq, at, account, action, obj, text, prev, digest),
     )
+    db.memo["audit_tail"] = (seq, digest)
+
     return AuditEvent(seq, at, account, action, obj, details or {}, prev, digest)
 
 

@@ -80,8 +80,9 @@ class RowResult:
     line: int  # the row's line in the file (header = 1)
     status: str  # 可导入 / 已存在 / 错误 / 已导入
     message: str
-    document: DocumentInput | None = None
+    document: DocumentInput | None = None  # as validated, ready to register
     title: str = ""
+    copy_numbers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,11 +200,10 @@ def check_rows(
             return row[index].strip() if index is not None and index < len(row) else ""
 
         try:
-            data = _document(cell, zone_now)
-            registry.validate(data, zone_now)
+            data, numbers, _ = registry.validate(_document(cell, zone_now), zone_now)
             status = _existing(session, data)
             number = normalise_doc_number(data.doc_number)[0]
-            keys = {(data.issuer, number, n) for n in parse_copy_numbers(data.copy_numbers)}
+            keys = {(data.issuer, number, n) for n in numbers}
 
             clash = sorted(keys & seen.keys())
             if clash:
@@ -213,7 +213,7 @@ def check_rows(
             results.append(RowResult(line, "错误", exc.message, title=cell("title")))
             continue
         status_text = "已存在" if status else "可导入"
-        results.append(RowResult(line, status_text, status, data, data.title))
+        results.append(RowResult(line, status_text, status, data, data.title, tuple(numbers)))
     return results
 
 
@@ -307,7 +307,8 @@ def import_rows(
             if row.status != "可导入" or row.document is None:
                 done.append(row)
                 continue
-            result = registry.register(session, row.document)
+            result = registry.register_checked(session, row.document, list(row.copy_numbers), [])
+
             done.append(
                 RowResult(row.line, "已导入", result.document.number, row.document, row.title)
             )

@@ -76,10 +76,19 @@ class Registration:
 # ---- registering ------------------------------------------------------------------------------
 def register(session: Session, data: DocumentInput) -> Registration:
     session.require(Role.CUSTODIAN)
+    clean, numbers, warnings = validate(data, session.clock.now())
+    return register_checked(session, clean, numbers, warnings)
+
+
+def register_checked(
+    session: Session, clean: DocumentInput, numbers: list[str], warnings: list[str]
+) -> Registration:
+    """Write what `validate` has already accepted (the ledger import validates every row first)."""
+    session.require(Role.CUSTODIAN)
     db = session.db
     now = session.clock.now()
-    clean, numbers, warnings = validate(data, now)
     received = clean.received_at or now
+
     period = clean.period or default_period(clean.level)
     deadline = clean.deadline or default_deadline(
         received, clean.urgency, clean.telegram, clean.handling
@@ -90,9 +99,12 @@ def register(session: Session, data: DocumentInput) -> Registration:
     with db.transaction():
         refuse_duplicates(db, clean.issuer, doc_number, numbers)
         year = received.year
-        serial = int(
-            db.scalar("SELECT coalesce(max(serial), 0) + 1 FROM document WHERE year = ?", (year,))
-        )
+        last = db.memo.get(("serial", year))
+        if last is None:
+            last = int(db.scalar("SELECT coalesce(max(serial), 0) FROM document WHERE year = ?", (year,)))
+        serial = last + 1
+        db.memo[("serial", year)] = serial
+
         cursor = db.execute(
             "INSERT INTO document (year, serial, issuer, source, doc_number, doc_number_ok, title,"
             " written_on, level, period_kind, period_value, period_defaulted, urgency, telegram,"

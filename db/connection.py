@@ -51,6 +51,11 @@ class Database:
         self._conn = conn
         self.path = path
         self._depth = 0
+        # Values read under the current transaction's write lock (BEGIN IMMEDIATE): no other
+        # writer can change them before it ends, so a bulk job may reuse them. Cleared at
+        # every outermost BEGIN, COMMIT and ROLLBACK.
+        self.memo: dict[Any, Any] = {}
+
 
     # ---- opening ------------------------------------------------------------------------
     @classmethod
@@ -124,13 +129,16 @@ class Database:
             return
         self.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        self.memo.clear()
         try:
             yield self
         except BaseException:
             self._depth = 0
+            self.memo.clear()
             self._conn.execute("ROLLBACK")
             raise
         self._depth = 0
+        self.memo.clear()
         try:
             self._conn.execute("COMMIT")
         except sqlcipher3.OperationalError as exc:
