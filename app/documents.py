@@ -36,6 +36,7 @@ class Document:
     cabinet: str
     remarks: str
     status_note: str
+    proposal: str  # 拟办意见: the custodian's proposal
     voided_at: datetime | None
     void_reason: str | None
     created_by: str
@@ -141,6 +142,7 @@ def document_from_row(row: Any) -> Document:
         cabinet=row["cabinet"],
         remarks=row["remarks"],
         status_note=row["status_note"],
+        proposal=row["proposal"] if "proposal" in row.keys() else "",
         voided_at=parse_stamp(row["voided_at"]) if row["voided_at"] else None,
         void_reason=row["void_reason"],
         created_by=row["created_by"],

@@ -101,7 +101,9 @@ def register_checked(
         year = received.year
         last = db.memo.get(("serial", year))
         if last is None:
-            last = int(db.scalar("SELECT coalesce(max(serial), 0) FROM document WHERE year = ?", (year,)))
+            last = int(
+                db.scalar("SELECT coalesce(max(serial), 0) FROM document WHERE year = ?", (year,))
+            )
         serial = last + 1
         db.memo[("serial", year)] = serial
 
@@ -286,6 +288,7 @@ EDITABLE = (
     "attachments",
     "cabinet",
     "remarks",
+    "proposal",
     "status_note",
     "urgency",
     "handling",

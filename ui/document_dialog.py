@@ -180,6 +180,7 @@ class EditDocumentDialog(FormDialog):
     """Descriptive fields only: numbers, copies and 密级 stay as registered (void and re-register)."""
 
     LABELS = {
+        "proposal": "拟办意见",
         "issuer": "来文单位",
         "doc_number": "文号",
         "title": "标题",

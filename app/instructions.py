@@ -1,0 +1,454 @@
+"""批示督办: leader instructions on a document, their deadlines, chasing and answers.
+
+件件有着落、事事有回音: every instruction has a deadline, every chase is logged, an extension
+keeps the old deadline in the history, and 办结 needs the 反馈 of what was done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from app import audit
+from app.clock import parse_stamp, stamp
+from app.numbers import registration_number
+from app.roles import Role
+from app.workdays import add_working_days
+from db.connection import Database
+from db.errors import InvalidInput, MijianError
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+KINDS = ("普通", "特急", "会议通知", "政策性", "事务性")
+CHASE_WAYS = ("电话", "上门", "督办单")
+OPEN_STATES = ("待办", "办理中", "延期")
+
+
+@dataclass(frozen=True)
+class Instruction:
+    id: int
+    document_id: int
+    number: str
+    title: str
+    leader: str
+    given_at: datetime
+    text: str
+    unit: str
+    handler: str
+    kind: str
+    deadline: datetime
+    state: str
+    feedback: str | None
+    done_at: datetime | None
+
+    def due_label(self, now: datetime) -> str:
+        if self.state == "已办结":
+            return "已办结"
+        if now > self.deadline:
+            return "逾期"
+        if self.deadline.date() == now.date():
+            return "今日到期"
+        if self.deadline.date() <= (now + timedelta(days=6 - now.weekday())).date():
+            return "本周到期"
+        return "未到期"
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    account: str
+    kind: str
+    how: str
+    whom: str
+    note: str
+    old_deadline: str | None
+    new_deadline: str | None
+
+
+def default_deadline(db: Database, given: datetime, kind: str) -> datetime:
+    """The rooms' defaults (seeds 000, 003): 特急 and 会议通知 within 2 hours; 政策性 3 working
+    days; 事务性 1 working day; otherwise 2 working days. Hours are clock hours."""
+    if kind in ("特急", "会议通知"):
+        return given + timedelta(hours=2)
+    days = {"政策性": 3, "事务性": 1}.get(kind, 2)
+    return add_working_days(db, given, days)
+
+
+def add(
+    session: Session,
+    document_id: int,
+    leader: str,
+    text: str,
+    *,
+    unit: str = "",
+    handler: str = "",
+    kind: str = "普通",
+    given_at: datetime | None = None,
+    deadline: datetime | None = None,
+) -> Instruction:
+    session.require(Role.CUSTODIAN)
+    leader, text = leader.strip(), text.strip()
+    if not leader:
+        raise InvalidInput("请填写作出批示的领导。")
+    if not text:
+        raise InvalidInput("请填写批示内容。")
+    if kind not in KINDS:
+        raise InvalidInput("时限类别须为 " + "、".join(KINDS) + "。")
+    db = session.db
+    now = session.clock.now()
+    given = given_at or now
+    if given > now:
+        raise InvalidInput("批示时间不能晚于现在。")
+    due = deadline or default_deadline(db, given, kind)
+    if due <= given:
+        raise InvalidInput("办理时限须晚于批示时间。")
+    with db.transaction():
+        doc = db.one("SELECT year, serial, voided_at FROM document WHERE id = ?", (document_id,))
+        if doc is None:
+            raise MijianError("没有这件登记。")
+        if doc["voided_at"]:
+            raise InvalidInput("该登记已作废，不能再登记批示。")
+        cursor = db.execute(
+            "INSERT INTO instruction (document_id, leader, given_at, text, unit, handler, kind,"
+            " deadline, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document_id,
+                leader,
+                stamp(given),
+                text,
+                unit.strip(),
+                handler.strip(),
+                kind,
+                stamp(due),
+                stamp(now),
+                session.account.login,
+            ),
+        )
+        item = int(cursor.lastrowid)
+        _event(db, session, item, "登记", new_deadline=stamp(due))
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "登记批示",
+            f"instruction:{registration_number(doc['year'], doc['serial'])}#{item}",
+            {
+                "after": {
+                    "leader": leader,
+                    "text": text,
+                    "unit": unit,
+                    "handler": handler,
+                    "deadline": stamp(due),
+                }
+            },
+        )
+    return get(db, item)
+
+
+def chase(session: Session, item: int, how: str, whom: str, note: str) -> None:
+    """催办: when (now), how (电话/上门/督办单), to whom, what was said."""
+    session.require(Role.CUSTODIAN)
+    if how not in CHASE_WAYS:
+        raise InvalidInput("催办方式须为 电话、上门 或 督办单。")
+    if not whom.strip():
+        raise InvalidInput("请填写催办对象。")
+    db = session.db
+    with db.transaction():
+        current = _open(db, item)
+        _event(db, session, item, "催办", how=how, whom=whom.strip(), note=note.strip())
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "催办",
+            f"instruction:#{item}",
+            {"how": how, "whom": whom.strip(), "note": note.strip(), "leader": current.leader},
+        )
+
+
+def start(session: Session, item: int, note: str = "") -> None:
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    with db.transaction():
+        current = _open(db, item)
+        if current.state != "待办":
+            raise InvalidInput(f"该批示已是{current.state}。")
+        db.execute("UPDATE instruction SET state = '办理中' WHERE id = ?", (item,))
+        _event(db, session, item, "开始办理", note=note.strip())
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "批示办理中",
+            f"instruction:#{item}",
+            {"before": {"state": "待办"}, "after": {"state": "办理中"}},
+        )
+
+
+def request_extension(session: Session, item: int, reason: str, new_deadline: datetime) -> None:
+    session.require(Role.CUSTODIAN)
+    if len(reason.strip()) < 2:
+        raise InvalidInput("延期须写明理由。")
+    db = session.db
+    with db.transaction():
+        current = _open(db, item)
+        if new_deadline <= current.deadline:
+            raise InvalidInput("延期后的时限须晚于原时限。")
+        if _pending_extension(db, item) is not None:
+            raise InvalidInput("已有待批的延期申请。")
+        _event(
+            db,
+            session,
+            item,
+            "延期申请",
+            note=reason.strip(),
+            old_deadline=stamp(current.deadline),
+            new_deadline=stamp(new_deadline),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "申请延期",
+            f"instruction:#{item}",
+            {"reason": reason.strip(), "new_deadline": stamp(new_deadline)},
+        )
+
+
+def decide_extension(session: Session, item: int, approved: bool, approver: str) -> Instruction:
+    """Record the leader's decision on the pending extension; approval moves the deadline."""
+    session.require(Role.CUSTODIAN)
+    if not approver.strip():
+        raise InvalidInput("请填写批准（或不同意）的领导。")
+    db = session.db
+    with db.transaction():
+        current = _open(db, item)
+        pending = _pending_extension(db, item)
+        if pending is None:
+            raise InvalidInput("没有待批的延期申请。")
+        kind = "延期批准" if approved else "延期驳回"
+        _event(
+            db,
+            session,
+            item,
+            kind,
+            whom=approver.strip(),
+            note=pending["note"],
+            old_deadline=stamp(current.deadline),
+            new_deadline=pending["new_deadline"],
+        )
+        if approved:
+            db.execute(
+                "UPDATE instruction SET deadline = ?, state = '延期' WHERE id = ?",
+                (pending["new_deadline"], item),
+            )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            kind,
+            f"instruction:#{item}",
+            {
+                "approver": approver.strip(),
+                "before": {"deadline": stamp(current.deadline)},
+                "after": {
+                    "deadline": pending["new_deadline"] if approved else stamp(current.deadline)
+                },
+            },
+        )
+    return get(db, item)
+
+
+def finish(session: Session, item: int, feedback: str) -> Instruction:
+    """办结 with the 反馈 of what was done: 事事有回音."""
+    session.require(Role.CUSTODIAN)
+    if len(feedback.strip()) < 4:
+        raise InvalidInput("办结须填写反馈（办理结果），不少于 4 个字。")
+    db = session.db
+    now = session.clock.now()
+    with db.transaction():
+        current = _open(db, item)
+        db.execute(
+            "UPDATE instruction SET state = '已办结', feedback = ?, done_at = ? WHERE id = ?",
+            (feedback.strip(), stamp(now), item),
+        )
+        _event(db, session, item, "办结", note=feedback.strip())
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "批示办结",
+            f"instruction:#{item}",
+            {
+                "before": {"state": current.state},
+                "after": {"state": "已办结", "feedback": feedback.strip()},
+            },
+        )
+    return get(db, item)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+_SELECT = """SELECT i.*, d.year, d.serial, d.title FROM instruction i
+             JOIN document d ON d.id = i.document_id"""
+
+
+def get(db: Database, item: int) -> Instruction:
+    row = db.one(f"{_SELECT} WHERE i.id = ?", (item,))
+    if row is None:
+        raise MijianError("没有这条批示。")
+    return _instruction(row)
+
+
+def of_document(db: Database, document_id: int) -> list[Instruction]:
+    return [
+        _instruction(r)
+        for r in db.query(f"{_SELECT} WHERE i.document_id = ? ORDER BY i.id", (document_id,))
+    ]
+
+
+def search(
+    db: Database,
+    *,
+    text: str = "",
+    leader: str = "",
+    unit: str = "",
+    open_only: bool = False,
+    year: int | None = None,
+    limit: int = 500,
+) -> list[Instruction]:
+    """By leader, instruction text, document (title, 文号, 收文编号) or 承办单位; soonest due first."""
+    clauses, params = ["1 = 1"], []  # type: tuple[list[str], list[Any]]
+    if open_only:
+        clauses.append("i.state IN ('待办', '办理中', '延期')")
+    if leader.strip():
+        clauses.append("instr(i.leader, ?) > 0")
+        params.append(leader.strip())
+    if unit.strip():
+        clauses.append("(instr(i.unit, ?) > 0 OR instr(i.handler, ?) > 0)")
+        params += [unit.strip(), unit.strip()]
+    if year is not None:
+        clauses.append("substr(i.given_at, 1, 4) = ?")
+        params.append(str(year))
+    if text.strip():
+        t = text.strip()
+        clauses.append(
+            "(instr(i.text, ?) > 0 OR instr(d.title, ?) > 0 OR instr(d.doc_number, ?) > 0"
+            " OR (d.year || '-' || printf('%04d', d.serial)) = ?)"
+        )
+        params += [t, t, t, t]
+    rows = db.query(
+        f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY i.state = '已办结', i.deadline LIMIT ?",
+        (*params, limit),
+    )
+    return [_instruction(r) for r in rows]
+
+
+def events(db: Database, item: int) -> list[Event]:
+    rows = db.query("SELECT * FROM instruction_event WHERE instruction_id = ? ORDER BY id", (item,))
+    return [
+        Event(
+            parse_stamp(r["at"]),
+            r["account"],
+            r["kind"],
+            r["how"],
+            r["whom"],
+            r["note"],
+            r["old_deadline"],
+            r["new_deadline"],
+        )
+        for r in rows
+    ]
+
+
+def last_chase(db: Database, item: int) -> Event | None:
+    found = [e for e in events(db, item) if e.kind == "催办"]
+    return found[-1] if found else None
+
+
+def holders(db: Database, document_id: int) -> list[tuple[str, str, str]]:
+    """Who holds the document's copies right now (from the desk): (份号, reader, since)."""
+    rows = db.query(
+        "SELECT c.copy_no, r.name, h.out_at FROM copy c JOIN handover h ON h.copy_id = c.id"
+        " AND h.back_at IS NULL JOIN reader r ON r.id = h.reader_id WHERE c.document_id = ?"
+        " ORDER BY c.copy_no",
+        (document_id,),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def summary(db: Database, now: datetime) -> dict[str, int]:
+    """Counts for the page's header: open, overdue, due today, due this week."""
+    open_items = search(db, open_only=True, limit=100_000)
+    labels = [i.due_label(now) for i in open_items]
+    return {
+        "在办": len(open_items),
+        "逾期": labels.count("逾期"),
+        "今日到期": labels.count("今日到期"),
+        "本周到期": labels.count("本周到期"),
+    }
+
+
+def _open(db: Database, item: int) -> Instruction:
+    current = get(db, item)
+    if current.state == "已办结":
+        raise InvalidInput("该批示已办结。")
+    return current
+
+
+def _pending_extension(db: Database, item: int) -> Any:
+    last = db.one(
+        "SELECT * FROM instruction_event WHERE instruction_id = ? AND kind IN"
+        " ('延期申请', '延期批准', '延期驳回') ORDER BY id DESC LIMIT 1",
+        (item,),
+    )
+    return last if last is not None and last["kind"] == "延期申请" else None
+
+
+def _event(
+    db: Database,
+    session: Session,
+    item: int,
+    kind: str,
+    *,
+    how: str = "",
+    whom: str = "",
+    note: str = "",
+    old_deadline: str | None = None,
+    new_deadline: str | None = None,
+) -> None:
+    db.execute(
+        "INSERT INTO instruction_event (instruction_id, at, account, kind, how, whom, note,"
+        " old_deadline, new_deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            item,
+            stamp(session.clock.now()),
+            session.account.login,
+            kind,
+            how,
+            whom,
+            note,
+            old_deadline,
+            new_deadline,
+        ),
+    )
+
+
+def _instruction(row: Any) -> Instruction:
+    return Instruction(
+        row["id"],
+        row["document_id"],
+        registration_number(row["year"], row["serial"]),
+        row["title"],
+        row["leader"],
+        parse_stamp(row["given_at"]),
+        row["text"],
+        row["unit"],
+        row["handler"],
+        row["kind"],
+        parse_stamp(row["deadline"]),
+        row["state"],
+        row["feedback"],
+        parse_stamp(row["done_at"]) if row["done_at"] else None,
+    )

@@ -1,0 +1,103 @@
+"""Working days: weekends, plus the holidays and make-up workdays the room enters each December
+from the State Council's notice (there is no network to fetch it)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from app import audit
+from app.roles import Role
+from db.connection import Database
+from db.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+
+def is_workday(db: Database, day: date) -> bool:
+    row = db.one("SELECT kind FROM calendar_day WHERE day = ?", (day.isoformat(),))
+    if row is not None:
+        return bool(row["kind"] == "班")
+    return day.weekday() < 5
+
+
+def add_working_days(db: Database, start: datetime, days: int) -> datetime:
+    """`days` working days after `start`, at the same time of day."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if is_workday(db, current.date()):
+            left -= 1
+    return current
+
+
+def warning_for(db: Database, year: int) -> str | None:
+    """Said when a year has no calendar entries: only weekends are then known."""
+    found = db.scalar("SELECT count(*) FROM calendar_day WHERE substr(day, 1, 4) = ?", (str(year),))
+    if found:
+        return None
+    return f"{year} 年的节假日尚未录入（设置 → 节假日），办理时限暂按周末计算。"
+
+
+def entries(db: Database, year: int) -> list[tuple[date, str, str]]:
+    rows = db.query(
+        "SELECT day, kind, note FROM calendar_day WHERE substr(day, 1, 4) = ? ORDER BY day",
+        (str(year),),
+    )
+    return [(date.fromisoformat(r["day"]), r["kind"], r["note"]) for r in rows]
+
+
+def parse_entries(text: str) -> list[tuple[date, str, str]]:
+    """Lines like `2026-10-01 休 国庆节`, `2026-09-27 班 国庆调休`; `2026-10-01~2026-10-07 休 国庆`."""
+    found: list[tuple[date, str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        match = re.match(
+            r"^(\d{4}-\d{2}-\d{2})(?:\s*[~～至-]\s*(\d{4}-\d{2}-\d{2}))?\s+(休|班)\s*(.*)$", line
+        )
+        if match is None:
+            raise InvalidInput(f"第 {number} 行“{line}”无法识别：请写成 2026-10-01 休 国庆节。")
+        try:
+            first = date.fromisoformat(match.group(1))
+            last = date.fromisoformat(match.group(2)) if match.group(2) else first
+        except ValueError:
+            raise InvalidInput(f"第 {number} 行的日期无效。") from None
+        if last < first or (last - first).days > 31:
+            raise InvalidInput(f"第 {number} 行的日期范围不对。")
+        day = first
+        while day <= last:
+            found.append((day, match.group(3), match.group(4).strip()))
+            day += timedelta(days=1)
+    return found
+
+
+def set_year(session: Session, year: int, text: str) -> int:
+    """Replace the year's entries with those in `text` (system administrator); audited."""
+    session.require(Role.SYSADMIN)
+    new = parse_entries(text)
+    wrong = [d for d, _, _ in new if d.year != year]
+    if wrong:
+        raise InvalidInput(f"{wrong[0]} 不在 {year} 年。")
+    db = session.db
+    with db.transaction():
+        before = len(entries(db, year))
+        db.execute("DELETE FROM calendar_day WHERE substr(day, 1, 4) = ?", (str(year),))
+        for day, kind, note in new:
+            db.execute(
+                "INSERT OR REPLACE INTO calendar_day (day, kind, note) VALUES (?, ?, ?)",
+                (day.isoformat(), kind, note),
+            )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "修改节假日",
+            f"calendar:{year}",
+            {"before": before, "after": len(new)},
+        )
+    return len(new)
