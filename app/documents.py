@@ -142,7 +142,7 @@ def document_from_row(row: Any) -> Document:
         cabinet=row["cabinet"],
         remarks=row["remarks"],
         status_note=row["status_note"],
-        proposal=row["proposal"] if "proposal" in row.keys() else "",
+        proposal=row["proposal"] if "proposal" in row.keys() else "",  # noqa: SIM118 (a Row iterates values)
         voided_at=parse_stamp(row["voided_at"]) if row["voided_at"] else None,
         void_reason=row["void_reason"],
         created_by=row["created_by"],
