@@ -46,6 +46,7 @@ def create_demo_room(
         try:
             demo_content.seed(custodian, officer, seed_clock)
             demo_content.seed_desk(custodian, officer, seed_clock)
+            demo_content.seed_instructions(custodian, seed_clock)
 
         finally:
             custodian.close()

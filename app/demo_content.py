@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from app import instructions
 from app.clock import FixedClock
 from app.day_close import add_exception, close_day
 from app.desk import checkout, refusal, take_back
@@ -186,3 +187,77 @@ def _hand_out(
             checkout(custodian, rng.choice(fitting).id, [copy_id])
             given.append(copy_id)
     return given
+
+
+def seed_instructions(custodian: Session, clock: FixedClock) -> None:
+    """Instructions in every state: answered, extended, chased, overdue, and fresh."""
+    db = custodian.db
+    today = clock.now()
+    docs = [
+        int(r[0])
+        for r in db.query(
+            "SELECT id FROM document WHERE voided_at IS NULL AND handling = '办件' ORDER BY id DESC LIMIT 8"
+        )
+    ]
+    plan = [
+        # (days ago, leader, text, unit, handler, kind, then)
+        (
+            20,
+            "张建国",
+            "请区委办牵头，会同组织部拿出落实方案，报我审定。",
+            "区委办公室",
+            "单立新",
+            "政策性",
+            "finish",
+        ),
+        (12, "曾晓东", "请财政局研究提出资金安排意见。", "区财政局", "陈静", "普通", "extend"),
+        (9, "张建国", "请各常委阅。", "区委办公室", "赵磊", "事务性", "chase_overdue"),
+        (1, "王芳", "请宣传部做好舆情引导，每日报告。", "区委宣传部", "欧阳明", "政策性", "chase"),
+        (
+            1,
+            "张建国",
+            "请发改局抓紧对接，本周内反馈进展。",
+            "区发展改革局",
+            "刘洋",
+            "普通",
+            "start",
+        ),
+        (0, "曾晓东", "请信访局妥善处理，及时答复来信人。", "区信访局", "孙丽", "事务性", "none"),
+        (
+            0,
+            "张建国",
+            "会议通知：请区委办安排明日常委会会务。",
+            "区委办公室",
+            "单立新",
+            "会议通知",
+            "none",
+        ),
+    ]
+    for (days, leader, text, unit, handler, kind, then), document_id in zip(
+        plan, docs, strict=False
+    ):
+        given = (today - timedelta(days=days)).replace(hour=10, minute=0, second=0)
+        if given > today:
+            given = today - timedelta(minutes=30)
+        clock.set(given)
+        item = instructions.add(
+            custodian, document_id, leader, text, unit=unit, handler=handler, kind=kind
+        )
+        clock.set(given + timedelta(hours=3))
+        if then in ("finish", "extend", "chase", "chase_overdue", "start"):
+            instructions.start(custodian, item.id)
+        if then in ("finish", "chase", "chase_overdue", "extend"):
+            clock.set(min(item.deadline - timedelta(hours=2), today))
+            instructions.chase(custodian, item.id, "电话", handler, "答复正在办理")
+        if then == "chase_overdue":
+            clock.set(min(item.deadline + timedelta(days=1), today))
+            instructions.chase(custodian, item.id, "上门", handler, "答复尚有两位常委未阅")
+        if then == "extend":
+            instructions.request_extension(
+                custodian, item.id, "需与发改局会商，申请延期", item.deadline + timedelta(days=16)
+            )
+            instructions.decide_extension(custodian, item.id, True, leader)
+        if then == "finish":
+            clock.set(min(item.deadline - timedelta(hours=1), today))
+            instructions.finish(custodian, item.id, "方案已报张建国同志审定，已印发执行。")
+    clock.set(today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app import documents, slips
+from app import documents, instructions, slips
 from app.numbers import registration_number
 from app.people import get_reader
 from app.reports.slip_pdf import SlipData, render_badges, render_labels, render_slips
@@ -34,9 +34,13 @@ def print_slips(
     ]
     if not copies:
         raise InvalidInput("没有可打印的份。")
+    recorded = [
+        f"{i.leader}（{i.given_at:%m-%d}）：{i.text}"
+        for i in instructions.of_document(db, document_id)
+    ]
     codes = slips.issue(session, [c.id for c in copies], kind or slips.form_for(document.source))
     data = [
-        SlipData(document, c, code, _handovers(session, c.id))
+        SlipData(document, c, code, _handovers(session, c.id), recorded)
         for c, code in zip(copies, codes, strict=True)
     ]
     return render_slips(data, session.room.unit, page)

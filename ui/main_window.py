@@ -24,6 +24,7 @@ from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
 from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
+from ui.pages.instructions_page import InstructionsPage
 from ui.pages.people_page import PeoplePage
 from ui.pages.placeholder import PlaceholderPage
 from ui.pages.register_page import RegisterPage
@@ -42,6 +43,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     Page.DESK: lambda s: DeskPage(s),
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
+    Page.INSTRUCTIONS: lambda s: InstructionsPage(s),
     Page.AUDIT: lambda s: AuditPage(s.db),
     Page.SETTINGS: lambda s: SettingsPage(s),
 }

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app import audit
+from app import audit, instructions
 from app.register_query import RegisterFilter
+from app.reports.instructions_pdf import render_ledger
 from app.reports.register_pdf import render_register
 from app.roles import Role
 from db.errors import InvalidInput
@@ -30,9 +31,23 @@ def _register(session: Session, year: int) -> bytes:
     )
 
 
+def _instructions(session: Session, year: int) -> bytes:
+    items = instructions.search(session.db, year=year, limit=1_000_000)
+    items.sort(key=lambda i: i.given_at)
+    return render_ledger(
+        [(i, instructions.events(session.db, i.id)) for i in items],
+        session.room.unit,
+        year,
+        session.clock.now(),
+    )
+
+
 REPORTS: dict[str, Report] = {
     "register": Report(
         "register", "收文登记簿", (Role.CUSTODIAN, Role.SECURITY_OFFICER), _register
+    ),
+    "instructions": Report(
+        "instructions", "批示件台账", (Role.CUSTODIAN, Role.SECURITY_OFFICER), _instructions
     ),
 }
 

@@ -32,6 +32,7 @@ class SlipData:
     copy: Copy
     code: IssuedCode
     handovers: Sequence[tuple[str, str, str]]  # reader, out, back
+    instructions: Sequence[str] = ()  # 领导批示 already recorded, one line each
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
@@ -129,8 +130,8 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
             p("办理时限", label),
             p(deadline),
         ],
-        [p("拟办意见", label), "", "", ""],
-        [p("领导批示", label), "", "", ""],
+        [p("拟办意见", label), p(d.proposal), "", ""],
+        [p("领导批示", label), p("；".join(s.instructions)), "", ""],
         [p("传阅/承办", label), p("借出时间", label), p("归还时间", label), p("签名", label)],
     ]
     circulation = list(s.handovers)[-6:]

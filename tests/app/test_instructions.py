@@ -120,3 +120,59 @@ def test_search_and_roles(item_doc, login, clock) -> None:
     assert len(instructions.search(db, text="资金")) == 1
     with pytest.raises(PermissionDenied):
         instructions.add(login("baomi"), document.id, "张建国", "x")
+
+
+def test_chase_notice_and_ledger_pdfs(item_doc, clock, tmp_path) -> None:
+    from app.reports.catalog import render
+    from app.reports.instructions_pdf import render_chase_notice
+    from tests.pdf_tools import rasterise, text_of
+
+    custodian, document = item_doc
+    clock.set(at(11, 20, 9))
+    item = instructions.add(
+        custodian,
+        document.id,
+        "张建国",
+        "请区委办牵头，三日内拿出方案",
+        unit="区委办公室",
+        handler="单立新",
+        kind="政策性",
+    )
+    instructions.chase(custodian, item.id, "电话", "单立新", "答复正在起草")
+    notice = tmp_path / "notice.pdf"
+    notice.write_bytes(
+        render_chase_notice(
+            instructions.get(custodian.db, item.id),
+            instructions.events(custodian.db, item.id),
+            custodian.room.unit,
+            clock.now(),
+        )
+    )
+    text = text_of(notice)
+    for expected in (
+        "督",
+        "请区委办牵头，三日内拿出方案",
+        "2026-11-25 09:00",
+        "单立新",
+        "电话催",
+        "承办单位签收",
+    ):
+        assert expected in text, expected
+    ledger = tmp_path / "ledger.pdf"
+    ledger.write_bytes(render(custodian, "instructions", 2026))
+    text = text_of(ledger)
+    assert "批示件台账" in text and "共 1 件" in text and "张建国" in text and "1 次" in text
+    assert len(rasterise(ledger)) == 1
+
+
+def test_the_slip_carries_the_proposal_and_the_instructions(item_doc, clock, tmp_path) -> None:
+    from app.slip_print import print_slips
+    from tests.pdf_tools import text_of
+
+    custodian, document = item_doc
+    registry.edit(custodian, document.id, {"proposal": "拟请张书记阅示"})
+    instructions.add(custodian, document.id, "张建国", "请区委办牵头落实", unit="区委办公室")
+    pdf = tmp_path / "slip.pdf"
+    pdf.write_bytes(print_slips(custodian, document.id))
+    text = text_of(pdf)
+    assert "拟请张书记阅示" in text and "张建国" in text and "请区委办牵头落实" in text

@@ -99,3 +99,16 @@ def test_password_login_after_page_use(
     # The pages leave the key slots usable by everyone.
     for user in ("jiyao", "baomi"):
         open_session(room.db, user, PASSWORD, clock).close()
+
+
+def test_the_holiday_calendar_is_entered_in_settings(login: Callable[..., Session], qtbot) -> None:
+    from app import workdays
+
+    admin = login("xitong")
+    page = SettingsPage(admin)
+    qtbot.addWidget(page)
+    page.calendar_year.setValue(2026)
+    page.calendar_edit.setPlainText("2026-10-01~2026-10-03 休 国庆节\n2026-09-27 班 国庆调休")
+    page.save_calendar_button.click()
+    assert "4 天" in page.maintenance_label.text()
+    assert len(workdays.entries(admin.db, 2026)) == 4

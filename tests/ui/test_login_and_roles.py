@@ -74,4 +74,4 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
     custodian = MainWindow(login("jiyao"))
     qtbot.addWidget(custodian)
     assert isinstance(custodian.pages.widget(0), RegisterPage)
-    assert isinstance(custodian.pages.widget(3), PlaceholderPage)  # 批示督办: not yet provided
+    assert isinstance(custodian.pages.widget(4), PlaceholderPage)  # 清退销毁: not yet provided

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, settings
+from app import accounts, settings, workdays
 from app.maintenance import backup, check_room
 from app.session import Session
 from db.errors import InvalidInput, MijianError
@@ -106,6 +107,25 @@ class SettingsPage(QWidget):
         layout.addWidget(account_box, 1)
         layout.addWidget(idle_box)
         layout.addWidget(maintenance_box)
+        year = session.clock.now().year
+        self.calendar_year = QSpinBox()
+        self.calendar_year.setRange(2000, 2100)
+        self.calendar_year.setValue(year)
+        self.calendar_edit = QPlainTextEdit()
+        self.calendar_edit.setPlaceholderText(
+            "按国务院办公厅当年通知录入，每行一条：\n2026-10-01~2026-10-07 休 国庆节\n2026-09-27 班 国庆调休"
+        )
+        self.calendar_edit.setMaximumHeight(90)
+        self.save_calendar_button = QPushButton("保存节假日")
+        calendar_box = QGroupBox("节假日（办理时限按工作日计算）")
+        calendar_layout = QHBoxLayout(calendar_box)
+        calendar_layout.addWidget(self.calendar_year)
+        calendar_layout.addWidget(self.calendar_edit, 1)
+        calendar_layout.addWidget(self.save_calendar_button)
+        layout.addWidget(calendar_box)
+        self.calendar_year.valueChanged.connect(self._load_calendar)
+        self.save_calendar_button.clicked.connect(self._save_calendar)
+        self._load_calendar()
 
         self.new_button.clicked.connect(self._new_account)
         self.reset_button.clicked.connect(self._reset_password)
@@ -172,6 +192,22 @@ class SettingsPage(QWidget):
             return
         self.close_edit.setText(f"{saved.close_time:%H:%M}")
         self.maintenance_label.setText(f"已保存：闭库时间 {saved.close_time:%H:%M}。")
+
+    def _load_calendar(self) -> None:
+        rows = workdays.entries(self._session.db, self.calendar_year.value())
+        self.calendar_edit.setPlainText(
+            "\n".join(f"{d.isoformat()} {k} {n}".rstrip() for d, k, n in rows)
+        )
+
+    def _save_calendar(self) -> None:
+        try:
+            count = workdays.set_year(
+                self._session, self.calendar_year.value(), self.calendar_edit.toPlainText()
+            )
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.maintenance_label.setText(f"已保存 {self.calendar_year.value()} 年节假日 {count} 天。")
 
     def _backup(self) -> None:
         target = self._choose_path(self)
