@@ -57,3 +57,8 @@ def login(room: RoomPaths, clock: FixedClock) -> Iterator[Callable[..., Session]
     yield _login
     for session in opened:
         session.close()
+
+
+# The counter with readers and documents, shared by the desk, day-close, slip and instruction
+# tests in tests/app and tests/ui.
+from tests.app.test_desk import counter  # noqa: E402, F401

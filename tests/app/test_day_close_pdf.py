@@ -8,13 +8,12 @@ from pathlib import Path
 from app import desk
 from app.day_close import add_exception, close_day
 from app.reports.day_close_pdf import render_day_close
-from tests.app.test_desk import counter  # noqa: F401 (fixture)
 from tests.app.test_register_pdf import SHOTS
 from tests.conftest import BEIJING
 from tests.pdf_tools import fonts_of, rasterise, text_of
 
 
-def test_day_close_sheet(counter, clock, tmp_path: Path) -> None:  # noqa: F811
+def test_day_close_sheet(counter, clock, tmp_path: Path) -> None:
     custodian, officer, readers, docs = counter
     clock.set(datetime(2026, 11, 20, 15, 0, tzinfo=BEIJING))
     handover = desk.checkout(custodian, readers["zhang"].id, [docs["confidential"].copies[0].id])[0]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from app import desk
-from tests.app.test_desk import counter  # noqa: F401 (fixture)
 from tests.conftest import BEIJING
 from tests.pdf_tools import text_of
 from ui.pages.day_close_page import DayClosePage
 
 
-def test_close_the_day_from_the_window(counter, qtbot, clock, tmp_path, shot) -> None:  # noqa: F811
+def test_close_the_day_from_the_window(counter, qtbot, clock, tmp_path, shot) -> None:
     custodian, officer, readers, docs = counter
     clock.set(datetime(2026, 11, 20, 16, 0, tzinfo=BEIJING))
     copy = docs["secret"].copies[0]
@@ -35,7 +34,7 @@ def test_close_the_day_from_the_window(counter, qtbot, clock, tmp_path, shot) ->
     shot(page, "day-close-done")
 
 
-def test_the_officer_sees_exception_and_incident_buttons(counter, qtbot) -> None:  # noqa: F811
+def test_the_officer_sees_exception_and_incident_buttons(counter, qtbot) -> None:
     custodian, officer, readers, docs = counter
     officer_page = DayClosePage(officer)
     custodian_page = DayClosePage(custodian)

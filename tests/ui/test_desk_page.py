@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 
 from app import desk
 from app.desk import Override
-from tests.app.test_desk import counter  # noqa: F401 (fixture)
 from tests.conftest import BEIJING, PASSWORD
 from ui.pages.desk_page import DeskPage
 
@@ -18,7 +17,7 @@ def scan(qtbot, page: DeskPage, code: str) -> None:
     qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
 
 
-def test_a_day_at_the_counter_with_the_scanner_alone(counter, qtbot, clock, shot) -> None:  # noqa: F811
+def test_a_day_at_the_counter_with_the_scanner_alone(counter, qtbot, clock, shot) -> None:
     custodian, officer, readers, docs = counter
     clock.set(datetime(2026, 11, 20, 16, 0, tzinfo=BEIJING))
     page = DeskPage(custodian)
@@ -62,7 +61,7 @@ def test_a_day_at_the_counter_with_the_scanner_alone(counter, qtbot, clock, shot
     shot(page, "desk-incident")
 
 
-def test_override_at_the_counter(counter, qtbot, clock) -> None:  # noqa: F811
+def test_override_at_the_counter(counter, qtbot, clock) -> None:
     custodian, officer, readers, docs = counter
     page = DeskPage(custodian)
     qtbot.addWidget(page)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from app import desk, instructions, registry
-from tests.app.test_desk import counter  # noqa: F401 (fixture)
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
 from ui.pages.instructions_page import InstructionsPage, NewInstructionDialog
@@ -13,7 +12,7 @@ from ui.pages.instructions_page import InstructionsPage, NewInstructionDialog
 
 def test_open_instructions_by_leader_with_holders_and_last_chase(
     counter, qtbot, clock, shot
-) -> None:  # noqa: F811
+) -> None:
     custodian, officer, readers, docs = counter
     clock.set(datetime(2026, 11, 20, 9, 0, tzinfo=BEIJING))
     page = InstructionsPage(custodian)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from app import desk, registry, scanning
-from tests.app.test_desk import counter  # noqa: F401 (fixture)
 from tests.app.test_registry import doc
 from tests.pdf_tools import rasterise
 from ui.document_dialog import DocumentDialog
@@ -24,7 +23,7 @@ def decode(png: Path) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(Image.open(png))]
 
 
-def test_print_scan_checkout(counter, qtbot, tmp_path: Path, shot) -> None:  # noqa: F811
+def test_print_scan_checkout(counter, qtbot, tmp_path: Path, shot) -> None:
     custodian, officer, readers, docs = counter
     registered = registry.register(
         custodian, doc(level="秘密", copy_numbers="61-62", doc_number="G〔2026〕1号")
@@ -60,7 +59,7 @@ def test_print_scan_checkout(counter, qtbot, tmp_path: Path, shot) -> None:  # n
     assert "此处理笺已作废，请使用新打印的处理笺" in page.banner.text()
 
 
-def test_the_printed_page_still_scans(counter, qtbot, tmp_path: Path) -> None:  # noqa: F811
+def test_the_printed_page_still_scans(counter, qtbot, tmp_path: Path) -> None:
     custodian, _, _, _ = counter
     from app.slip_print import print_slips
 
@@ -76,7 +75,7 @@ def test_the_printed_page_still_scans(counter, qtbot, tmp_path: Path) -> None:  
     assert scanning.resolve(custodian.db, code[0]).copy.copy_no == "000070"  # type: ignore[union-attr]
 
 
-def test_the_form_and_paper_can_be_changed(counter, qtbot, tmp_path: Path) -> None:  # noqa: F811
+def test_the_form_and_paper_can_be_changed(counter, qtbot, tmp_path: Path) -> None:
     from tests.pdf_tools import text_of
 
     custodian, _, _, _ = counter
