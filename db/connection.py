@@ -56,7 +56,6 @@ class Database:
         # every outermost BEGIN, COMMIT and ROLLBACK.
         self.memo: dict[Any, Any] = {}
 
-
     # ---- opening ------------------------------------------------------------------------
     @classmethod
     def open(cls, path: Path, key: bytes, *, create: bool = False) -> Database:
