@@ -1,0 +1,172 @@
+"""Leader instructions as the room reads them: frozen records, lookups and the page's counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from app.clock import parse_stamp
+from app.numbers import registration_number
+from db.connection import Database
+from db.errors import MijianError
+
+
+@dataclass(frozen=True)
+class Instruction:
+    id: int
+    document_id: int
+    number: str
+    title: str
+    leader: str
+    given_at: datetime
+    text: str
+    unit: str
+    handler: str
+    kind: str
+    deadline: datetime
+    state: str
+    feedback: str | None
+    done_at: datetime | None
+
+    def due_label(self, now: datetime) -> str:
+        if self.state == "已办结":
+            return "已办结"
+        if now > self.deadline:
+            return "逾期"
+        if self.deadline.date() == now.date():
+            return "今日到期"
+        if self.deadline.date() <= (now + timedelta(days=6 - now.weekday())).date():
+            return "本周到期"
+        return "未到期"
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    account: str
+    kind: str
+    how: str
+    whom: str
+    note: str
+    old_deadline: str | None
+    new_deadline: str | None
+
+
+_SELECT = """SELECT i.*, d.year, d.serial, d.title FROM instruction i
+             JOIN document d ON d.id = i.document_id"""
+
+
+def get(db: Database, item: int) -> Instruction:
+    row = db.one(f"{_SELECT} WHERE i.id = ?", (item,))
+    if row is None:
+        raise MijianError("没有这条批示。")
+    return _instruction(row)
+
+
+def of_document(db: Database, document_id: int) -> list[Instruction]:
+    return [
+        _instruction(r)
+        for r in db.query(f"{_SELECT} WHERE i.document_id = ? ORDER BY i.id", (document_id,))
+    ]
+
+
+def search(
+    db: Database,
+    *,
+    text: str = "",
+    leader: str = "",
+    unit: str = "",
+    open_only: bool = False,
+    year: int | None = None,
+    limit: int = 500,
+) -> list[Instruction]:
+    """By leader, instruction text, document (title, 文号, 收文编号) or 承办单位; soonest due first."""
+    clauses, params = ["1 = 1"], []  # type: tuple[list[str], list[Any]]
+    if open_only:
+        clauses.append("i.state IN ('待办', '办理中', '延期')")
+    if leader.strip():
+        clauses.append("instr(i.leader, ?) > 0")
+        params.append(leader.strip())
+    if unit.strip():
+        clauses.append("(instr(i.unit, ?) > 0 OR instr(i.handler, ?) > 0)")
+        params += [unit.strip(), unit.strip()]
+    if year is not None:
+        clauses.append("substr(i.given_at, 1, 4) = ?")
+        params.append(str(year))
+    if text.strip():
+        t = text.strip()
+        clauses.append(
+            "(instr(i.text, ?) > 0 OR instr(d.title, ?) > 0 OR instr(d.doc_number, ?) > 0"
+            " OR (d.year || '-' || printf('%04d', d.serial)) = ?)"
+        )
+        params += [t, t, t, t]
+    rows = db.query(
+        f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY i.state = '已办结', i.deadline LIMIT ?",
+        (*params, limit),
+    )
+    return [_instruction(r) for r in rows]
+
+
+def events(db: Database, item: int) -> list[Event]:
+    rows = db.query("SELECT * FROM instruction_event WHERE instruction_id = ? ORDER BY id", (item,))
+    return [
+        Event(
+            parse_stamp(r["at"]),
+            r["account"],
+            r["kind"],
+            r["how"],
+            r["whom"],
+            r["note"],
+            r["old_deadline"],
+            r["new_deadline"],
+        )
+        for r in rows
+    ]
+
+
+def last_chase(db: Database, item: int) -> Event | None:
+    found = [e for e in events(db, item) if e.kind == "催办"]
+    return found[-1] if found else None
+
+
+def holders(db: Database, document_id: int) -> list[tuple[str, str, str]]:
+    """Who holds the document's copies right now (from the desk): (份号, reader, since)."""
+    rows = db.query(
+        "SELECT c.copy_no, r.name, h.out_at FROM copy c JOIN handover h ON h.copy_id = c.id"
+        " AND h.back_at IS NULL JOIN reader r ON r.id = h.reader_id WHERE c.document_id = ?"
+        " ORDER BY c.copy_no",
+        (document_id,),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def summary(db: Database, now: datetime) -> dict[str, int]:
+    """Counts for the page's header: open, overdue, due today, due this week."""
+    open_items = search(db, open_only=True, limit=100_000)
+    labels = [i.due_label(now) for i in open_items]
+    return {
+        "在办": len(open_items),
+        "逾期": labels.count("逾期"),
+        "今日到期": labels.count("今日到期"),
+        "本周到期": labels.count("本周到期"),
+    }
+
+
+def _instruction(row: Any) -> Instruction:
+    return Instruction(
+        row["id"],
+        row["document_id"],
+        registration_number(row["year"], row["serial"]),
+        row["title"],
+        row["leader"],
+        parse_stamp(row["given_at"]),
+        row["text"],
+        row["unit"],
+        row["handler"],
+        row["kind"],
+        parse_stamp(row["deadline"]),
+        row["state"],
+        row["feedback"],
+        parse_stamp(row["done_at"]) if row["done_at"] else None,
+    )
