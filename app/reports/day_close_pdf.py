@@ -6,16 +6,15 @@ not contain it.
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from app.day_close import DayClose
+from app.reports.document import build_pdf
 from app.reports.fonts import register_fonts
 
 LEVELS = ("绝密", "机密", "秘密", "非密")
@@ -91,15 +90,4 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
         Spacer(1, 16 * mm),
         Paragraph("清点人签字：＿＿＿＿＿＿＿＿　　　　复核人签字：＿＿＿＿＿＿＿＿", body),
     ]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title="日终清点表",
-        author=unit,
-    ).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, "日终清点表", unit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -11,9 +10,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import LongTable, Paragraph, Spacer, Table, TableStyle
 
 from app.instructions import Event, Instruction
+from app.reports.document import build_pdf
 from app.reports.fonts import register_fonts
 
 
@@ -104,18 +104,7 @@ def render_chase_notice(
         Spacer(1, 6 * mm),
         p("件件有着落、事事有回音。", small),
     ]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title="督办单",
-        author=unit,
-    ).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, "督办单", unit)
 
 
 LEDGER_COLUMNS = (
@@ -178,15 +167,4 @@ def render_ledger(
         Spacer(1, 4 * mm),
         table,
     ]
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title="批示件台账",
-        author=unit,
-    ).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, "批示件台账", unit, landscape(A4), (10, 12))
