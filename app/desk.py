@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}
 CLEARANCE_RANK = {"非涉密": 0, "一般": 1, "重要": 2, "核心": 3}
+IN_OPEN_BATCH = (
+    "SELECT 1 FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id"
+    " WHERE i.copy_id = ? AND b.sealed_at IS NULL AND b.cancelled_at IS NULL"
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ def refusal(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> str |
         return f"{copy.label} 未在柜。"
     if copy.state != "在柜":
         return f"{copy.label} 状态为{copy.state}，不能借出。"
+    if db.scalar(IN_OPEN_BATCH, (copy.copy_id,)):
+        return f"{copy.label} 已列入待销毁批次，不能借出。"
     if CLEARANCE_RANK[reader.clearance] < LEVEL_RANK[copy.level]:
         return f"{reader.name} 为{CLEARANCE_LABELS[reader.clearance]}，不能借阅{copy.level}件。"
     if not _in_scope(db, reader.id, copy.document_id):

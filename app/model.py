@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.roles import Role
 
@@ -32,3 +32,12 @@ class NewAccount:
     display_name: str
     role: Role
     password: str
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Another person's word at this workstation: their login and their own password
+    (an approval, a witness). The password is checked against their key slot, never stored."""
+
+    login: str
+    password: str = field(repr=False)

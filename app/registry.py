@@ -306,6 +306,7 @@ def edit(session: Session, document_id: int, changes: dict[str, str]) -> Documen
         before = get_document(db, document_id)
         if before.voided_at is not None:
             raise InvalidInput(f"{before.number} 已作废，不能修改。")
+        refuse_destroyed(db, document_id, before.number)
         values = {k: v.strip() for k, v in changes.items()}
         if "doc_number" in values:
             values["doc_number"], ok = normalise_doc_number(values["doc_number"])
@@ -343,6 +344,8 @@ def void(session: Session, document_id: int, reason: str) -> Document:
         doc = get_document(db, document_id)
         if doc.voided_at is not None:
             raise InvalidInput(f"{doc.number} 已于 {stamp(doc.voided_at)[:16]} 作废。")
+        refuse_destroyed(db, document_id, doc.number)
+
         out = db.scalar(
             "SELECT count(*) FROM copy WHERE document_id = ? AND state = '借出'", (document_id,)
         )
@@ -364,3 +367,11 @@ def void(session: Session, document_id: int, reason: str) -> Document:
             {"before": {"voided": False}, "after": {"voided": True, "reason": reason}},
         )
     return get_document(db, document_id)
+
+
+def refuse_destroyed(db: Database, document_id: int, number: str) -> None:
+    """A destroyed copy's registration is a permanent record (the triggers say so too)."""
+    if db.scalar(
+        "SELECT 1 FROM copy WHERE document_id = ? AND state = '已销毁' LIMIT 1", (document_id,)
+    ):
+        raise InvalidInput(f"{number} 已有份数经监销销毁，登记作为永久记录不能再修改或作废。")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app import accounts, audit
 from app.clock import Clock, parse_stamp, stamp
-from app.model import Account, RoomInfo
+from app.model import Account, Credential, RoomInfo
 from app.paths import RoomPaths
 from app.roles import Role
 from db.connection import Database
@@ -64,7 +64,35 @@ class Session:
             raise
         _clear_failures(self.keyfile, self.account.login)
 
+    def confirm(self, credential: Credential, what: str, role: Role | None = None) -> Account:
+        """Another person confirms `what` (an approval, a witness) at this workstation with their
+        own password. Failures count towards their lockout like a failed login and are audited."""
+        account = accounts.find(self.db, credential.login.strip())
+        if account is None or not account.active:
+            raise PermissionDenied(f"{what}：没有这个在用的账户。")
+        if role is not None and account.role is not role:
+            raise PermissionDenied(f"{what}须由{role.label}本人确认。")
+        _check_not_locked(self.keyfile, account.login, self.clock)
+        try:
+            self.keyfile.unwrap(account.login, credential.password)
+        except WrongPassword:
+            _count_failure(self.keyfile, account.login, self.clock)
+            _flush_pending(self)
+            with self.db.transaction():
+                audit.record(
+                    self.db,
+                    self.clock,
+                    self.account.login,
+                    "确认失败",
+                    f"account:{account.login}",
+                    {"for": what},
+                )
+            raise WrongPassword(f"{account.display_name}的密码不正确，{what}未完成。") from None
+        _clear_failures(self.keyfile, account.login)
+        return account
+
     def close(self) -> None:
+
         self.db.close()
         if self._lock is not None:
             self._lock.release()

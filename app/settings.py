@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from typing import TYPE_CHECKING
 
 from app import audit
@@ -19,6 +19,7 @@ DEFAULTS = {
     "close_time": "17:30",
     "working_days": "1,2,3,4,5",
     "unclassified_loan_days": "7",
+    "recall_deadline": "06-30",
 }
 
 
@@ -28,6 +29,7 @@ class Settings:
     close_time: time  # classified copies are due back by then, every day
     working_days: tuple[int, ...]  # ISO weekdays, Monday = 1
     unclassified_loan_days: int
+    recall_deadline: tuple[int, int]  # (month, day) of the year after the one recalled
 
 
 def load(db: Database) -> Settings:
@@ -39,7 +41,42 @@ def load(db: Database) -> Settings:
         close_time=time(int(hour), int(minute)),
         working_days=tuple(int(d) for d in values["working_days"].split(",") if d),
         unclassified_loan_days=int(values["unclassified_loan_days"]),
+        recall_deadline=_month_day(values["recall_deadline"]),
     )
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = (int(p) for p in text.split("-"))
+    return month, day
+
+
+def set_recall_deadline(session: Session, text: str) -> Settings:
+    """清退截止日: month and day in the year after the one recalled, `06-30` or `6月30日`."""
+    session.require(Role.SYSADMIN)
+    cleaned = text.strip().replace("月", "-").replace("日", "").replace("/", "-")
+    try:
+        month, day = _month_day(cleaned)
+        date(2025, month, day)  # a year without 29 February: the date must exist every year
+    except ValueError:
+        raise InvalidInput("清退截止日请写成 06-30 的形式。") from None
+    db = session.db
+    value = f"{month:02d}-{day:02d}"
+    with db.transaction():
+        before = db.scalar("SELECT value FROM setting WHERE key = 'recall_deadline'")
+        db.execute(
+            "INSERT INTO setting (key, value) VALUES ('recall_deadline', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (value,),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "修改设置",
+            "setting:recall_deadline",
+            {"before": before, "after": value},
+        )
+    return load(db)
 
 
 def set_idle_lock_minutes(session: Session, minutes: int) -> Settings:

@@ -1,0 +1,415 @@
+"""销毁: destruction batches, approved by the security officer and witnessed by two 监销人.
+
+A batch is built from copies in the room (scanned or picked), approved by the security officer
+(never its builder), and sealed when two distinct witnesses, neither the builder, confirm with
+their own passwords. Sealing makes its copies 已销毁 for good; the database's triggers keep the
+sealed batch, its list and the destroyed copies' registrations from ever changing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from app import audit, scanning
+from app.classification import CLASSIFIED
+from app.clock import stamp
+from app.model import Credential
+from app.numbers import registration_number
+from app.registry import add_copy_event
+from app.roles import Role
+from db.connection import Database
+from db.errors import InvalidInput, MijianError, PermissionDenied
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+METHODS = ("碎纸机粉碎", "送销毁中心")
+OPEN_INSTRUCTION = (
+    "SELECT 1 FROM instruction WHERE document_id = ? AND state IN ('待办', '办理中', '延期')"
+)
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int
+    year: int
+    serial: int
+    method: str
+    place: str
+    planned_on: date
+    built_at: str
+    built_by: str
+    approved_at: str | None
+    approved_by: str | None
+    sealed_at: str | None
+    witnesses: tuple[str, ...]
+    cancelled_at: str | None
+    cancel_reason: str | None
+    copies: int
+    pages: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{self.serial}批"
+
+    @property
+    def state(self) -> str:
+        if self.cancelled_at:
+            return "已撤销"
+        if self.sealed_at:
+            return "已销毁"
+        if self.approved_at:
+            return "待监销"
+        return "待审批" if self.copies else "编制中"
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    copy_id: int
+    number: str
+    doc_number: str
+    title: str
+    level: str
+    source: str
+    copy_no: str
+    pages: int
+    state: str
+
+
+# ---- reading ----------------------------------------------------------------------------------
+_BATCH_SQL = """
+SELECT b.*, (SELECT count(*) FROM destruction_item i WHERE i.batch_id = b.id) AS copies,
+       (SELECT coalesce(sum(c.pages), 0) FROM destruction_item i JOIN copy c ON c.id = i.copy_id
+        WHERE i.batch_id = b.id) AS pages
+FROM destruction_batch b
+"""
+
+
+def get(db: Database, batch_id: int) -> Batch:
+    row = db.one(f"{_BATCH_SQL} WHERE b.id = ?", (batch_id,))
+    if row is None:
+        raise MijianError("没有这个销毁批次。")
+    return _batch(row)
+
+
+def batches(db: Database, year: int | None = None) -> list[Batch]:
+    if year is None:
+        found = db.query(f"{_BATCH_SQL} ORDER BY b.year DESC, b.serial DESC")
+    else:
+        found = db.query(f"{_BATCH_SQL} WHERE b.year = ? ORDER BY b.serial", (year,))
+    return [_batch(r) for r in found]
+
+
+def _batch(r: Any) -> Batch:
+    return Batch(
+        r["id"],
+        r["year"],
+        r["serial"],
+        r["method"],
+        r["place"],
+        date.fromisoformat(r["planned_on"]),
+        r["built_at"],
+        r["built_by"],
+        r["approved_at"],
+        r["approved_by"],
+        r["sealed_at"],
+        tuple(w for w in (r["witness_1"], r["witness_2"]) if w),
+        r["cancelled_at"],
+        r["cancel_reason"],
+        r["copies"],
+        r["pages"],
+    )
+
+
+_ITEMS_SQL = """
+SELECT c.id AS copy_id, d.year, d.serial, d.doc_number, d.title, d.level, d.source, c.copy_no,
+       c.pages, c.state
+FROM destruction_item i JOIN copy c ON c.id = i.copy_id JOIN document d ON d.id = c.document_id
+WHERE i.batch_id = ? ORDER BY d.year, d.serial, c.copy_no
+"""
+
+
+def items(db: Database, batch_id: int) -> Iterator[BatchItem]:
+    """The batch's copies in registration order, streamed (a batch may hold 20,000)."""
+    for r in db.query(_ITEMS_SQL, (batch_id,)):
+        yield BatchItem(
+            r["copy_id"],
+            registration_number(r["year"], r["serial"]),
+            r["doc_number"],
+            r["title"],
+            r["level"],
+            r["source"],
+            r["copy_no"],
+            r["pages"],
+            r["state"],
+        )
+
+
+def totals(db: Database, batch_id: int) -> dict[str, tuple[int, int]]:
+    """(copies, pages) by 密级."""
+    found = db.query(
+        "SELECT d.level, count(*), sum(c.pages) FROM destruction_item i"
+        " JOIN copy c ON c.id = i.copy_id JOIN document d ON d.id = c.document_id"
+        " WHERE i.batch_id = ? GROUP BY d.level",
+        (batch_id,),
+    )
+    return {r[0]: (r[1], r[2] or 0) for r in found}
+
+
+# ---- building ---------------------------------------------------------------------------------
+def create(session: Session, method: str, place: str, planned_on: date) -> Batch:
+    session.require(Role.CUSTODIAN)
+    place = place.strip()
+    if method not in METHODS:
+        raise InvalidInput("销毁方式须为 " + "、".join(METHODS) + "。")
+    if not place:
+        raise InvalidInput("请填写销毁地点。")
+    db = session.db
+    now = session.clock.now()
+    if planned_on < now.date():
+        raise InvalidInput("销毁日期不能早于今天。")
+    with db.transaction():
+        serial = 1 + db.scalar(
+            "SELECT coalesce(max(serial), 0) FROM destruction_batch WHERE year = ?",
+            (planned_on.year,),
+        )
+        cursor = db.execute(
+            "INSERT INTO destruction_batch (year, serial, method, place, planned_on, built_at,"
+            " built_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                planned_on.year,
+                serial,
+                method,
+                place,
+                planned_on.isoformat(),
+                stamp(now),
+                session.account.login,
+            ),
+        )
+        batch_id = int(cursor.lastrowid)
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "新建销毁批次",
+            f"batch:{planned_on.year}-{serial}",
+            {"method": method, "place": place, "on": planned_on.isoformat()},
+        )
+    return get(db, batch_id)
+
+
+def _draft(db: Database, batch_id: int) -> Batch:
+    batch = get(db, batch_id)
+    if batch.state not in ("编制中", "待审批"):
+        raise InvalidInput(f"{batch.label}{batch.state}，清单不能再改动。")
+    return batch
+
+
+def add(session: Session, batch_id: int, copy_ids: list[int]) -> int:
+    """Put copies in the batch; each must be classified, in the room, and nobody's business
+    any more (no open instruction). All or none. Returns how many were added."""
+    session.require(Role.CUSTODIAN)
+    if not copy_ids:
+        raise InvalidInput("请先选择或扫描要销毁的文件。")
+    db = session.db
+    now = session.clock.now()
+    with db.transaction():
+        batch = _draft(db, batch_id)
+        added = []
+        for copy_id in dict.fromkeys(copy_ids):
+            copy = scanning.copy_ref(db, copy_id)
+            problem = _why_not(db, copy, batch_id)
+            if problem:
+                raise InvalidInput(f"{copy.label}：{problem}")
+            db.execute(
+                "INSERT INTO destruction_item (batch_id, copy_id, added_at) VALUES (?, ?, ?)",
+                (batch_id, copy_id, stamp(now)),
+            )
+            added.append(copy.label)
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "列入销毁批次",
+            f"batch:{batch.year}-{batch.serial}",
+            {"copies": added},
+        )
+    return len(added)
+
+
+def _why_not(db: Database, copy: scanning.CopyRef, batch_id: int) -> str | None:
+    if copy.voided:
+        return "登记已作废，不能列入销毁。"
+    if copy.level not in CLASSIFIED:
+        return "非密件不列入密件销毁批次。"
+    if copy.state != "在柜":
+        return f"状态为{copy.state}，只有在柜的文件才能列入销毁。"
+    other = db.one(
+        "SELECT b.id, b.year, b.serial FROM destruction_item i JOIN destruction_batch b"
+        " ON b.id = i.batch_id WHERE i.copy_id = ? AND b.cancelled_at IS NULL",
+        (copy.copy_id,),
+    )
+    if other is not None:
+        if other["id"] == batch_id:
+            return "已在本批次中。"
+        return f"已列入 {other['year']}年第{other['serial']}批。"
+    if db.scalar(OPEN_INSTRUCTION, (copy.document_id,)):
+        return "该件领导批示尚未办结，不能销毁。"
+    return None
+
+
+def add_scan(session: Session, batch_id: int, code: str) -> scanning.CopyRef:
+    """A scanned slip or label (or a typed 收文编号/份号) goes into the batch."""
+    found = scanning.scan(session, code)
+    if found.copy is None:
+        raise InvalidInput("扫到的是读者证件，请扫描文件的处理笺或标签。")
+    add(session, batch_id, [found.copy.copy_id])
+    return found.copy
+
+
+def remove(session: Session, batch_id: int, copy_id: int) -> None:
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    with db.transaction():
+        batch = _draft(db, batch_id)
+        copy = scanning.copy_ref(db, copy_id)
+        cursor = db.execute(
+            "DELETE FROM destruction_item WHERE batch_id = ? AND copy_id = ?", (batch_id, copy_id)
+        )
+        if cursor.rowcount == 0:
+            raise InvalidInput(f"{copy.label} 不在本批次中。")
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "移出销毁批次",
+            f"batch:{batch.year}-{batch.serial}",
+            {"copy": copy.label},
+        )
+
+
+def cancel(session: Session, batch_id: int, reason: str) -> Batch:
+    """Give up an unsealed batch; it stays on record as 已撤销 and its copies are free again."""
+    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise InvalidInput("撤销批次须写明原因。")
+    db = session.db
+    with db.transaction():
+        batch = get(db, batch_id)
+        if batch.sealed_at or batch.cancelled_at:
+            raise InvalidInput(f"{batch.label}{batch.state}，不能撤销。")
+        db.execute(
+            "UPDATE destruction_batch SET cancelled_at = ?, cancel_reason = ? WHERE id = ?",
+            (stamp(session.clock.now()), reason, batch_id),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "撤销销毁批次",
+            f"batch:{batch.year}-{batch.serial}",
+            {"reason": reason},
+        )
+    return get(db, batch_id)
+
+
+# ---- approval, witnesses, seal -----------------------------------------------------------------
+def _not_in_room(db: Database, batch_id: int) -> list[str]:
+    return [
+        f"{i.number} 第{i.copy_no}份（{i.state}）" for i in items(db, batch_id) if i.state != "在柜"
+    ]
+
+
+def approve(session: Session, batch_id: int, approver: Credential) -> Batch:
+    """The security officer — never the builder — approves the list with their own password."""
+    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    db = session.db
+    batch = get(db, batch_id)
+    if batch.state != "待审批":
+        raise InvalidInput(
+            f"{batch.label}还没有文件，不能审批。"
+            if batch.state == "编制中"
+            else f"{batch.label}{batch.state}，无需审批。"
+        )
+    if approver.login.strip() == batch.built_by:
+        raise PermissionDenied("批次的审批人不能是编制人本人。")
+    away = _not_in_room(db, batch_id)
+    if away:
+        raise InvalidInput("以下文件不在柜，不能审批：" + "；".join(away[:5]) + "。")
+    who = session.confirm(approver, "销毁审批", Role.SECURITY_OFFICER)
+    now = session.clock.now()
+    with db.transaction():
+        db.execute(
+            "UPDATE destruction_batch SET approved_at = ?, approved_by = ? WHERE id = ?",
+            (stamp(now), who.login, batch_id),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "批准销毁",
+            f"batch:{batch.year}-{batch.serial}",
+            {"approver": who.login, "copies": batch.copies},
+        )
+    return get(db, batch_id)
+
+
+def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credential]) -> Batch:
+    """Two 监销人, distinct and neither the builder, confirm with their own passwords; the
+    batch is sealed and its copies become 已销毁. All or nothing."""
+    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    db = session.db
+    batch = get(db, batch_id)
+    if batch.state != "待监销":
+        raise InvalidInput(
+            f"{batch.label}尚未经安全保密管理员审批。"
+            if batch.state in ("编制中", "待审批")
+            else f"{batch.label}{batch.state}，不能再监销。"
+        )
+    logins = [w.login.strip() for w in witnesses]
+    if len(logins) != 2 or logins[0] == logins[1]:
+        raise InvalidInput("须由两名不同的监销人分别确认。")
+    if batch.built_by in logins:
+        raise PermissionDenied("批次的编制人不能担任监销人。")
+    away = _not_in_room(db, batch_id)
+    if away:
+        raise InvalidInput("以下文件不在柜，不能销毁：" + "；".join(away[:5]) + "。")
+    confirmed = [session.confirm(w, "监销确认") for w in witnesses]
+    now = session.clock.now()
+    with db.transaction():
+        db.execute(
+            "UPDATE destruction_batch SET sealed_at = ?, witness_1 = ?, witness_2 = ? WHERE id = ?",
+            (stamp(now), confirmed[0].login, confirmed[1].login, batch_id),
+        )
+        ids = [
+            r[0]
+            for r in db.query(
+                "SELECT copy_id FROM destruction_item WHERE batch_id = ?", (batch_id,)
+            )
+        ]
+        details = {"batch": batch.label, "method": batch.method}
+        for copy_id in ids:
+            db.execute("UPDATE copy SET state = '已销毁' WHERE id = ?", (copy_id,))
+            add_copy_event(db, copy_id, now, session.account.login, "销毁", details)
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "销毁封存",
+            f"batch:{batch.year}-{batch.serial}",
+            {
+                "witnesses": [c.login for c in confirmed],
+                "copies": len(ids),
+                "by_level": {k: v[0] for k, v in totals(db, batch_id).items()},
+            },
+        )
+    return get(db, batch_id)
+
+
+def by_level(found: list[BatchItem]) -> Counter[str]:
+    return Counter(i.level for i in found)

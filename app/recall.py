@@ -1,0 +1,379 @@
+"""清退: the yearly recall of the year's 中/省/市 classified copies (seed 003: 次年6月前清退、登记、销毁).
+
+Every such copy of year N ends as 已清退 (back to its issuer against a receipt), 已销毁 (through a
+sealed destruction batch, see app.destruction) or 留用 (kept for a reason the security officer
+approved). Copies out at the desk, or whose document still has an open instruction, block it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from app import audit, settings
+from app.clock import stamp
+from app.model import Credential
+from app.numbers import registration_number
+from app.registry import add_copy_event
+from app.roles import Role
+from db.connection import Database
+from db.errors import InvalidInput, MijianError
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+SOURCES = ("中央", "省", "市")
+LEVELS = ("绝密", "机密", "秘密")
+OUTCOMES = ("已清退", "已销毁", "留用")
+
+
+@dataclass(frozen=True)
+class Campaign:
+    year: int
+    deadline: date
+    opened_at: str
+    opened_by: str
+    closed_at: str | None
+    approved_by: str | None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+@dataclass(frozen=True)
+class RecallRow:
+    copy_id: int
+    document_id: int
+    number: str
+    issuer: str
+    doc_number: str
+    title: str
+    level: str
+    source: str
+    copy_no: str
+    pages: int
+    state: str
+    detail: str  # the receipt, the reason kept, or the batch
+    outcome: str  # 已清退, 已销毁, 留用, 待销毁 (in an open batch) or 待处理
+    blocker: str  # why it cannot be settled now, or ""
+
+    @property
+    def settled(self) -> bool:
+        return self.outcome in OUTCOMES
+
+
+@dataclass
+class Tally:
+    settled: int = 0
+    total: int = 0
+
+    def add(self, row: RecallRow) -> None:
+        self.total += 1
+        self.settled += row.settled
+
+
+@dataclass
+class Progress:
+    overall: Tally = field(default_factory=Tally)
+    by_issuer: dict[str, Tally] = field(default_factory=dict)
+    by_level: dict[str, Tally] = field(default_factory=dict)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    blockers: int = 0
+
+
+# ---- reading ----------------------------------------------------------------------------------
+def campaign(db: Database, year: int) -> Campaign | None:
+    row = db.one("SELECT * FROM recall_campaign WHERE year = ?", (year,))
+    return _campaign(row) if row is not None else None
+
+
+def campaigns(db: Database) -> list[Campaign]:
+    return [_campaign(r) for r in db.query("SELECT * FROM recall_campaign ORDER BY year DESC")]
+
+
+def _campaign(row: Any) -> Campaign:
+    return Campaign(
+        row["year"],
+        date.fromisoformat(row["deadline"]),
+        row["opened_at"],
+        row["opened_by"],
+        row["closed_at"],
+        row["approved_by"],
+    )
+
+
+_ROWS_SQL = """
+SELECT c.id AS copy_id, d.id AS document_id, d.year, d.serial, d.issuer, d.doc_number, d.title,
+       d.level, d.source, c.copy_no, c.pages, c.state,
+       rr.returned_on, rr.receiver, rr.receipt_no, rt.reason AS kept_reason,
+       (SELECT b.year || '年第' || b.serial || '批' || CASE WHEN b.sealed_at IS NULL
+               THEN '（未封存）' ELSE '' END
+        FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id
+        WHERE i.copy_id = c.id AND b.cancelled_at IS NULL ORDER BY b.id DESC LIMIT 1) AS batch,
+       EXISTS (SELECT 1 FROM instruction s WHERE s.document_id = d.id
+               AND s.state IN ('待办', '办理中', '延期')) AS open_instruction
+FROM document d JOIN copy c ON c.document_id = d.id
+LEFT JOIN recall_return rr ON rr.copy_id = c.id
+LEFT JOIN recall_retention rt ON rt.copy_id = c.id
+WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN ('绝密', '机密', '秘密')
+  AND d.voided_at IS NULL
+"""
+
+
+def rows(db: Database, year: int, copy_ids: list[int] | None = None) -> list[RecallRow]:
+    """The year's recall list, by issuer, then 文号 in number order, then 份号."""
+    sql, params = _ROWS_SQL, [year]
+    if copy_ids is not None:
+        sql += f" AND c.id IN ({','.join('?' * len(copy_ids))})"
+        params += copy_ids
+    result = [_row(r) for r in db.query(sql, params)]
+    result.sort(key=lambda r: (r.issuer, doc_number_key(r.doc_number), r.number, r.copy_no))
+    return result
+
+
+def _row(r: Any) -> RecallRow:
+    state, blocker, detail = r["state"], "", ""
+    if state == "已清退":
+        outcome = "已清退"
+        detail = f"{r['returned_on']} 交{r['receiver']}，回执 {r['receipt_no']}"
+    elif state == "已销毁":
+        outcome, detail = "已销毁", r["batch"] or ""
+    elif r["kept_reason"] is not None:
+        outcome, detail = "留用", r["kept_reason"]
+    elif r["batch"]:
+        outcome, detail = "待销毁", r["batch"]
+    else:
+        outcome = "待处理"
+    if outcome not in OUTCOMES:
+        if state == "借出":
+            blocker = "借出未还"
+        elif state == "遗失":
+            blocker = "遗失待查"
+        elif r["open_instruction"]:
+            blocker = "批示未办结"
+    return RecallRow(
+        r["copy_id"],
+        r["document_id"],
+        registration_number(r["year"], r["serial"]),
+        r["issuer"],
+        r["doc_number"],
+        r["title"],
+        r["level"],
+        r["source"],
+        r["copy_no"],
+        r["pages"],
+        state,
+        detail,
+        outcome,
+        blocker,
+    )
+
+
+def doc_number_key(text: str) -> tuple[Any, ...]:
+    """文号 in number order: 市委发〔2026〕3号 before 〔2026〕12号."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+
+
+def progress(items: list[RecallRow]) -> Progress:
+    result = Progress()
+    for row in items:
+        result.overall.add(row)
+        result.by_issuer.setdefault(row.issuer, Tally()).add(row)
+        result.by_level.setdefault(row.level, Tally()).add(row)
+        result.outcomes[row.outcome] += 1
+        result.blockers += bool(row.blocker)
+    return result
+
+
+def default_deadline(db: Database, year: int) -> date:
+    month, day = settings.load(db).recall_deadline
+    return date(year + 1, month, day)
+
+
+# ---- the campaign -----------------------------------------------------------------------------
+def open_campaign(session: Session, year: int, deadline: date | None = None) -> Campaign:
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    now = session.clock.now()
+    if not 2000 <= year <= now.year:
+        raise InvalidInput(f"清退年度须在 2000 到 {now.year} 之间。")
+    due = deadline or default_deadline(db, year)
+    if due.year <= year:
+        raise InvalidInput(f"清退截止日须在 {year + 1} 年内或之后。")
+    with db.transaction():
+        if campaign(db, year) is not None:
+            raise InvalidInput(f"{year} 年度的清退已经开始。")
+        db.execute(
+            "INSERT INTO recall_campaign (year, deadline, opened_at, opened_by) VALUES (?, ?, ?, ?)",
+            (year, due.isoformat(), stamp(now), session.account.login),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "开始清退",
+            f"recall:{year}",
+            {"deadline": due.isoformat()},
+        )
+    return _open(db, year)
+
+
+def _open(db: Database, year: int) -> Campaign:
+    found = campaign(db, year)
+    if found is None:
+        raise InvalidInput(f"{year} 年度的清退尚未开始。")
+    if found.closed:
+        raise InvalidInput(f"{year} 年度的清退已于 {found.closed_at[:10]} 结束，记录不再更改。")  # type: ignore[index]
+    return found
+
+
+def _campaign_rows(db: Database, year: int, copy_ids: list[int]) -> list[RecallRow]:
+    if not copy_ids:
+        raise InvalidInput("请先选择要处理的文件。")
+    found = rows(db, year, copy_ids)
+    if len(found) != len(set(copy_ids)):
+        raise InvalidInput(f"所选文件中有不属于 {year} 年度中央、省、市密级文件清退范围的。")
+    return found
+
+
+def record_return(
+    session: Session,
+    year: int,
+    copy_ids: list[int],
+    returned_on: date,
+    receiver: str,
+    receipt_no: str,
+) -> int:
+    """已清退: the copies went back to their issuer, against a receipt. All or none."""
+    session.require(Role.CUSTODIAN)
+    receiver, receipt_no = receiver.strip(), receipt_no.strip()
+    if not receiver:
+        raise InvalidInput("请填写接收人。")
+    if not receipt_no:
+        raise InvalidInput("请填写回执编号。")
+    db = session.db
+    now = session.clock.now()
+    if returned_on > now.date():
+        raise InvalidInput("清退日期不能晚于今天。")
+    with db.transaction():
+        _open(db, year)
+        items = _campaign_rows(db, year, copy_ids)
+        _refuse_unsettleable(items)
+        for row in items:
+            db.execute(
+                "INSERT INTO recall_return (copy_id, returned_on, receiver, receipt_no,"
+                " recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    row.copy_id,
+                    returned_on.isoformat(),
+                    receiver,
+                    receipt_no,
+                    stamp(now),
+                    session.account.login,
+                ),
+            )
+            db.execute("UPDATE copy SET state = '已清退' WHERE id = ?", (row.copy_id,))
+            details = {"receiver": receiver, "receipt": receipt_no, "on": returned_on.isoformat()}
+            add_copy_event(db, row.copy_id, now, session.account.login, "清退", details)
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "登记清退",
+            f"recall:{year}",
+            {
+                "copies": [f"{r.number}/{r.copy_no}" for r in items],
+                "receiver": receiver,
+                "receipt": receipt_no,
+                "on": returned_on.isoformat(),
+            },
+        )
+    return len(items)
+
+
+def _refuse_unsettleable(items: list[RecallRow]) -> None:
+    problems = [
+        f"{r.number} 第{r.copy_no}份：{r.blocker or r.outcome}"
+        for r in items
+        if r.blocker or r.outcome != "待处理"
+    ]
+    if problems:
+        more = f" 等 {len(problems)} 份" if len(problems) > 3 else ""
+        raise InvalidInput("以下文件现在不能清退：" + "；".join(problems[:3]) + more + "。")
+
+
+def retain(
+    session: Session, year: int, copy_ids: list[int], reason: str, approver: Credential
+) -> int:
+    """留用: kept in the room for a stated reason, on the security officer's own password."""
+    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise InvalidInput("留用须写明理由。")
+    db = session.db
+    with db.transaction():
+        _open(db, year)
+        items = _campaign_rows(db, year, copy_ids)
+        settled = [r for r in items if r.outcome != "待处理"]
+        if settled:
+            r = settled[0]
+            raise InvalidInput(f"{r.number} 第{r.copy_no}份 已是“{r.outcome}”，不能留用。")
+    who = session.confirm(approver, "留用审批", Role.SECURITY_OFFICER)
+    now = session.clock.now()
+    with db.transaction():
+        for row in items:
+            db.execute(
+                "INSERT INTO recall_retention (copy_id, reason, decided_at, decided_by,"
+                " approved_by) VALUES (?, ?, ?, ?, ?)",
+                (row.copy_id, reason, stamp(now), session.account.login, who.login),
+            )
+            add_copy_event(db, row.copy_id, now, session.account.login, "留用", {"reason": reason})
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "批准留用",
+            f"recall:{year}",
+            {
+                "copies": [f"{r.number}/{r.copy_no}" for r in items],
+                "reason": reason,
+                "approver": who.login,
+            },
+        )
+    return len(items)
+
+
+def close_campaign(session: Session, year: int, approver: Credential) -> Campaign:
+    """The year is done: every copy settled; the security officer signs it off."""
+    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    db = session.db
+    _open(db, year)
+    left = progress(rows(db, year))
+    if left.overall.settled < left.overall.total:
+        raise InvalidInput(
+            f"尚有 {left.overall.total - left.overall.settled} 份未清退、未销毁也未批准留用，"
+            "不能结束本年度清退。"
+        )
+    who = session.confirm(approver, "结束清退", Role.SECURITY_OFFICER)
+    now = session.clock.now()
+    with db.transaction():
+        db.execute(
+            "UPDATE recall_campaign SET closed_at = ?, closed_by = ?, approved_by = ? WHERE year = ?",
+            (stamp(now), session.account.login, who.login, year),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "结束清退",
+            f"recall:{year}",
+            {"outcomes": dict(left.outcomes), "approver": who.login},
+        )
+    found = campaign(db, year)
+    if found is None:  # pragma: no cover - written just above
+        raise MijianError("清退记录丢失。")
+    return found
