@@ -23,6 +23,8 @@ from app.numbers import parse_registration_number
 from app.paths import default_db_path
 from app.reports.catalog import REPORTS
 from app.reports.catalog import render as render_report
+from app.reports.export import PLAINTEXT_WARNING
+from app.reports.export import export as export_report
 from app.roles import Role
 from app.room import create_room
 from app.scanning import scan as desk_scan
@@ -62,13 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_login(bak)
     bak.add_argument("out", type=Path, metavar="OUT")
 
-    rep = sub.add_parser("report", help="输出报表（PDF）")
+    rep = sub.add_parser("report", help="输出报表（PDF；或明文 CSV/XLSX）")
     rep.add_argument(
-        "kind", choices=sorted(REPORTS), metavar="KIND", help="、".join(sorted(REPORTS))
+        "kind",
+        choices=list(REPORTS),
+        metavar="KIND",
+        help="；".join(f"{k} {r.title}" for k, r in REPORTS.items()),
     )
     _add_login(rep)
     rep.add_argument("--year", type=int, required=True)
+    rep.add_argument(
+        "--months", type=int, default=12, help="review：审查未来几个月内到期的（默认 12）"
+    )
     rep.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    rep.add_argument(
+        "--plaintext-ok", action="store_true", help="确认导出 .csv/.xlsx 明文文件（含涉密目录）"
+    )
 
     slip = sub.add_parser("slip", help="打印一件收文各份的处理笺（PDF）")
     _add_login(slip)
@@ -215,10 +226,20 @@ def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> 
 def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     if args.output.exists():
         raise MijianError(f"文件已存在，不会覆盖：{args.output}")
+    title = f"{REPORTS[args.kind].title}（{args.year}年）"
+    if args.output.suffix.lower() in (".csv", ".xlsx"):
+        if not args.plaintext_ok:
+            raise MijianError(
+                PLAINTEXT_WARNING.replace("确定导出吗？", "确认后加 --plaintext-ok。")
+            )
+        with _logged_in(args, db, read, clock) as session:
+            rows = export_report(session, args.kind, args.year, args.output, args.months)
+        print(f"已导出 {title} {rows} 行到明文文件 {args.output}，请按涉密载体管理。")
+        return EXIT_OK
     with _logged_in(args, db, read, clock) as session:
-        pdf = render_report(session, args.kind, args.year)
+        pdf = render_report(session, args.kind, args.year, months=args.months)
     args.output.write_bytes(pdf)
-    print(f"已输出 {REPORTS[args.kind].title}（{args.year}年）到 {args.output}")
+    print(f"已输出 {title}到 {args.output}")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app import demo_content
 from app.clock import Clock, FixedClock
+from app.demo_recall import seed_recall
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
@@ -47,6 +48,7 @@ def create_demo_room(
             demo_content.seed(custodian, officer, seed_clock)
             demo_content.seed_desk(custodian, officer, seed_clock)
             demo_content.seed_instructions(custodian, seed_clock)
+            seed_recall(custodian, seed_clock, DEMO_PASSWORD)
 
         finally:
             custodian.close()

@@ -10,6 +10,7 @@ import random
 from datetime import datetime, timedelta
 
 from app import instructions
+from app.classification import Period
 from app.clock import FixedClock
 from app.day_close import add_exception, close_day
 from app.desk import checkout, refusal, take_back
@@ -62,6 +63,7 @@ SUBJECTS = (
 
 def seed(session_custodian: Session, session_officer: Session, clock: FixedClock) -> None:
     rng = random.Random(2026)
+    short = random.Random(7)  # a few short protection periods, for the 保密期限 review list
     reader_ids = [
         add_reader(
             session_officer, ReaderInput(name, unit, position, clearance, f"8812 0{i:03d}", badge)
@@ -108,6 +110,9 @@ def seed(session_custodian: Session, session_officer: Session, clock: FixedClock
                     written_on=(clock.now() - timedelta(days=rng.randint(1, 9))).date(),
                     scope_group_ids=(1,) if rng.random() < 0.15 else (),
                     cabinet=f"{rng.randint(1, 4)}号保密柜",
+                    period=(
+                        Period("年", "1") if level != "非密" and short.random() < 0.12 else None
+                    ),
                 ),
             )
         day += timedelta(days=rng.choice((1, 2, 3, 4)))

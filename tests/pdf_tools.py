@@ -20,3 +20,9 @@ def text_of(pdf: Path) -> str:
 
 def fonts_of(pdf: Path) -> str:
     return subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+
+
+def unembedded_fonts(pdf: Path) -> list[str]:
+    """Fonts the PDF names but does not embed (pdffonts' `emb` column)."""
+    lines = fonts_of(pdf).splitlines()[2:]
+    return [line.split()[0] for line in lines if line.split()[-5] != "yes"]

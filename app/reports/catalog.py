@@ -1,4 +1,8 @@
-"""Every printable report by name: one entry point for `mijian report KIND` and the window."""
+"""Every year-end report by name: one entry point for `mijian report KIND` and the 报表 page.
+
+Each report renders a PDF and gives the sheet a CSV/XLSX export writes. Printing or exporting a
+list of classified titles is itself audited.
+"""
 
 from __future__ import annotations
 
@@ -6,68 +10,239 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app import audit, instructions
+from app import accounts, audit, destruction, instructions, recall
+from app.clock import stamp
 from app.register_query import RegisterFilter
+from app.reports import sheets
+from app.reports.destruction_pdf import People, render_handover
+from app.reports.destruction_pdf import render_register as render_destruction_register
 from app.reports.instructions_pdf import render_ledger
+from app.reports.recall_pdf import render_recall_lists
 from app.reports.register_pdf import render_register
+from app.reports.sheets import Sheet
+from app.reports.tables import Progress
+from app.reports.year_pdf import render_sheet, render_stats
 from app.roles import Role
 from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session
 
+READERS = (Role.CUSTODIAN, Role.SECURITY_OFFICER)
+
+
+@dataclass(frozen=True)
+class Options:
+    year: int
+    months: int = 12  # the 保密期限 review looks this far ahead
+    progress: Progress | None = None
+
 
 @dataclass(frozen=True)
 class Report:
     kind: str
     title: str
-    roles: tuple[Role, ...]
-    render: Callable[[Session, int], bytes]
+    render: Callable[[Session, Options], bytes]
+    sheet: Callable[[Session, Options], Sheet]
+    roles: tuple[Role, ...] = READERS
 
 
-def _register(session: Session, year: int) -> bytes:
+def _register(session: Session, o: Options) -> bytes:
     return render_register(
-        session.db, RegisterFilter(year=year), session.room.unit, session.clock.now(), f"{year}年"
+        session.db,
+        RegisterFilter(year=o.year),
+        session.room.unit,
+        session.clock.now(),
+        f"{o.year}年",
+        o.progress,
     )
 
 
-def _instructions(session: Session, year: int) -> bytes:
+def _instruction_items(session: Session, year: int) -> list[instructions.Instruction]:
     items = instructions.search(session.db, year=year, limit=1_000_000)
     items.sort(key=lambda i: i.given_at)
+    return items
+
+
+def _instructions(session: Session, o: Options) -> bytes:
     return render_ledger(
-        [(i, instructions.events(session.db, i.id)) for i in items],
+        [(i, instructions.events(session.db, i.id)) for i in _instruction_items(session, o.year)],
         session.room.unit,
-        year,
+        o.year,
         session.clock.now(),
     )
 
 
+def _instructions_sheet(session: Session, o: Options) -> Sheet:
+    rows: list[tuple[object, ...]] = [
+        (
+            i.number,
+            i.title,
+            i.leader,
+            stamp(i.given_at)[:16].replace("T", " "),
+            i.text,
+            f"{i.unit} {i.handler}".strip(),
+            stamp(i.deadline)[:16].replace("T", " "),
+            i.state,
+            stamp(i.done_at)[:10] if i.done_at else "",
+            i.feedback or "",
+        )
+        for i in _instruction_items(session, o.year)
+    ]
+    headers = (
+        "收文编号",
+        "文件",
+        "批示领导",
+        "批示时间",
+        "批示内容",
+        "承办",
+        "办理时限",
+        "状态",
+        "办结日期",
+        "反馈",
+    )
+    return Sheet(f"批示件台账（{o.year}年）", headers, rows)
+
+
+def _handovers(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        sheets.handovers(session.db, o.year),
+        session.room.unit,
+        session.clock.now(),
+        (26, 18, 28, 28, 78, 12, 26, 26, 31),
+        frozenset({2, 4, 8}),
+        progress=o.progress,
+    )
+
+
+def _recall(session: Session, o: Options) -> bytes:
+    return render_recall_lists(
+        recall.rows(session.db, o.year), o.year, session.room.unit, session.clock.now()
+    )
+
+
+def _destruction(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        sheets.destroyed(session.db, o.year),
+        session.room.unit,
+        session.clock.now(),
+        (26, 22, 42, 107, 14, 18, 20, 14),
+        frozenset({2, 3}),
+        note="（均经两名监销人监销）",
+        progress=o.progress,
+    )
+
+
+def _stats(session: Session, o: Options) -> bytes:
+    return render_stats(
+        _stats_sheet(session, o),
+        sheets.overnight(session.db, o.year),
+        session.room.unit,
+        o.year,
+        session.clock.now(),
+    )
+
+
+def _stats_sheet(session: Session, o: Options) -> Sheet:
+    return sheets.stats_sheet(sheets.stats(session.db, o.year, stamp(session.clock.now())))
+
+
+def _review_sheet(session: Session, o: Options) -> Sheet:
+    return sheets.review(session.db, session.clock.now().date(), o.months)
+
+
+def _review(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _review_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        (22, 22, 36, 42, 92, 24, 18, 17),
+        frozenset({2, 3, 4}),
+        progress=o.progress,
+    )
+
+
 REPORTS: dict[str, Report] = {
-    "register": Report(
-        "register", "收文登记簿", (Role.CUSTODIAN, Role.SECURITY_OFFICER), _register
-    ),
-    "instructions": Report(
-        "instructions", "批示件台账", (Role.CUSTODIAN, Role.SECURITY_OFFICER), _instructions
-    ),
+    r.kind: r
+    for r in (
+        Report("register", "收文登记簿", _register, lambda s, o: sheets.register(s.db, o.year)),
+        Report("handovers", "借阅登记", _handovers, lambda s, o: sheets.handovers(s.db, o.year)),
+        Report("instructions", "批示件台账", _instructions, _instructions_sheet),
+        Report("recall", "清退清单", _recall, lambda s, o: sheets.recall_rows(s.db, o.year)),
+        Report(
+            "destruction", "销毁情况", _destruction, lambda s, o: sheets.destroyed(s.db, o.year)
+        ),
+        Report("stats", "年度统计", _stats, _stats_sheet),
+        Report("review", "保密期限届满审查清单", _review, _review_sheet),
+    )
 }
 
 
-def render(session: Session, kind: str, year: int) -> bytes:
-    """The report's PDF bytes; printing a list of classified titles is itself audited."""
+def _check(session: Session, kind: str, o: Options) -> Report:
     report = REPORTS.get(kind)
     if report is None:
         raise InvalidInput(f"没有名为 {kind} 的报表。现有：" + "、".join(REPORTS) + "。")
     session.require(*report.roles)
-    if not 2000 <= year <= 2100:
+    if not 2000 <= o.year <= 2100:
         raise InvalidInput("年份须在 2000 到 2100 之间。")
-    pdf = report.render(session, year)
+    if not 1 <= o.months <= 120:
+        raise InvalidInput("审查期须在 1 到 120 个月之间。")
+    return report
+
+
+def render(session: Session, kind: str, year: int, **options: object) -> bytes:
+    """The report's PDF bytes."""
+    o = Options(year, **options)  # type: ignore[arg-type]
+    report = _check(session, kind, o)
+    pdf = report.render(session, o)
+    _audit(session, "输出报表", kind, {"year": year, "bytes": len(pdf)})
+    return pdf
+
+
+def sheet(session: Session, kind: str, year: int, months: int = 12) -> Sheet:
+    """The report's rows, for app.reports.export (which audits the plaintext file it writes)."""
+    o = Options(year, months)
+    return _check(session, kind, o).sheet(session, o)
+
+
+def _audit(session: Session, action: str, kind: str, details: dict[str, object]) -> None:
     with session.db.transaction():
         audit.record(
-            session.db,
-            session.clock,
-            session.account.login,
-            "输出报表",
-            f"report:{kind}",
-            {"year": year, "bytes": len(pdf)},
+            session.db, session.clock, session.account.login, action, f"report:{kind}", details
         )
+
+
+# ---- forms printed from the 清退销毁 page ---------------------------------------------------------
+def recall_list(session: Session, year: int, issuer: str | None = None) -> bytes:
+    """清退清单 for one issuer (or all), in duplicate."""
+    session.require(*READERS)
+    pdf = render_recall_lists(
+        recall.rows(session.db, year), year, session.room.unit, session.clock.now(), issuer
+    )
+    _audit(session, "输出报表", "recall", {"year": year, "issuer": issuer or "全部"})
+    return pdf
+
+
+def batch_form(
+    session: Session, batch_id: int, which: str = "register", progress: Progress | None = None
+) -> bytes:
+    """销毁登记表 (`register`) or 销毁载体移交单 (`handover`) of one batch."""
+    session.require(*READERS)
+    db = session.db
+    batch = destruction.get(db, batch_id)
+    found = list(destruction.items(db, batch_id))
+
+    def name(login: str | None) -> str:
+        account = accounts.find(db, login) if login else None
+        return account.display_name if account else (login or "")
+
+    people = People(
+        name(batch.built_by), name(batch.approved_by), tuple(map(name, batch.witnesses))
+    )
+    unit, now = session.room.unit, session.clock.now()
+    if which == "register":
+        pdf = render_destruction_register(batch, found, people, unit, now, progress)
+    else:
+        pdf = render_handover(batch, found, people, unit, now)
+    _audit(session, "输出报表", f"destruction-{which}", {"batch": batch.label})
     return pdf

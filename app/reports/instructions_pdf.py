@@ -28,6 +28,7 @@ def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
 def _grid(font_rows: int = 0) -> TableStyle:
     return TableStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), register_fonts()),
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
             ("BOX", (0, 0), (-1, -1), 1.1, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from app.documents import Copy, Document
+from app.reports.document import SongCanvas
 from app.reports.fonts import register_fonts
 from app.slips import IssuedCode, qr_matrix
 
@@ -68,7 +69,7 @@ def render_slips(slips: Sequence[SlipData], unit: str, page: str = "A4") -> byte
     if page not in ("A4", "A5"):
         raise ValueError(page)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4 if page == "A4" else A5)
+    canvas = SongCanvas(buffer, pagesize=A4 if page == "A4" else A5)
     canvas.setTitle("处理笺")
     canvas.setAuthor(unit)
     for slip in slips:
@@ -98,7 +99,7 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     # Top right: the QR, its text, and the room's number.
     qr_size = 26 * mm
     draw_qr(canvas, s.code.payload, right - qr_size, top - qr_size, qr_size)
-    canvas.setFont("Courier", 7.5)
+    canvas.setFont(font, 7.5)
     canvas.drawRightString(right, top - qr_size - 3.5 * mm, s.code.short)
     canvas.setFont(font, 10)
     canvas.drawRightString(right, top - qr_size - 8 * mm, f"收文编号 {d.number}")
@@ -146,6 +147,7 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), register_fonts()),
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                 ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
                 ("SPAN", (1, 1), (3, 1)),
@@ -176,7 +178,7 @@ def render_labels(labels: Sequence[tuple[IssuedCode, str, str, str]], unit: str)
     """Sticker sheets of 4 x 10 labels (52.5 x 29.7 mm): QR, 收文编号, 份号, 密级."""
     font = register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
+    canvas = SongCanvas(buffer, pagesize=A4)
     canvas.setTitle("文件标签")
     cols, rows_per_page = 4, 10
     w, h = A4[0] / cols, A4[1] / rows_per_page
@@ -202,7 +204,7 @@ def render_badges(badges: Sequence[tuple[str, str, str, str]], unit: str) -> byt
     """Reader badges, 8 to an A4 sheet (85 x 54 mm): name, unit and position, badge QR."""
     font = register_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
+    canvas = SongCanvas(buffer, pagesize=A4)
     canvas.setTitle("读者证")
     w, h = 85 * mm, 54 * mm
     x0, y0 = (A4[0] - 2 * w) / 2, A4[1] - 20 * mm
@@ -223,7 +225,7 @@ def render_badges(badges: Sequence[tuple[str, str, str, str]], unit: str) -> byt
         canvas.setFont(font, 10)
         canvas.drawString(x + 5 * mm, y + h - 30 * mm, org)
         canvas.drawString(x + 5 * mm, y + h - 36 * mm, position)
-        canvas.setFont("Courier", 9)
+        canvas.setFont(font, 9)
         canvas.drawString(x + 5 * mm, y + 6 * mm, badge_code)
         draw_qr(canvas, badge_code, x + w - 33 * mm, y + 10 * mm, 30 * mm)
     canvas.showPage()

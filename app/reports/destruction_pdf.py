@@ -1,0 +1,194 @@
+"""销毁登记表 (every copy of a batch, totals by 密级, method, place, time, the builder, the approver
+and the two witnesses with signature lines) and the 销毁载体移交单 for a destruction centre.
+
+These records are kept long-term and are never destroyed with the material (DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+
+from app.destruction import Batch, BatchItem
+from app.recall import LEVELS
+from app.reports.document import build_pdf
+from app.reports.fonts import register_fonts
+from app.reports.tables import PagedTable, Progress, grid_style
+
+HEADERS = ("序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "页数")
+WIDTHS_MM = (14, 22, 44, 117, 14, 18, 12, 12)
+
+
+@dataclass(frozen=True)
+class People:
+    """Display names of the batch's builder, approver and witnesses."""
+
+    builder: str
+    approver: str
+    witnesses: tuple[str, ...]
+
+
+def _styles() -> tuple[str, ParagraphStyle, ParagraphStyle, ParagraphStyle, ParagraphStyle]:
+    font = register_fonts()
+    cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
+    title = ParagraphStyle("title", fontName=font, fontSize=18, leading=26, alignment=1)
+    sub = ParagraphStyle("sub", fontName=font, fontSize=10, leading=14, alignment=1)
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16)
+    return font, cell, title, sub, body
+
+
+def _when(batch: Batch) -> str:
+    if batch.sealed_at:
+        return batch.sealed_at[:16].replace("T", " ")
+    return f"{batch.planned_on:%Y-%m-%d}（计划）"
+
+
+def _status(batch: Batch) -> str:
+    if batch.state == "已销毁":
+        return "已监销封存"
+    return f"{batch.state}——尚未封存，不作销毁凭证"
+
+
+def _totals(items: Sequence[BatchItem]) -> dict[str, tuple[int, int]]:
+    result = {level: (0, 0) for level in LEVELS}
+    for i in items:
+        copies, pages = result.get(i.level, (0, 0))
+        result[i.level] = (copies + 1, pages + i.pages)
+    return result
+
+
+def _totals_table(items: Sequence[BatchItem], font: str) -> Table:
+    totals = _totals(items)
+    data = [["密级", *LEVELS, "合计"]]
+    data.append(["份数", *(str(totals[lv][0]) for lv in LEVELS), str(len(items))])
+    data.append(["页数", *(str(totals[lv][1]) for lv in LEVELS), str(sum(i.pages for i in items))])
+    table = Table(data, colWidths=[24 * mm] + [30 * mm] * 4)
+    table.setStyle([*grid_style(font, 10), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
+    return table
+
+
+def render_register(
+    batch: Batch,
+    items: Sequence[BatchItem],
+    people: People,
+    unit: str,
+    printed_at: datetime,
+    progress: Progress | None = None,
+) -> bytes:
+    """销毁登记表."""
+    font, cell, title, sub, body = _styles()
+
+    def make_row(entry: tuple[int, BatchItem]) -> list[object]:
+        n, i = entry
+        return [
+            str(n),
+            i.number,
+            Paragraph(escape(i.doc_number), cell),
+            Paragraph(escape(i.title), cell),
+            i.level,
+            i.copy_no,
+            "1",
+            str(i.pages),
+        ]
+
+    style = [*grid_style(font, 8), ("ALIGN", (0, 1), (2, -1), "LEFT")]
+    table = PagedTable(
+        list(HEADERS),
+        list(enumerate(items, 1)),
+        make_row,
+        [w * mm for w in WIDTHS_MM],
+        style,
+        progress,
+    )
+    witnesses = list(people.witnesses) + [""] * (2 - len(people.witnesses))
+    signatures = Table(
+        [
+            ["经办人", people.builder, "签字", "", "批准人", people.approver, "签字", ""],
+            ["监销人", witnesses[0], "签字", "", "监销人", witnesses[1], "签字", ""],
+        ],
+        colWidths=[18 * mm, 30 * mm, 14 * mm, 60 * mm] * 2,
+        rowHeights=[13 * mm] * 2,
+    )
+    signatures.setStyle(grid_style(font, 10.5, 0))
+    story: list[Flowable] = [
+        Paragraph("涉密载体销毁登记表", title),
+        Paragraph(escape(f"{unit}　　{batch.label}　　{_status(batch)}"), sub),
+        Spacer(1, 3 * mm),
+        Paragraph(
+            escape(
+                f"销毁方式：{batch.method}　　销毁地点：{batch.place}　　"
+                f"销毁时间：{_when(batch)}　　共 {len(items)} 份"
+            ),
+            body,
+        ),
+        Spacer(1, 2 * mm),
+        table,
+        Spacer(1, 4 * mm),
+        KeepTogether(
+            [
+                Paragraph("按密级合计", body),
+                _totals_table(items, font),
+                Spacer(1, 5 * mm),
+                signatures,
+                Spacer(1, 2 * mm),
+                Paragraph("本登记表长期保存，不随载体销毁。", body),
+            ]
+        ),
+    ]
+    return build_pdf(
+        story,
+        f"涉密载体销毁登记表 {batch.label}",
+        unit,
+        landscape(A4),
+        (12, 14),
+        footer=f"{batch.label}　本表载有涉密文件目录，按涉密载体管理",
+        printed_at=printed_at,
+    )
+
+
+def render_handover(
+    batch: Batch, items: Sequence[BatchItem], people: People, unit: str, printed_at: datetime
+) -> bytes:
+    """销毁载体移交单: counts by 密级 and carrier (paper: 份数/页数), handed over / received by."""
+    font, _, title, sub, body = _styles()
+    totals = _totals(items)
+    data: list[list[str]] = [["载体类型", "密级", "份数", "页数"]]
+    for level in LEVELS:
+        data.append(["纸质", level, str(totals[level][0]), str(totals[level][1])])
+    data.append(["合计", "", str(len(items)), str(sum(i.pages for i in items))])
+    table = Table(data, colWidths=[40 * mm, 40 * mm, 40 * mm, 40 * mm])
+    table.setStyle([*grid_style(font, 11), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
+    sign = Table(
+        [
+            ["移交单位（盖章）", "", "接收单位（盖章）", ""],
+            ["移交人（签字）", people.builder, "接收人（签字）", ""],
+            ["移交日期", f"{batch.planned_on:%Y年%m月%d日}", "接收日期", "　　年　　月　　日"],
+        ],
+        colWidths=[32 * mm, 48 * mm, 32 * mm, 48 * mm],
+        rowHeights=[14 * mm] * 3,
+    )
+    sign.setStyle(grid_style(font, 10.5, 0))
+    story: list[Flowable] = [
+        Paragraph("涉密载体销毁移交单", title),
+        Paragraph(escape(f"{batch.label}　　{_status(batch)}"), sub),
+        Spacer(1, 6 * mm),
+        Paragraph(escape(f"移交单位：{unit}"), body),
+        Paragraph(escape(f"接收单位：{batch.place}"), body),
+        Paragraph(
+            escape(f"销毁方式：{batch.method}　　批准人：{people.approver or '（未审批）'}"), body
+        ),
+        Spacer(1, 4 * mm),
+        table,
+        Spacer(1, 4 * mm),
+        Paragraph("明细见同批次《涉密载体销毁登记表》。", body),
+        Spacer(1, 8 * mm),
+        sign,
+    ]
+    return build_pdf(story, f"涉密载体销毁移交单 {batch.label}", unit)

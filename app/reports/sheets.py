@@ -1,0 +1,281 @@
+"""The year-end figures and lists, read straight from the database: what the PDFs print and what
+a CSV/XLSX export writes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from app import day_close, destruction, recall
+from app.classification import Period, period_end
+from app.numbers import registration_number
+from app.recall import LEVELS
+from app.register_query import REGISTER_COLUMNS, RegisterFilter
+from db.connection import Database
+
+SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[object, ...]]
+
+
+def register(db: Database, year: int) -> Sheet:
+    from app.reports.register_pdf import register_values, rows_of
+
+    rows = [register_values(r) for r in rows_of(db, RegisterFilter(year=year))]
+    return Sheet(f"收文登记簿（{year}年）", REGISTER_COLUMNS, rows)  # type: ignore[arg-type]
+
+
+def handovers(db: Database, year: int) -> Sheet:
+    """借阅登记: every handover that began in the year, in time order."""
+    found = db.query(
+        """SELECT h.out_at, r.name, r.unit, r.phone, d.year, d.serial, c.copy_no, d.title,
+                  d.level, h.due_at, h.back_at, h.check_note, h.override_by
+           FROM handover h JOIN reader r ON r.id = h.reader_id JOIN copy c ON c.id = h.copy_id
+           JOIN document d ON d.id = c.document_id
+           WHERE h.out_at >= ? AND h.out_at < ? ORDER BY h.out_at, h.id""",
+        (f"{year}-01-01", f"{year + 1}-01-01"),
+    )
+    rows: list[tuple[object, ...]] = [
+        (
+            _minute(r["out_at"]),
+            r["name"],
+            r["unit"],
+            f"{registration_number(r['year'], r['serial'])}/{r['copy_no']}",
+            r["title"],
+            r["level"],
+            _minute(r["due_at"]),
+            _minute(r["back_at"]) if r["back_at"] else "未还",
+            (r["check_note"] or "") + (f"（{r['override_by']}放行）" if r["override_by"] else ""),
+        )
+        for r in found
+    ]
+    headers = (
+        "借出时间",
+        "借阅人",
+        "部门",
+        "收文编号/份号",
+        "文件名称",
+        "密级",
+        "应还时间",
+        "实际归还",
+        "核对情况",
+    )
+    return Sheet(f"借阅登记（{year}年）", headers, rows)
+
+
+def _minute(text: str) -> str:
+    return text[:16].replace("T", " ")
+
+
+def recall_rows(db: Database, year: int) -> Sheet:
+    rows: list[tuple[object, ...]] = [
+        (
+            r.issuer,
+            r.doc_number,
+            r.number,
+            r.title,
+            r.level,
+            r.copy_no,
+            r.outcome,
+            r.detail,
+            r.blocker,
+        )
+        for r in recall.rows(db, year)
+    ]
+    headers = ("来文单位", "文号", "收文编号", "标题", "密级", "份号", "结果", "说明", "阻碍")
+    return Sheet(f"清退情况（{year}年度）", headers, rows)
+
+
+def destroyed(db: Database, year: int) -> Sheet:
+    """Every copy destroyed by a batch sealed in the year."""
+    rows: list[tuple[object, ...]] = []
+    for batch in destruction.batches(db, year):
+        if batch.state != "已销毁":
+            continue
+        for i in destruction.items(db, batch.id):
+            rows.append(
+                (
+                    batch.label,
+                    i.number,
+                    i.doc_number,
+                    i.title,
+                    i.level,
+                    i.source,
+                    i.copy_no,
+                    i.pages,
+                )
+            )
+    headers = ("批次", "收文编号", "文号", "标题", "密级", "来文类别", "份号", "页数")
+    return Sheet(f"销毁情况（{year}年）", headers, rows)
+
+
+def review(db: Database, today: date, months: int = 12) -> Sheet:
+    """保密期限 review: classified documents still held whose period ends within `months`."""
+    horizon = date(
+        today.year + (today.month - 1 + months) // 12, (today.month - 1 + months) % 12 + 1, 1
+    )
+    found = db.query(
+        """SELECT d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.period_kind,
+                  d.period_value, d.written_on, d.received_at,
+                  (SELECT count(*) FROM copy c WHERE c.document_id = d.id
+                   AND c.state IN ('在柜', '借出', '留用')) AS held
+           FROM document d WHERE d.voided_at IS NULL AND d.level IN ('绝密', '机密', '秘密')
+           AND d.period_kind IN ('年', '月', '解密日期')"""
+    )
+    rows: list[tuple[object, ...]] = []
+    for r in found:
+        if not r["held"]:
+            continue
+        period = Period(r["period_kind"], r["period_value"])
+        written = date.fromisoformat(r["written_on"]) if r["written_on"] else None
+        ends = period_end(period, written, date.fromisoformat(r["received_at"][:10]))
+        if ends is None or ends >= horizon:
+            continue
+        rows.append(
+            (
+                ends.isoformat(),
+                registration_number(r["year"], r["serial"]),
+                r["issuer"],
+                r["doc_number"],
+                r["title"],
+                period.label(r["level"]),
+                r["held"],
+                "已到期" if ends <= today else "",
+            )
+        )
+    rows.sort()
+    headers = ("期限届满", "收文编号", "来文单位", "文号", "标题", "密级★期限", "在管份数", "备注")
+    return Sheet(f"保密期限届满审查清单（{months}个月内）", headers, rows)
+
+
+# ---- the year's statistics --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Stats:
+    year: int
+    received: dict[tuple[str, str], int]  # (来文类别, 密级) -> copies registered
+    recall: dict[tuple[str, str], int]  # (结果, 密级) -> copies of the year's campaign
+    destroyed: dict[tuple[str, str], int]  # (来文类别, 密级) -> copies destroyed in the year
+    overnight: int
+    exceptions: int
+    instructions_opened: int
+    instructions_done: int
+    instructions_done_late: int
+    instructions_overdue: int
+
+
+def stats(db: Database, year: int, now_stamp: str) -> Stats:
+    start, end = f"{year}-01-01", f"{year + 1}-01-01"
+    received = {
+        (r[0], r[1]): r[2]
+        for r in db.query(
+            "SELECT d.source, d.level, count(c.id) FROM document d JOIN copy c"
+            " ON c.document_id = d.id WHERE d.year = ? AND d.voided_at IS NULL"
+            " GROUP BY d.source, d.level",
+            (year,),
+        )
+    }
+    outcomes: Counter[tuple[str, str]] = Counter(
+        (r.outcome if r.settled else "未完成", r.level) for r in recall.rows(db, year)
+    )
+    destroyed_counts = {
+        (r[0], r[1]): r[2]
+        for r in db.query(
+            "SELECT d.source, d.level, count(*) FROM destruction_batch b"
+            " JOIN destruction_item i ON i.batch_id = b.id JOIN copy c ON c.id = i.copy_id"
+            " JOIN document d ON d.id = c.document_id"
+            " WHERE b.sealed_at >= ? AND b.sealed_at < ? GROUP BY d.source, d.level",
+            (start, end),
+        )
+    }
+    exceptions = db.scalar(
+        "SELECT count(*) FROM overnight_exception WHERE night >= ? AND night < ?", (start, end)
+    )
+    opened = db.scalar(
+        "SELECT count(*) FROM instruction WHERE given_at >= ? AND given_at < ?", (start, end)
+    )
+    done = db.scalar(
+        "SELECT count(*) FROM instruction WHERE given_at >= ? AND given_at < ?"
+        " AND state = '已办结'",
+        (start, end),
+    )
+    late = db.scalar(
+        "SELECT count(*) FROM instruction WHERE given_at >= ? AND given_at < ?"
+        " AND state = '已办结' AND done_at > deadline",
+        (start, end),
+    )
+    overdue = db.scalar(
+        "SELECT count(*) FROM instruction WHERE given_at >= ? AND given_at < ?"
+        " AND state <> '已办结' AND deadline < ?",
+        (start, end, now_stamp),
+    )
+    return Stats(
+        year,
+        received,
+        dict(outcomes),
+        destroyed_counts,
+        day_close.overnight_count(db, year),
+        int(exceptions),
+        int(opened),
+        int(done),
+        int(late),
+        int(overdue),
+    )
+
+
+def stats_sheet(s: Stats) -> Sheet:
+    levels = (*LEVELS, "非密")
+    rows: list[tuple[object, ...]] = []
+
+    def line(item: str, kind: str, counts: dict[tuple[str, str], int], key: str) -> None:
+        values = [counts.get((key, lv), 0) for lv in levels]
+        rows.append((item, kind, *values, sum(values)))
+
+    for source in SOURCES:
+        line("收文", source, s.received, source)
+    for outcome in ("已清退", "已销毁", "留用", "未完成"):
+        line("本年度收文清退", outcome, s.recall, outcome)
+    for source in SOURCES:
+        line("本年内监销销毁", source, s.destroyed, source)
+    blank = ("",) * len(levels)
+    rows += [
+        ("违规过夜", "事件", *blank, s.overnight),
+        ("过夜例外", "经批准", *blank, s.exceptions),
+        ("批示", "登记", *blank, s.instructions_opened),
+        ("批示", "已办结", *blank, s.instructions_done),
+        ("批示", "超时办结", *blank, s.instructions_done_late),
+        ("批示", "逾期未办结", *blank, s.instructions_overdue),
+    ]
+    return Sheet(f"年度统计（{s.year}年）", ("项目", "分类", *levels, "合计"), rows)
+
+
+def overnight(db: Database, year: int) -> Sheet:
+    """The year's 违规过夜 incidents and approved overnight exceptions."""
+    start, end = f"{year}-01-01", f"{year + 1}-01-01"
+    rows: list[tuple[object, ...]] = []
+    for r in db.query(
+        """SELECT i.night, d.year, d.serial, c.copy_no, d.level, r.name, i.resolution
+           FROM incident i JOIN copy c ON c.id = i.copy_id JOIN document d ON d.id = c.document_id
+           LEFT JOIN handover h ON h.id = i.handover_id LEFT JOIN reader r ON r.id = h.reader_id
+           WHERE i.kind = '违规过夜' AND i.night >= ? AND i.night < ? ORDER BY i.night, i.id""",
+        (start, end),
+    ):
+        label = f"{registration_number(r[1], r[2])}/{r[3]}"
+        rows.append(("违规过夜", r[0], label, r[4], r[5] or "", r[6] or "未处理"))
+    for r in db.query(
+        """SELECT e.night, d.year, d.serial, c.copy_no, d.level, rd.name, e.reason, e.approver
+           FROM overnight_exception e JOIN handover h ON h.id = e.handover_id
+           JOIN copy c ON c.id = h.copy_id JOIN document d ON d.id = c.document_id
+           JOIN reader rd ON rd.id = h.reader_id
+           WHERE e.night >= ? AND e.night < ? ORDER BY e.night, e.id""",
+        (start, end),
+    ):
+        label = f"{registration_number(r[1], r[2])}/{r[3]}"
+        rows.append(("过夜例外", r[0], label, r[4], r[5], f"{r[6]}（{r[7]}批准）"))
+    headers = ("类别", "日期", "收文编号/份号", "密级", "持有人", "说明")
+    return Sheet(f"违规过夜与过夜例外（{year}年）", headers, rows)

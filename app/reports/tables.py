@@ -1,0 +1,139 @@
+"""Long ruled tables laid out page by page, in time that grows linearly with the rows.
+
+A reportlab LongTable measures every remaining row again on every page, so 20,000 rows take
+minutes; here each page gets a Table of at most `window` rows (the header repeated), the rows
+are built only as they are needed and dropped once placed, and a progress callback — which may
+raise Cancelled — hears where the layout is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from db.errors import MijianError
+
+Progress = Callable[[int, int], None]
+
+
+class Cancelled(MijianError):
+    def __init__(self) -> None:
+        super().__init__("已取消输出，未生成文件。")
+
+
+def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[Any, ...]]:
+    """A ruled grid; the first `header_rows` rows shaded and centred."""
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size + 2),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if header_rows:
+        last = header_rows - 1
+        commands.append(("BACKGROUND", (0, 0), (-1, last), colors.Color(0.92, 0.92, 0.92)))
+        commands.append(("ALIGN", (0, 0), (-1, last), "CENTER"))
+    return commands
+
+
+@dataclass
+class _Rows:
+    """The records and how to turn one into table cells, shared by every page's piece."""
+
+    records: Sequence[Any]
+    make_row: Callable[[Any], list[Any]]
+    progress: Progress | None
+    built: dict[int, list[Any]] = field(default_factory=dict)
+
+    def row(self, index: int) -> list[Any]:
+        if index not in self.built:
+            self.built[index] = self.make_row(self.records[index])
+        return self.built[index]
+
+    def forget_before(self, index: int) -> None:
+        for done in [i for i in self.built if i < index]:
+            del self.built[done]
+
+
+class PagedTable(Flowable):
+    def __init__(
+        self,
+        header: list[Any],
+        records: Sequence[Any],
+        make_row: Callable[[Any], list[Any]],
+        widths: Sequence[float],
+        style: list[tuple[Any, ...]],
+        progress: Progress | None = None,
+        *,
+        window: int = 60,
+        _rows: _Rows | None = None,
+        _start: int = 0,
+    ) -> None:
+        super().__init__()
+        self.header = header
+        self.widths = list(widths)
+        self.style = style
+        self.window = window
+        self.rows = _rows or _Rows(records, make_row, progress)
+        self.start = _start
+        self._table: Table | None = None
+
+    def _piece(self) -> tuple[Table, int]:
+        end = min(self.start + self.window, len(self.rows.records))
+        data = [self.header] + [self.rows.row(i) for i in range(self.start, end)]
+        table = Table(data, colWidths=self.widths, repeatRows=1)
+        table.setStyle(TableStyle(self.style))
+        return table, end
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        table, end = self._piece()
+        width, height = table.wrap(avail_width, avail_height)
+        if end < len(self.rows.records) or height > avail_height:
+            return avail_width, avail_height + 1  # never fits whole: the frame asks to split
+        self._table = table
+        return width, height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        total = len(self.rows.records)
+        if self.rows.progress is not None:
+            self.rows.progress(self.start, total)
+        table, end = self._piece()
+        _, height = table.wrap(avail_width, avail_height)
+        if height <= avail_height:
+            first, placed = table, end - self.start
+        else:
+            parts = table.split(avail_width, avail_height)
+            if not parts:
+                return []
+            first = parts[0]
+            placed = len(first._cellvalues) - 1
+            if placed <= 0:
+                return []
+        rest = PagedTable(
+            self.header,
+            self.rows.records,
+            self.rows.make_row,
+            self.widths,
+            self.style,
+            window=self.window,
+            _rows=self.rows,
+            _start=self.start + placed,
+        )
+        self.rows.forget_before(self.start + placed)
+        if rest.start >= total:
+            return [first]
+        return [first, rest]
+
+    def draw(self) -> None:
+        if self._table is not None:
+            self._table.drawOn(self.canv, 0, 0)
+            if self.rows.progress is not None:
+                self.rows.progress(len(self.rows.records), len(self.rows.records))
