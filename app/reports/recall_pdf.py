@@ -19,7 +19,7 @@ from app.reports.fonts import register_fonts
 from app.reports.tables import grid_style
 
 HEADERS = ("序号", "文号", "标题", "密级", "份号", "份数", "备注")
-WIDTHS_MM = (10, 31, 54, 12, 28, 10, 35)
+WIDTHS_MM = (9, 40, 50, 11, 28, 9, 33)
 PARTS = ("第一联　交退单位留存", "第二联　接收单位留存")
 
 
