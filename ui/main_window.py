@@ -26,8 +26,9 @@ from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
 from ui.pages.instructions_page import InstructionsPage
 from ui.pages.people_page import PeoplePage
-from ui.pages.placeholder import PlaceholderPage
+from ui.pages.recall_page import RecallPage
 from ui.pages.register_page import RegisterPage
+from ui.pages.reports_page import ReportsPage
 from ui.pages.settings_page import SettingsPage
 from ui.report_dialog import ReportDialog
 
@@ -44,6 +45,8 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
     Page.INSTRUCTIONS: lambda s: InstructionsPage(s),
+    Page.RECALL: lambda s: RecallPage(s),
+    Page.REPORTS: lambda s: ReportsPage(s),
     Page.AUDIT: lambda s: AuditPage(s.db),
     Page.SETTINGS: lambda s: SettingsPage(s),
 }
@@ -71,8 +74,7 @@ class MainWindow(QMainWindow):
         self.page_names: list[Page] = list(pages_for(account.role))
         for page in self.page_names:
             self.nav.addItem(page.value)
-            factory = BUILT_PAGES.get(page, lambda s, p=page: PlaceholderPage(p.value))
-            self.pages.addWidget(factory(session))
+            self.pages.addWidget(BUILT_PAGES[page](session))
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
 

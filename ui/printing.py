@@ -11,11 +11,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.reports.tables import Cancelled, Progress
 from db.errors import MijianError
 from ui.errors import show_error
 from ui.report_dialog import ask_pdf_path
@@ -125,9 +135,34 @@ def offer_pdf(
     """Make the PDF (new serials are issued here) and offer preview, print and save."""
     try:
         pdf = make()
+    except Cancelled:
+        return None
     except MijianError as exc:
         show_error(parent, exc)
         return None
     dialog = PdfOutputDialog(title, pdf, name, parent=parent)
     dialog.open()
     return dialog
+
+
+def offer_long_pdf(
+    parent: QWidget, title: str, name: str, make: Callable[[Progress], bytes]
+) -> PdfOutputDialog | None:
+    """offer_pdf for a long report: a progress bar while the pages are laid out, and 取消."""
+    bar = QProgressDialog(f"正在生成{title}…", "取消", 0, 100, parent)
+    bar.setWindowTitle(title)
+    bar.setWindowModality(Qt.WindowModality.WindowModal)
+    bar.setMinimumDuration(400)
+
+    def progress(done: int, total: int) -> None:
+        bar.setMaximum(max(total, 1))
+        bar.setValue(min(done, max(total, 1)))
+        QApplication.processEvents()
+        if bar.wasCanceled():
+            raise Cancelled()
+
+    try:
+        return offer_pdf(parent, title, name, lambda: make(progress))
+    finally:
+        bar.close()
+        bar.deleteLater()

@@ -12,8 +12,9 @@ from app.session import Session, open_session
 from tests.conftest import PASSWORD
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
-from ui.pages.placeholder import PlaceholderPage
+from ui.pages.recall_page import RecallPage
 from ui.pages.register_page import RegisterPage
+from ui.pages.reports_page import ReportsPage
 
 
 def _dialog(qtbot, room: RoomPaths, clock: FixedClock) -> LoginDialog:
@@ -74,4 +75,5 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
     custodian = MainWindow(login("jiyao"))
     qtbot.addWidget(custodian)
     assert isinstance(custodian.pages.widget(0), RegisterPage)
-    assert isinstance(custodian.pages.widget(4), PlaceholderPage)  # 清退销毁: not yet provided
+    assert isinstance(custodian.pages.widget(4), RecallPage)
+    assert isinstance(custodian.pages.widget(5), ReportsPage)

@@ -1,0 +1,143 @@
+"""清退销毁 and 报表 through the window: a campaign run by clicking, witnesses typed wrong and then
+right, the sealed batch locked in the window, and a plaintext export only after the warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import recall
+from tests.app.test_recall import campaign_room  # noqa: F401
+from tests.conftest import PASSWORD
+from ui.pages.recall_page import RecallPage
+from ui.pages.reports_page import ReportsPage
+
+
+def select_all(page) -> None:
+    page.table.selectAll()
+
+
+def test_a_campaign_through_the_window(campaign_room, qtbot, shot) -> None:  # noqa: F811
+    custodian, n = campaign_room
+    window = RecallPage(custodian)
+    qtbot.addWidget(window)
+    window.resize(1300, 760)
+    window.show()
+    page = window.campaign
+    assert page.year == 2026
+    assert page.overall_bar.format().startswith("全部　0/12")
+    assert page.bars.count() == 5  # 机密, 秘密 and three issuers
+
+    # The province's copies go back against a receipt.
+    page.issuer_combo.setCurrentText("省委办公厅")
+    assert page.model.rowCount() == 6
+    select_all(page)
+    dialog = page.return_selected()
+    dialog.receiver_edit.setText("省委机要交通局 陈明")
+    dialog.buttons.accepted.emit()
+    assert dialog.error_label.text() == "请填写回执编号。"  # nothing lost: still open, still typed
+    assert dialog.receiver_edit.text() == "省委机要交通局 陈明"
+    dialog.receipt_edit.setText("SJ-2026-0417")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert page.overall_bar.value() == 6
+
+    # One central copy kept: a wrong password first.
+    page.issuer_combo.setCurrentText("中共中央办公厅")
+    page.table.selectRow(0)
+    dialog = page.retain_selected()
+    dialog.reason_edit.setText("年度总结仍需参阅")
+    dialog.approver.password_edit.setText("wrong")
+    dialog.buttons.accepted.emit()
+    assert "密码不正确" in dialog.error_label.text()
+    dialog.approver.password_edit.setText(PASSWORD)
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert recall.progress(recall.rows(custodian.db, 2026)).outcomes["留用"] == 1
+
+    # A batch: made, filled from the list and by a scan.
+    batches = window.batches
+    window.setCurrentWidget(batches)
+    dialog = batches.new_batch()
+    dialog.buttons.accepted.emit()
+    assert batches.batch is not None and batches.batch.state == "编制中"
+    window.setCurrentWidget(page)
+    page.filter_combo.setCurrentText("待处理")
+    select_all(page)
+    page.batch_button.click()
+    assert window.currentWidget() is batches
+    assert batches.item_model.rowCount() == 2
+    batches.scan_edit.setText(f"{n['city']}/000001")
+    batches.scan_edit.returnPressed.emit()
+    assert batches.item_model.rowCount() == 3 and "已加入" in batches.message_label.text()
+    batches.scan_edit.setText(f"{n['city']}/000001")
+    batches.scan_edit.returnPressed.emit()
+    assert "已在本批次" in batches.message_label.text()
+
+    # Approval, then the witnesses: the same person twice, a wrong password, then right.
+    dialog = batches.approve()
+    dialog.approver.password_edit.setText(PASSWORD)
+    dialog.buttons.accepted.emit()
+    assert batches.batch.state == "待监销"
+    dialog = batches.witness()
+    dialog.first.choose("baomi")
+    dialog.second.choose("baomi")
+    dialog.first.password_edit.setText(PASSWORD)
+    dialog.second.password_edit.setText(PASSWORD)
+    dialog.buttons.accepted.emit()
+    assert "两名不同" in dialog.error_label.text()
+    dialog.second.choose("shenji")
+    dialog.second.password_edit.setText("typo")
+    dialog.buttons.accepted.emit()
+    assert "刘芳的密码不正确" in dialog.error_label.text()
+    assert batches.batch.state == "待监销"
+    dialog.second.password_edit.setText(PASSWORD)
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    sealed = batches.batch
+    assert sealed.state == "已销毁" and sealed.witnesses == ("baomi", "shenji")
+    # The window offers nothing that would change it.
+    for widget in (
+        batches.scan_edit,
+        batches.remove_button,
+        batches.approve_button,
+        batches.witness_button,
+        batches.cancel_button,
+    ):
+        assert not widget.isEnabled()
+    shot(window, "recall-batches")
+    output = batches.print_register()
+    assert output is not None and "共 1 页" in output.message_label.text()
+    output.close()
+
+    window.setCurrentWidget(page)
+    page.filter_combo.setCurrentText("全部")
+    page.issuer_combo.setCurrentText("全部")
+    assert page.overall_bar.value() == 10
+    shot(window, "recall-campaign")
+    lists = page.print_lists()
+    assert lists is not None and "共 6 页" in lists.message_label.text()
+    lists.close()
+
+
+def test_reports_page_warns_before_a_plaintext_export(
+    campaign_room,  # noqa: F811
+    qtbot,
+    tmp_path: Path,
+    shot,
+) -> None:
+    custodian, _ = campaign_room
+    answers = [False, True]
+    target = tmp_path / "stats.xlsx"
+    page = ReportsPage(custodian, confirm=lambda _: answers.pop(0), choose=lambda _, __: target)
+    qtbot.addWidget(page)
+    page.resize(900, 520)
+    page.show()
+    page.select("stats")
+    assert page.export_sheet() is None and not target.exists()
+    assert page.export_sheet() == target and target.stat().st_size > 0
+    assert "明文" in page.message_label.text()
+    shot(page, "reports-page")
+    page.select("recall")
+    dialog = page.show_pdf()
+    assert dialog is not None and "清退清单" in dialog.message_label.text()
+    dialog.close()

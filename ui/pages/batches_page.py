@@ -1,0 +1,259 @@
+"""销毁批次: build a batch by scanning slips or labels (or from the recall list), have the security
+officer approve it, the two 监销人 confirm, and print the 销毁登记表 and 移交单."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import accounts, destruction
+from app.destruction import Batch, BatchItem
+from app.reports.catalog import batch_form
+from app.roles import Role
+from app.session import Session
+from db.errors import MijianError
+from ui.account_dialogs import FormDialog
+from ui.errors import show_error
+from ui.printing import PdfOutputDialog, offer_long_pdf, offer_pdf
+from ui.recall_dialogs import ApproveDialog, CancelBatchDialog, NewBatchDialog, WitnessDialog
+from ui.table_model import RowsModel, table_view
+
+
+class BatchModel(RowsModel):
+    columns = ("批次", "状态", "销毁方式", "地点", "日期", "份数", "页数", "编制", "批准", "监销")
+    names: dict[str, str] = {}
+
+    def display(self, b: Batch, column: int) -> Any:
+        name = self.names.get
+        return (
+            b.label,
+            b.state,
+            b.method,
+            b.place,
+            str(b.planned_on),
+            b.copies,
+            b.pages,
+            name(b.built_by, b.built_by),
+            name(b.approved_by or "", b.approved_by or ""),
+            "、".join(name(w, w) for w in b.witnesses),
+        )[column]
+
+
+class ItemModel(RowsModel):
+    columns = ("收文编号", "文号", "标题", "密级", "份号", "页数", "状态")
+
+    def display(self, i: BatchItem, column: int) -> Any:
+        return (i.number, i.doc_number, i.title, i.level, i.copy_no, i.pages, i.state)[column]
+
+
+class BatchesPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        custodian = session.role is Role.CUSTODIAN
+        self.batch_model = BatchModel(self)
+        self.batch_table = table_view(self.batch_model)
+        self.item_model = ItemModel(self)
+        self.item_table = table_view(self.item_model)
+        self.new_button = QPushButton("新建批次…")
+        self.approve_button = QPushButton("审批…")
+        self.witness_button = QPushButton("监销确认…")
+        self.cancel_button = QPushButton("撤销批次…")
+        self.register_button = QPushButton("打印销毁登记表…")
+        self.handover_button = QPushButton("打印移交单…")
+        self.scan_edit = QLineEdit()
+        self.scan_edit.setPlaceholderText(
+            "扫描处理笺或标签的二维码，或输入 收文编号/份号，回车加入本批次"
+        )
+        self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.remove_button = QPushButton("移出所选")
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+
+        actions = QHBoxLayout()
+        for b in (self.new_button, self.approve_button, self.witness_button, self.cancel_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.register_button)
+        actions.addWidget(self.handover_button)
+        scan = QHBoxLayout()
+        scan.addWidget(self.scan_edit, 1)
+        scan.addWidget(self.remove_button)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(scan)
+        lower_layout.addWidget(self.message_label)
+        lower_layout.addWidget(self.item_table, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.batch_table)
+        split.addWidget(lower)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(actions)
+        layout.addWidget(split, 1)
+
+        for w in (self.new_button, self.scan_edit, self.remove_button):
+            w.setVisible(custodian)
+        self.new_button.clicked.connect(self.new_batch)
+        self.approve_button.clicked.connect(self.approve)
+        self.witness_button.clicked.connect(self.witness)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.register_button.clicked.connect(self.print_register)
+        self.handover_button.clicked.connect(self.print_handover)
+        self.scan_edit.returnPressed.connect(self.scan)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.batch_table.selectionModel().currentRowChanged.connect(lambda *_: self._show_items())
+        self.refresh()
+
+    # ---- reading ----------------------------------------------------------------------------
+    def refresh(self, select: int | None = None) -> None:
+        keep = select if select is not None else (self.batch.id if self.batch else None)
+        db = self._session.db
+        self.batch_model.names = {a.login: a.display_name for a in accounts.list_accounts(db)}
+        self.batch_model.set_rows(destruction.batches(db))
+        row = next(
+            (
+                i
+                for i in range(self.batch_model.rowCount())
+                if self.batch_model.row_at(i).id == keep
+            ),
+            0,
+        )
+        if self.batch_model.rowCount():
+            self.batch_table.selectRow(row)
+        self._show_items()
+
+    @property
+    def batch(self) -> Batch | None:
+        index = self.batch_table.currentIndex()
+        return self.batch_model.row_at(index.row()) if index.isValid() else None
+
+    def _show_items(self) -> None:
+        batch = self.batch
+        state = batch.state if batch else ""
+        self.item_model.set_rows(
+            list(destruction.items(self._session.db, batch.id)) if batch else []
+        )
+        draft = state in ("编制中", "待审批")
+        self.scan_edit.setEnabled(draft)
+        self.remove_button.setEnabled(draft)
+        self.approve_button.setEnabled(state == "待审批")
+        self.witness_button.setEnabled(state == "待监销")
+        self.cancel_button.setEnabled(state in ("编制中", "待审批", "待监销"))
+        self.register_button.setEnabled(bool(batch and batch.copies))
+        self.handover_button.setEnabled(bool(batch and batch.copies))
+
+    # ---- building ---------------------------------------------------------------------------
+    def _dialog(self, dialog: FormDialog) -> FormDialog:
+        dialog.accepted.connect(self._after_change)
+        dialog.open()
+        return dialog
+
+    def _after_change(self) -> None:
+        self.message_label.clear()
+        self.refresh()
+        self.changed.emit()
+
+    def new_batch(self) -> FormDialog:
+        dialog = NewBatchDialog(self._session, self)
+        dialog.accepted.connect(lambda: self.refresh(dialog.batch.id if dialog.batch else None))
+        dialog.accepted.connect(self.changed.emit)
+        dialog.open()
+        return dialog
+
+    def _draft(self) -> Batch:
+        batch = self.batch
+        if batch is None or batch.state not in ("编制中", "待审批"):
+            drafts = [
+                b for b in destruction.batches(self._session.db) if b.state in ("编制中", "待审批")
+            ]
+            if len(drafts) != 1:
+                raise MijianError("请先在“销毁批次”中新建或选中一个编制中的批次。")
+            batch = drafts[0]
+        return batch
+
+    def add_copies(self, ids: list[int]) -> bool:
+        try:
+            batch = self._draft()
+            added = destruction.add(self._session, batch.id, ids)
+        except MijianError as exc:
+            show_error(self, exc)
+            return False
+        self.refresh(batch.id)
+        self.message_label.setText(f"已将 {added} 份列入{batch.label}。")
+        self.changed.emit()
+        return True
+
+    def scan(self) -> None:
+        code = self.scan_edit.text()
+        self.scan_edit.clear()
+        try:
+            batch = self._draft()
+            copy = destruction.add_scan(self._session, batch.id, code)
+        except MijianError as exc:
+            self.message_label.setStyleSheet("color: #b00020;")
+            self.message_label.setText(exc.message)
+            return
+        self.message_label.setStyleSheet("")
+        self.message_label.setText(f"已加入：{copy.label} {copy.title}")
+        self.refresh(batch.id)
+        self.changed.emit()
+
+    def remove_selected(self) -> None:
+        batch = self.batch
+        picked = sorted({i.row() for i in self.item_table.selectionModel().selectedRows()})
+        if batch is None or not picked:
+            return
+        try:
+            for row in picked:
+                destruction.remove(self._session, batch.id, self.item_model.row_at(row).copy_id)
+        except MijianError as exc:
+            show_error(self, exc)
+        self._after_change()
+
+    # ---- approval, witnesses, forms -------------------------------------------------------------
+    def approve(self) -> FormDialog | None:
+        return self._dialog(ApproveDialog(self._session, self.batch, self)) if self.batch else None
+
+    def witness(self) -> FormDialog | None:
+        return self._dialog(WitnessDialog(self._session, self.batch, self)) if self.batch else None
+
+    def cancel(self) -> FormDialog | None:
+        return (
+            self._dialog(CancelBatchDialog(self._session, self.batch, self)) if self.batch else None
+        )
+
+    def print_register(self) -> PdfOutputDialog | None:
+        batch = self.batch
+        if batch is None:
+            return None
+        return offer_long_pdf(
+            self,
+            "销毁登记表",
+            f"销毁登记表-{batch.label}.pdf",
+            lambda progress: batch_form(self._session, batch.id, "register", progress),
+        )
+
+    def print_handover(self) -> PdfOutputDialog | None:
+        batch = self.batch
+        if batch is None:
+            return None
+        return offer_pdf(
+            self,
+            "销毁载体移交单",
+            f"销毁移交单-{batch.label}.pdf",
+            lambda: batch_form(self._session, batch.id, "handover"),
+        )

@@ -1,0 +1,147 @@
+"""报表: the year-end reports through the common print path, and CSV/XLSX export only after the
+warning that the file will be plaintext."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.reports.catalog import REPORTS, render
+from app.reports.export import PLAINTEXT_WARNING, export
+from app.session import Session
+from db.errors import MijianError
+from ui.printing import PdfOutputDialog, offer_long_pdf
+
+DESCRIPTIONS = {
+    "register": "全年收文，按收文编号，作废的划线保留",
+    "handovers": "全年每一次借出与归还（借阅登记）",
+    "instructions": "领导批示、时限、催办、延期与反馈",
+    "recall": "本年度中央、省、市密级文件清退清单，按来文单位一式两份",
+    "destruction": "本年内经监销封存的每一份",
+    "stats": "收文、清退、销毁按密级和来文类别合计；违规过夜与例外；批示办理",
+    "review": "保密期限将在所选月数内届满（或已届满）、仍在管的文件",
+}
+
+Confirm = Callable[[QWidget], bool]
+ChooseFile = Callable[[QWidget, str], Path | None]
+
+
+def confirm_plaintext(parent: QWidget) -> bool:
+    answer = QMessageBox.warning(
+        parent,
+        "明文导出",
+        PLAINTEXT_WARNING,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def choose_export_file(parent: QWidget, suggested: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(
+        parent, "导出", suggested, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
+    )
+    return Path(name) if name else None
+
+
+class ReportsPage(QWidget):
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        confirm: Confirm = confirm_plaintext,
+        choose: ChooseFile = choose_export_file,
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._confirm = confirm
+        self._choose = choose
+        now = session.clock.now()
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, now.year)
+        self.year_spin.setValue(now.year)
+        self.year_spin.setSuffix(" 年")
+        self.months_spin = QSpinBox()
+        self.months_spin.setRange(1, 120)
+        self.months_spin.setValue(12)
+        self.months_spin.setSuffix(" 个月内")
+        self.list = QListWidget()
+        for kind, report in REPORTS.items():
+            item = QListWidgetItem(f"{report.title}　—　{DESCRIPTIONS.get(kind, '')}")
+            item.setData(256, kind)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.pdf_button = QPushButton("预览 / 打印 / 保存 PDF…")
+        self.export_button = QPushButton("导出 CSV / XLSX（明文）…")
+        self.message_label = QLabel(
+            "报表含涉密文件目录：只打印到本室打印机，或保存到涉密存储介质。生成与导出均记入审计。"
+        )
+        self.message_label.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("年度"))
+        top.addWidget(self.year_spin)
+        top.addWidget(QLabel("保密期限审查"))
+        top.addWidget(self.months_spin)
+        top.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message_label)
+        self.pdf_button.clicked.connect(self.show_pdf)
+        self.export_button.clicked.connect(self.export_sheet)
+        self.list.itemDoubleClicked.connect(lambda _: self.show_pdf())
+
+    @property
+    def kind(self) -> str:
+        item = self.list.currentItem()
+        return str(item.data(256)) if item else "register"
+
+    def select(self, kind: str) -> None:
+        self.list.setCurrentRow(list(REPORTS).index(kind))
+
+    def show_pdf(self) -> PdfOutputDialog | None:
+        kind, year, months = self.kind, self.year_spin.value(), self.months_spin.value()
+        title = REPORTS[kind].title
+        return offer_long_pdf(
+            self,
+            title,
+            f"{title}-{year}.pdf",
+            lambda progress: render(self._session, kind, year, months=months, progress=progress),
+        )
+
+    def export_sheet(self) -> Path | None:
+        kind, year = self.kind, self.year_spin.value()
+        if not self._confirm(self):
+            self.message_label.setText("已取消导出。")
+            return None
+        target = self._choose(self, f"{REPORTS[kind].title}-{year}.xlsx")
+        if target is None:
+            return None
+        try:
+            rows = export(self._session, kind, year, target, self.months_spin.value())
+        except MijianError as exc:
+            self.message_label.setText(exc.message)
+            return None
+        except OSError as exc:
+            self.message_label.setText(f"无法写入 {target}：{exc.strerror}")
+            return None
+        self.message_label.setText(f"已导出 {rows} 行到明文文件 {target}，请按涉密载体管理。")
+        return target
