@@ -170,8 +170,10 @@ class CampaignPage(QWidget):
 
     def _fill_bars(self, p: recall.Progress) -> None:
         while self.bars.count():
-            old = self.bars.takeAt(0).widget()
+            item = self.bars.takeAt(0)
+            old = item.widget() if item is not None else None
             if old is not None:
+
                 old.hide()  # deleteLater waits for the event loop; hide it from this paint on
                 old.setParent(None)
                 old.deleteLater()
