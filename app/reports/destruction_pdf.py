@@ -20,7 +20,7 @@ from app.destruction import Batch, BatchItem
 from app.recall import LEVELS
 from app.reports.document import build_pdf
 from app.reports.fonts import register_fonts
-from app.reports.tables import PagedTable, Progress, grid_style
+from app.reports.tables import PagedTable, Progress, fitted, grid_style
 
 HEADERS = ("序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "页数")
 WIDTHS_MM = (14, 22, 44, 117, 14, 18, 12, 12)
@@ -90,8 +90,8 @@ def render_register(
         return [
             str(n),
             i.number,
-            Paragraph(escape(i.doc_number), cell),
-            Paragraph(escape(i.title), cell),
+            fitted(i.doc_number, cell, WIDTHS_MM[2] * mm),
+            fitted(i.title, cell, WIDTHS_MM[3] * mm),
             i.level,
             i.copy_no,
             "1",

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from db.errors import MijianError
 
@@ -42,6 +45,14 @@ def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[A
         commands.append(("BACKGROUND", (0, 0), (-1, last), colors.Color(0.92, 0.92, 0.92)))
         commands.append(("ALIGN", (0, 0), (-1, last), "CENTER"))
     return commands
+
+
+def fitted(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """The text as a plain one-line cell when it fits `width` (points, padding included), else
+    a wrapping Paragraph: plain cells cost a fraction of a Paragraph to measure and draw."""
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 8:
+        return text
+    return Paragraph(escape(text), style)
 
 
 @dataclass
@@ -85,28 +96,36 @@ class PagedTable(Flowable):
         self.rows = _rows or _Rows(records, make_row, progress)
         self.start = _start
         self._table: Table | None = None
+        self._cached: tuple[tuple[float, float, int], tuple[Table, int, float]] | None = None
 
-    def _piece(self) -> tuple[Table, int]:
+    def _piece(self, avail_width: float, avail_height: float) -> tuple[Table, int, float]:
+        """This page's table (built once per page and size) and where it ends."""
+        key = (avail_width, avail_height, self.window)
+        if self._cached is not None and self._cached[0] == key:
+            return self._cached[1]
         end = min(self.start + self.window, len(self.rows.records))
         data = [self.header] + [self.rows.row(i) for i in range(self.start, end)]
         table = Table(data, colWidths=self.widths, repeatRows=1)
         table.setStyle(TableStyle(self.style))
-        return table, end
+        _, height = table.wrap(avail_width, avail_height)
+        self._cached = (key, (table, end, height))
+        return table, end, height
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        table, end = self._piece()
-        width, height = table.wrap(avail_width, avail_height)
+        table, end, height = self._piece(avail_width, avail_height)
         if end < len(self.rows.records) or height > avail_height:
             return avail_width, avail_height + 1  # never fits whole: the frame asks to split
         self._table = table
-        return width, height
+        return table._width, height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         total = len(self.rows.records)
         if self.rows.progress is not None:
             self.rows.progress(self.start, total)
-        table, end = self._piece()
-        _, height = table.wrap(avail_width, avail_height)
+        table, end, height = self._piece(avail_width, avail_height)
+        while height <= avail_height and end < total:  # room for more: never a half-empty page
+            self.window += 20
+            table, end, height = self._piece(avail_width, avail_height)
         if height <= avail_height:
             first, placed = table, end - self.start
         else:
@@ -123,7 +142,7 @@ class PagedTable(Flowable):
             self.rows.make_row,
             self.widths,
             self.style,
-            window=self.window,
+            window=placed + 8,  # the next page holds about as many rows as this one
             _rows=self.rows,
             _start=self.start + placed,
         )
