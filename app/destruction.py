@@ -8,7 +8,6 @@ sealed batch, its list and the destroyed copies' registrations from ever changin
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -344,6 +343,8 @@ def approve(session: Session, batch_id: int, approver: Credential) -> Batch:
     who = session.confirm(approver, "销毁审批", Role.SECURITY_OFFICER)
     now = session.clock.now()
     with db.transaction():
+        if get(db, batch_id).state != "待审批" or _not_in_room(db, batch_id):
+            raise InvalidInput(f"{batch.label}刚刚有变动，请刷新后重新审批。")
         db.execute(
             "UPDATE destruction_batch SET approved_at = ?, approved_by = ? WHERE id = ?",
             (stamp(now), who.login, batch_id),
@@ -382,6 +383,8 @@ def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credentia
     confirmed = [session.confirm(w, "监销确认") for w in witnesses]
     now = session.clock.now()
     with db.transaction():
+        if get(db, batch_id).state != "待监销" or _not_in_room(db, batch_id):
+            raise InvalidInput(f"{batch.label}刚刚有变动，请刷新后重新确认。")
         db.execute(
             "UPDATE destruction_batch SET sealed_at = ?, witness_1 = ?, witness_2 = ? WHERE id = ?",
             (stamp(now), confirmed[0].login, confirmed[1].login, batch_id),
@@ -409,7 +412,3 @@ def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credentia
             },
         )
     return get(db, batch_id)
-
-
-def by_level(found: list[BatchItem]) -> Counter[str]:
-    return Counter(i.level for i in found)

@@ -315,16 +315,11 @@ def retain(
     if len(reason) < 2:
         raise InvalidInput("留用须写明理由。")
     db = session.db
-    with db.transaction():
-        _open(db, year)
-        items = _campaign_rows(db, year, copy_ids)
-        settled = [r for r in items if r.outcome != "待处理"]
-        if settled:
-            r = settled[0]
-            raise InvalidInput(f"{r.number} 第{r.copy_no}份 已是“{r.outcome}”，不能留用。")
+    _retainable(db, year, copy_ids)  # before asking for the password
     who = session.confirm(approver, "留用审批", Role.SECURITY_OFFICER)
     now = session.clock.now()
     with db.transaction():
+        items = _retainable(db, year, copy_ids)
         for row in items:
             db.execute(
                 "INSERT INTO recall_retention (copy_id, reason, decided_at, decided_by,"
@@ -347,20 +342,25 @@ def retain(
     return len(items)
 
 
+def _retainable(db: Database, year: int, copy_ids: list[int]) -> list[RecallRow]:
+    _open(db, year)
+    items = _campaign_rows(db, year, copy_ids)
+    settled = [r for r in items if r.outcome != "待处理"]
+    if settled:
+        r = settled[0]
+        raise InvalidInput(f"{r.number} 第{r.copy_no}份 已是“{r.outcome}”，不能留用。")
+    return items
+
+
 def close_campaign(session: Session, year: int, approver: Credential) -> Campaign:
     """The year is done: every copy settled; the security officer signs it off."""
     session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
     db = session.db
-    _open(db, year)
-    left = progress(rows(db, year))
-    if left.overall.settled < left.overall.total:
-        raise InvalidInput(
-            f"尚有 {left.overall.total - left.overall.settled} 份未清退、未销毁也未批准留用，"
-            "不能结束本年度清退。"
-        )
+    _all_settled(db, year)
     who = session.confirm(approver, "结束清退", Role.SECURITY_OFFICER)
     now = session.clock.now()
     with db.transaction():
+        left = _all_settled(db, year)
         db.execute(
             "UPDATE recall_campaign SET closed_at = ?, closed_by = ?, approved_by = ? WHERE year = ?",
             (stamp(now), session.account.login, who.login, year),
@@ -377,3 +377,15 @@ def close_campaign(session: Session, year: int, approver: Credential) -> Campaig
     if found is None:  # pragma: no cover - written just above
         raise MijianError("清退记录丢失。")
     return found
+
+
+def _all_settled(db: Database, year: int) -> Progress:
+    _open(db, year)
+    left = progress(rows(db, year))
+    if left.overall.settled < left.overall.total:
+        raise InvalidInput(
+            f"尚有 {left.overall.total - left.overall.settled} 份未清退、未销毁也未批准留用，"
+            "不能结束本年度清退。"
+        )
+    return left
+

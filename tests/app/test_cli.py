@@ -229,3 +229,30 @@ def test_slip_and_scan_from_the_command_line(tmp_path: Path, room: RoomPaths, cl
         stdin=PASSWORD + "\n",
     )
     assert bad.returncode == 2 and "二维码校验失败" in bad.stderr
+
+
+@pytest.mark.parametrize("kind", ["recall", "destruction", "stats", "handovers", "review"])
+def test_year_end_reports_from_the_command_line(tmp_path: Path, room: RoomPaths, kind) -> None:
+    from tests.pdf_tools import text_of, unembedded_fonts
+
+    out = tmp_path / f"{kind}.pdf"
+    args = ("report", kind, "--db", str(room.db), "--user", "baomi", "--password-stdin")
+    made = mijian(tmp_path, *args, "--year", "2026", "-o", str(out), stdin=PASSWORD + "\n")
+    assert made.returncode == 0, made.stderr
+    assert text_of(out).strip() and not unembedded_fonts(out)
+    if kind != "stats":
+        return
+    sheet = tmp_path / "stats.csv"
+    refused = mijian(tmp_path, *args, "--year", "2026", "-o", str(sheet), stdin=PASSWORD + "\n")
+    assert refused.returncode != 0 and "明文" in refused.stderr and not sheet.exists()
+    done = mijian(
+        tmp_path,
+        *args,
+        "--year",
+        "2026",
+        "-o",
+        str(sheet),
+        "--plaintext-ok",
+        stdin=PASSWORD + "\n",
+    )
+    assert done.returncode == 0 and "项目,分类" in sheet.read_text(encoding="utf-8-sig")

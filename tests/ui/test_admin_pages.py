@@ -112,3 +112,17 @@ def test_the_holiday_calendar_is_entered_in_settings(login: Callable[..., Sessio
     page.save_calendar_button.click()
     assert "4 天" in page.maintenance_label.text()
     assert len(workdays.entries(admin.db, 2026)) == 4
+
+
+def test_the_recall_deadline_is_a_setting(login: Callable[..., Session], qtbot) -> None:
+    from app import recall, settings
+
+    admin = login("xitong")
+    page = SettingsPage(admin)
+    qtbot.addWidget(page)
+    assert page.recall_edit.text() == "06-30"
+    page.recall_edit.setText("5月31日")
+    page.save_recall_button.click()
+    assert page.recall_edit.text() == "05-31" and "5 月 31 日" in page.maintenance_label.text()
+    assert settings.load(admin.db).recall_deadline == (5, 31)
+    assert str(recall.default_deadline(admin.db, 2026)) == "2027-05-31"

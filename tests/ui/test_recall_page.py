@@ -141,3 +141,27 @@ def test_reports_page_warns_before_a_plaintext_export(
     dialog = page.show_pdf()
     assert dialog is not None and "清退清单" in dialog.message_label.text()
     dialog.close()
+
+
+def test_a_long_report_can_be_cancelled_from_its_progress_bar(
+    campaign_room,  # noqa: F811
+    qtbot,
+) -> None:
+    from PySide6.QtWidgets import QProgressDialog, QWidget
+
+    from ui.printing import offer_long_pdf
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen = []
+
+    def make(progress) -> bytes:
+        progress(10, 100)
+        bar = parent.findChild(QProgressDialog)
+        seen.append(bar.maximum())
+        bar.cancel()  # the custodian presses 取消
+        progress(20, 100)
+        raise AssertionError("the layout should have stopped")
+
+    assert offer_long_pdf(parent, "销毁登记表", "x.pdf", make) is None
+    assert seen == [100]

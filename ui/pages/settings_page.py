@@ -88,7 +88,16 @@ class SettingsPage(QWidget):
         idle_layout.addWidget(QLabel("闭库时间（密件当日须于此前交回）："))
         idle_layout.addWidget(self.close_edit)
         idle_layout.addWidget(self.save_close_button)
+        idle_layout.addSpacing(30)
+        month, day = settings.load(session.db).recall_deadline
+        self.recall_edit = QLineEdit(f"{month:02d}-{day:02d}")
+        self.recall_edit.setMaximumWidth(80)
+        self.save_recall_button = QPushButton("保存")
+        idle_layout.addWidget(QLabel("清退截止日（次年）："))
+        idle_layout.addWidget(self.recall_edit)
+        idle_layout.addWidget(self.save_recall_button)
         idle_layout.addStretch(1)
+        self.save_recall_button.clicked.connect(self._save_recall)
 
         self.backup_button = QPushButton("备份到…")
         self.check_button = QPushButton("校验数据库")
@@ -193,7 +202,18 @@ class SettingsPage(QWidget):
         self.close_edit.setText(f"{saved.close_time:%H:%M}")
         self.maintenance_label.setText(f"已保存：闭库时间 {saved.close_time:%H:%M}。")
 
+    def _save_recall(self) -> None:
+        try:
+            saved = settings.set_recall_deadline(self._session, self.recall_edit.text())
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        month, day = saved.recall_deadline
+        self.recall_edit.setText(f"{month:02d}-{day:02d}")
+        self.maintenance_label.setText(f"已保存：清退截止日为次年 {month} 月 {day} 日。")
+
     def _load_calendar(self) -> None:
+
         rows = workdays.entries(self._session.db, self.calendar_year.value())
         self.calendar_edit.setPlainText(
             "\n".join(f"{d.isoformat()} {k} {n}".rstrip() for d, k, n in rows)
