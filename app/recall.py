@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 SOURCES = ("中央", "省", "市")
 LEVELS = ("绝密", "机密", "秘密")
 OUTCOMES = ("已清退", "已销毁", "留用")
+COLUMNS = ("来文单位", "文号", "收文编号", "标题", "密级", "份号", "结果", "阻碍", "说明")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,20 @@ class RecallRow:
     @property
     def settled(self) -> bool:
         return self.outcome in OUTCOMES
+
+    def values(self) -> tuple[str, ...]:
+        """The row as the list shows and exports it, in the order of COLUMNS."""
+        return (
+            self.issuer,
+            self.doc_number,
+            self.number,
+            self.title,
+            self.level,
+            self.copy_no,
+            self.outcome,
+            self.blocker,
+            self.detail,
+        )
 
 
 @dataclass
@@ -388,4 +403,3 @@ def _all_settled(db: Database, year: int) -> Progress:
             "不能结束本年度清退。"
         )
     return left
-

@@ -190,9 +190,12 @@ def _check(session: Session, kind: str, o: Options) -> Report:
     return report
 
 
-def render(session: Session, kind: str, year: int, **options: object) -> bytes:
-    """The report's PDF bytes."""
-    o = Options(year, **options)  # type: ignore[arg-type]
+def render(
+    session: Session, kind: str, year: int, *, months: int = 12, progress: Progress | None = None
+) -> bytes:
+    """The report's PDF bytes; `months` for the 保密期限 review, `progress` for long layouts."""
+    o = Options(year, months, progress)
+
     report = _check(session, kind, o)
     pdf = report.render(session, o)
     _audit(session, "输出报表", kind, {"year": year, "bytes": len(pdf)})

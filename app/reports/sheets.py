@@ -74,22 +74,8 @@ def _minute(text: str) -> str:
 
 
 def recall_rows(db: Database, year: int) -> Sheet:
-    rows: list[tuple[object, ...]] = [
-        (
-            r.issuer,
-            r.doc_number,
-            r.number,
-            r.title,
-            r.level,
-            r.copy_no,
-            r.outcome,
-            r.detail,
-            r.blocker,
-        )
-        for r in recall.rows(db, year)
-    ]
-    headers = ("来文单位", "文号", "收文编号", "标题", "密级", "份号", "结果", "说明", "阻碍")
-    return Sheet(f"清退情况（{year}年度）", headers, rows)
+    rows: list[tuple[object, ...]] = [r.values() for r in recall.rows(db, year)]
+    return Sheet(f"清退情况（{year}年度）", recall.COLUMNS, rows)
 
 
 def destroyed(db: Database, year: int) -> Sheet:

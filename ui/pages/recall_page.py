@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import recall
+from app import accounts, recall
 from app.recall import RecallRow
 from app.reports.catalog import recall_list
 from app.roles import Role
@@ -39,20 +39,10 @@ _GREY = QBrush(QColor("#666666"))
 
 
 class RecallModel(RowsModel):
-    columns = ("来文单位", "文号", "收文编号", "标题", "密级", "份号", "结果", "说明", "阻碍")
+    columns = recall.COLUMNS
 
     def display(self, r: RecallRow, column: int) -> Any:
-        return (
-            r.issuer,
-            r.doc_number,
-            r.number,
-            r.title,
-            r.level,
-            r.copy_no,
-            r.outcome,
-            r.detail,
-            r.blocker,
-        )[column]
+        return r.values()[column]
 
     def decorate(self, r: RecallRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -144,8 +134,10 @@ class CampaignPage(QWidget):
                 f"{self.year} 年度清退尚未开始（截止日默认 {recall.default_deadline(db, self.year)}）。"
             )
         elif campaign.closed:
+            approver = accounts.find(db, campaign.approved_by or "")
+            name = approver.display_name if approver else campaign.approved_by
             self.status_label.setText(
-                f"已于 {campaign.closed_at[:10]} 结束，{campaign.approved_by} 批准；记录不再更改。"  # type: ignore[index]
+                f"已于 {campaign.closed_at[:10]} 结束，{name}批准；记录不再更改。"  # type: ignore[index]
             )
         else:
             days = (campaign.deadline - self._session.clock.now().date()).days
@@ -173,7 +165,6 @@ class CampaignPage(QWidget):
             item = self.bars.takeAt(0)
             old = item.widget() if item is not None else None
             if old is not None:
-
                 old.hide()  # deleteLater waits for the event loop; hide it from this paint on
                 old.setParent(None)
                 old.deleteLater()

@@ -79,6 +79,8 @@ class ReportsPage(QWidget):
         self.months_spin.setValue(12)
         self.months_spin.setSuffix(" 个月内")
         self.list = QListWidget()
+        self.list.setStyleSheet("QListWidget::item { padding: 7px 4px; }")
+
         for kind, report in REPORTS.items():
             item = QListWidgetItem(f"{report.title}　—　{DESCRIPTIONS.get(kind, '')}")
             item.setData(256, kind)
