@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app import audit, settings
 from app.clock import stamp
@@ -45,8 +45,7 @@ class Campaign:
         return self.closed_at is not None
 
 
-@dataclass(frozen=True)
-class RecallRow:
+class RecallRow(NamedTuple):  # a NamedTuple: a year's list is 100,000 of them
     copy_id: int
     document_id: int
     number: str
@@ -86,10 +85,6 @@ class Tally:
     settled: int = 0
     total: int = 0
 
-    def add(self, row: RecallRow) -> None:
-        self.total += 1
-        self.settled += row.settled
-
 
 @dataclass
 class Progress:
@@ -121,16 +116,22 @@ def _campaign(row: Any) -> Campaign:
     )
 
 
-_ROWS_SQL = """
-SELECT c.id AS copy_id, d.id AS document_id, d.year, d.serial, d.issuer, d.doc_number, d.title,
-       d.level, d.source, c.copy_no, c.pages, c.state,
-       rr.returned_on, rr.receiver, rr.receipt_no, rt.reason AS kept_reason,
+# The year's documents once (titles are long and each has about ten copies), then their copies.
+_DOCUMENTS_SQL = """
+SELECT d.id, d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.source,
+       EXISTS (SELECT 1 FROM instruction s WHERE s.document_id = d.id
+               AND s.state IN ('待办', '办理中', '延期')) AS open_instruction
+FROM document d
+WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN ('绝密', '机密', '秘密')
+  AND d.voided_at IS NULL
+"""
+_COPIES_SQL = """
+SELECT c.id, c.document_id, c.copy_no, c.pages, c.state,
+       rr.returned_on, rr.receiver, rr.receipt_no, rt.reason,
        (SELECT b.year || '年第' || b.serial || '批' || CASE WHEN b.sealed_at IS NULL
                THEN '（未封存）' ELSE '' END
         FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id
-        WHERE i.copy_id = c.id AND b.cancelled_at IS NULL ORDER BY b.id DESC LIMIT 1) AS batch,
-       EXISTS (SELECT 1 FROM instruction s WHERE s.document_id = d.id
-               AND s.state IN ('待办', '办理中', '延期')) AS open_instruction
+        WHERE i.copy_id = c.id AND b.cancelled_at IS NULL ORDER BY b.id DESC LIMIT 1)
 FROM document d JOIN copy c ON c.document_id = d.id
 LEFT JOIN recall_return rr ON rr.copy_id = c.id
 LEFT JOIN recall_retention rt ON rt.copy_id = c.id
@@ -139,28 +140,57 @@ WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN ('绝�
 """
 
 
+@dataclass(frozen=True)
+class _Doc:
+    number: str
+    issuer: str
+    doc_number: str
+    title: str
+    level: str
+    source: str
+    open_instruction: bool
+    order: tuple[Any, ...]
+
+
 def rows(db: Database, year: int, copy_ids: list[int] | None = None) -> list[RecallRow]:
     """The year's recall list, by issuer, then 文号 in number order, then 份号."""
-    sql, params = _ROWS_SQL, [year]
+    docs = {
+        r[0]: _Doc(
+            registration_number(r[1], r[2]),
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            bool(r[8]),
+            doc_number_key(r[4]),
+        )
+        for r in db.query(_DOCUMENTS_SQL, (year,))
+    }
+    sql, params = _COPIES_SQL, [year]
     if copy_ids is not None:
         sql += f" AND c.id IN ({','.join('?' * len(copy_ids))})"
         params += copy_ids
-    result = [_row(r) for r in db.query(sql, params)]
-    result.sort(key=lambda r: (r.issuer, doc_number_key(r.doc_number), r.number, r.copy_no))
-    return result
+    keyed = []
+    for r in db.query(sql, params):
+        doc = docs[r[1]]
+        keyed.append(((doc.issuer, doc.order, doc.number, r[2]), _row(r, doc)))
+    keyed.sort(key=lambda pair: pair[0])
+    return [row for _, row in keyed]
 
 
-def _row(r: Any) -> RecallRow:
-    state, blocker, detail = r["state"], "", ""
+def _row(r: Any, doc: _Doc) -> RecallRow:
+    # Columns by position (see _COPIES_SQL): a year's list reads 100,000 of these.
+    state, blocker, detail = r[4], "", ""
     if state == "已清退":
         outcome = "已清退"
-        detail = f"{r['returned_on']} 交{r['receiver']}，回执 {r['receipt_no']}"
+        detail = f"{r[5]} 交{r[6]}，回执 {r[7]}"
     elif state == "已销毁":
-        outcome, detail = "已销毁", r["batch"] or ""
-    elif r["kept_reason"] is not None:
-        outcome, detail = "留用", r["kept_reason"]
-    elif r["batch"]:
-        outcome, detail = "待销毁", r["batch"]
+        outcome, detail = "已销毁", r[9] or ""
+    elif r[8] is not None:
+        outcome, detail = "留用", r[8]
+    elif r[9]:
+        outcome, detail = "待销毁", r[9]
     else:
         outcome = "待处理"
     if outcome not in OUTCOMES:
@@ -168,19 +198,19 @@ def _row(r: Any) -> RecallRow:
             blocker = "借出未还"
         elif state == "遗失":
             blocker = "遗失待查"
-        elif r["open_instruction"]:
+        elif doc.open_instruction:
             blocker = "批示未办结"
     return RecallRow(
-        r["copy_id"],
-        r["document_id"],
-        registration_number(r["year"], r["serial"]),
-        r["issuer"],
-        r["doc_number"],
-        r["title"],
-        r["level"],
-        r["source"],
-        r["copy_no"],
-        r["pages"],
+        r[0],
+        r[1],
+        doc.number,
+        doc.issuer,
+        doc.doc_number,
+        doc.title,
+        doc.level,
+        doc.source,
+        r[2],
+        r[3],
         state,
         detail,
         outcome,
@@ -195,12 +225,19 @@ def doc_number_key(text: str) -> tuple[Any, ...]:
 
 def progress(items: list[RecallRow]) -> Progress:
     result = Progress()
-    for row in items:
-        result.overall.add(row)
-        result.by_issuer.setdefault(row.issuer, Tally()).add(row)
-        result.by_level.setdefault(row.level, Tally()).add(row)
-        result.outcomes[row.outcome] += 1
-        result.blockers += bool(row.blocker)
+    # Counted once over a handful of distinct keys, not row by row.
+    kinds = Counter((r.issuer, r.level, r.outcome, r.blocker != "") for r in items)
+    for (issuer, level, outcome, blocked), n in kinds.items():
+        settled = n if outcome in OUTCOMES else 0
+        for tally in (
+            result.overall,
+            result.by_issuer.setdefault(issuer, Tally()),
+            result.by_level.setdefault(level, Tally()),
+        ):
+            tally.total += n
+            tally.settled += settled
+        result.outcomes[outcome] += n
+        result.blockers += n if blocked else 0
     return result
 
 

@@ -16,7 +16,7 @@ from app.numbers import format_copy_ranges
 from app.recall import LEVELS, RecallRow
 from app.reports.document import build_pdf
 from app.reports.fonts import register_fonts
-from app.reports.tables import grid_style
+from app.reports.tables import PagedTable, fitted, grid_style
 
 HEADERS = ("序号", "文号", "标题", "密级", "份号", "份数", "备注")
 WIDTHS_MM = (9, 40, 50, 11, 28, 9, 33)
@@ -85,21 +85,22 @@ def _one_list(
     sub: ParagraphStyle,
     body: ParagraphStyle,
 ) -> list[Flowable]:
-    data: list[list[object]] = [list(HEADERS)]
-    for i, (first, numbers, note) in enumerate(_lines(rows), 1):
-        data.append(
-            [
-                str(i),
-                Paragraph(escape(first.doc_number or "（无文号）"), cell),
-                Paragraph(escape(first.title), cell),
-                first.level,
-                Paragraph(escape(format_copy_ranges(numbers)), cell),
-                str(len(numbers)),
-                Paragraph(escape(note), cell),
-            ]
-        )
-    table = Table(data, colWidths=[w * mm for w in WIDTHS_MM], repeatRows=1)
-    table.setStyle(grid_style(font, 8.5))
+    def make_row(entry: tuple[int, tuple[RecallRow, list[str], str]]) -> list[object]:
+        i, (first, numbers, note) = entry
+        return [
+            str(i),
+            fitted(first.doc_number or "（无文号）", cell, WIDTHS_MM[1] * mm),
+            fitted(first.title, cell, WIDTHS_MM[2] * mm),
+            first.level,
+            fitted(format_copy_ranges(numbers), cell, WIDTHS_MM[4] * mm),
+            str(len(numbers)),
+            fitted(note, cell, WIDTHS_MM[6] * mm),
+        ]
+
+    lines = list(enumerate(_lines(rows), 1))
+    table = PagedTable(
+        list(HEADERS), lines, make_row, [w * mm for w in WIDTHS_MM], grid_style(font, 8.5)
+    )
     returned = Counter(r.level for r in rows if r.outcome in ("已清退", "待处理"))
     kept = sum(r.outcome == "留用" for r in rows)
     destroyed = sum(r.outcome in ("已销毁", "待销毁") for r in rows)
