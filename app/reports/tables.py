@@ -31,9 +31,7 @@ class Cancelled(MijianError):
 def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[Any, ...]]:
     """A ruled grid; the first `header_rows` rows shaded and centred."""
     commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), font),
-        ("FONTSIZE", (0, 0), (-1, -1), size),
-        ("LEADING", (0, 0), (-1, -1), size + 2),
+        ("FONT", (0, 0), (-1, -1), font, size, size + 2),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -55,6 +53,38 @@ def fitted(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     return Paragraph(escape(text), style)
 
 
+# Style commands that set each cell's own properties. Applying them cell by cell on every page's
+# table cost more than drawing it, so they are worked out once on a two-row prototype and every
+# page's table starts from those cell styles; the other commands (lines, shading) still apply.
+CELL_OPS = frozenset(
+    (
+        "FONT",
+        "FONTNAME",
+        "FACE",
+        "FONTSIZE",
+        "SIZE",
+        "LEADING",
+        "TEXTCOLOR",
+        "ALIGN",
+        "ALIGNMENT",
+        "VALIGN",
+        "LEFTPADDING",
+        "RIGHTPADDING",
+        "TOPPADDING",
+        "BOTTOMPADDING",
+    )
+)
+
+
+def _cell_styles(
+    header: list[Any], widths: list[float], style: list[tuple[Any, ...]]
+) -> tuple[list[Any], list[Any]]:
+    """The header row's and a body row's cell styles (commands must treat all body rows alike)."""
+    prototype = Table([header, header], colWidths=widths)
+    prototype.setStyle(TableStyle([c for c in style if c[0] in CELL_OPS]))
+    return prototype._cellStyles[0], prototype._cellStyles[1]
+
+
 @dataclass
 class _Rows:
     """The records and how to turn one into table cells, shared by every page's piece."""
@@ -63,6 +93,7 @@ class _Rows:
     make_row: Callable[[Any], list[Any]]
     progress: Progress | None
     built: dict[int, list[Any]] = field(default_factory=dict)
+    cell_styles: tuple[list[Any], list[Any]] | None = None
 
     def row(self, index: int) -> list[Any]:
         if index not in self.built:
@@ -96,17 +127,25 @@ class PagedTable(Flowable):
         self.rows = _rows or _Rows(records, make_row, progress)
         self.start = _start
         self._table: Table | None = None
-        self._cached: tuple[tuple[float, float, int], tuple[Table, int, float]] | None = None
+        self._cached: tuple[tuple[float, int], tuple[Table, int, float]] | None = None
+
+    def _build(self, end: int) -> Table:
+        data = [self.header] + [self.rows.row(i) for i in range(self.start, end)]
+        if self.rows.cell_styles is None:
+            self.rows.cell_styles = _cell_styles(self.header, self.widths, self.style)
+        head, body = self.rows.cell_styles
+        styles = [list(head)] + [list(body) for _ in range(end - self.start)]
+        table = Table(data, colWidths=self.widths, repeatRows=1, cellStyles=styles)
+        table.setStyle(TableStyle([c for c in self.style if c[0] not in CELL_OPS]))
+        return table
 
     def _piece(self, avail_width: float, avail_height: float) -> tuple[Table, int, float]:
-        """This page's table (built once per page and size) and where it ends."""
-        key = (avail_width, avail_height, self.window)
+        """This page's table (built once per page and width) and where it ends."""
+        key = (avail_width, self.window)
         if self._cached is not None and self._cached[0] == key:
             return self._cached[1]
         end = min(self.start + self.window, len(self.rows.records))
-        data = [self.header] + [self.rows.row(i) for i in range(self.start, end)]
-        table = Table(data, colWidths=self.widths, repeatRows=1)
-        table.setStyle(TableStyle(self.style))
+        table = self._build(end)
         _, height = table.wrap(avail_width, avail_height)
         self._cached = (key, (table, end, height))
         return table, end, height
@@ -129,13 +168,18 @@ class PagedTable(Flowable):
         if height <= avail_height:
             first, placed = table, end - self.start
         else:
-            parts = table.split(avail_width, avail_height)
-            if not parts:
+            # As many rows as the measured heights allow: one new table, no Table.split (which
+            # also builds the rest of the window only to throw it away).
+            used, placed = table._rowHeights[0], 0
+            for row_height in table._rowHeights[1:]:
+                if used + row_height > avail_height:
+                    break
+                used += row_height
+                placed += 1
+            if placed == 0:
                 return []
-            first = parts[0]
-            placed = len(first._cellvalues) - 1
-            if placed <= 0:
-                return []
+            first = self._build(self.start + placed)
+
         rest = PagedTable(
             self.header,
             self.rows.records,
