@@ -223,7 +223,18 @@ def _field_rows(d: Document, scope: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
-_DETAIL_LABELS = {"cabinet": "存放位置", "reason": "原因", "reader": "读者"}
+_DETAIL_LABELS = {
+    "cabinet": "存放位置",
+    "reason": "原因",
+    "reader": "读者",
+    "note": "说明",
+    "receiver": "接收人",
+    "receipt": "回执编号",
+    "on": "日期",
+    "batch": "批次",
+    "method": "销毁方式",
+}
+
 
 
 def _event_row(e: CopyEvent) -> tuple[str, str, str, str]:

@@ -276,3 +276,22 @@ def test_an_open_batch_keeps_its_copies_at_the_counter(campaign_room, login) -> 
     cancelled = destruction.cancel(custodian, batch.id, "改期销毁")
     assert cancelled.state == "已撤销"
     desk.checkout(custodian, reader.id, copies[1:2])
+
+
+def test_wrong_witness_passwords_lock_that_account(sealed, campaign_room, clock) -> None:
+    from db.errors import AccountLocked
+
+    custodian, _, _, _ = sealed
+    _, n = campaign_room
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    destruction.add(custodian, batch.id, ids(custodian, n["city"]))
+    destruction.approve(custodian, batch.id, OFFICER)
+    for _ in range(5):
+        with pytest.raises(WrongPassword):
+            destruction.seal(custodian, batch.id, (OFFICER, Credential("xitong", "guess")))
+    with pytest.raises(AccountLocked):
+        destruction.seal(custodian, batch.id, (OFFICER, Credential("xitong", PASSWORD)))
+    locks = custodian.db.scalar(
+        "SELECT count(*) FROM audit_event WHERE action = '账户锁定' AND object = 'account:xitong'"
+    )
+    assert locks == 1 and destruction.get(custodian.db, batch.id).state == "待监销"
