@@ -236,7 +236,6 @@ _DETAIL_LABELS = {
 }
 
 
-
 def _event_row(e: CopyEvent) -> tuple[str, str, str, str]:
     note = "；".join(f"{_DETAIL_LABELS.get(k, k)}：{v}" for k, v in e.details.items())
     return (e.at.strftime("%Y-%m-%d %H:%M"), e.account, e.kind, note)

@@ -10,6 +10,7 @@ from tests.app.test_recall import campaign_room  # noqa: F401
 from tests.conftest import PASSWORD
 from ui.pages.recall_page import RecallPage
 from ui.pages.reports_page import ReportsPage
+from ui.recall_dialogs import NewBatchDialog
 
 
 def select_all(page) -> None:
@@ -54,18 +55,18 @@ def test_a_campaign_through_the_window(campaign_room, qtbot, shot) -> None:  # n
     assert dialog.result() == dialog.DialogCode.Accepted
     assert recall.progress(recall.rows(custodian.db, 2026)).outcomes["留用"] == 1
 
-    # A batch: made, filled from the list and by a scan.
+    # A batch: with none open, picking copies offers a new one and fills it; then a scan.
     batches = window.batches
-    window.setCurrentWidget(batches)
-    dialog = batches.new_batch()
-    dialog.buttons.accepted.emit()
-    assert batches.batch is not None and batches.batch.state == "编制中"
-    window.setCurrentWidget(page)
     page.filter_combo.setCurrentText("待处理")
     select_all(page)
     page.batch_button.click()
     assert window.currentWidget() is batches
+    dialog = batches.findChild(NewBatchDialog)
+    dialog.place_edit.setText("机要室")
+    dialog.buttons.accepted.emit()
+    assert batches.batch is not None and batches.batch.state == "待审批"
     assert batches.item_model.rowCount() == 2
+    assert page.model.rowCount() == 0  # the campaign list heard of it: nothing 待处理 left
     batches.scan_edit.setText(f"{n['city']}/000001")
     batches.scan_edit.returnPressed.emit()
     assert batches.item_model.rowCount() == 3 and "已加入" in batches.message_label.text()

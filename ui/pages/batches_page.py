@@ -174,24 +174,36 @@ class BatchesPage(QWidget):
         dialog.open()
         return dialog
 
+    def _drafts(self) -> list[Batch]:
+        return [b for b in destruction.batches(self._session.db) if b.state in ("编制中", "待审批")]
+
     def _draft(self) -> Batch:
         batch = self.batch
         if batch is None or batch.state not in ("编制中", "待审批"):
-            drafts = [
-                b for b in destruction.batches(self._session.db) if b.state in ("编制中", "待审批")
-            ]
+            drafts = self._drafts()
             if len(drafts) != 1:
                 raise MijianError("请先在“销毁批次”中新建或选中一个编制中的批次。")
             batch = drafts[0]
         return batch
 
     def add_copies(self, ids: list[int]) -> bool:
+        """Put the copies picked on the recall list into the open batch; with no open batch,
+        offer a new one first and put them in it once it is made."""
+        if not ids:
+            show_error(self, MijianError("请先在列表中选择文件（可按住 Ctrl 或 Shift 多选）。"))
+            return False
+        current = self.batch
+        if not self._drafts() and not (current and current.state in ("编制中", "待审批")):
+            dialog = self.new_batch()
+            dialog.accepted.connect(lambda: self.add_copies(ids))
+            return True
         try:
             batch = self._draft()
             added = destruction.add(self._session, batch.id, ids)
         except MijianError as exc:
             show_error(self, exc)
             return False
+
         self.refresh(batch.id)
         self.message_label.setText(f"已将 {added} 份列入{batch.label}。")
         self.changed.emit()
