@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressDialog,
@@ -28,10 +29,14 @@ from PySide6.QtWidgets import (
 from app.reports.tables import Cancelled, Progress
 from db.errors import MijianError
 from ui.errors import show_error
-from ui.report_dialog import ask_pdf_path
 
 PRINT_DPI = 300
 ChoosePdf = Callable[[QWidget, str], Path | None]
+
+
+def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "保存为 PDF", suggested, "PDF 文件 (*.pdf)")
+    return Path(name) if name else None
 
 
 def new_printer() -> QPrinter:

@@ -1,13 +1,12 @@
-"""Saving a report as PDF where the user chooses (the only way a printed page reaches the disk)."""
+"""A report for a chosen year: preview and print through the common print path, or save as PDF
+where the user chooses (the only way a printed page reaches the disk)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,13 +18,7 @@ from PySide6.QtWidgets import (
 from app.reports.catalog import REPORTS, render
 from app.session import Session
 from db.errors import MijianError
-
-ChoosePdf = Callable[[QWidget, str], Path | None]
-
-
-def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "保存为 PDF", suggested, "PDF 文件 (*.pdf)")
-    return Path(name) if name else None
+from ui.printing import ChoosePdf, ask_pdf_path, offer_long_pdf
 
 
 class ReportDialog(QDialog):
@@ -47,6 +40,7 @@ class ReportDialog(QDialog):
         self.year_spin.setRange(2000, 2100)
         self.year_spin.setValue(year)
         self.year_spin.setSuffix(" 年")
+        self.output_button = QPushButton("预览 / 打印…")
         self.save_button = QPushButton("保存为 PDF…")
         self.message_label = QLabel("PDF 含涉密文件目录，请保存到涉密存储介质。")
         self.message_label.setWordWrap(True)
@@ -55,13 +49,26 @@ class ReportDialog(QDialog):
         row.addWidget(QLabel("年份"))
         row.addWidget(self.year_spin)
         row.addStretch(1)
+        row.addWidget(self.output_button)
         row.addWidget(self.save_button)
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message_label)
+        self.output_button.clicked.connect(self.output)
         self.save_button.clicked.connect(self.save)
         close.clicked.connect(self.accept)
+
+    def output(self) -> QDialog | None:
+        """Preview, print or save through the common print path, with a progress bar."""
+        year, kind = self.year_spin.value(), self._kind
+        title = REPORTS[kind].title
+        return offer_long_pdf(
+            self,
+            title,
+            f"{title}-{year}.pdf",
+            lambda progress: render(self._session, kind, year, progress=progress),
+        )
 
     def save(self) -> Path | None:
         year = self.year_spin.value()

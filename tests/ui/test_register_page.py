@@ -140,6 +140,10 @@ def test_save_the_register_as_pdf_from_the_window(
     target.unlink()
     dialog.save()
     assert "（本期无登记）" in text_of(target)
+    output = dialog.output()  # the common print path: preview, print, save
+    assert output is not None and "共 1 页" in output.message_label.text()
+    output.close()
+
 
 
 def test_import_an_old_ledger_through_the_window(

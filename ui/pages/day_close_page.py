@@ -25,7 +25,7 @@ from app.session import Session
 from db.errors import InvalidInput, MijianError
 from ui.errors import show_error
 from ui.out_model import OutModel, out_view
-from ui.report_dialog import ask_pdf_path
+from ui.printing import ask_pdf_path
 from ui.table_model import RowsModel, table_view
 
 ChoosePdf = Callable[[QWidget, str], Path | None]
