@@ -3,6 +3,7 @@ tab and the destruction batches on the other."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -79,7 +80,7 @@ class CampaignPage(QWidget):
         self.batch_button = QPushButton("列入销毁批次")
         self.print_button = QPushButton("打印清退清单…")
         self.close_button = QPushButton("结束本年度清退…")
-        self.add_to_batch: Any = None  # set by RecallPage: list of copy ids -> None
+        self.add_to_batch: Callable[[list[int]], object] | None = None  # set by RecallPage
 
         top = QHBoxLayout()
         top.addWidget(QLabel("清退年度"))
