@@ -3,7 +3,7 @@ kept with approval, the rest destroyed in two witnessed batches) and this year's
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 from app import destruction, recall
 from app.clock import FixedClock
@@ -20,46 +20,60 @@ KEEP_REASON = "全年工作总结和下年度工作要点起草仍需参阅"
 def seed_recall(custodian: Session, clock: FixedClock, password: str) -> None:
     today = clock.now()
     last = today.year - 1
+    # Last year's campaign ran from early March to late June; a demo made before July squeezes
+    # it into the weeks before today, so that nothing in the room is dated in the future.
+    start = min(datetime(today.year, 3, 2, tzinfo=today.tzinfo), today - timedelta(days=12))
+    end = min(datetime(today.year, 6, 24, tzinfo=today.tzinfo), today - timedelta(days=1))
 
-    def at(month: int, day: int, hour: int = 10) -> datetime:
-        return datetime(today.year, month, day, hour, 0, tzinfo=today.tzinfo)
+    def at(share: float, hour: int = 10) -> datetime:
+        day = start + (end - start) * share
+        return day.replace(hour=hour, minute=0, second=0, microsecond=0)
 
     officer = Credential("baomi", password)
-    clock.set(at(3, 2))
+    clock.set(at(0))
     recall.open_campaign(custodian, last)
     rows = recall.rows(custodian.db, last)
-    clock.set(at(4, 17))
+    clock.set(at(0.4))
     for issuer, (receiver, receipt) in RETURNED_TO.items():
-        mine = [r.copy_id for r in rows if r.issuer == issuer and r.outcome == "待处理"]
+        mine = [
+            r.copy_id
+            for r in rows
+            if r.issuer == issuer and r.outcome == "待处理" and not r.blocker
+        ]
+
         if mine:
             recall.record_return(
                 custodian,
                 last,
                 mine,
-                date(today.year, 4, 17),
+                at(0.4).date(),
                 receiver,
-                receipt.format(y=today.year),
+                receipt.format(y=at(0.4).year),
             )
-    rest = [r.copy_id for r in recall.rows(custodian.db, last) if r.outcome == "待处理"]
-    kept, rest = rest[:3], rest[3:]
-    clock.set(at(4, 20))
+    pending = [r for r in recall.rows(custodian.db, last) if r.outcome == "待处理"]
+    # Copies still out or still being acted on are kept; three more are kept for reference.
+    free = [r.copy_id for r in pending if not r.blocker]
+    kept = [r.copy_id for r in pending if r.blocker] + free[:3]
+    rest = free[3:]
+
+    clock.set(at(0.45))
     if kept:
         recall.retain(custodian, last, kept, KEEP_REASON, officer)
     half = len(rest) // 2
-    for (month, day), method, place, part, witnesses in (
-        ((5, 14), "碎纸机粉碎", "机要室", rest[:half], ("baomi", "shenji")),
-        ((6, 11), "送销毁中心", "市保密技术服务中心", rest[half:], ("xitong", "shenji")),
+    for share, method, place, part, witnesses in (
+        (0.6, "碎纸机粉碎", "机要室", rest[:half], ("baomi", "shenji")),
+        (0.85, "送销毁中心", "市保密技术服务中心", rest[half:], ("xitong", "shenji")),
     ):
         if not part:
             continue
-        clock.set(at(month, day, 9))
-        batch = destruction.create(custodian, method, place, date(today.year, month, day))
+        clock.set(at(share, 9))
+        batch = destruction.create(custodian, method, place, at(share).date())
         destruction.add(custodian, batch.id, part)
-        clock.set(at(month, day, 10))
+        clock.set(at(share, 10))
         destruction.approve(custodian, batch.id, officer)
-        clock.set(at(month, day, 15))
+        clock.set(at(share, 15))
         destruction.seal(custodian, batch.id, tuple(Credential(w, password) for w in witnesses))  # type: ignore[arg-type]
-    clock.set(at(6, 24, 16))
+    clock.set(at(1, 16))
     recall.close_campaign(custodian, last, officer)
 
     # This year: the campaign has begun; one issuer's copies went back, a batch is being built.

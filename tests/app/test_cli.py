@@ -139,6 +139,7 @@ def test_demo_and_init_create_rooms(tmp_path: Path) -> None:
     assert "jiyao" in result.stdout
     result = mijian(tmp_path, "demo", "--db", str(tmp_path / "d.mjdb"))
     assert result.returncode == 2 and "不会覆盖" in result.stderr
+    _the_demo_holds_a_finished_and_an_open_campaign(tmp_path / "d.mjdb")
 
     passwords = (
         "\n".join(["Admin-pass-01", "Secur-pass-02", "Audit-pass-03", "Custo-pass-04"]) + "\n"
@@ -256,3 +257,25 @@ def test_year_end_reports_from_the_command_line(tmp_path: Path, room: RoomPaths,
         stdin=PASSWORD + "\n",
     )
     assert done.returncode == 0 and "项目,分类" in sheet.read_text(encoding="utf-8-sig")
+
+
+def _the_demo_holds_a_finished_and_an_open_campaign(db: Path) -> None:
+    from app import audit, destruction, recall
+    from app.clock import SystemClock
+    from app.session import open_session
+
+    session = open_session(db, "baomi", PASSWORD, SystemClock())
+    try:
+        this_year = session.clock.now().year
+        last = recall.campaign(session.db, this_year - 1)
+        assert last is not None and last.closed
+        outcomes = recall.progress(recall.rows(session.db, this_year - 1)).outcomes
+        assert set(outcomes) == {"已清退", "已销毁", "留用"}
+        batches = destruction.batches(session.db)
+        assert [b.state for b in batches].count("已销毁") == 2
+        assert any(b.state == "待审批" for b in batches)
+        current = recall.campaign(session.db, this_year)
+        assert current is not None and not current.closed
+        assert audit.verify(session.db).ok
+    finally:
+        session.close()

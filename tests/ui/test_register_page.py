@@ -145,7 +145,6 @@ def test_save_the_register_as_pdf_from_the_window(
     output.close()
 
 
-
 def test_import_an_old_ledger_through_the_window(
     login: Callable[..., Session], qtbot, tmp_path, shot
 ) -> None:
