@@ -117,7 +117,11 @@ def _handovers(session: Session, o: Options) -> bytes:
 
 def _recall(session: Session, o: Options) -> bytes:
     return render_recall_lists(
-        recall.rows(session.db, o.year), o.year, session.room.unit, session.clock.now()
+        recall.rows(session.db, o.year),
+        o.year,
+        session.room.unit,
+        session.clock.now(),
+        progress=o.progress,
     )
 
 
@@ -216,11 +220,18 @@ def _audit(session: Session, action: str, kind: str, details: dict[str, object])
 
 
 # ---- forms printed from the 清退销毁 page ---------------------------------------------------------
-def recall_list(session: Session, year: int, issuer: str | None = None) -> bytes:
+def recall_list(
+    session: Session, year: int, issuer: str | None = None, progress: Progress | None = None
+) -> bytes:
     """清退清单 for one issuer (or all), in duplicate."""
     session.require(*READERS)
     pdf = render_recall_lists(
-        recall.rows(session.db, year), year, session.room.unit, session.clock.now(), issuer
+        recall.rows(session.db, year),
+        year,
+        session.room.unit,
+        session.clock.now(),
+        issuer,
+        progress,
     )
     _audit(session, "输出报表", "recall", {"year": year, "issuer": issuer or "全部"})
     return pdf

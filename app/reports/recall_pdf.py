@@ -4,7 +4,9 @@ signature and stamp lines; every issuer's list printed twice (一式两份)."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from itertools import groupby
 from xml.sax.saxutils import escape
 
@@ -16,7 +18,7 @@ from app.numbers import format_copy_ranges
 from app.recall import LEVELS, RecallRow
 from app.reports.document import build_pdf
 from app.reports.fonts import register_fonts
-from app.reports.tables import PagedTable, fitted, grid_style
+from app.reports.tables import PagedTable, Progress, fitted, grid_style
 
 HEADERS = ("序号", "文号", "标题", "密级", "份号", "份数", "备注")
 WIDTHS_MM = (9, 40, 50, 11, 28, 9, 33)
@@ -44,25 +46,53 @@ def _lines(rows: list[RecallRow]) -> list[tuple[RecallRow, list[str], str]]:
     return lines
 
 
+@dataclass(frozen=True)
+class _Look:
+    font: str
+    cell: ParagraphStyle
+    title: ParagraphStyle
+    sub: ParagraphStyle
+    body: ParagraphStyle
+
+
+Line = tuple[int, tuple[RecallRow, list[str], str]]
+
+
 def render_recall_lists(
-    rows: list[RecallRow], year: int, unit: str, printed_at: datetime, issuer: str | None = None
+    rows: list[RecallRow],
+    year: int,
+    unit: str,
+    printed_at: datetime,
+    issuer: str | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
     font = register_fonts()
-    cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
-    title = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1)
-    sub = ParagraphStyle("sub", fontName=font, fontSize=10, leading=15, alignment=1)
-    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16)
-
-    story: list[Flowable] = []
+    look = _Look(
+        font,
+        ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK"),
+        ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1),
+        ParagraphStyle("sub", fontName=font, fontSize=10, leading=15, alignment=1),
+        ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16),
+    )
     issuers = sorted({r.issuer for r in rows} if issuer is None else {issuer})
+    lists = []
     for name in issuers:
         mine = [r for r in rows if r.issuer == name]
+        lists.append((name, mine, list(enumerate(_lines(mine), 1))))
+    total = len(PARTS) * sum(len(lines) for _, _, lines in lists)
+    story: list[Flowable] = []
+    done = 0
+    for name, mine, lines in lists:
         for part in PARTS:
             if story:
                 story.append(PageBreak())
-            story += _one_list(mine, name, year, unit, part, font, cell, title, sub, body)
+            step = None
+            if progress is not None:
+                step = partial(lambda base, d, _: progress(base + d, total), done)
+            story += _one_list(mine, lines, name, year, unit, part, look, step)
+            done += len(lines)
     if not story:
-        story.append(Paragraph(f"{year} 年度没有需清退的中央、省、市密级文件。", body))
+        story.append(Paragraph(f"{year} 年度没有需清退的中央、省、市密级文件。", look.body))
     return build_pdf(
         story,
         f"清退清单（{year}年度）",
@@ -75,17 +105,17 @@ def render_recall_lists(
 
 def _one_list(
     rows: list[RecallRow],
+    lines: list[Line],
     issuer: str,
     year: int,
     unit: str,
     part: str,
-    font: str,
-    cell: ParagraphStyle,
-    title: ParagraphStyle,
-    sub: ParagraphStyle,
-    body: ParagraphStyle,
+    look: _Look,
+    progress: Progress | None,
 ) -> list[Flowable]:
-    def make_row(entry: tuple[int, tuple[RecallRow, list[str], str]]) -> list[object]:
+    cell = look.cell
+
+    def make_row(entry: Line) -> list[object]:
         i, (first, numbers, note) = entry
         return [
             str(i),
@@ -97,9 +127,13 @@ def _one_list(
             fitted(note, cell, WIDTHS_MM[6] * mm),
         ]
 
-    lines = list(enumerate(_lines(rows), 1))
     table = PagedTable(
-        list(HEADERS), lines, make_row, [w * mm for w in WIDTHS_MM], grid_style(font, 8.5)
+        list(HEADERS),
+        lines,
+        make_row,
+        [w * mm for w in WIDTHS_MM],
+        grid_style(look.font, 8.5),
+        progress,
     )
     returned = Counter(r.level for r in rows if r.outcome in ("已清退", "待处理"))
     kept = sum(r.outcome == "留用" for r in rows)
@@ -115,13 +149,13 @@ def _one_list(
         rowHeights=[12 * mm] * 3,
     )
     signatures.setStyle(
-        [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 10.5)]
+        [("FONTNAME", (0, 0), (-1, -1), look.font), ("FONTSIZE", (0, 0), (-1, -1), 10.5)]
     )
     return [
-        Paragraph("清 退 清 单", title),
-        Paragraph(escape(f"（{year}年度　{part}）"), sub),
+        Paragraph("清 退 清 单", look.title),
+        Paragraph(escape(f"（{year}年度　{part}）"), look.sub),
         Spacer(1, 3 * mm),
-        Paragraph(escape(f"交退单位：{unit}　　　接收单位：{issuer}"), body),
+        Paragraph(escape(f"交退单位：{unit}　　　接收单位：{issuer}"), look.body),
         Spacer(1, 2 * mm),
         table,
         Spacer(1, 3 * mm),
@@ -132,7 +166,7 @@ def _one_list(
                         f"清退合计 {sum(returned.values())} 份（{counts}）；"
                         f"留用 {kept} 份；本单位已监销 {destroyed} 份。"
                     ),
-                    body,
+                    look.body,
                 ),
                 Spacer(1, 4 * mm),
                 signatures,

@@ -18,6 +18,7 @@ from app.model import Credential
 from app.reports import catalog, sheets
 from app.reports.destruction_pdf import People, render_register
 from app.reports.export import export
+from app.reports.recall_pdf import render_recall_lists
 from app.reports.tables import Cancelled
 from tests.app.test_recall import OFFICER, campaign_room, ids  # noqa: F401
 from tests.conftest import PASSWORD
@@ -64,6 +65,16 @@ def test_the_recall_list_is_printed_twice_per_issuer(year_done, tmp_path: Path) 
     assert "区委发〔2026〕1号" not in text  # 区本级 is not recalled
     pages = rasterise(pdf)
     assert len(pages) == 6
+    seen: list[tuple[int, int]] = []
+    render_recall_lists(
+        recall.rows(custodian.db, 2026),
+        2026,
+        "单位",
+        PRINTED,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert {t for _, t in seen} == {2 * 5}  # 5 lines (a document and an outcome), in duplicate
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (10, 10)
     SHOTS.mkdir(exist_ok=True)
     shutil.copyfile(pages[2], SHOTS / "recall-list-page3.png")
 

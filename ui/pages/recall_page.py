@@ -30,7 +30,7 @@ from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.pages.batches_page import BatchesPage
-from ui.printing import PdfOutputDialog, offer_pdf
+from ui.printing import PdfOutputDialog, offer_long_pdf
 from ui.recall_dialogs import CloseCampaignDialog, RetainDialog, ReturnDialog
 from ui.table_model import RowsModel, table_view
 
@@ -242,8 +242,11 @@ class CampaignPage(QWidget):
         issuer = self.issuer_combo.currentText()
         chosen = None if issuer in ("", "全部") else issuer
         name = f"清退清单-{self.year}-{chosen or '全部'}.pdf"
-        return offer_pdf(
-            self, "清退清单", name, lambda: recall_list(self._session, self.year, chosen)
+        return offer_long_pdf(
+            self,
+            "清退清单",
+            name,
+            lambda progress: recall_list(self._session, self.year, chosen, progress),
         )
 
 
