@@ -140,7 +140,11 @@ class _Doc:
 
 
 def rows(db: Database, year: int, copy_ids: list[int] | None = None) -> list[RecallRow]:
-    """The year's recall list, by issuer, then 文号 in number order, then 份号."""
+    """The year's recall list, by issuer, then 文号 in number order, then 份号; or the rows of
+    the chosen copies (a long choice is filtered here, past SQLite's limit on parameters)."""
+    if copy_ids is not None and len(copy_ids) > 500:
+        wanted = set(copy_ids)
+        return [r for r in rows(db, year) if r.copy_id in wanted]
     docs = {
         r[0]: _Doc(
             registration_number(r[1], r[2]),

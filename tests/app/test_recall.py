@@ -295,3 +295,11 @@ def test_wrong_witness_passwords_lock_that_account(sealed, campaign_room, clock)
         "SELECT count(*) FROM audit_event WHERE action = '账户锁定' AND object = 'account:xitong'"
     )
     assert locks == 1 and destruction.get(custodian.db, batch.id).state == "待监销"
+
+
+def test_a_long_choice_is_read_past_the_parameter_limit(campaign_room) -> None:
+    custodian, n = campaign_room
+    everything = [r.copy_id for r in recall.rows(custodian.db, 2026)]
+    padded = everything + list(range(10**6, 10**6 + 600))  # ids that are not in the recall
+    assert [r.copy_id for r in recall.rows(custodian.db, 2026, padded)] == everything
+    assert [r.copy_id for r in recall.rows(custodian.db, 2026, everything[:2])] == everything[:2]
