@@ -106,6 +106,7 @@ def test_a_campaign_through_the_window(campaign_room, qtbot, shot) -> None:  # n
     ):
         assert not widget.isEnabled()
     shot(window, "recall-batches")
+    assert not batches.handover_button.isEnabled()  # shredded in the room: no 移交单
     output = batches.print_register()
     assert output is not None and "共 1 页" in output.message_label.text()
     output.close()
@@ -127,7 +128,7 @@ def test_reports_page_warns_before_a_plaintext_export(
     shot,
 ) -> None:
     custodian, _ = campaign_room
-    answers = [False, True]
+    answers = [False, True, True]
     target = tmp_path / "stats.xlsx"
     page = ReportsPage(custodian, confirm=lambda _: answers.pop(0), choose=lambda _, __: target)
     qtbot.addWidget(page)
@@ -137,6 +138,8 @@ def test_reports_page_warns_before_a_plaintext_export(
     assert page.export_sheet() is None and not target.exists()
     assert page.export_sheet() == target and target.stat().st_size > 0
     assert "明文" in page.message_label.text()
+    target = tmp_path / "统计"  # typed without a suffix
+    assert page.export_sheet() == tmp_path / "统计.xlsx"
     shot(page, "reports-page")
     page.select("recall")
     dialog = page.show_pdf()

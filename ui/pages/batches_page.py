@@ -154,7 +154,10 @@ class BatchesPage(QWidget):
         self.witness_button.setEnabled(state == "待监销")
         self.cancel_button.setEnabled(state in ("编制中", "待审批", "待监销"))
         self.register_button.setEnabled(bool(batch and batch.copies))
-        self.handover_button.setEnabled(bool(batch and batch.copies))
+        # The 移交单 hands a batch to a destruction centre; a batch shredded here has none.
+        self.handover_button.setEnabled(
+            bool(batch and batch.copies and batch.method == "送销毁中心")
+        )
 
     # ---- building ---------------------------------------------------------------------------
     def _dialog(self, dialog: FormDialog) -> FormDialog:

@@ -137,6 +137,8 @@ class ReportsPage(QWidget):
         target = self._choose(self, f"{REPORTS[kind].title}-{year}.xlsx")
         if target is None:
             return None
+        if not target.suffix:  # a name typed without .xlsx/.csv: the workbook it was offered
+            target = target.with_suffix(".xlsx")
         try:
             rows = export(self._session, kind, year, target, self.months_spin.value())
         except MijianError as exc:
