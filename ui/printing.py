@@ -34,6 +34,21 @@ PRINT_DPI = 300
 ChoosePdf = Callable[[QWidget, str], Path | None]
 
 
+def write_to(label: QLabel, target: Path, write: Callable[[], str]) -> Path | None:
+    """Run `write` (it writes `target` and returns what to tell the user) and say on `label`
+    how it went: the message, or why the file could not be written."""
+    try:
+        said = write()
+    except MijianError as exc:
+        label.setText(exc.message)
+        return None
+    except OSError as exc:
+        label.setText(f"无法写入 {target}：{exc.strerror}")
+        return None
+    label.setText(said)
+    return target
+
+
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     name, _ = QFileDialog.getSaveFileName(parent, "保存为 PDF", suggested, "PDF 文件 (*.pdf)")
     return Path(name) if name else None
@@ -125,13 +140,12 @@ class PdfOutputDialog(QDialog):
         target = self._choose(self, self._name)
         if target is None:
             return None
-        try:
+
+        def write() -> str:
             target.write_bytes(self._pdf)
-        except OSError as exc:
-            self.message_label.setText(f"无法写入 {target}：{exc.strerror}")
-            return None
-        self.message_label.setText(f"已保存到 {target}")
-        return target
+            return f"已保存到 {target}"
+
+        return write_to(self.message_label, target, write)
 
 
 def offer_pdf(

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.reports.catalog import REPORTS, render
 from app.session import Session
-from db.errors import MijianError
-from ui.printing import ChoosePdf, ask_pdf_path, offer_long_pdf
+from ui.printing import ChoosePdf, ask_pdf_path, offer_long_pdf, write_to
 
 
 class ReportDialog(QDialog):
@@ -75,14 +74,9 @@ class ReportDialog(QDialog):
         target = self._choose(self, f"{REPORTS[self._kind].title}-{year}.pdf")
         if target is None:
             return None
-        try:
-            pdf = render(self._session, self._kind, year)
-            target.write_bytes(pdf)
-        except MijianError as exc:
-            self.message_label.setText(exc.message)
-            return None
-        except OSError as exc:
-            self.message_label.setText(f"无法写入 {target}：{exc.strerror}")
-            return None
-        self.message_label.setText(f"已保存到 {target}")
-        return target
+
+        def write() -> str:
+            target.write_bytes(render(self._session, self._kind, year))
+            return f"已保存到 {target}"
+
+        return write_to(self.message_label, target, write)

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 from app.reports.catalog import REPORTS, render
 from app.reports.export import PLAINTEXT_WARNING, export
 from app.session import Session
-from db.errors import MijianError
-from ui.printing import PdfOutputDialog, offer_long_pdf
+from ui.printing import PdfOutputDialog, offer_long_pdf, write_to
 
 DESCRIPTIONS = {
     "register": "全年收文，按收文编号，作废的划线保留",
@@ -139,13 +138,9 @@ class ReportsPage(QWidget):
             return None
         if not target.suffix:  # a name typed without .xlsx/.csv: the workbook it was offered
             target = target.with_suffix(".xlsx")
-        try:
+
+        def write() -> str:
             rows = export(self._session, kind, year, target, self.months_spin.value())
-        except MijianError as exc:
-            self.message_label.setText(exc.message)
-            return None
-        except OSError as exc:
-            self.message_label.setText(f"无法写入 {target}：{exc.strerror}")
-            return None
-        self.message_label.setText(f"已导出 {rows} 行到明文文件 {target}，请按涉密载体管理。")
-        return target
+            return f"已导出 {rows} 行到明文文件 {target}，请按涉密载体管理。"
+
+        return write_to(self.message_label, target, write)
