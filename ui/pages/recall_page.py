@@ -233,10 +233,9 @@ class CampaignPage(QWidget):
         return dialog
 
     def _to_batch(self) -> None:
-        ids = self.selected_ids()
+        # The batches tab says `changed` once the copies are in, and this page refreshes then.
         if self.add_to_batch is not None:
-            self.add_to_batch(ids)
-        self.refresh()
+            self.add_to_batch(self.selected_ids())
 
     def print_lists(self) -> PdfOutputDialog | None:
         issuer = self.issuer_combo.currentText()
