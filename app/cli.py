@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_INIT_ROLES = (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR, Role.CUSTODIAN)
+_INIT_ROLES = (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR, Role.APPROVER, Role.CUSTODIAN)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:

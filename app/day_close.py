@@ -58,7 +58,7 @@ def blockers(db: Database, day: date) -> list[OutRow]:
 def add_exception(
     session: Session, handover_id: int, reason: str, expected_return: datetime
 ) -> None:
-    session.require(Role.SECURITY_OFFICER)
+    session.require(Role.APPROVER)
     reason = reason.strip()
     if len(reason) < 2:
         raise InvalidInput("例外须写明理由。")
@@ -103,7 +103,7 @@ def counts(db: Database) -> dict[str, dict[str, int]]:
 
 
 def close_day(session: Session) -> DayClose:
-    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    session.require(Role.CUSTODIAN, Role.APPROVER)
     db = session.db
     now = session.clock.now()
     day = now.date()
@@ -257,7 +257,7 @@ def resolve_incident(
 ) -> None:
     """The security officer closes an incident. For a 核对异常 the copy is then taken back
     (outcome 归还) or recorded lost (outcome 遗失)."""
-    session.require(Role.SECURITY_OFFICER)
+    session.require(Role.APPROVER)
     resolution = resolution.strip()
     if len(resolution) < 2:
         raise InvalidInput("请写明处理意见。")

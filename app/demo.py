@@ -21,7 +21,8 @@ from db.keyslots import DEFAULT_KDF, KdfParams
 DEMO_PASSWORD = "mijian-demo-2026"
 DEMO_ACCOUNTS = (
     ("jiyao", "李晓梅", Role.CUSTODIAN),
-    ("baomi", "王建国", Role.SECURITY_OFFICER),
+    ("baomi", "王建国", Role.APPROVER),
+    ("anquan", "陈静", Role.SECURITY_OFFICER),
     ("xitong", "张志强", Role.SYSADMIN),
     ("shenji", "刘芳", Role.AUDITOR),
 )

@@ -169,7 +169,7 @@ def _check_override(session: Session, override: Override) -> str:
     if len(reason) < 2:
         raise InvalidInput("例外放行须写明理由。")
     account = find(session.db, override.approver)
-    if account is None or not account.active or account.role is not Role.SECURITY_OFFICER:
+    if account is None or not account.active or account.role is not Role.APPROVER:
         raise PermissionDenied("例外放行须由安全保密管理员本人确认。")
     try:
         session.keyfile.unwrap(account.login, override.password)

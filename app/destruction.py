@@ -168,7 +168,7 @@ def remove(session: Session, batch_id: int, copy_id: int) -> None:
 
 def cancel(session: Session, batch_id: int, reason: str) -> Batch:
     """Give up an unsealed batch; it stays on record as 已撤销 and its copies are free again."""
-    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    session.require(Role.CUSTODIAN, Role.APPROVER)
     reason = reason.strip()
     if len(reason) < 2:
         raise InvalidInput("撤销批次须写明原因。")
@@ -215,7 +215,7 @@ def _still(db: Database, batch: Batch, state: str, verb: str) -> None:
 
 def approve(session: Session, batch_id: int, approver: Credential) -> Batch:
     """The security officer — never the builder — approves the list with their own password."""
-    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    session.require(Role.CUSTODIAN, Role.APPROVER)
     db = session.db
     batch = get(db, batch_id)
     if batch.state != "待审批":
@@ -227,7 +227,7 @@ def approve(session: Session, batch_id: int, approver: Credential) -> Batch:
     if approver.login.strip() == batch.built_by:
         raise PermissionDenied("批次的审批人不能是编制人本人。")
     _refuse_if_away(db, batch_id, "审批")
-    who = session.confirm(approver, "销毁审批", Role.SECURITY_OFFICER)
+    who = session.confirm(approver, "销毁审批", Role.APPROVER)
     now = session.clock.now()
     with db.transaction():
         _still(db, batch, "待审批", "审批")
@@ -249,7 +249,7 @@ def approve(session: Session, batch_id: int, approver: Credential) -> Batch:
 def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credential]) -> Batch:
     """Two 监销人, distinct and neither the builder, confirm with their own passwords; the
     batch is sealed and its copies become 已销毁. All or nothing."""
-    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    session.require(Role.CUSTODIAN, Role.APPROVER)
     db = session.db
     batch = get(db, batch_id)
     if batch.state != "待监销":

@@ -164,7 +164,7 @@ def _confirm_older(probe: Session, officer: tuple[str, str] | None, day: str) ->
     if officer is None:
         raise MijianError(message)
     account = find(probe.db, officer[0])
-    if account is None or not account.active or account.role is not Role.SECURITY_OFFICER:
+    if account is None or not account.active or account.role is not Role.APPROVER:
         raise PermissionDenied("恢复较早的备份须由安全保密管理员本人确认。")
     try:
         probe.keyfile.unwrap(account.login, officer[1])

@@ -78,7 +78,7 @@ def _validate(data: ReaderInput) -> ReaderInput:
 
 
 def add_reader(session: Session, data: ReaderInput) -> Reader:
-    session.require(Role.SECURITY_OFFICER)
+    session.require(Role.APPROVER)
     data = _validate(data)
     db = session.db
     with db.transaction():
@@ -110,7 +110,7 @@ def add_reader(session: Session, data: ReaderInput) -> Reader:
 
 
 def update_reader(session: Session, reader_id: int, data: ReaderInput) -> Reader:
-    session.require(Role.SECURITY_OFFICER)
+    session.require(Role.APPROVER)
     data = _validate(data)
     db = session.db
     with db.transaction():
@@ -144,7 +144,7 @@ def update_reader(session: Session, reader_id: int, data: ReaderInput) -> Reader
 
 
 def mark_left(session: Session, reader_id: int) -> None:
-    session.require(Role.SECURITY_OFFICER)
+    session.require(Role.APPROVER)
     db = session.db
     with db.transaction():
         reader = get_reader(db, reader_id)
@@ -196,7 +196,7 @@ def list_readers(db: Database, include_left: bool = True) -> list[Reader]:
 
 
 def add_group(session: Session, name: str, member_ids: list[int]) -> Group:
-    session.require(Role.SECURITY_OFFICER)
+    session.require(Role.APPROVER)
     name = name.strip()
     if not name:
         raise InvalidInput("请填写分组名称。")

@@ -171,13 +171,13 @@ def retain(
     session: Session, year: int, copy_ids: list[int], reason: str, approver: Credential
 ) -> int:
     """留用: kept in the room for a stated reason, on the security officer's own password."""
-    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    session.require(Role.CUSTODIAN, Role.APPROVER)
     reason = reason.strip()
     if len(reason) < 2:
         raise InvalidInput("留用须写明理由。")
     db = session.db
     _retainable(db, year, copy_ids)  # before asking for the password
-    who = session.confirm(approver, "留用审批", Role.SECURITY_OFFICER)
+    who = session.confirm(approver, "留用审批", Role.APPROVER)
     now = session.clock.now()
     with db.transaction():
         items = _retainable(db, year, copy_ids)
@@ -215,10 +215,10 @@ def _retainable(db: Database, year: int, copy_ids: list[int]) -> list[RecallRow]
 
 def close_campaign(session: Session, year: int, approver: Credential) -> Campaign:
     """The year is done: every copy settled; the security officer signs it off."""
-    session.require(Role.CUSTODIAN, Role.SECURITY_OFFICER)
+    session.require(Role.CUSTODIAN, Role.APPROVER)
     db = session.db
     _all_settled(db, year)
-    who = session.confirm(approver, "结束清退", Role.SECURITY_OFFICER)
+    who = session.confirm(approver, "结束清退", Role.APPROVER)
     now = session.clock.now()
     with db.transaction():
         left = _all_settled(db, year)

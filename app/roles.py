@@ -7,6 +7,11 @@ from enum import StrEnum
 
 class Role(StrEnum):
     CUSTODIAN = "custodian"
+    # The office's 保密员 (or the leader in charge): the room's business approvals (exceptions,
+    # 留用, destruction approval, incidents). A business role, not one of the 三员.
+    APPROVER = "approver"
+    # The IT 安全保密管理员 of the 三员: grants and revokes roles, handles security events
+    # (lockouts, a room behind its anchor, restoring an older backup). Never reads business data.
     SECURITY_OFFICER = "security_officer"
     SYSADMIN = "sysadmin"
     AUDITOR = "auditor"
@@ -17,11 +22,13 @@ class Role(StrEnum):
 
     @property
     def is_administrator(self) -> bool:
-        return self is not Role.CUSTODIAN
+        """One of the 三员 (系统管理员, 安全保密管理员, 安全审计员)."""
+        return self in (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR)
 
 
 _LABELS = {
     Role.CUSTODIAN: "机要员",
+    Role.APPROVER: "保密员",
     Role.SECURITY_OFFICER: "安全保密管理员",
     Role.SYSADMIN: "系统管理员",
     Role.AUDITOR: "安全审计员",
@@ -53,7 +60,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.RECALL,
         Page.REPORTS,
     ),
-    Role.SECURITY_OFFICER: (
+    Role.APPROVER: (
         Page.REGISTER,
         Page.PEOPLE,
         Page.DAY_CLOSE,
@@ -61,6 +68,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.RECALL,
         Page.REPORTS,
     ),
+    Role.SECURITY_OFFICER: (Page.SETTINGS,),
     Role.SYSADMIN: (Page.SETTINGS,),
     Role.AUDITOR: (Page.AUDIT,),
 }

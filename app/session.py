@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from app import accounts, audit
+from app.confirm import confirm_person
 from app.clock import Clock, parse_stamp, stamp
 from app.model import Account, Credential, RoomInfo
 from app.paths import RoomPaths
@@ -55,41 +56,28 @@ class Session:
         A second PRAGMA key on a live connection is silently ignored, so the check unwraps the
         key slot again instead of touching the connection.
         """
-        _check_not_locked(self.keyfile, self.account.login, self.clock)
+        check_not_locked(self.keyfile, self.account.login, self.clock)
         try:
             self.keyfile.unwrap(self.account.login, password)
         except WrongPassword:
-            _count_failure(self.keyfile, self.account.login, self.clock)
+            count_failure(self.keyfile, self.account.login, self.clock)
             _flush_pending(self)
             raise
-        _clear_failures(self.keyfile, self.account.login)
+        clear_failures(self.keyfile, self.account.login)
 
     def confirm(self, credential: Credential, what: str, role: Role | None = None) -> Account:
         """Another person confirms `what` (an approval, a witness) at this workstation with their
         own password. Failures count towards their lockout like a failed login and are audited."""
-        account = accounts.find(self.db, credential.login.strip())
-        if account is None or not account.active:
-            raise PermissionDenied(f"{what}：没有这个在用的账户。")
-        if role is not None and account.role is not role:
-            raise PermissionDenied(f"{what}须由{role.label}本人确认。")
-        _check_not_locked(self.keyfile, account.login, self.clock)
-        try:
-            self.keyfile.unwrap(account.login, credential.password)
-        except WrongPassword:
-            _count_failure(self.keyfile, account.login, self.clock)
-            _flush_pending(self)
-            with self.db.transaction():
-                audit.record(
-                    self.db,
-                    self.clock,
-                    self.account.login,
-                    "确认失败",
-                    f"account:{account.login}",
-                    {"for": what},
-                )
-            raise WrongPassword(f"{account.display_name}的密码不正确，{what}未完成。") from None
-        _clear_failures(self.keyfile, account.login)
-        return account
+        return confirm_person(
+            self.db,
+            self.keyfile,
+            self.clock,
+            self.account.login,
+            credential,
+            what,
+            role,
+            flush_pending=lambda: _flush_pending(self),
+        )
 
     def close(self) -> None:
 
@@ -116,11 +104,11 @@ def open_session(
         lock.acquire()
     try:
         login = login.strip()
-        _check_not_locked(keyfile, login, clock)
+        check_not_locked(keyfile, login, clock)
         try:
             data_key = keyfile.unwrap(login, password)
         except WrongPassword:
-            _count_failure(keyfile, login, clock)
+            count_failure(keyfile, login, clock)
             raise
         db = Database.open(paths.db, data_key)
         try:
@@ -129,7 +117,7 @@ def open_session(
             if account is None or not account.active:
                 raise WrongPassword()
             session = Session(db, paths, keyfile, account, _room(db), clock, data_key, _lock=lock)
-            _clear_failures(keyfile, login)
+            clear_failures(keyfile, login)
             with db.transaction():
                 _flush_pending(session)
                 audit.record(db, clock, account.login, "登录", f"account:{account.login}")
@@ -150,7 +138,7 @@ def _room(db: Database) -> RoomInfo:
     return RoomInfo(row["room_id"], row["name"], row["unit"], bool(row["demo"]))
 
 
-def _check_not_locked(keyfile: KeyFile, login: str, clock: Clock) -> None:
+def check_not_locked(keyfile: KeyFile, login: str, clock: Clock) -> None:
     slot = keyfile.slot(login)
     if slot is None or slot.locked_until is None:
         return
@@ -162,7 +150,7 @@ def _check_not_locked(keyfile: KeyFile, login: str, clock: Clock) -> None:
         )
 
 
-def _count_failure(keyfile: KeyFile, login: str, clock: Clock) -> None:
+def count_failure(keyfile: KeyFile, login: str, clock: Clock) -> None:
     slot = keyfile.slot(login)
     now = clock.now()
     # Only the hash of an unknown login is kept: a mistyped password in the login field must
@@ -180,7 +168,7 @@ def _count_failure(keyfile: KeyFile, login: str, clock: Clock) -> None:
     keyfile.save()
 
 
-def _clear_failures(keyfile: KeyFile, login: str) -> None:
+def clear_failures(keyfile: KeyFile, login: str) -> None:
     slot = keyfile.slot(login)
     if slot is not None and (slot.failures or slot.locked_until):
         slot.failures = 0

@@ -67,7 +67,7 @@ def print_labels(session: Session, document_id: int, copy_ids: list[int] | None 
 
 
 def print_badges(session: Session, reader_ids: list[int]) -> bytes:
-    session.require(Role.SECURITY_OFFICER, Role.CUSTODIAN)
+    session.require(Role.APPROVER, Role.CUSTODIAN)
     readers = [get_reader(session.db, r) for r in reader_ids]
     missing = [r.name for r in readers if not r.badge_code]
     if missing:

@@ -66,7 +66,7 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
         return 2
     if session is None:
         return 0
-    if session.role in (Role.CUSTODIAN, Role.SECURITY_OFFICER):
+    if session.role in (Role.CUSTODIAN, Role.APPROVER):
         # At every start: a classified copy that stayed out overnight without an exception
         # becomes a 违规过夜 incident, shown on the desk until the security officer handles it.
         detect_overnight(session)

@@ -74,7 +74,7 @@ class RetainDialog(FormDialog):
         super().__init__(f"留用（{len(copy_ids)} 份）", parent)
         self._session, self._year, self._ids = session, year, copy_ids
         self.reason_edit = QLineEdit()
-        self.approver = PersonField(session, Role.SECURITY_OFFICER)
+        self.approver = PersonField(session, Role.APPROVER)
         self.form.addRow(QLabel("留用须写明理由，由安全保密管理员本人输入密码批准。"))
         self.form.addRow("留用理由", self.reason_edit)
         self.form.addRow("批准人", self.approver.combo)
@@ -95,7 +95,7 @@ class CloseCampaignDialog(FormDialog):
     def __init__(self, session: Session, year: int, parent: QWidget) -> None:
         super().__init__(f"结束 {year} 年度清退", parent)
         self._session, self._year = session, year
-        self.approver = PersonField(session, Role.SECURITY_OFFICER)
+        self.approver = PersonField(session, Role.APPROVER)
         self.form.addRow(QLabel("全部文件均已清退、销毁或批准留用。结束后本年度清退记录不再更改。"))
         self.form.addRow("安全保密管理员", self.approver.combo)
         self.form.addRow("密码", self.approver.password_edit)
@@ -132,7 +132,7 @@ class ApproveDialog(FormDialog):
     def __init__(self, session: Session, batch: destruction.Batch, parent: QWidget) -> None:
         super().__init__(f"审批 {batch.label}", parent)
         self._session, self._batch = session, batch
-        self.approver = PersonField(session, Role.SECURITY_OFFICER, (batch.built_by,))
+        self.approver = PersonField(session, Role.APPROVER, (batch.built_by,))
         self.form.addRow(
             QLabel(
                 f"{batch.label}：{batch.copies} 份，{batch.pages} 页，{batch.method}。批准后清单不再改动。"

@@ -20,7 +20,7 @@ from app.roles import Role
 from db.errors import InvalidInput, MijianError
 
 CreateFn = Callable[[str, str, list[NewAccount]], object]
-ROLES = (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR, Role.CUSTODIAN)
+ROLES = (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR, Role.APPROVER, Role.CUSTODIAN)
 
 
 class _RoomPage(QWizardPage):

@@ -28,7 +28,7 @@ from db.errors import InvalidInput
 if TYPE_CHECKING:
     from app.session import Session
 
-READERS = (Role.CUSTODIAN, Role.SECURITY_OFFICER)
+READERS = (Role.CUSTODIAN, Role.APPROVER)
 
 
 @dataclass(frozen=True)

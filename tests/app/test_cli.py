@@ -142,7 +142,10 @@ def test_demo_and_init_create_rooms(tmp_path: Path) -> None:
     _the_demo_holds_a_finished_and_an_open_campaign(tmp_path / "d.mjdb")
 
     passwords = (
-        "\n".join(["Admin-pass-01", "Secur-pass-02", "Audit-pass-03", "Custo-pass-04"]) + "\n"
+        "\n".join(
+            ["Admin-pass-01", "Secur-pass-02", "Audit-pass-03", "Appro-pass-05", "Custo-pass-04"]
+        )
+        + "\n"
     )
     result = mijian(
         tmp_path,
@@ -159,6 +162,8 @@ def test_demo_and_init_create_rooms(tmp_path: Path) -> None:
         "sec=乙",
         "--auditor",
         "aud=丙",
+        "--approver",
+        "apr=戊",
         "--custodian",
         "cus=丁",
         "--password-stdin",

@@ -113,7 +113,7 @@ def test_a_full_campaign(campaign_room, login, clock) -> None:
     kept = ids(custodian, n["central"])[1:2]
     with pytest.raises(WrongPassword):
         recall.retain(custodian, 2026, kept, "年度总结仍需参阅", Credential("baomi", "wrong"))
-    with pytest.raises(PermissionDenied, match="安全保密管理员"):
+    with pytest.raises(PermissionDenied, match="保密员"):
         recall.retain(custodian, 2026, kept, "年度总结仍需参阅", Credential("xitong", PASSWORD))
     assert recall.progress(recall.rows(db, 2026)).outcomes["留用"] == 0
     recall.retain(custodian, 2026, kept, "年度总结仍需参阅", OFFICER)

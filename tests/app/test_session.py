@@ -19,7 +19,7 @@ def test_each_demo_account_logs_in_with_its_role(login: Callable[..., Session]) 
     roles = {user: login(user).role for user in ("jiyao", "baomi", "xitong", "shenji")}
     assert roles == {
         "jiyao": Role.CUSTODIAN,
-        "baomi": Role.SECURITY_OFFICER,
+        "baomi": Role.APPROVER,
         "xitong": Role.SYSADMIN,
         "shenji": Role.AUDITOR,
     }

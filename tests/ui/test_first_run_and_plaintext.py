@@ -36,6 +36,7 @@ def test_wizard_creates_the_room_and_refuses_bad_input(
     rows = {
         Role.SYSADMIN: ("admin", "欧阳明月", "Admin-pass-01", "Admin-pass-01"),
         Role.SECURITY_OFFICER: ("sec", "欧阳明月", "Secur-pass-02", "Secur-pass-02"),
+        Role.APPROVER: ("apr", "戊", "Appro-pass-05", "Appro-pass-05"),
         Role.AUDITOR: ("aud", "丙", "Audit-pass-03", "Audit-pass-03"),
         Role.CUSTODIAN: ("cus", "司马青云", "short", "short"),
     }
@@ -70,6 +71,7 @@ def test_no_plaintext_name_in_database_keys_or_log(
             [
                 NewAccount("admin", SECRETS[1], Role.SYSADMIN, "Admin-pass-01"),
                 NewAccount("sec", "乙", Role.SECURITY_OFFICER, "Secur-pass-02"),
+                NewAccount("apr", "戊", Role.APPROVER, "Appro-pass-05"),
                 NewAccount("aud", "丙", Role.AUDITOR, "Audit-pass-03"),
                 NewAccount("cus", SECRETS[2], Role.CUSTODIAN, "Custo-pass-04"),
             ],

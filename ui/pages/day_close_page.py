@@ -45,7 +45,7 @@ class DayClosePage(QWidget):
         super().__init__(parent)
         self._session = session
         self._choose_pdf = choose_pdf
-        officer = session.role is Role.SECURITY_OFFICER
+        officer = session.role is Role.APPROVER
         self.summary_label = QLabel()
         self.summary_label.setStyleSheet("font-size: 16px;")
         self.out_model = OutModel(self)

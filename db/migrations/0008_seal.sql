@@ -1,0 +1,2 @@
+-- 0008: the sealed audit trail (forward-secure seals per period). Filled in by the trust work.
+SELECT 1;
