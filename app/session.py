@@ -13,8 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from app import accounts, audit
-from app.confirm import confirm_person
 from app.clock import Clock, parse_stamp, stamp
+from app.confirm import confirm_person
 from app.model import Account, Credential, RoomInfo
 from app.paths import RoomPaths
 from app.roles import Role
