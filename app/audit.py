@@ -45,14 +45,15 @@ class ChainReport:
         return f"审计链在第 {self.broken_seq} 条处断裂：该条或其之前的记录被改动。"
 
 
+# One encoder built once: json.dumps with non-default options builds a new encoder per call,
+# which was a third of the time of verifying a long trail.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def event_hash(
     seq: int, at: str, account: str, action: str, obj: str, details: str, prev_hash: str
 ) -> str:
-    payload = json.dumps(
-        [seq, at, account, action, obj, details, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    payload = _ENCODER.encode([seq, at, account, action, obj, details, prev_hash])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -87,6 +88,16 @@ def record(
 
 def verify(db: Database, progress: Callable[[int], None] | None = None) -> ChainReport:
     """Recompute the chain from the first event; name the first sequence that does not fit."""
+    return walk(db, None, progress)
+
+
+def walk(
+    db: Database,
+    at_event: Callable[[int, str], None] | None,
+    progress: Callable[[int], None] | None = None,
+) -> ChainReport:
+    """One pass over the trail: recompute each hash, hand (seq, recomputed hash) to `at_event`,
+    and stop at the first event that does not fit."""
     prev = GENESIS
     count = 0
     expected_seq = 1
@@ -94,13 +105,16 @@ def verify(db: Database, progress: Callable[[int], None] | None = None) -> Chain
         "SELECT seq, at, account, action, object, details, prev_hash, hash"
         " FROM audit_event ORDER BY seq"
     )
-    for row in cursor:
-        seq = row["seq"]
-        digest = event_hash(
-            seq, row["at"], row["account"], row["action"], row["object"], row["details"], prev
-        )
-        if seq != expected_seq or row["prev_hash"] != prev or row["hash"] != digest:
+    sha = hashlib.sha256
+    encode = _ENCODER.encode
+    for seq, at, account, action, obj, details, prev_hash, stored in cursor:
+        digest = sha(
+            encode([seq, at, account, action, obj, details, prev]).encode("utf-8")
+        ).hexdigest()
+        if seq != expected_seq or prev_hash != prev or stored != digest:
             return ChainReport(False, count, prev, broken_seq=expected_seq)
+        if at_event is not None:
+            at_event(seq, digest)
         prev = digest
         count += 1
         expected_seq += 1

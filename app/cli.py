@@ -9,15 +9,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import __version__, audit
+from app import __version__, cli_trust
+from app.seal import VerificationKey
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
 from app.ledger_import import import_file
-from app.maintenance import backup, check_room, restore
 from app.model import NewAccount
 from app.numbers import parse_registration_number
 from app.paths import default_db_path
@@ -28,7 +27,6 @@ from app.reports.export import export as export_report
 from app.roles import Role
 from app.room import create_room
 from app.scanning import scan as desk_scan
-from app.session import Session, open_session
 from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
 
@@ -52,17 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     for role in _INIT_ROLES:
         init.add_argument(f"--{role.value.replace('_', '-')}", metavar="登录名=姓名")
     init.add_argument("--password-stdin", action="store_true", help="按顺序从标准输入读各账户密码")
+    init.add_argument(
+        "--sheet-pdf", type=Path, metavar="OUT.pdf", help="审计验证密钥页写到此处打印"
+    )
 
-    check = sub.add_parser("check", help="校验文件、加密与审计链")
-    _add_login(check)
-
-    aud = sub.add_parser("audit", help="审计链")
-    aud_sub = aud.add_subparsers(dest="audit_command", metavar="子命令", required=True)
-    _add_login(aud_sub.add_parser("verify", help="校验审计链"))
-
-    bak = sub.add_parser("backup", help="备份机要室（加密）")
-    _add_login(bak)
-    bak.add_argument("out", type=Path, metavar="OUT")
+    cli_trust.add_parsers(sub, _add_login)
 
     rep = sub.add_parser("report", help="输出报表（PDF；或明文 CSV/XLSX）")
     rep.add_argument(
@@ -95,14 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_login(imp)
     imp.add_argument("ledger", type=Path, metavar="LEDGER")
 
-    res = sub.add_parser("restore", help="从备份恢复")
-    _add_login(res)
-    res.add_argument("source", type=Path, metavar="IN")
-    res.add_argument(
-        "--older-ok",
-        metavar="安全保密管理员登录名",
-        help="备份早于最近一次日终清点时，由安全保密管理员确认后仍恢复（其密码随后输入）",
-    )
     return parser
 
 
@@ -118,6 +102,7 @@ def _add_login(parser: argparse.ArgumentParser) -> None:
     _add_db(parser)
     parser.add_argument("--user", required=True, help="登录名")
     parser.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    cli_trust.add_login_options(parser)
 
 
 def run(args: argparse.Namespace, clock: Clock | None = None) -> int:
@@ -152,14 +137,7 @@ class _PasswordReader:
 Reader = _PasswordReader
 
 
-@contextmanager
-def _logged_in(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> Iterator[Session]:
-    """A session for one command, beside any open window (no instance lock), always closed."""
-    session = open_session(db, args.user, read("密码："), clock, exclusive=False)
-    try:
-        yield session
-    finally:
-        session.close()
+_logged_in = cli_trust.logged_in
 
 
 def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
@@ -184,42 +162,10 @@ def _init(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
         if not read.from_stdin and read("再输入一次：") != password:
             raise InvalidInput("两次输入的密码不一致。")
         accounts.append(NewAccount(login.strip(), person.strip(), role, password))
-    paths = create_room(db, name, unit, accounts, clock)
+    sheets: list[VerificationKey] = []
+    paths = create_room(db, name, unit, accounts, clock, on_sheet=sheets.append)
     print(f"已创建机要室：{paths.db}")
-    return EXIT_OK
-
-
-def _check(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    with _logged_in(args, db, read, clock) as session:
-        report = check_room(session)
-    print("\n".join(report.lines))
-    return EXIT_OK if report.ok else EXIT_FAILED
-
-
-def _audit(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    with _logged_in(args, db, read, clock) as session:
-        session.require(Role.AUDITOR, Role.SECURITY_OFFICER, Role.SYSADMIN)
-        report = audit.verify(session.db)
-    print(report.message, file=sys.stdout if report.ok else sys.stderr)
-    return EXIT_OK if report.ok else EXIT_FAILED
-
-
-def _backup(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    with _logged_in(args, db, read, clock) as session:
-        target = backup(session, args.out)
-    print(f"已备份到 {target.db}（密钥文件 {target.keys.name}，两者须一起保存）")
-    return EXIT_OK
-
-
-def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    password = read("密码：")
-    officer = None
-    if args.older_ok:
-        officer = (args.older_ok, read(f"安全保密管理员 {args.older_ok} 的密码："))
-    aside = restore(db, args.user, password, args.source, clock, officer)
-
-    kept = f"；原数据库已保留为 {aside}" if aside else ""
-    print(f"已从 {args.source} 恢复到 {db}{kept}")
+    cli_trust.show_sheet(sheets.pop(), args.sheet_pdf, unit, name, clock)
     return EXIT_OK
 
 
@@ -290,10 +236,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] =
     "report": _report,
     "demo": _demo,
     "init": _init,
-    "check": _check,
-    "audit": _audit,
-    "backup": _backup,
-    "restore": _restore,
+    **cli_trust.HANDLERS,
 }
 
 

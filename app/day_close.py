@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from app import audit
+from app import audit, seal
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.desk import OutRow, close_handover, out_now
@@ -153,6 +153,9 @@ def close_day(session: Session) -> DayClose:
                 json.dumps({"counts": tally, "exceptions": exceptions}, ensure_ascii=False),
             ),
         )
+        # The day's events are sealed with the close: once the paper is signed, nobody holding
+        # tomorrow's key can rewrite today (app/seal.py).
+        seal.seal(db, session.clock, session.room.room_id)
     return DayClose(day, now, session.account.login, event.seq, event.hash, tally, exceptions)
 
 

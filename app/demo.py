@@ -13,6 +13,7 @@ from app.demo_recall import seed_recall
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
+from app.seal import VerificationKey
 from app.room import create_room
 from app.session import open_session
 from app.settings import set_idle_lock_minutes
@@ -27,6 +28,22 @@ DEMO_ACCOUNTS = (
     ("shenji", "刘芳", Role.AUDITOR),
 )
 DEMO_ROOM_NAME = "演示机要室"
+
+
+def paths_of(path: Path) -> RoomPaths:
+    return RoomPaths(Path(path))
+
+
+def _keep_sheet(paths: RoomPaths, key: VerificationKey) -> None:
+    sheet_path(paths).write_text(key.text, encoding="utf-8")
+
+
+def sheet_path(paths: RoomPaths) -> Path:
+    """Demo rooms only: the 审计验证密钥 is kept beside the room so that a newcomer can try the
+    auditor's verification. A real room never stores it (app/seal.py)."""
+    return paths.db.with_name(paths.db.name + ".sealkey.txt")
+
+
 DEMO_UNIT = "某市某区委办公室（演示）"
 
 
@@ -35,7 +52,16 @@ def create_demo_room(
 ) -> RoomPaths:
     """The demo room; `content=False` gives the accounts alone (tests build their own data)."""
     accounts = [NewAccount(login, name, role, DEMO_PASSWORD) for login, name, role in DEMO_ACCOUNTS]
-    paths = create_room(path, DEMO_ROOM_NAME, DEMO_UNIT, accounts, clock, kdf=kdf, demo=True)
+    paths = create_room(
+        path,
+        DEMO_ROOM_NAME,
+        DEMO_UNIT,
+        accounts,
+        clock,
+        kdf=kdf,
+        demo=True,
+        on_sheet=lambda key: _keep_sheet(paths_of(path), key),
+    )
     session = open_session(paths.db, "xitong", DEMO_PASSWORD, clock)
     try:
         set_idle_lock_minutes(session, 10)

@@ -25,6 +25,16 @@ class RoomPaths:
     def lock(self) -> Path:
         return self.db.with_name(self.db.name + ".lock")
 
+    @property
+    def anchor(self) -> Path:
+        """How far the room has come, kept outside the room file (app/anchor.py)."""
+        return self.db.with_name(self.db.name + ".anchor")
+
+    @property
+    def files(self) -> tuple[Path, Path, Path]:
+        """What a copy of the room consists of: database, key slots, anchor."""
+        return (self.db, self.keys, self.anchor)
+
     def exists(self) -> bool:
         return self.db.exists() or self.keys.exists()
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app import audit
+from app import audit, seal
 from app.accounts import insert_account, validate_new_account
 from app.clock import Clock, stamp
 from app.model import NewAccount
@@ -30,8 +30,14 @@ def create_room(
     *,
     kdf: KdfParams = DEFAULT_KDF,
     demo: bool = False,
+    on_sheet: Callable[[seal.VerificationKey], None] | None = None,
 ) -> RoomPaths:
-    """A new room with the three administrators and at least one custodian."""
+    """A new room with the three administrators, a 保密员 and at least one custodian.
+
+    The audit trail is sealed from the first event: `on_sheet` receives the 审计验证密钥 (the
+    only copy; the window prints it, the command line shows it) before the room is saved, so a
+    room whose sheet could not be produced is never created.
+    """
     paths = RoomPaths(Path(path))
     if paths.exists():
         raise MijianError(f"该位置已有数据库，不会覆盖：{paths.db}")
@@ -71,6 +77,10 @@ def create_room(
             audit.record(db, clock, audit.SYSTEM, "创建机要室", "room", {"unit": unit})
             for new in accounts:
                 insert_account(db, clock, audit.SYSTEM, new)
+            sheet = seal.start(db, clock, room_id)
+            if on_sheet is not None:
+                on_sheet(sheet)
+            del sheet
         keyfile.save()
     except BaseException:
         db.close()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from app import accounts, audit
+from app import accounts, anchor, audit, seal
+from app.anchor import Anchor, Point, RoomBehindAnchor, anchor_path
 from app.clock import Clock, parse_stamp, stamp
 from app.confirm import confirm_person
 from app.model import Account, Credential, RoomInfo
@@ -88,12 +89,19 @@ class Session:
 
 
 def open_session(
-    path: Path, login: str, password: str, clock: Clock, *, exclusive: bool = True
+    path: Path,
+    login: str,
+    password: str,
+    clock: Clock,
+    *,
+    exclusive: bool = True,
+    accept_rollback: Credential | None = None,
 ) -> Session:
     """Log `login` into the room at `path`.
 
     `exclusive` takes the one-instance lock (the window does; read-only command-line checks
-    and backups may run beside an open window).
+    and backups may run beside an open window). A room file behind its anchor raises
+    `RoomBehindAnchor` unless `accept_rollback` is the security officer's own credential.
     """
     paths = RoomPaths(Path(path))
     if not paths.db.exists():
@@ -117,10 +125,17 @@ def open_session(
             if account is None or not account.active:
                 raise WrongPassword()
             session = Session(db, paths, keyfile, account, _room(db), clock, data_key, _lock=lock)
+            room_anchor = Anchor(db, anchor_path(paths.db))
+            accepted = _guard_rollback(session, room_anchor, accept_rollback)
             clear_failures(keyfile, login)
+            db.on_commit = room_anchor.on_commit
             with db.transaction():
                 _flush_pending(session)
+                anchor.adopt(db, room_anchor)
+                if accepted is not None:
+                    audit.record(db, clock, account.login, "接受回退", "room", accepted)
                 audit.record(db, clock, account.login, "登录", f"account:{account.login}")
+            seal.seal_if_due(db, clock, session.room.room_id)
             return session
         except BaseException:
             db.close()
@@ -129,6 +144,37 @@ def open_session(
         if lock is not None:
             lock.release()
         raise
+
+
+def _guard_rollback(
+    session: Session, room_anchor: Anchor, accept: Credential | None
+) -> dict[str, object] | None:
+    """None when the room reaches its anchor; the audit details when the officer accepts."""
+    try:
+        anchor.check(session.db, room_anchor)
+        return None
+    except RoomBehindAnchor as behind:
+        if accept is None:
+            raise
+        officer = confirm_person(
+            session.db,
+            session.keyfile,
+            session.clock,
+            session.account.login,
+            accept,
+            "打开落后于锚点的机要室文件",
+            Role.SECURITY_OFFICER,
+        )
+        return {
+            "reason": behind.message,
+            "room": _point(behind.room_point),
+            "anchor": _point(behind.anchor_point),
+            "confirmed_by": officer.login,
+        }
+
+
+def _point(point: Point | None) -> dict[str, object] | None:
+    return None if point is None else {"seq": point.seq, "head": point.head}
 
 
 def _room(db: Database) -> RoomInfo:

@@ -7,7 +7,7 @@ from the one that opened it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,10 @@ class Database:
         # writer can change them before it ends, so a bulk job may reuse them. Cleared at
         # every outermost BEGIN, COMMIT and ROLLBACK.
         self.memo: dict[Any, Any] = {}
+        # Called with the committed transaction's memo right after every outermost COMMIT
+        # (the room's anchor follows the audit tail this way). It must not raise: the change
+        # it follows is already on disk.
+        self.on_commit: Callable[[dict[Any, Any]], None] | None = None
 
     # ---- opening ------------------------------------------------------------------------
     @classmethod
@@ -73,6 +77,9 @@ class Database:
             conn.execute("PRAGMA busy_timeout = 5000")  # set_busy_timeout(0.5) sets 0 ms
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
+            # Deleted or overwritten content is zeroed in the file: an evolved audit sealing key
+            # must not survive in a free page (app/seal.py).
+            conn.execute("PRAGMA secure_delete = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             # 64 MiB of decrypted pages: with SQLite's default 2 MiB every register page and
@@ -137,12 +144,15 @@ class Database:
             self._conn.execute("ROLLBACK")
             raise
         self._depth = 0
+        committed = dict(self.memo)
         self.memo.clear()
         try:
             self._conn.execute("COMMIT")
         except sqlcipher3.OperationalError as exc:
             self._conn.execute("ROLLBACK")
             raise _translate(exc) from exc
+        if self.on_commit is not None:
+            self.on_commit(committed)
 
     @property
     def in_transaction(self) -> bool:

@@ -39,8 +39,8 @@ def clock() -> FixedClock:
 @pytest.fixture
 def room(template_room: RoomPaths, tmp_path: Path) -> RoomPaths:
     target = RoomPaths(tmp_path / "room.mjdb")
-    shutil.copyfile(template_room.db, target.db)
-    shutil.copyfile(template_room.keys, target.keys)
+    for source, dest in zip(template_room.files, target.files, strict=True):
+        shutil.copyfile(source, dest)
     return target
 
 

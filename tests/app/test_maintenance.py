@@ -9,6 +9,7 @@ import pytest
 
 from app import audit, settings
 from app.clock import FixedClock
+from app.model import Credential
 from app.maintenance import backup, check_room, restore
 from app.paths import RoomPaths
 from app.session import Session, open_session
@@ -94,14 +95,14 @@ def test_a_backup_older_than_the_last_close_needs_the_officer(
     with pytest.raises(MijianError, match="早于 2026-11-20 的日终清点"):
         restore(room.db, "xitong", PASSWORD, old.db, clock)
     with pytest.raises(PermissionDenied):
-        restore(room.db, "xitong", PASSWORD, old.db, clock, officer=("jiyao", PASSWORD))
+        restore(room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("jiyao", PASSWORD))
     with pytest.raises(WrongPassword):
-        restore(room.db, "xitong", PASSWORD, old.db, clock, officer=("baomi", "wrong-one"))
-    aside = restore(room.db, "xitong", PASSWORD, old.db, clock, officer=("baomi", PASSWORD))
+        restore(room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("anquan", "wrong-one"))
+    aside = restore(room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("anquan", PASSWORD))
     assert aside is not None
     session = open_session(room.db, "shenji", PASSWORD, clock)
     event = [e for e in audit.page(session.db, None, 5) if e.action == "从备份恢复"][0]
-    assert event.details["older_than_last_close"]["confirmed_by"] == "baomi"
+    assert event.details["older_than_last_close"]["confirmed_by"] == "anquan"
     session.close()
     # A backup taken after the close restores without the officer.
     admin = open_session(room.db, "xitong", PASSWORD, clock)

@@ -1,0 +1,138 @@
+"""Verifying the sealed trail with the 审计验证密钥 sheet, in one pass over the events.
+
+Every sealed period must: follow the one before it without a gap in sequence numbers; carry the
+next period number (or a marked jump); carry a MAC that the key derived from the sheet accepts;
+and name as its head the chain hash that the events themselves recompute to. The first period
+that fails is named. Events after the last seal form the open period: they are chained but not
+yet sealed, so whoever holds today's key could still rewrite them; the report says how many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app import audit, seal
+from app.seal import Seal, VerificationKey
+from db.connection import Database
+
+
+@dataclass(frozen=True)
+class SealReport:
+    chain: audit.ChainReport
+    periods: int
+    failed: Seal | None = None
+    reason: str = ""
+    jumps: tuple[tuple[int, int, int], ...] = ()  # (previous period, next period, first seq)
+    open_from: int = 1
+    open_count: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and self.failed is None and not self.reason
+
+    @property
+    def lines(self) -> list[str]:
+        out = []
+        if self.failed is not None:
+            f = self.failed
+            out.append(
+                f"第 {f.period} 期（第 {f.first_seq}–{f.last_seq} 条，封存于 {f.sealed_at[:16]}）"
+                f"未通过验证：{self.reason}该期或其之前的记录被改写。"
+            )
+        elif self.reason:
+            out.append(self.reason)
+        else:
+            out.append(
+                f"封存验证通过：{self.periods} 期，共 {self.chain.count - self.open_count} 条。"
+            )
+        for before, after, first in self.jumps:
+            out.append(
+                f"第 {before} 期之后接第 {after} 期（自第 {first} 条起）：期号跳跃只应出现在从备份恢复之后，"
+                "请与纸质恢复记录核对。"
+            )
+        if self.open_count:
+            out.append(
+                f"未封存：第 {self.open_from} 条起 {self.open_count} 条（当前期，下次日终清点或次日封存）。"
+            )
+        out.extend(self.notes)
+        out.append(self.chain.message)
+        return out
+
+
+def verify(
+    db: Database,
+    key: VerificationKey,
+    progress: Callable[[int], None] | None = None,
+) -> SealReport:
+    sealed = seal.seals(db)
+    chain_failed: audit.ChainReport | None = None
+    heads: dict[int, str] = {}
+    wanted = {s.last_seq for s in sealed}
+
+    def at_event(seq: int, digest: str) -> None:
+        if seq in wanted:
+            heads[seq] = digest
+
+    chain = audit.walk(db, at_event, progress)
+    if not chain.ok:
+        chain_failed = chain
+    current = key.key
+    at_period = 0
+    expected_first = 1
+    previous: Seal | None = None
+    jumps: list[tuple[int, int, int]] = []
+    for s in sealed:
+        if s.first_seq != expected_first:
+            return _fail(
+                chain, sealed, s, f"该期从第 {s.first_seq} 条起，应从第 {expected_first} 条起；"
+            )
+        if previous is not None and s.period != previous.period + 1:
+            if not s.jump or s.period < previous.period:
+                return _fail(chain, sealed, s, "期号不连续且未标为恢复跳号；")
+            jumps.append((previous.period, s.period, s.first_seq))
+        if s.period < at_period:
+            return _fail(chain, sealed, s, "期号倒退；")
+        current = seal.key_at(current, s.period - at_period)
+        at_period = s.period
+        if seal.mac(current, key.room_id, s.period, s.first_seq, s.last_seq, s.head) != s.code:
+            return _fail(chain, sealed, s, "封存码不符（密钥不对，或封存记录被改动）；")
+        broken = None if chain_failed is None else chain_failed.broken_seq
+        if broken is not None and broken <= s.last_seq:
+            return _fail(chain, sealed, s, f"第 {broken} 条与链不符；")
+        if heads.get(s.last_seq) != s.head:
+            return _fail(chain, sealed, s, "该期末条的链值与封存时不同；")
+        expected_first = s.last_seq + 1
+        previous = s
+    notes: list[str] = []
+    state_period = db.scalar("SELECT period FROM audit_seal_key WHERE id = 1")
+    if (
+        previous is not None
+        and state_period is not None
+        and int(state_period) != previous.period + 1
+    ):
+        return SealReport(
+            chain,
+            len(sealed),
+            reason=(
+                f"封存记录缺失：封存密钥已到第 {state_period} 期，封存记录只到第 {previous.period} 期，"
+                "其后的封存被删除。"
+            ),
+            jumps=tuple(jumps),
+        )
+    if not sealed:
+        notes.append("审计链尚未开始封存。")
+    open_count = max(0, chain.count - (expected_first - 1))
+    return SealReport(
+        chain,
+        len(sealed),
+        jumps=tuple(jumps),
+        open_from=expected_first,
+        open_count=open_count,
+        notes=tuple(notes),
+    )
+
+
+def _fail(chain: audit.ChainReport, sealed: list[Seal], bad: Seal, reason: str) -> SealReport:
+    return SealReport(chain, len(sealed), failed=bad, reason=reason)

@@ -1,0 +1,66 @@
+"""Use cases of the sealed trail: begin sealing an upgraded room, resume it after a restore,
+verify with the sheet, look up a printed head. Only the 三员 may; the auditor is the verifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app import audit, maintenance, seal, seal_verify
+from app.roles import Role
+from app.seal import VerificationKey
+from app.seal_verify import SealReport
+from app.session import Session
+from db.errors import InvalidInput
+
+VERIFIERS = (Role.AUDITOR, Role.SECURITY_OFFICER, Role.SYSADMIN)
+
+
+def begin_sealing(session: Session) -> VerificationKey:
+    """A room made before sealing existed starts it now; the key is shown once for the sheet."""
+    session.require(Role.AUDITOR, Role.SECURITY_OFFICER)
+    db = session.db
+    with db.transaction():
+        if db.one("SELECT 1 FROM audit_seal_key") is not None:
+            raise InvalidInput("审计链已开始封存，审计验证密钥只在开始时打印一次。")
+        audit.record(db, session.clock, session.account.login, "开始封存审计链", "room")
+        return seal.start(db, session.clock, session.room.room_id)
+
+
+def resume_sealing(session: Session, sheet_text: str) -> int:
+    """After a restore that had no live key to carry forward: continue far past any period the
+    lost room reached, with a key derived from the sheet. Returns the new period number."""
+    session.require(Role.AUDITOR, Role.SECURITY_OFFICER)
+    db = session.db
+    key = seal.parse_verification_key(sheet_text, session.room.room_id)
+    with db.transaction():
+        if seal.is_started(db):
+            raise InvalidInput("封存没有中断，无需恢复。")
+        last = db.scalar("SELECT max(period) FROM audit_seal")
+        if last is None:
+            raise InvalidInput("审计链尚未开始封存：请用“开始封存”。")
+        period = int(last) + seal.RESTART_JUMP
+        seal.set_state(db, period, seal.key_at(key.key, period))
+        audit.record(
+            db, session.clock, session.account.login, "恢复封存", "room", {"period": period}
+        )
+    del key
+    return period
+
+
+def verify(
+    session: Session, sheet_text: str, progress: Callable[[int], None] | None = None
+) -> SealReport:
+    session.require(*VERIFIERS)
+    key = seal.parse_verification_key(sheet_text, session.room.room_id)
+    return seal_verify.verify(session.db, key, progress)
+
+
+def chain_only(session: Session) -> audit.ChainReport:
+    session.require(*VERIFIERS)
+    return audit.verify(session.db)
+
+
+def find_head(session: Session, head: str) -> str:
+    session.require(*VERIFIERS)
+    return maintenance.find_head(session.db, head)
