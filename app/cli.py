@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__, cli_trust
-from app.seal import VerificationKey
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
 from app.ledger_import import import_file
@@ -27,6 +26,7 @@ from app.reports.export import export as export_report
 from app.roles import Role
 from app.room import create_room
 from app.scanning import scan as desk_scan
+from app.seal import VerificationKey
 from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
 

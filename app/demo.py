@@ -13,8 +13,8 @@ from app.demo_recall import seed_recall
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
-from app.seal import VerificationKey
 from app.room import create_room
+from app.seal import VerificationKey
 from app.session import open_session
 from app.settings import set_idle_lock_minutes
 from db.keyslots import DEFAULT_KDF, KdfParams

@@ -9,8 +9,8 @@ import pytest
 
 from app import audit, settings
 from app.clock import FixedClock
-from app.model import Credential
 from app.maintenance import backup, check_room, restore
+from app.model import Credential
 from app.paths import RoomPaths
 from app.session import Session, open_session
 from db.errors import DatabaseDamaged, MijianError, PermissionDenied, WrongPassword
@@ -97,8 +97,12 @@ def test_a_backup_older_than_the_last_close_needs_the_officer(
     with pytest.raises(PermissionDenied):
         restore(room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("jiyao", PASSWORD))
     with pytest.raises(WrongPassword):
-        restore(room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("anquan", "wrong-one"))
-    aside = restore(room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("anquan", PASSWORD))
+        restore(
+            room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("anquan", "wrong-one")
+        )
+    aside = restore(
+        room.db, "xitong", PASSWORD, old.db, clock, officer=Credential("anquan", PASSWORD)
+    )
     assert aside is not None
     session = open_session(room.db, "shenji", PASSWORD, clock)
     event = [e for e in audit.page(session.db, None, 5) if e.action == "从备份恢复"][0]
