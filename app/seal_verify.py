@@ -28,9 +28,21 @@ class SealReport:
     open_count: int = 0
     notes: tuple[str, ...] = field(default=())
 
+    accepted: frozenset[int] = frozenset()
+
+    @property
+    def unexplained_jumps(self) -> list[tuple[int, int, int]]:
+        return [j for j in self.jumps if j[1] not in self.accepted]
+
     @property
     def ok(self) -> bool:
-        return self.chain.ok and self.failed is None and not self.reason
+        """A jump is not a failure of the MACs, but nothing proves it came from a restore (a
+        forger holding today's key could drop later seals and seal again under a jump), so it
+        counts against `ok` until the auditor has matched it with the paper restore record
+        and accepted that period."""
+        return (
+            self.chain.ok and self.failed is None and not self.reason and not self.unexplained_jumps
+        )
 
     @property
     def lines(self) -> list[str]:
@@ -48,9 +60,10 @@ class SealReport:
                 f"封存验证通过：{self.periods} 期，共 {self.chain.count - self.open_count} 条。"
             )
         for before, after, first in self.jumps:
+            seen = "（已核对）" if after in self.accepted else "：请与纸质恢复记录核对后确认"
             out.append(
-                f"第 {before} 期之后接第 {after} 期（自第 {first} 条起）：期号跳跃只应出现在从备份恢复之后，"
-                "请与纸质恢复记录核对。"
+                f"第 {before} 期之后接第 {after} 期（自第 {first} 条起）：期号跳跃只应出现在从备份恢复之后"
+                f"{seen}。"
             )
         if self.open_count:
             out.append(
@@ -65,6 +78,7 @@ def verify(
     db: Database,
     key: VerificationKey,
     progress: Callable[[int], None] | None = None,
+    accepted_jumps: frozenset[int] = frozenset(),
 ) -> SealReport:
     sealed = seal.seals(db)
     chain_failed: audit.ChainReport | None = None
@@ -84,6 +98,8 @@ def verify(
     previous: Seal | None = None
     jumps: list[tuple[int, int, int]] = []
     for s in sealed:
+        if previous is None and s.period != 0:
+            return _fail(chain, sealed, s, "第一期应为建库时封存的第 0 期；")
         if s.first_seq != expected_first:
             return _fail(
                 chain, sealed, s, f"该期从第 {s.first_seq} 条起，应从第 {expected_first} 条起；"
@@ -128,6 +144,7 @@ def verify(
         chain,
         len(sealed),
         jumps=tuple(jumps),
+        accepted=accepted_jumps,
         open_from=expected_first,
         open_count=open_count,
         notes=tuple(notes),

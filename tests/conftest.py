@@ -16,7 +16,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.clock import FixedClock  # noqa: E402
-from app.demo import DEMO_PASSWORD, create_demo_room  # noqa: E402
+from app.demo import DEMO_PASSWORD, create_demo_room, sheet_path  # noqa: E402
 from app.paths import RoomPaths  # noqa: E402
 from app.session import Session, open_session  # noqa: E402
 
@@ -29,6 +29,12 @@ PASSWORD = DEMO_PASSWORD
 def template_room(tmp_path_factory: pytest.TempPathFactory) -> RoomPaths:
     where = tmp_path_factory.mktemp("template") / "room.mjdb"
     return create_demo_room(where, FixedClock(START), content=False)
+
+
+@pytest.fixture(scope="session")
+def sheet_text(template_room: RoomPaths) -> str:
+    """The 审计验证密钥 of every test room (all are copies of the template; the demo keeps it)."""
+    return sheet_path(template_room).read_text(encoding="utf-8")
 
 
 @pytest.fixture
