@@ -64,6 +64,11 @@ def add_parsers(sub: argparse._SubParsersAction, add_login: Callable[..., None])
         help="备份较旧或现有机要室无法打开时，由安全保密管理员确认（其密码随后输入）",
     )
     res.add_argument("--printed-head", metavar="链头", help="最近一张日终清点表上印的链头")
+    res.add_argument(
+        "--older-than-printed",
+        action="store_true",
+        help="安全保密管理员确认备份早于该日终清点表，仍要恢复",
+    )
 
 
 @contextmanager
@@ -137,7 +142,16 @@ def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> 
     officer = None
     if args.older_ok:
         officer = Credential(args.older_ok, read(f"安全保密管理员 {args.older_ok} 的密码："))
-    aside = restore(db, args.user, password, args.source, clock, officer, args.printed_head)
+    aside = restore(
+        db,
+        args.user,
+        password,
+        args.source,
+        clock,
+        officer,
+        args.printed_head,
+        args.older_than_printed,
+    )
     kept = f"；原数据库已保留为 {aside}" if aside else ""
     print(f"已从 {args.source} 恢复到 {db}{kept}")
     return EXIT_OK

@@ -167,6 +167,7 @@ def restore(
     clock: Clock,
     officer: Credential | None = None,
     printed_head: str | None = None,
+    older_than_printed: bool = False,
 ) -> Path | None:
     """Replace the room at `path` with the backup at `source`; returns where the old one went.
 
@@ -176,7 +177,8 @@ def restore(
       last closed day is older than the paper, and needs the security officer's confirmation;
     - the live room does not open (damaged, keys missing, or a password that no longer opens
       it): the security officer must confirm and the head printed on the last signed 日终清点表
-      must be typed, and the backup must contain it.
+      must be typed, and the backup must contain it (or the officer states, with
+      `older_than_printed`, that the backup is knowingly older than that sheet).
     The restored room continues sealing with the live room's newer key (a marked jump in
     period numbers); without a live key sealing stays stopped until resumed with the sheet.
     """
@@ -189,7 +191,7 @@ def restore(
         report = check_room(probe)
         if not report.ok:
             raise DatabaseDamaged("备份文件未通过校验，未做任何恢复：" + "；".join(report.lines))
-        guard = _guard(probe, live, officer, printed_head)
+        guard = _guard(probe, live, officer, printed_head, older_than_printed)
     finally:
         probe.close()
 
@@ -240,6 +242,9 @@ def _read_live(dest: RoomPaths, login: str, password: str) -> _Live:
             else None
         )
         state = seal.current_state(current) if "audit_seal_key" in has else None
+        if "audit_seal" in has:
+            # A live file already swapped for an older one tells nothing about the paper.
+            anchor.check(current, anchor.Anchor(current, dest.anchor))
     except MijianError:
         return _Live(readable=False)
     finally:
@@ -248,7 +253,11 @@ def _read_live(dest: RoomPaths, login: str, password: str) -> _Live:
 
 
 def _guard(
-    probe: Session, live: _Live, officer: Credential | None, printed_head: str | None
+    probe: Session,
+    live: _Live,
+    officer: Credential | None,
+    printed_head: str | None,
+    older_than_printed: bool,
 ) -> dict[str, object]:
     """The audit details of the guard's decision, or a refusal."""
     if live.readable:
@@ -268,12 +277,22 @@ def _guard(
             "恢复须由安全保密管理员本人确认，并输入最近一张日终清点表上印的链头。"
         )
     head = "".join(printed_head.split()).lower()
-    if len(head) < 16 or not _has_head(probe, head):
+    if len(head) < 16:
+        raise InvalidInput("请输入日终清点表上印的链头（至少 16 位）。")
+    held = _has_head(probe, head)
+    if not held and not older_than_printed:
         raise MijianError(
             "备份中没有这张日终清点表的链头：备份早于该日终清点，或链头输入有误，未做任何恢复。"
+            "如确需恢复这份较旧的备份，须由安全保密管理员确认其早于该表。"
         )
     who = _confirm(probe, officer, "恢复（现有机要室无法打开）")
-    return {"live_room_unreadable": {"printed_head": head[:16], "confirmed_by": who}}
+    return {
+        "live_room_unreadable": {
+            "printed_head": head[:16],
+            "backup_holds_it": held,
+            "confirmed_by": who,
+        }
+    }
 
 
 def _has_head(probe: Session, head: str) -> bool:
