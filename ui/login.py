@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,11 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.anchor import RoomBehindAnchor
 from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.model import Credential
 from app.session import Session
 from db.errors import MijianError
+from ui.rollback_dialog import ask_accept_rollback
 
-LoginFn = Callable[[str, str], Session]
+# (login, password, the security officer's acceptance of a room behind its anchor or None)
+LoginFn = Callable[[str, str, Credential | None], Session]
 
 
 class LoginDialog(QDialog):
@@ -68,6 +73,15 @@ class LoginDialog(QDialog):
         self.login_edit.returnPressed.connect(self.password_edit.setFocus)
         self.password_edit.returnPressed.connect(self._try_login)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        # Enter is the line edits' alone (returnPressed). QDialog would also click its default
+        # button, so one Enter in the password field tried to log in twice and counted a wrong
+        # password twice towards the lockout.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def _try_login(self) -> None:
         login = self.login_edit.text().strip()
         if not login:
@@ -75,8 +89,18 @@ class LoginDialog(QDialog):
             self.login_edit.setFocus()
             return
         self.setCursor(Qt.CursorShape.WaitCursor)
+        accept: Credential | None = None
         try:
-            self.session = self._login(login, self.password_edit.text())
+            while True:
+                try:
+                    self.session = self._login(login, self.password_edit.text(), accept)
+                    break
+                except RoomBehindAnchor as behind:
+                    self.unsetCursor()
+                    accept = ask_accept_rollback(self, behind)
+                    if accept is None:
+                        raise
+                    self.setCursor(Qt.CursorShape.WaitCursor)
         except MijianError as exc:
             self.error_label.setText(exc.message)
             self.password_edit.clear()

@@ -95,7 +95,9 @@ def _login(paths: RoomPaths, clock: Clock) -> Session | None:
 
     keyfile = KeyFile.load(paths.keys)
     dialog = LoginDialog(
-        lambda login, password: open_session(paths.db, login, password, clock),
+        lambda login, password, accept: open_session(
+            paths.db, login, password, clock, accept_rollback=accept
+        ),
         f"数据库：{paths.db}",
         keyfile.demo,
     )

@@ -19,7 +19,11 @@ from ui.pages.reports_page import ReportsPage
 
 def _dialog(qtbot, room: RoomPaths, clock: FixedClock) -> LoginDialog:
     dialog = LoginDialog(
-        lambda u, p: open_session(room.db, u, p, clock, exclusive=True), "数据库：room", demo=True
+        lambda u, p, accept: open_session(
+            room.db, u, p, clock, exclusive=True, accept_rollback=accept
+        ),
+        "数据库：room",
+        demo=True,
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -77,3 +81,48 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
     assert isinstance(custodian.pages.widget(0), RegisterPage)
     assert isinstance(custodian.pages.widget(4), RecallPage)
     assert isinstance(custodian.pages.widget(5), ReportsPage)
+
+
+def test_a_room_behind_its_anchor_needs_the_security_officer(
+    qtbot, room: RoomPaths, clock: FixedClock, shot, monkeypatch
+) -> None:
+    import ui.login
+    from app import settings
+    from app.model import Credential
+    from ui.rollback_dialog import RollbackDialog
+
+    old = room.db.read_bytes()
+    admin = open_session(room.db, "xitong", PASSWORD, clock)
+    settings.set_idle_lock_minutes(admin, 8)
+    admin.close()
+    room.db.write_bytes(old)  # the older file copied back
+    answers: list[Credential | None] = [None, Credential("anquan", PASSWORD)]
+    shown: list[str] = []
+
+    def ask(parent, behind):  # the real dialog, answered as the officer would
+        dialog = RollbackDialog(behind, parent)
+        qtbot.addWidget(dialog)
+        shown.append(behind.message)
+        shot(dialog, "rollback-dialog")
+        return answers.pop(0)
+
+    monkeypatch.setattr(ui.login, "ask_accept_rollback", ask)
+    dialog = _dialog(qtbot, room, clock)
+    qtbot.keyClicks(dialog.login_edit, "jiyao")
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    calls: list[str] = []
+    real = dialog._login
+
+    def counted(*args):
+        calls.append(args[0])
+        return real(*args)
+
+    dialog._login = counted  # one Enter, one attempt (it used to be two)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.session is None and "早于本机记录" in dialog.error_label.text()
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert len(shown) == 2 and "第" in shown[0]
+    assert calls == ["jiyao"] * 3  # declined; then refused and retried with the officer
+    assert dialog.session is not None
+    dialog.session.close()
