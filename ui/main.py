@@ -20,6 +20,7 @@ from app.model import NewAccount
 from app.paths import RoomPaths, default_db_path, demo_db_path, log_path
 from app.roles import Role
 from app.room import create_room
+from app.seal import VerificationKey
 from app.session import Session, open_session
 from db.errors import MijianError
 from db.keyslots import KeyFile
@@ -84,10 +85,20 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
 def _first_run(paths: RoomPaths, clock: Clock) -> bool:
     from ui.setup_wizard import SetupWizard
 
-    def create(name: str, unit: str, accounts: list[NewAccount]) -> object:
-        return create_room(paths.db, name, unit, accounts, clock)
+    sheets: list[tuple[VerificationKey, str, str]] = []
 
-    return bool(SetupWizard(create).exec())
+    def create(name: str, unit: str, accounts: list[NewAccount]) -> object:
+        return create_room(
+            paths.db, name, unit, accounts, clock, on_sheet=lambda k: sheets.append((k, unit, name))
+        )
+
+    created = bool(SetupWizard(create).exec())
+    if sheets:
+        from ui.seal_sheet import print_sheet
+
+        key, unit, name = sheets.pop()
+        print_sheet(None, key, unit, name, clock.now())
+    return created
 
 
 def _login(paths: RoomPaths, clock: Clock) -> Session | None:

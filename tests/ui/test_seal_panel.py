@@ -1,0 +1,56 @@
+"""The auditor's sealed-trail tools in the window, and the printed 审计验证密钥 sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+
+from app import seal
+from app.reports.seal_sheet_pdf import render_seal_sheet
+from app.session import Session
+from tests.pdf_tools import rasterise, text_of, unembedded_fonts
+from ui.seal_panel import SealPanel
+
+
+def test_the_sheet_prints_its_key_as_text_and_as_a_code_that_scans(
+    tmp_path: Path, sheet_text: str, clock
+) -> None:
+    room_id = sheet_text.split(":")[1].lower()
+    key = seal.parse_verification_key(sheet_text, room_id)
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(render_seal_sheet(key, "某单位", "机要室", clock.now()))
+    text = text_of(pdf)
+    assert "审计验证密钥" in text and key.check in text
+    assert all(group in text for group in key.groups)
+    assert unembedded_fonts(pdf) == []
+    page = rasterise(pdf, dpi=150)[0]
+    found = [r.text for r in zxingcpp.read_barcodes(Image.open(page))]
+    assert found == [key.text]
+    assert seal.parse_verification_key(found[0], room_id) == key
+
+
+def test_the_auditor_verifies_with_the_sheet_and_looks_up_a_head(
+    qtbot, login: Callable[..., Session], sheet_text: str, shot
+) -> None:
+    auditor = login("shenji")
+    panel = SealPanel(auditor)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not panel.begin_button.isVisible()  # a new room is sealed from its first event
+    qtbot.keyClicks(panel.sheet_edit, sheet_text)
+    qtbot.mouseClick(
+        panel.verify_button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton
+    )
+    assert "封存验证通过" in panel.result_label.text(), panel.result_label.text()
+    assert panel.sheet_edit.text() == ""  # the key does not stay on screen
+    shot(panel, "seal-panel-verified")
+    qtbot.keyClicks(panel.sheet_edit, "0123")
+    panel._verify()
+    assert "64 位" in panel.result_label.text()
+    head = auditor.db.scalar("SELECT hash FROM audit_event ORDER BY seq LIMIT 1")
+    qtbot.keyClicks(panel.head_edit, head[:24])
+    panel._find_head()
+    assert "是第 1 条" in panel.result_label.text()

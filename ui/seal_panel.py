@@ -1,0 +1,112 @@
+"""The auditor's sealed-trail tools: verify every period with the sheet, look up a printed head,
+and begin or resume sealing. Shown on the 审计 page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import seal, trail
+from app.session import Session
+from db.errors import MijianError
+from ui.seal_sheet import print_sheet
+
+
+class SealPanel(QGroupBox):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("封存验证（审计验证密钥）", parent)
+        self.session = session
+        self.sheet_edit = QLineEdit()
+        self.sheet_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sheet_edit.setPlaceholderText("扫描密钥页上的二维码，或输入 64 位密钥")
+        self.verify_button = QPushButton("逐期验证")
+        self.head_edit = QLineEdit()
+        self.head_edit.setPlaceholderText("日终清点表上印的链头")
+        self.head_button = QPushButton("查找链头")
+        self.begin_button = QPushButton("开始封存并打印审计验证密钥…")
+        self.resume_button = QPushButton("用审计验证密钥恢复封存")
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row1 = QHBoxLayout()
+        row1.addWidget(QLabel("密钥"))
+        row1.addWidget(self.sheet_edit, 1)
+        row1.addWidget(self.verify_button)
+        row1.addWidget(self.resume_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("链头"))
+        row2.addWidget(self.head_edit, 1)
+        row2.addWidget(self.head_button)
+        row2.addWidget(self.begin_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.result_label)
+        self.verify_button.clicked.connect(self._verify)
+        self.sheet_edit.returnPressed.connect(self._verify)
+        self.head_button.clicked.connect(self._find_head)
+        self.head_edit.returnPressed.connect(self._find_head)
+        self.begin_button.clicked.connect(self._begin)
+        self.resume_button.clicked.connect(self._resume)
+        self.refresh()
+
+    def refresh(self) -> None:
+        db = self.session.db
+        started = db.one("SELECT 1 FROM audit_seal_key") is not None
+        self.begin_button.setVisible(not started)
+        self.resume_button.setVisible(started and not seal.is_started(db))
+
+    def _say(self, lines: list[str], ok: bool) -> None:
+        self.result_label.setStyleSheet("color: #1b5e20;" if ok else "color: #b00020;")
+        self.result_label.setText("\n".join(lines))
+
+    def _verify(self) -> None:
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report = trail.verify(self.session, self.sheet_edit.text())
+        except MijianError as exc:
+            self._say([exc.message], False)
+            return
+        finally:
+            self.unsetCursor()
+            self.sheet_edit.clear()
+        self._say(report.lines, report.ok)
+
+    def _find_head(self) -> None:
+        try:
+            line = trail.find_head(self.session, self.head_edit.text())
+        except MijianError as exc:
+            self._say([exc.message], False)
+            return
+        self._say([line], "不在审计链中" not in line)
+
+    def _begin(self) -> None:
+        try:
+            key = trail.begin_sealing(self.session)
+        except MijianError as exc:
+            self._say([exc.message], False)
+            return
+        room = self.session.room
+        print_sheet(self, key, room.unit, room.name, self.session.clock.now())
+        del key
+        self._say(["审计链已开始封存。"], True)
+        self.refresh()
+
+    def _resume(self) -> None:
+        try:
+            period = trail.resume_sealing(self.session, self.sheet_edit.text())
+        except MijianError as exc:
+            self._say([exc.message], False)
+            return
+        finally:
+            self.sheet_edit.clear()
+        self._say([f"封存已恢复，自第 {period} 期继续。"], True)
+        self.refresh()
