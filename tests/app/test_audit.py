@@ -83,3 +83,26 @@ def test_close_time_is_a_setting(login: Callable[..., Session]) -> None:
         settings.set_close_time(admin, "晚上")
     with pytest.raises(InvalidInput, match="12:00"):
         settings.set_close_time(admin, "08:00")
+
+
+def test_the_hash_payload_is_the_json_it_always_was() -> None:
+    """Rooms made before the faster payload must still verify: the bytes are pinned to JSON."""
+    import json
+
+    from app.audit import _payload
+
+    cases = [
+        (
+            1,
+            "2026-01-01T08:30:00+08:00",
+            "jiyao",
+            "借出",
+            "copy:2026-0001 第000001份",
+            "{}",
+            "0" * 64,
+        ),
+        (2**40, 'a"b\\c', "\u2028\n\t\x00", "𠮷", "\u202e", '{"x": "é"}', ""),
+    ]
+    for case in cases:
+        expected = json.dumps(list(case), ensure_ascii=False, separators=(",", ":"))
+        assert _payload(*case) == expected
