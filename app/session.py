@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from app import accounts, audit
+from app import accounts, audit, grants
 from app.clock import Clock, parse_stamp, stamp
 from app.confirm import confirm_person
 from app.model import Account, Credential, RoomInfo
@@ -116,6 +116,7 @@ def open_session(
             account = accounts.find(db, login)
             if account is None or not account.active:
                 raise WrongPassword()
+            grants.refuse_ungranted(db, clock, account)  # no granted role: no login
             session = Session(db, paths, keyfile, account, _room(db), clock, data_key, _lock=lock)
             clear_failures(keyfile, login)
             with db.transaction():
