@@ -143,7 +143,7 @@ _KEYS = {
     "day": "日期",
     "confirmed_by": "确认人",
     "for": "事项",
-    "at": "时间",
+    "at": "发生时间",
     "until": "锁定至",
     "unit": "单位",
     "reason": "原因",

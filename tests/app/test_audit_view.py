@@ -52,7 +52,7 @@ def test_administrators_actions_read_in_chinese() -> None:
     assert [line.details for line in lines] == [
         "新：（姓名：赵磊；角色：机要员）",
         "原：15；新：10",
-        "时间：2026-11-20 09:00:00；锁定至：x",
+        "发生时间：2026-11-20 09:00:00；锁定至：x",
     ]
     assert [line.object for line in lines] == ["账户 zhaolei", "设置 空闲锁定分钟数", "账户 jiyao"]
     assert not any(line.reduced for line in lines)
