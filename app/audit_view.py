@@ -83,7 +83,7 @@ def line(event: audit.AuditEvent, *, reduced: bool) -> AuditLine:
 
 
 def security_events(
-    db: Database, before_seq: int | None, want: int = 200, budget: int = 20_000
+    db: Database, before_seq: int | None, want: int = 200, budget: int = 5_000
 ) -> tuple[list[AuditLine], int | None]:
     """Up to `want` security events before `before_seq`, newest first, reading at most `budget`
     events of the trail; also where to continue (None: the start of the trail was reached)."""

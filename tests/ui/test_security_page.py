@@ -124,6 +124,7 @@ def test_the_unlock_button_is_there(qtbot, login: Callable[..., Session]) -> Non
     page = SecurityPage(login("anquan"))
     qtbot.addWidget(page)
     assert page.unlock_button.text() == "解锁账户…"
+    assert page.events_label.text() == "审计记录中没有安全事件。"
 
 
 def test_an_ungranted_account_is_told_why_at_login(

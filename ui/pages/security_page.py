@@ -70,10 +70,11 @@ class SecurityPage(QWidget):
         self.events_table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.refresh_button = QPushButton("刷新")
         self.older_button = QPushButton("查找更早的")
+        self.events_label = QLabel()
         events_buttons = QHBoxLayout()
         events_buttons.addWidget(self.refresh_button)
         events_buttons.addWidget(self.older_button)
-        events_buttons.addStretch(1)
+        events_buttons.addWidget(self.events_label, 1)
         events_box = QGroupBox("安全事件（登录失败、账户锁定、确认失败、扫描被拒）")
         events_layout = QVBoxLayout(events_box)
         events_layout.addWidget(self.events_table)
@@ -93,11 +94,20 @@ class SecurityPage(QWidget):
     def _reload(self) -> None:
         self.accounts_model.set_rows(accounts.list_accounts(self._session.db))
         self.events_model.reload()
-        self.older_button.setEnabled(not self.events_model.exhausted)
+        self._show_events_state()
 
     def _older(self) -> None:
         self.events_model.more()
-        self.older_button.setEnabled(not self.events_model.exhausted)
+        self._show_events_state()
+
+    def _show_events_state(self) -> None:
+        done = self.events_model.exhausted
+        self.older_button.setEnabled(not done)
+        if self.events_model.rowCount() == 0:
+            where = "审计记录中" if done else "最近的审计记录中"
+            self.events_label.setText(f"{where}没有安全事件。")
+        else:
+            self.events_label.setText("")
 
     def _selected(self) -> Account:
         rows = self.accounts_table.selectionModel().selectedRows()
