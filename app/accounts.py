@@ -33,25 +33,46 @@ def validate_new_account(new: NewAccount, others: Sequence[NewAccount | Account]
     for other in others:
         if other.login.casefold() == new.login.casefold():
             raise InvalidInput(f"登录名 {new.login} 已被使用。")
-        same_person = other.display_name.strip() == name
+    check_separation(name, new.role, others)
+
+
+def check_separation(name: str, role: Role, others: Sequence[NewAccount | Account]) -> None:
+    """三员分立: the person `name` may not take administrator `role` while holding another one
+    through any account in `others` (checked when an account is proposed and when granted)."""
+    if not role.is_administrator:
+        return
+    for other in others:
         if (
-            same_person
-            and new.role.is_administrator
+            other.display_name.strip() == name.strip()
             and other.role.is_administrator
-            and other.role is not new.role
+            and other.role is not role
         ):
             raise InvalidInput(
-                f"三员分立：{name} 已是{other.role.label}，不能再担任{new.role.label}。"
+                f"三员分立：{name.strip()} 已是{other.role.label}，不能再担任{role.label}。"
             )
 
 
-def insert_account(db: Database, clock: Clock, actor: str, new: NewAccount) -> None:
-    """Insert and audit; the caller owns the transaction and the key slot."""
+def insert_account(
+    db: Database, clock: Clock, actor: str, new: NewAccount, *, granted_by: str | None = None
+) -> None:
+    """Insert and audit; the caller owns the transaction and the key slot.
+
+    The role is only proposed unless `granted_by` names who grants it at once (room creation,
+    the first 安全保密管理员): see app/grants.py.
+    """
     now = stamp(clock.now())
     db.execute(
-        "INSERT INTO account (login, display_name, role, created_at, password_changed_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (new.login, new.display_name.strip(), new.role.value, now, now),
+        "INSERT INTO account (login, display_name, role, created_at, password_changed_at,"
+        " granted_at, granted_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.login,
+            new.display_name.strip(),
+            new.role.value,
+            now,
+            now,
+            now if granted_by else None,
+            granted_by,
+        ),
     )
     audit.record(
         db,
@@ -61,6 +82,24 @@ def insert_account(db: Database, clock: Clock, actor: str, new: NewAccount) -> N
         f"account:{new.login}",
         {"after": {"display_name": new.display_name.strip(), "role": new.role.value}},
     )
+    if granted_by:
+        audit.record(
+            db,
+            clock,
+            actor,
+            "授予角色",
+            f"account:{new.login}",
+            {"after": {"role": new.role.value}, "bootstrap": True},
+        )
+
+
+def has_security_officer(db: Database) -> bool:
+    """Whether an active account holds the granted role of 安全保密管理员."""
+    row = db.one(
+        "SELECT 1 FROM account WHERE role = ? AND active = 1 AND granted_at IS NOT NULL",
+        (Role.SECURITY_OFFICER.value,),
+    )
+    return row is not None
 
 
 def find(db: Database, login: str) -> Account | None:
@@ -82,10 +121,16 @@ def create_account(session: Session, new: NewAccount) -> Account:
     validate_new_account(new, active_accounts(db))
     if find(db, new.login) is not None:
         raise InvalidInput(f"登录名 {new.login} 曾被使用（账户已停用），请换一个。")
+    # The role is a proposal until the 安全保密管理员 grants it; the first 安全保密管理员 of a
+    # room that has none (a migrated room) is granted by this creation (app/grants.py).
+    first_officer = new.role is Role.SECURITY_OFFICER and not has_security_officer(db)
+    actor = session.account.login
     session.keyfile.add_slot(new.login, new.password, session.data_key)
     try:
         with db.transaction():
-            insert_account(db, session.clock, session.account.login, new)
+            insert_account(
+                db, session.clock, actor, new, granted_by=actor if first_officer else None
+            )
             session.keyfile.save()
     except BaseException:
         session.keyfile.remove_slot(new.login)
@@ -166,4 +211,6 @@ def _account(row: Any) -> Account:
         active=bool(row["active"]),
         created_at=row["created_at"],
         password_changed_at=row["password_changed_at"],
+        granted_at=row["granted_at"],
+        granted_by=row["granted_by"],
     )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from json.encoder import encode_basestring as _esc
 from collections.abc import Callable
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _esc
 from typing import Any
 
 from app.clock import Clock, stamp

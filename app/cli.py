@@ -23,7 +23,7 @@ from app.reports.catalog import REPORTS
 from app.reports.catalog import render as render_report
 from app.reports.export import PLAINTEXT_WARNING
 from app.reports.export import export as export_report
-from app.roles import Role
+from app.roles import BUSINESS_ROLES, Role
 from app.room import create_room
 from app.scanning import scan as desk_scan
 from app.seal import VerificationKey
@@ -143,7 +143,7 @@ _logged_in = cli_trust.logged_in
 def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     paths = create_demo_room(db, clock)
     print(
-        f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、xitong、shenji，密码 mijian-demo-2026）"
+        f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、anquan、xitong、shenji，密码 mijian-demo-2026）"
     )
     return EXIT_OK
 
@@ -179,10 +179,12 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
                 PLAINTEXT_WARNING.replace("确定导出吗？", "确认后加 --plaintext-ok。")
             )
         with _logged_in(args, db, read, clock) as session:
+            session.require(*BUSINESS_ROLES)
             rows = export_report(session, args.kind, args.year, args.output, args.months)
         print(f"已导出 {title} {rows} 行到明文文件 {args.output}，请按涉密载体管理。")
         return EXIT_OK
     with _logged_in(args, db, read, clock) as session:
+        session.require(*BUSINESS_ROLES)
         pdf = render_report(session, args.kind, args.year, months=args.months)
     args.output.write_bytes(pdf)
     print(f"已输出 {title}到 {args.output}")
@@ -191,6 +193,7 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 
 def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     with _logged_in(args, db, read, clock) as session:
+        session.require(Role.CUSTODIAN)  # before a row is read or compared with the register
         report = import_file(session, args.ledger)
     for row in report.rows:
         if row.status == "错误":
@@ -209,6 +212,7 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
     if number is None:
         raise InvalidInput(f"收文编号“{args.number}”应写成 2026-0001 的形式。")
     with _logged_in(args, db, read, clock) as session:
+        session.require(Role.CUSTODIAN)
         row = session.db.one("SELECT id FROM document WHERE year = ? AND serial = ?", number)
         if row is None:
             raise InvalidInput(f"没有收文编号 {args.number}。")
@@ -220,6 +224,7 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
 def _scan(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     with _logged_in(args, db, read, clock) as session:
+        session.require(*BUSINESS_ROLES)  # a scan names a title or a reader
         found = desk_scan(session, args.code)
     if found.copy is not None:
         c = found.copy

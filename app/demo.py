@@ -1,4 +1,4 @@
-"""The demo room: the four demo accounts (password `mijian-demo-2026`) and synthetic content.
+"""The demo room: the five demo accounts (password `mijian-demo-2026`) and synthetic content.
 
 Everything here is invented. Later features add their own demo content through `seed_demo`.
 """

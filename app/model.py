@@ -24,6 +24,14 @@ class Account:
     active: bool
     created_at: str
     password_changed_at: str
+    # The role works only once the 安全保密管理员 has granted it (app/grants.py); None: not granted
+    # yet, or revoked. Such an account cannot log in.
+    granted_at: str | None = None
+    granted_by: str | None = None
+
+    @property
+    def granted(self) -> bool:
+        return self.granted_at is not None
 
 
 @dataclass(frozen=True)

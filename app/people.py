@@ -1,7 +1,7 @@
 """Readers (the people who receive copies across the counter) and their groups.
 
-Kept by the security officer: 涉密等级 decides what a reader may hold. Someone who leaves is
-marked as left, never deleted.
+Kept by the 保密员 (the business approver): 涉密等级 decides what a reader may hold. Someone
+who leaves is marked as left, never deleted.
 """
 
 from __future__ import annotations

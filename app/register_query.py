@@ -4,6 +4,10 @@ Rows are ordered by 收文编号, newest first, and a page starts after the last
 never at an OFFSET. Search: three characters or more use the trigram FTS index; one or two
 characters fall back to LIKE (the trigram tokenizer cannot match them); a 收文编号 or a six-digit
 份号 is looked up exactly.
+
+Contract: these rows are business content. The callers are the 收文登记 page (built only for the
+business roles, app/roles.PAGES_BY_ROLE) and the register report (app/reports/catalog, which
+requires them); a new caller that holds a session checks `session.require(*BUSINESS_ROLES)`.
 """
 
 from __future__ import annotations

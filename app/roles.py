@@ -1,4 +1,10 @@
-"""The four roles of a classified-document room (三员 plus the custodian) and what each may see."""
+"""The roles of a classified-document room and what each may see.
+
+Two business roles (机要员, 保密员) read and change the room's records; the 三员 (系统管理员,
+安全保密管理员, 安全审计员) administer the system and never see a title, 文号, reader or 批示.
+Every read of business rows is reached either through a page of a business role (PAGES_BY_ROLE)
+or through a session function that calls `session.require(*BUSINESS_ROLES)`.
+"""
 
 from __future__ import annotations
 
@@ -46,11 +52,16 @@ class Page(StrEnum):
     REPORTS = "报表"
     PEOPLE = "人员"
     AUDIT = "审计"
+    SECURITY = "安全管理"
     SETTINGS = "设置"
 
 
+# The roles that may read the room's records (titles, 文号, readers, 批示).
+BUSINESS_ROLES = (Role.CUSTODIAN, Role.APPROVER)
+
 # Who may open which page. The auditor reads the trail and changes nothing; the system
-# administrator keeps accounts, backups and settings but never reads classified records.
+# administrator keeps accounts, backups and settings; the 安全保密管理员 grants and revokes
+# roles and handles security events. None of the three reads classified records.
 PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
     Role.CUSTODIAN: (
         Page.REGISTER,
@@ -68,7 +79,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.RECALL,
         Page.REPORTS,
     ),
-    Role.SECURITY_OFFICER: (Page.SETTINGS,),
+    Role.SECURITY_OFFICER: (Page.SECURITY,),
     Role.SYSADMIN: (Page.SETTINGS,),
     Role.AUDITOR: (Page.AUDIT,),
 }

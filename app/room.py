@@ -76,7 +76,7 @@ def create_room(
                 db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?, ?)", (key, value))
             audit.record(db, clock, audit.SYSTEM, "创建机要室", "room", {"unit": unit})
             for new in accounts:
-                insert_account(db, clock, audit.SYSTEM, new)
+                insert_account(db, clock, audit.SYSTEM, new, granted_by=audit.SYSTEM)
             sheet = seal.start(db, clock, room_id)
             if on_sheet is not None:
                 on_sheet(sheet)

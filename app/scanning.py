@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from app import qr_payload, slips
 from app.numbers import halfwidth_digits, parse_registration_number, registration_number
 from app.people import Reader, find_readers, get_reader
+from app.roles import BUSINESS_ROLES
 from db.connection import Database
 from db.errors import InvalidInput, MijianError
 
@@ -119,7 +120,9 @@ def resolve(db: Database, code: str) -> Scan:
 
 
 def scan(session: Session, code: str) -> Scan:
-    """resolve(), with forged and retired codes written to the audit trail."""
+    """resolve(), with forged and retired codes written to the audit trail. A scan names a
+    copy's title or a reader: business roles only."""
+    session.require(*BUSINESS_ROLES)
     try:
         return resolve(session.db, code)
     except (slips.ForgedCode, slips.RetiredCode) as exc:

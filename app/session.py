@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from app import accounts, anchor, audit, seal
+from app import accounts, anchor, audit, grants, seal
 from app.anchor import Anchor, Point, RoomBehindAnchor, anchor_path
 from app.clock import Clock, parse_stamp, stamp
 from app.confirm import confirm_person
@@ -127,8 +127,9 @@ def open_session(
             session = Session(db, paths, keyfile, account, _room(db), clock, data_key, _lock=lock)
             room_anchor = Anchor(db, anchor_path(paths.db))
             accepted = _guard_rollback(session, room_anchor, accept_rollback)
-            clear_failures(keyfile, login)
             db.on_commit = room_anchor.on_commit
+            grants.refuse_ungranted(db, clock, account)  # no granted role: no login
+            clear_failures(keyfile, login)
             with db.transaction():
                 _flush_pending(session)
                 anchor.adopt(db, room_anchor)

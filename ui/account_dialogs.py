@@ -1,4 +1,5 @@
-"""Small dialogs for accounts: new account, set a password, change one's own password.
+"""Small dialogs for accounts: new account, set a password, change one's own password, grant
+a role.
 
 Each dialog calls the service itself and stays open with the reason when it refuses, so
 nothing typed is lost.
@@ -81,7 +82,8 @@ class NewAccountDialog(FormDialog):
         self.again_edit = _password_edit()
         self.form.addRow("登录名", self.login_edit)
         self.form.addRow("姓名", self.name_edit)
-        self.form.addRow("角色", self.role_combo)
+        self.form.addRow("拟定角色", self.role_combo)
+        self.form.addRow(QLabel("角色经安全保密管理员授予后生效（首任安全保密管理员随创建生效）。"))
         self.form.addRow("初始密码", self.password_edit)
         self.form.addRow("确认密码", self.again_edit)
         self.finish_layout()
@@ -124,3 +126,27 @@ class ChangePasswordDialog(FormDialog):
 
     def submit(self) -> None:
         self._apply(self.old_edit.text(), _same(self.password_edit, self.again_edit))
+
+
+class GrantRoleDialog(FormDialog):
+    """The 安全保密管理员 grants a role: the one the system administrator proposed, or another."""
+
+    def __init__(
+        self,
+        who: str,
+        proposed: Role,
+        apply: Callable[[Role], object],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(f"为 {who} 授予角色", parent)
+        self._apply = apply
+        self.role_combo = QComboBox()
+        for role in Role:
+            self.role_combo.addItem(role.label, role.value)
+        self.role_combo.setCurrentIndex(self.role_combo.findData(proposed.value))
+        self.form.addRow(QLabel(f"系统管理员拟定的角色：{proposed.label}"))
+        self.form.addRow("授予角色", self.role_combo)
+        self.finish_layout()
+
+    def submit(self) -> None:
+        self._apply(Role(self.role_combo.currentData()))

@@ -69,7 +69,7 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
         return 0
     if session.role in (Role.CUSTODIAN, Role.APPROVER):
         # At every start: a classified copy that stayed out overnight without an exception
-        # becomes a 违规过夜 incident, shown on the desk until the security officer handles it.
+        # becomes a 违规过夜 incident, shown on the desk until the 保密员 handles it.
         detect_overnight(session)
     from ui.main_window import MainWindow
 

@@ -29,6 +29,7 @@ from ui.pages.people_page import PeoplePage
 from ui.pages.recall_page import RecallPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.reports_page import ReportsPage
+from ui.pages.security_page import SecurityPage
 from ui.pages.settings_page import SettingsPage
 from ui.report_dialog import ReportDialog
 
@@ -47,7 +48,8 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     Page.INSTRUCTIONS: lambda s: InstructionsPage(s),
     Page.RECALL: lambda s: RecallPage(s),
     Page.REPORTS: lambda s: ReportsPage(s),
-    Page.AUDIT: lambda s: AuditPage(s.db),
+    Page.AUDIT: lambda s: AuditPage(s.db, s.role, session=s),
+    Page.SECURITY: lambda s: SecurityPage(s),
     Page.SETTINGS: lambda s: SettingsPage(s),
 }
 

@@ -1,4 +1,5 @@
-"""First run: create the room and its first accounts (the three administrators and a custodian)."""
+"""First run: create the room and its first accounts (the three administrators, the 保密员 and a
+custodian), whose roles the creation grants (app/grants.py: the bootstrap)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ class _AccountsPage(QWizardPage):
         self.setTitle("首批账户（三员分立）")
         rule = QLabel(
             f"系统管理员、安全保密管理员、安全审计员须由不同的人担任。\n密码至少 {MIN_LENGTH} 位，"
-            "含大写字母、小写字母、数字、符号中的至少三类。"
+            "含大写字母、小写字母、数字、符号中的至少三类。\n"
+            "首批账户的角色随建库授予；此后的账户由系统管理员创建，角色由安全保密管理员授予。"
         )
         rule.setWordWrap(True)
         grid = QGridLayout()

@@ -22,13 +22,13 @@ from app.reports.register_pdf import render_register
 from app.reports.sheets import Sheet
 from app.reports.tables import Progress
 from app.reports.year_pdf import render_sheet, render_stats
-from app.roles import Role
+from app.roles import BUSINESS_ROLES, Role
 from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session
 
-READERS = (Role.CUSTODIAN, Role.APPROVER)
+READERS = BUSINESS_ROLES  # every report lists titles, readers or 批示
 
 
 @dataclass(frozen=True)

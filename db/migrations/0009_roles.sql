@@ -3,6 +3,10 @@
 -- ('approver'); 'security_officer' is from now on the IT 安全保密管理员 of the 三员, whom the
 -- system administrator is asked to create. Nothing an existing account could do is lost: it
 -- keeps every business power under its new role name.
+--
+-- A role works only once it is granted (granted_at set): the system administrator creates an
+-- account and proposes its role, the 安全保密管理员 grants or revokes it. The accounts a room has
+-- today keep their roles, granted by the migration ('系统').
 CREATE TABLE account_new (
     id                  INTEGER PRIMARY KEY,
     login               TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -12,13 +16,15 @@ CREATE TABLE account_new (
     active              INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     created_at          TEXT NOT NULL,
     password_changed_at TEXT NOT NULL,
-    deactivated_at      TEXT
+    deactivated_at      TEXT,
+    granted_at          TEXT,
+    granted_by          TEXT
 );
 INSERT INTO account_new (id, login, display_name, role, active, created_at, password_changed_at,
-                         deactivated_at)
+                         deactivated_at, granted_at, granted_by)
 SELECT id, login, display_name,
        CASE role WHEN 'security_officer' THEN 'approver' ELSE role END,
-       active, created_at, password_changed_at, deactivated_at
+       active, created_at, password_changed_at, deactivated_at, created_at, '系统'
 FROM account;
 DROP TRIGGER account_no_delete;
 DROP TABLE account;

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from app import accounts, audit, passwords
+from app import accounts, audit, grants, passwords
 from app.clock import FixedClock
 from app.model import NewAccount
 from app.paths import RoomPaths
@@ -36,6 +36,7 @@ def test_sysadmin_creates_an_account_that_can_log_in(
 ) -> None:
     admin = login("xitong")
     accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    grants.grant_role(login("anquan"), "zhaolei")
     session = open_session(room.db, "zhaolei", GOOD, clock)
     assert session.account.display_name == "赵磊"
     session.close()
@@ -45,7 +46,7 @@ def test_sysadmin_creates_an_account_that_can_log_in(
 
 
 def test_only_the_sysadmin_manages_accounts(login: Callable[..., Session]) -> None:
-    for user in ("jiyao", "baomi", "shenji"):
+    for user in ("jiyao", "baomi", "shenji", "anquan"):
         with pytest.raises(PermissionDenied):
             accounts.create_account(login(user), NewAccount("x1", "某人", Role.CUSTODIAN, GOOD))
 
@@ -95,6 +96,7 @@ def test_reset_and_deactivate(
 ) -> None:
     admin = login("xitong")
     accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    grants.grant_role(login("anquan"), "zhaolei")
     accounts.reset_password(admin, "zhaolei", "Reset-pass-99")
     open_session(room.db, "zhaolei", "Reset-pass-99", clock).close()
     accounts.deactivate(admin, "zhaolei")

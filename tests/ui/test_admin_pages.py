@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app import accounts
+from app import accounts, grants
 from app.clock import FixedClock
 from app.paths import RoomPaths
 from app.roles import Role
@@ -40,6 +40,7 @@ def test_new_account_dialog_refuses_then_creates(
     dialog.name_edit.setText("赵磊")
     dialog.buttons.accepted.emit()
     assert dialog.result() == dialog.DialogCode.Accepted
+    grants.grant_role(login("anquan"), "zhaolei")
     open_session(room.db, "zhaolei", "Secret-2026x", clock).close()
 
 

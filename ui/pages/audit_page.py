@@ -1,4 +1,7 @@
-"""审计: the auditor reads and verifies the trail; nothing here changes anything."""
+"""审计: the auditor reads and verifies the trail; nothing here changes anything.
+
+The administrators' actions are shown in full, business events reduced (app/audit_view.py).
+"""
 
 from __future__ import annotations
 
@@ -13,18 +16,29 @@ from PySide6.QtWidgets import (
 )
 
 from app import audit
+from app.roles import Role
+from app.session import Session
 from db.connection import Database
 from ui.audit_model import AuditModel
+from ui.seal_panel import SealPanel
 
 
 class AuditPage(QWidget):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        role: Role = Role.AUDITOR,
+        parent: QWidget | None = None,
+        session: Session | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self.verify_button = QPushButton("校验审计链")
         self.result_label = QLabel("尚未校验。")
         self.result_label.setWordWrap(True)
-        self.model = AuditModel(db, self)
+        note = QLabel("管理员的操作完整显示；业务事件只显示类别、时间、账户和对象编号。")
+        note.setStyleSheet("color: #555;")
+        self.model = AuditModel(db, role, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
@@ -39,6 +53,10 @@ class AuditPage(QWidget):
         top.addWidget(self.result_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        self.seal_panel = SealPanel(session) if session is not None else None
+        if self.seal_panel is not None:
+            layout.addWidget(self.seal_panel)
+        layout.addWidget(note)
         layout.addWidget(self.table)
 
         self.verify_button.clicked.connect(self._verify)

@@ -68,6 +68,17 @@ class SettingsPage(QWidget):
             "账户（三员分立：系统管理员、安全保密管理员、安全审计员由不同的人担任）"
         )
         account_layout = QVBoxLayout(account_box)
+        # A migrated room has no 安全保密管理员 yet: nobody could grant a role until one exists.
+        self.officer_notice = QLabel(
+            "本机要室还没有安全保密管理员。请新建一个角色为“安全保密管理员”的账户"
+            "（不能与系统管理员、安全审计员为同一人）：首任安全保密管理员的角色随创建生效，"
+            "此后各账户的角色由其授予和撤销。"
+        )
+        self.officer_notice.setWordWrap(True)
+        self.officer_notice.setStyleSheet(
+            "background: #fff3e0; border: 1px solid #e65100; color: #bf360c; padding: 6px;"
+        )
+        account_layout.addWidget(self.officer_notice)
         account_layout.addWidget(self.table)
         account_layout.addLayout(account_buttons)
 
@@ -147,6 +158,7 @@ class SettingsPage(QWidget):
 
     def _reload(self) -> None:
         self.model.set_rows(accounts.list_accounts(self._session.db))
+        self.officer_notice.setVisible(not accounts.has_security_officer(self._session.db))
 
     def _selected_login(self) -> str:
         rows = self.table.selectionModel().selectedRows()
@@ -158,6 +170,9 @@ class SettingsPage(QWidget):
         dialog = NewAccountDialog(lambda new: accounts.create_account(self._session, new), self)
         if dialog.exec():
             self._reload()
+            self.maintenance_label.setText(
+                "已创建账户。其角色须由安全保密管理员授予后方可登录（首任安全保密管理员除外）。"
+            )
 
     def _reset_password(self) -> None:
         try:

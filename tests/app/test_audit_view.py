@@ -1,0 +1,94 @@
+"""What the auditor and the security officer read of the trail (app/audit_view.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app import accounts, audit, audit_view, settings
+from app.audit import AuditEvent
+from app.audit_view import AuditLine, for_role
+from app.clock import FixedClock
+from app.maintenance import backup
+from app.model import NewAccount
+from app.paths import RoomPaths
+from app.roles import Role
+from app.session import Session, open_session
+from db.errors import WrongPassword
+
+
+def _event(action: str, obj: str, details: dict[str, object], seq: int = 1) -> AuditEvent:
+    return AuditEvent(seq, "2026-11-20T09:00:00+08:00", "jiyao", action, obj, details, "", "")
+
+
+def test_business_events_are_reduced_for_every_administrator() -> None:
+    checkout = _event("借出", "copy:2026-0001 第000001份", {"reader": "王芳", "title": "某文件"})
+    for role in (Role.AUDITOR, Role.SYSADMIN, Role.SECURITY_OFFICER):
+        (line,) = for_role(role, [checkout])
+        assert line == AuditLine(
+            1, "2026-11-20 09:00:00", "jiyao", "借出", "份 2026-0001 第000001份", "", True
+        )
+    (full,) = for_role(Role.APPROVER, [checkout])
+    assert not full.reduced and "王芳" in full.details
+
+
+def test_an_unknown_action_is_reduced_until_it_is_listed() -> None:
+    (line,) = for_role(Role.AUDITOR, [_event("某新业务", "document:2026-0009", {"title": "x"})])
+    assert line.reduced and line.details == "" and line.object == "收文 2026-0009"
+
+
+def test_administrators_actions_read_in_chinese() -> None:
+    created = _event(
+        "创建账户", "account:zhaolei", {"after": {"display_name": "赵磊", "role": "custodian"}}
+    )
+    setting = _event("修改设置", "setting:idle_lock_minutes", {"before": 15, "after": 10}, seq=2)
+    locked = _event(
+        "账户锁定", "account:jiyao", {"at": "2026-11-20T09:00:00+08:00", "until": "x"}, seq=3
+    )
+    lines = for_role(Role.AUDITOR, [created, setting, locked])
+    assert [line.details for line in lines] == [
+        "新：（姓名：赵磊；角色：机要员）",
+        "原：15；新：10",
+        "发生时间：2026-11-20 09:00:00；锁定至：x",
+    ]
+    assert [line.object for line in lines] == ["账户 zhaolei", "设置 空闲锁定分钟数", "账户 jiyao"]
+    assert not any(line.reduced for line in lines)
+
+
+def test_the_auditor_reads_no_english_key_in_a_real_trail(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock, tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, "Secret-2026x"))
+    settings.set_idle_lock_minutes(admin, 12)
+    backup(admin, tmp_path / "b.mjdb")
+    for _ in range(5):
+        with pytest.raises(WrongPassword):
+            open_session(room.db, "jiyao", "Wrong-pass-123", clock)
+    clock.advance(minutes=20)
+    lines = for_role(Role.AUDITOR, audit.page(login("shenji").db, None, 500))
+    shown = {line.action for line in lines if not line.reduced}
+    assert {"创建账户", "授予角色", "修改设置", "备份", "登录失败", "账户锁定", "登录"} <= shown
+    for line in lines:
+        assert not re.search(r"[A-Za-z_]{3,}：", line.details), line
+        assert "{" not in line.details and "}" not in line.details
+
+
+def test_security_events_page_back_through_the_trail_within_a_budget(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock
+) -> None:
+    for _ in range(3):
+        with pytest.raises(WrongPassword):
+            open_session(room.db, "jiyao", "Wrong-pass-123", clock)
+    db = login("anquan").db  # flushes the three failures into the trail
+    total = audit.count(db)
+    found, more = audit_view.security_events(db, None)
+    assert [e.action for e in found] == ["登录失败"] * 3 and more is None
+    # A small budget stops early and says where to go on; going on finds the rest.
+    first, cursor = audit_view.security_events(db, None, want=2, budget=1)
+    assert len(first) == 2 and cursor is not None
+    rest, end = audit_view.security_events(db, cursor, budget=total)
+    assert len(rest) == 1 and end is None
