@@ -17,6 +17,7 @@ from app import __version__, audit
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
 from app.ledger_import import import_file
+from app.lockout import unlock
 from app.maintenance import backup, check_room, restore
 from app.model import NewAccount
 from app.numbers import parse_registration_number
@@ -94,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="导入旧收文台账（.xlsx / .csv）")
     _add_login(imp)
     imp.add_argument("ledger", type=Path, metavar="LEDGER")
+
+    unl = sub.add_parser("unlock", help="解除账户锁定（安全保密管理员）")
+    _add_login(unl)
+    unl.add_argument("account", metavar="LOGIN", help="被锁定的账户登录名")
 
     res = sub.add_parser("restore", help="从备份恢复")
     _add_login(res)
@@ -223,6 +228,17 @@ def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> 
     return EXIT_OK
 
 
+def _unlock(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    password = read("密码：")  # the security officer's own, for the login and the unlock
+    session = open_session(db, args.user, password, clock, exclusive=False)
+    try:
+        unlock(session, args.account, password)
+    finally:
+        session.close()
+    print(f"已解除 {args.account} 的账户锁定。")
+    return EXIT_OK
+
+
 def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     if args.output.exists():
         raise MijianError(f"文件已存在，不会覆盖：{args.output}")
@@ -294,6 +310,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] =
     "audit": _audit,
     "backup": _backup,
     "restore": _restore,
+    "unlock": _unlock,
 }
 
 
