@@ -304,7 +304,7 @@ def take_back(session: Session, copy_id: int, discrepancy: str = "") -> int | No
                 (open_row["id"],),
             )
             if pending:
-                raise InvalidInput(f"{copy.label} 已登记核对异常，待安全保密管理员处理。")
+                raise InvalidInput(f"{copy.label} 已登记核对异常，待保密员处理。")
             cursor = db.execute(
                 "INSERT INTO incident (kind, copy_id, handover_id, at, noted_by, description)"
                 " VALUES ('核对异常', ?, ?, ?, ?, ?)",

@@ -207,7 +207,7 @@ def test_a_discrepancy_keeps_the_copy_out_until_resolved(counter) -> None:
     incident = desk.take_back(custodian, copy.id, "少第3页")
     assert incident is not None
     assert scanning.copy_ref(custodian.db, copy.id).state == "借出"
-    with pytest.raises(InvalidInput, match="待安全保密管理员处理"):
+    with pytest.raises(InvalidInput, match="待保密员处理"):
         desk.take_back(custodian, copy.id, "又少一页")
     resolve_incident(officer, incident, "找回第3页，已补齐", "归还")
     assert scanning.copy_ref(custodian.db, copy.id).state == "在柜"
