@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from app import accounts, audit
 from app.clock import parse_stamp
 from app.roles import Role
-from db.errors import InvalidInput
+from db.errors import InvalidInput, WrongPassword
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -46,7 +46,10 @@ def unlock(session: Session, login: str, password: str) -> None:
     from app.session import clear_failures
 
     session.require(Role.SECURITY_OFFICER)
-    session.verify_password(password)
+    try:
+        session.verify_password(password)
+    except WrongPassword:
+        raise WrongPassword("您的密码不正确，未解除锁定。") from None
     account = accounts.find(session.db, login)
     if account is None or not account.active:
         raise InvalidInput(f"没有名为 {login.strip()} 的在用账户。")
