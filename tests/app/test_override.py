@@ -3,6 +3,7 @@ approval's reference x right/wrong password, and the one confirmation path's loc
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -178,3 +179,36 @@ def _copy(session, copy_id: int):
     from app.scanning import copy_ref
 
     return copy_ref(session.db, copy_id)
+
+
+def test_the_handover_log_prints_the_head_and_the_reference(counter, clock, tmp_path) -> None:
+    """借阅登记 (PDF, read as a person would, and its sheet): the exception by law names the
+    单位负责人 and the approval's reference; a close-time exception names neither."""
+    from app.reports import catalog, sheets
+    from tests.pdf_tools import rasterise, text_of
+
+    custodian, _, readers, docs = counter
+    desk.checkout(
+        custodian,
+        readers["wang"].id,
+        [docs["scoped"].copies[0].id],
+        Override("baomi", PASSWORD, "专项工作需要", **LAW),
+    )
+    clock.set(datetime(2026, 11, 20, 17, 45, tzinfo=BEIJING))
+    desk.checkout(
+        custodian,
+        readers["zhang"].id,
+        [docs["secret"].copies[0].id],
+        Override("baomi", PASSWORD, "书记急用"),
+    )
+    notes = [row[-1] for row in sheets.handovers(custodian.db, 2026).rows]
+    assert notes == [
+        f"保密员 王建国 放行（知悉范围）；单位负责人 {HEAD} 批准，批准单号 {REF}；理由：专项工作需要",
+        "保密员 王建国 放行（闭库时间）；理由：书记急用",
+    ]
+    pdf = tmp_path / "handovers.pdf"
+    pdf.write_bytes(catalog.render(custodian, "handovers", 2026))
+    text = re.sub(r"\s+", "", text_of(pdf))
+    for printed in ("例外放行", "张三区委书记", "区委批〔2026〕7号", "知悉范围", "闭库时间"):
+        assert printed in text, printed
+    assert rasterise(pdf)
