@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from app import audit, settings
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.model import Credential
-from app.people import CLEARANCE_LABELS, Reader
+from app.people import Reader
+from app.refusals import Refusal, RefusalKind, refusal, refusals
 from app.registry import add_copy_event
 from app.roles import Role
 from app.scanning import CopyRef, active_reader, copy_ref, copy_ref_from_row
@@ -29,49 +29,8 @@ from db.errors import InvalidInput
 if TYPE_CHECKING:
     from app.session import Session
 
-LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}
-CLEARANCE_RANK = {"非涉密": 0, "一般": 1, "重要": 2, "核心": 3}
-IN_OPEN_BATCH = (
-    "SELECT 1 FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id"
-    " WHERE i.copy_id = ? AND b.sealed_at IS NULL AND b.cancelled_at IS NULL"
-)
-
-
-class RefusalKind(StrEnum):
-    """Why a copy may not go to a reader. The values are what the handover record stores."""
-
-    VOIDED = "登记作废"
-    HELD = "他人持有"
-    NOT_IN_ROOM = "不在柜"
-    IN_BATCH = "待销毁"
-    CLEARANCE = "涉密等级"
-    SCOPE = "知悉范围"
-    CLOSED = "闭库时间"
-
-    @property
-    def by_law(self) -> bool:
-        """Access above a reader's clearance or outside the 知悉范围 needs the approval of the
-        unit's responsible person (机关、单位负责人), not only the 保密员's."""
-        return self in (RefusalKind.CLEARANCE, RefusalKind.SCOPE)
-
-    @property
-    def overridable(self) -> bool:
-        """Nobody may override a copy that is not physically in the room, nor a void one."""
-        return self not in (RefusalKind.VOIDED, RefusalKind.HELD, RefusalKind.NOT_IN_ROOM)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    kind: RefusalKind
-    message: str
-
-    @property
-    def by_law(self) -> bool:
-        return self.kind.by_law
-
-    @property
-    def overridable(self) -> bool:
-        return self.kind.overridable
+# The refusals are defined in app.refusals and named here too: the desk is where they are used.
+__all__ = ["Refusal", "RefusalKind", "refusal", "refusals"]
 
 
 @dataclass(frozen=True)
@@ -107,59 +66,6 @@ class OutRow:
 
 
 # ---- checkout ---------------------------------------------------------------------------------
-def refusal(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> Refusal | None:
-    """The first reason `reader` may not take `copy` now, or None."""
-    found = refusals(db, reader, copy, now)
-    return found[0] if found else None
-
-
-def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list[Refusal]:
-    """Every reason `reader` may not take `copy` now; an override must answer all of them.
-    A copy that is not in the room gets one refusal: nothing else matters then."""
-    if copy.voided:
-        return [Refusal(RefusalKind.VOIDED, f"{copy.label} 的登记已作废。")]
-    if copy.state == "借出":
-        holder = db.one(
-            "SELECT r.name, h.out_at FROM handover h JOIN reader r ON r.id = h.reader_id"
-            " WHERE h.copy_id = ? AND h.back_at IS NULL",
-            (copy.copy_id,),
-        )
-        if holder is not None:
-            since = parse_stamp(holder["out_at"]).strftime("%m-%d %H:%M")
-            text = f"{copy.label} 在 {holder['name']} 处（{since} 借出），须先交回机要室，不得横传。"
-            return [Refusal(RefusalKind.HELD, text)]
-        return [Refusal(RefusalKind.NOT_IN_ROOM, f"{copy.label} 未在柜。")]
-    if copy.state != "在柜":
-        return [Refusal(RefusalKind.NOT_IN_ROOM, f"{copy.label} 状态为{copy.state}，不能借出。")]
-    found = []
-    if db.scalar(IN_OPEN_BATCH, (copy.copy_id,)):
-        found.append(Refusal(RefusalKind.IN_BATCH, f"{copy.label} 已列入待销毁批次，不能借出。"))
-    if CLEARANCE_RANK[reader.clearance] < LEVEL_RANK[copy.level]:
-        text = f"{reader.name} 为{CLEARANCE_LABELS[reader.clearance]}，不能借阅{copy.level}件。"
-        found.append(Refusal(RefusalKind.CLEARANCE, text))
-    if not _in_scope(db, reader.id, copy.document_id):
-        found.append(Refusal(RefusalKind.SCOPE, f"{reader.name} 不在该件的阅文范围内。"))
-    if copy.level in CLASSIFIED:
-        close = settings.load(db).close_time
-        if now.time() >= close:
-            text = f"已过闭库时间 {close:%H:%M}，密件不得借出（密件不过夜）。"
-            found.append(Refusal(RefusalKind.CLOSED, text))
-    return found
-
-
-def _in_scope(db: Database, reader_id: int, document_id: int) -> bool:
-    scoped = db.scalar("SELECT count(*) FROM document_scope WHERE document_id = ?", (document_id,))
-    if not scoped:
-        return True
-    return bool(
-        db.scalar(
-            "SELECT 1 FROM document_scope s WHERE s.document_id = ? AND (s.reader_id = ? OR s.group_id IN"
-            " (SELECT group_id FROM reader_group_member WHERE reader_id = ?)) LIMIT 1",
-            (document_id, reader_id, reader_id),
-        )
-    )
-
-
 def due_time(db: Database, copy: CopyRef, now: datetime) -> datetime:
     s = settings.load(db)
     if copy.level in CLASSIFIED:
@@ -189,10 +95,10 @@ def checkout(
     if override is not None:
         _check_override_fields(override)
         reader = active_reader(db, reader_id)
-        found = [refusals(db, reader, copy_ref(db, c), now) for c in copy_ids]
-        for refused in found:
+        refused_now = [refusals(db, reader, copy_ref(db, c), now) for c in copy_ids]
+        for refused in refused_now:
             _answered(refused, override)  # before the password: nothing typed in vain
-        if any(found):
+        if any(refused_now):
             credential = Credential(override.approver, override.password)
             approver = session.confirm(credential, "例外放行", Role.APPROVER).login
     ids: list[int] = []

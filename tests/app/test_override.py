@@ -55,7 +55,9 @@ def test_a_refusal_by_law_needs_the_head_and_the_reference(
 ) -> None:
     custodian, _, _, _ = counter
     reader, copy = _case(counter, clock, kind)
-    found = desk.refusal(custodian.db, _reader(counter, reader), _copy(custodian, copy), clock.now())
+    found = desk.refusal(
+        custodian.db, _reader(counter, reader), _copy(custodian, copy), clock.now()
+    )
     assert found is not None and found.kind is kind and found.by_law
     override = Override("baomi", PASSWORD if right else "Wrong-pass-1", "领导同意", **_law(named))
     before = _failures(custodian.db)
@@ -125,7 +127,9 @@ def test_nobody_overrides_a_copy_that_is_not_in_the_room(counter) -> None:
     desk.checkout(custodian, readers["zhang"].id, [copy])
     before = _failures(custodian.db)
     with pytest.raises(InvalidInput, match="不得横传"):
-        desk.checkout(custodian, readers["wang"].id, [copy], Override("baomi", "bad-pass", "急用", **LAW))
+        desk.checkout(
+            custodian, readers["wang"].id, [copy], Override("baomi", "bad-pass", "急用", **LAW)
+        )
     assert _failures(custodian.db) == before  # refused before the password
 
 

@@ -164,11 +164,11 @@ class DeskPage(QWidget):
         if any(c.copy_id == copy.copy_id for c in self.folder):
             self._refuse(f"{copy.label} 已在文件夹中。")
             return
-        found = desk.refusals(db, self.reader, copy, self._session.clock.now())
-        if found:
-            text = "".join(r.message for r in found)
-            if all(r.overridable for r in found):
-                self._refused = (copy, found)
+        refused = desk.refusals(db, self.reader, copy, self._session.clock.now())
+        if refused:
+            text = "".join(r.message for r in refused)
+            if all(r.overridable for r in refused):
+                self._refused = (copy, refused)
                 text += "（保密员可按 F7 例外放行）"
             self._refuse(text)
             return
