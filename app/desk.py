@@ -189,7 +189,7 @@ def _hand_over(
 # ---- return -----------------------------------------------------------------------------------
 def take_back(session: Session, copy_id: int, discrepancy: str = "") -> int | None:
     """Take a copy back after the check. A discrepancy (pages missing, damage, a copy made) is
-    recorded as an incident and the copy stays 借出 until the security officer resolves it.
+    recorded as an incident and the copy stays 借出 until the 保密员 resolves it.
     Returns the incident id, if any."""
     session.require(Role.CUSTODIAN)
     db = session.db

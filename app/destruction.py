@@ -1,4 +1,4 @@
-"""销毁: destruction batches, approved by the security officer and witnessed by two 监销人.
+"""销毁: destruction batches, approved by the 保密员 and witnessed by two 监销人.
 
 A batch is built from copies in the room (scanned or picked), approved by the 保密员
 (never its builder), and sealed when two distinct witnesses, neither the builder, confirm with
