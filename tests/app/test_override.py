@@ -4,7 +4,9 @@ approval's reference x right/wrong password, and the one confirmation path's loc
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from tests.conftest import BEIJING, PASSWORD
 
 HEAD, REF = "张三 区委书记", "区委批〔2026〕7号"
 LAW = {"head": HEAD, "reference": REF}
+SHOTS = Path(__file__).resolve().parents[2] / "shots"
 
 
 def _case(counter, clock, kind: RefusalKind):
@@ -216,3 +219,25 @@ def test_the_handover_log_prints_the_head_and_the_reference(counter, clock, tmp_
     for printed in ("例外放行", "张三区委书记", "区委批〔2026〕7号", "知悉范围", "闭库时间"):
         assert printed in text, printed
     assert rasterise(pdf)
+
+
+def test_the_slip_marks_an_excepted_handover_and_names_the_approval(counter, tmp_path) -> None:
+    """The 处理笺's 传阅/承办 rows are the handover record in the folder: an exception is marked
+    ※ and explained under the grid with the 单位负责人 and the approval's reference."""
+    from app.slip_print import print_slips
+    from tests.pdf_tools import rasterise, text_of
+
+    custodian, _, readers, docs = counter
+    copy = docs["scoped"].copies[0]
+    desk.checkout(
+        custodian, readers["wang"].id, [copy.id], Override("baomi", PASSWORD, "专项工作需要", **LAW)
+    )
+    desk.take_back(custodian, copy.id)
+    desk.checkout(custodian, readers["zhang"].id, [copy.id])  # in the 阅文范围: no exception
+    pdf = tmp_path / "slip.pdf"
+    pdf.write_bytes(print_slips(custodian, docs["scoped"].document.id, [copy.id]))
+    text = re.sub(r"\s+", "", text_of(pdf))
+    assert "王芳※" in text and "张建国※" not in text
+    for printed in ("例外放行", "知悉范围", "张三区委书记", "区委批〔2026〕7号", "专项工作需要"):
+        assert printed in text, printed
+    shutil.copyfile(rasterise(pdf)[0], SHOTS / "slip-exception.png")
