@@ -5,7 +5,8 @@ ALTER TABLE handover ADD COLUMN override_kind TEXT;  -- what was lifted: 涉密�
 ALTER TABLE handover ADD COLUMN override_head TEXT;
 ALTER TABLE handover ADD COLUMN override_ref TEXT;
 
--- Belt and braces under app/desk.py: no handover lifts a refusal by law without both.
+-- Belt and braces under app/desk.py: no handover lifts a refusal by law without both. The words
+-- are the stored values of app.refusals.RefusalKind whose `by_law` is true (tested).
 CREATE TRIGGER handover_override_by_law BEFORE INSERT ON handover
 WHEN (instr(coalesce(new.override_kind, ''), '涉密等级') > 0
        OR instr(coalesce(new.override_kind, ''), '知悉范围') > 0)

@@ -161,15 +161,27 @@ def test_the_override_honours_and_counts_the_lockout(counter, clock) -> None:
     desk.checkout(custodian, reader, [copy], Override("baomi", PASSWORD, "急用", **LAW))
 
 
-def test_the_database_refuses_a_law_override_without_the_head(counter) -> None:
+INSERT_OVERRIDE = (
+    "INSERT INTO handover (copy_id, reader_id, out_at, due_at, out_by, override_by,"
+    " override_kind, override_head, override_ref) VALUES (?, ?, '2026-11-20T09:00:00+08:00',"
+    " '2026-11-20T17:30:00+08:00', 'jiyao', 'baomi', ?, ?, ?)"
+)
+
+
+@pytest.mark.parametrize("kind", [k for k in RefusalKind if k.overridable])
+def test_the_database_refuses_a_law_override_without_the_head(counter, kind) -> None:
+    """The trigger of migration 0010 names the by-law kinds by their stored values."""
     custodian, _, readers, docs = counter
-    with pytest.raises(Exception, match="approving head"):
-        custodian.db.execute(
-            "INSERT INTO handover (copy_id, reader_id, out_at, due_at, out_by, override_by,"
-            " override_kind) VALUES (?, ?, '2026-11-20T09:00:00+08:00',"
-            " '2026-11-20T17:30:00+08:00', 'jiyao', 'baomi', '知悉范围')",
-            (docs["scoped"].copies[0].id, readers["wang"].id),
-        )
+    who = (docs["scoped"].copies[0].id, readers["wang"].id, f"闭库时间、{kind.value}")
+    if kind.by_law:
+        for head, reference in ((None, REF), (HEAD, " "), (None, None)):
+            with pytest.raises(Exception, match="approving head"):
+                custodian.db.execute(INSERT_OVERRIDE, (*who, head, reference))
+        custodian.db.execute(INSERT_OVERRIDE, (*who, HEAD, REF))
+    else:
+        custodian.db.execute(INSERT_OVERRIDE, (*who, None, None))
+    with pytest.raises(Exception, match="never changed"):
+        custodian.db.execute("UPDATE handover SET override_head = 'x'")
 
 
 def _law(named: bool) -> dict[str, str]:
