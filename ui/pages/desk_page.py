@@ -2,9 +2,10 @@
 
 Scan a reader's badge (or type a name or pinyin initials), scan the copies into the folder,
 press Enter on the empty field to hand them over. Scan a copy that is out to take it back;
-Enter confirms the check, F6 records a discrepancy. Esc clears. Every scan answers in large
-green or red letters; a refusal also beeps. The scan field keeps the focus and takes no input
-method, so a Chinese IME never swallows a scan.
+Enter confirms the check, F6 records a discrepancy, F7 lets the 保密员 lift the refusal just
+shown (app.desk decides what may be lifted, and with whose approval). Esc clears. Every scan
+answers in large green or red letters; a refusal also beeps. The scan field keeps the focus and
+takes no input method, so a Chinese IME never swallows a scan.
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ class DeskPage(QWidget):
             text = "".join(r.message for r in refused)
             if all(r.overridable for r in refused):
                 self._refused = (copy, refused)
-                text += "（保密员可按 F7 例外放行）"
+                law = "经单位负责人批准，" if any(r.by_law for r in refused) else ""
+                text += f"（{law}保密员可按 F7 例外放行）"
             self._refuse(text)
             return
         self.folder.append(copy)
