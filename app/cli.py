@@ -16,6 +16,7 @@ from app import __version__, cli_trust
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
 from app.ledger_import import import_file
+from app.lockout import unlock
 from app.model import NewAccount
 from app.numbers import parse_registration_number
 from app.paths import default_db_path
@@ -87,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_login(imp)
     imp.add_argument("ledger", type=Path, metavar="LEDGER")
 
+    unl = sub.add_parser("unlock", help="解除账户锁定（安全保密管理员）")
+    _add_login(unl)
+    unl.add_argument("account", metavar="LOGIN", help="被锁定的账户登录名")
     return parser
 
 
@@ -137,6 +141,17 @@ class _PasswordReader:
 Reader = _PasswordReader
 
 
+class _Again(_PasswordReader):
+    """Answers the login prompt with a password already read (the unlock reads it once)."""
+
+    def __init__(self, password: str) -> None:
+        super().__init__(from_stdin=True)
+        self._password = password
+
+    def __call__(self, prompt: str) -> str:
+        return self._password
+
+
 _logged_in = cli_trust.logged_in
 
 
@@ -166,6 +181,14 @@ def _init(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
     paths = create_room(db, name, unit, accounts, clock, on_sheet=sheets.append)
     print(f"已创建机要室：{paths.db}")
     cli_trust.show_sheet(sheets.pop(), args.sheet_pdf, unit, name, clock)
+    return EXIT_OK
+
+
+def _unlock(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    password = read("密码：")  # the security officer's own, for the login and the unlock
+    with _logged_in(args, db, _Again(password), clock) as session:
+        unlock(session, args.account, password)
+    print(f"已解除 {args.account} 的账户锁定。")
     return EXIT_OK
 
 
@@ -242,6 +265,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] =
     "demo": _demo,
     "init": _init,
     **cli_trust.HANDLERS,
+    "unlock": _unlock,
 }
 
 

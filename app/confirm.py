@@ -2,7 +2,7 @@
 
 Every approval goes through `confirm_person`: F7 exceptions, 留用, destruction approval, witnesses,
 restoring an older backup, opening a room behind its anchor. The lockout is honoured and counted
-exactly as at login, and a failure is audited.
+exactly as at login, an attempt on a locked account is recorded, and a failure is audited.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from app.clock import Clock
 from app.model import Account, Credential
 from app.roles import Role
 from db.connection import Database
-from db.errors import PermissionDenied, WrongPassword
+from db.errors import AccountLocked, PermissionDenied, WrongPassword
 from db.keyslots import KeyFile
 
 
@@ -25,19 +25,31 @@ def confirm_person(
     actor: str,
     credential: Credential,
     what: str,
-    role: Role | None = None,
+    role: Role | tuple[Role, ...] | None = None,
     *,
     flush_pending: Callable[[], None] | None = None,
 ) -> Account:
-    """The confirming account, or a typed refusal. `actor` is who is logged in (audited)."""
+    """The confirming account, or a typed refusal. `actor` is who is logged in (audited).
+
+    `role` is the role (or any of the roles) the confirming person must hold. `flush_pending`
+    moves the keys file's pending security events into the trail (the database is open here);
+    without it they wait for the next login.
+    """
     from app.session import check_not_locked, clear_failures, count_failure
 
+    allowed = (role,) if isinstance(role, Role) else role
     account = accounts.find(db, credential.login.strip())
-    if account is None or not account.active:
+    if account is None or not account.active or not account.granted:
         raise PermissionDenied(f"{what}：没有这个在用的账户。")
-    if role is not None and account.role is not role:
-        raise PermissionDenied(f"{what}须由{role.label}本人确认。")
-    check_not_locked(keyfile, account.login, clock)
+    if allowed is not None and account.role not in allowed:
+        wanted = "或".join(r.label for r in allowed)
+        raise PermissionDenied(f"{what}须由{wanted}本人确认。")
+    try:
+        check_not_locked(keyfile, account.login, clock, what)
+    except AccountLocked:
+        if flush_pending is not None:
+            flush_pending()
+        raise
     try:
         keyfile.unwrap(account.login, credential.password)
     except WrongPassword:

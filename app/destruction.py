@@ -1,6 +1,6 @@
-"""销毁: destruction batches, approved by the security officer and witnessed by two 监销人.
+"""销毁: destruction batches, approved by the 保密员 and witnessed by two 监销人.
 
-A batch is built from copies in the room (scanned or picked), approved by the security officer
+A batch is built from copies in the room (scanned or picked), approved by the 保密员
 (never its builder), and sealed when two distinct witnesses, neither the builder, confirm with
 their own passwords. Sealing makes its copies 已销毁 for good; the database's triggers keep the
 sealed batch, its list and the destroyed copies' registrations from ever changing.
@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app import audit, scanning
+from app import accounts, audit, scanning
 from app.classification import CLASSIFIED
 from app.clock import stamp
 from app.destruction_records import Batch, BatchItem, batches, get, items, totals
@@ -214,7 +214,7 @@ def _still(db: Database, batch: Batch, state: str, verb: str) -> None:
 
 
 def approve(session: Session, batch_id: int, approver: Credential) -> Batch:
-    """The security officer — never the builder — approves the list with their own password."""
+    """The 保密员 — never the builder — approves the list with their own password."""
     session.require(Role.CUSTODIAN, Role.APPROVER)
     db = session.db
     batch = get(db, batch_id)
@@ -224,10 +224,12 @@ def approve(session: Session, batch_id: int, approver: Credential) -> Batch:
             if batch.state == "编制中"
             else f"{batch.label}{batch.state}，无需审批。"
         )
-    if approver.login.strip() == batch.built_by:
+    if _canonical(db, approver) == batch.built_by:
         raise PermissionDenied("批次的审批人不能是编制人本人。")
     _refuse_if_away(db, batch_id, "审批")
     who = session.confirm(approver, "销毁审批", Role.APPROVER)
+    if who.login == batch.built_by:  # pragma: no cover - _canonical saw the same account
+        raise PermissionDenied("批次的审批人不能是编制人本人。")
     now = session.clock.now()
     with db.transaction():
         _still(db, batch, "待审批", "审批")
@@ -254,17 +256,14 @@ def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credentia
     batch = get(db, batch_id)
     if batch.state != "待监销":
         raise InvalidInput(
-            f"{batch.label}尚未经安全保密管理员审批。"
+            f"{batch.label}尚未经保密员审批。"
             if batch.state in ("编制中", "待审批")
             else f"{batch.label}{batch.state}，不能再监销。"
         )
-    logins = [w.login.strip() for w in witnesses]
-    if len(logins) != 2 or logins[0] == logins[1]:
-        raise InvalidInput("须由两名不同的监销人分别确认。")
-    if batch.built_by in logins:
-        raise PermissionDenied("批次的编制人不能担任监销人。")
+    _distinct_witnesses(batch, [_canonical(db, w) for w in witnesses])
     _refuse_if_away(db, batch_id, "销毁")
     confirmed = [session.confirm(w, "监销确认") for w in witnesses]
+    _distinct_witnesses(batch, [c.login for c in confirmed])
     now = session.clock.now()
     with db.transaction():
         _still(db, batch, "待监销", "销毁")
@@ -298,3 +297,17 @@ def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credentia
             },
         )
     return get(db, batch_id)
+
+
+def _canonical(db: Database, credential: Credential) -> str:
+    """The login as the room spells it: logins are case-insensitive (`Baomi` is `baomi`), and
+    the batch's checks compare what the database stores, never what was typed."""
+    account = accounts.find(db, credential.login)
+    return account.login if account is not None else credential.login.strip()
+
+
+def _distinct_witnesses(batch: Batch, logins: list[str]) -> None:
+    if len(logins) != 2 or logins[0] == logins[1]:
+        raise InvalidInput("须由两名不同的监销人分别确认。")
+    if batch.built_by in logins:
+        raise PermissionDenied("批次的编制人不能担任监销人。")

@@ -1,7 +1,7 @@
 """清退: the yearly recall of the year's 中/省/市 classified copies (seed 003: 次年6月前清退、登记、销毁).
 
 Every such copy of year N ends as 已清退 (back to its issuer against a receipt), 已销毁 (through a
-sealed destruction batch, see app.destruction) or 留用 (kept for a reason the security officer
+sealed destruction batch, see app.destruction) or 留用 (kept for a reason the 保密员
 approved). Copies out at the desk, or whose document still has an open instruction, block it.
 """
 
@@ -170,7 +170,7 @@ def _refuse_unsettleable(items: list[RecallRow]) -> None:
 def retain(
     session: Session, year: int, copy_ids: list[int], reason: str, approver: Credential
 ) -> int:
-    """留用: kept in the room for a stated reason, on the security officer's own password."""
+    """留用: kept in the room for a stated reason, on the 保密员's own password."""
     session.require(Role.CUSTODIAN, Role.APPROVER)
     reason = reason.strip()
     if len(reason) < 2:
@@ -214,7 +214,7 @@ def _retainable(db: Database, year: int, copy_ids: list[int]) -> list[RecallRow]
 
 
 def close_campaign(session: Session, year: int, approver: Credential) -> Campaign:
-    """The year is done: every copy settled; the security officer signs it off."""
+    """The year is done: every copy settled; the 保密员 signs it off."""
     session.require(Role.CUSTODIAN, Role.APPROVER)
     db = session.db
     _all_settled(db, year)

@@ -57,7 +57,11 @@ class Session:
         A second PRAGMA key on a live connection is silently ignored, so the check unwraps the
         key slot again instead of touching the connection.
         """
-        check_not_locked(self.keyfile, self.account.login, self.clock)
+        try:
+            check_not_locked(self.keyfile, self.account.login, self.clock, "身份核验")
+        except AccountLocked:
+            _flush_pending(self)
+            raise
         try:
             self.keyfile.unwrap(self.account.login, password)
         except WrongPassword:
@@ -66,7 +70,9 @@ class Session:
             raise
         clear_failures(self.keyfile, self.account.login)
 
-    def confirm(self, credential: Credential, what: str, role: Role | None = None) -> Account:
+    def confirm(
+        self, credential: Credential, what: str, role: Role | tuple[Role, ...] | None = None
+    ) -> Account:
         """Another person confirms `what` (an approval, a witness) at this workstation with their
         own password. Failures count towards their lockout like a failed login and are audited."""
         return confirm_person(
@@ -185,16 +191,59 @@ def _room(db: Database) -> RoomInfo:
     return RoomInfo(row["room_id"], row["name"], row["unit"], bool(row["demo"]))
 
 
-def check_not_locked(keyfile: KeyFile, login: str, clock: Clock) -> None:
+def check_not_locked(keyfile: KeyFile, login: str, clock: Clock, what: str = "登录") -> None:
+    """Refuse an attempt on a locked account, and record it.
+
+    The attempt is kept as a pending event in the keys file (the database may not be open) and
+    reaches the audit trail at the next login. A lock ending more than LOCK_MINUTES after now
+    can only come from a clock that jumped (five failures with the clock a year ahead): it is
+    cut to LOCK_MINUTES from now and the anomaly recorded the same way. The password of an
+    attempt on a locked account is never checked, so a lock is no oracle.
+    """
     slot = keyfile.slot(login)
     if slot is None or slot.locked_until is None:
         return
+    now = clock.now()
     until = parse_stamp(slot.locked_until)
-    if clock.now() < until:
-        raise AccountLocked(
-            f"该账户因连续 {LOCK_AFTER_FAILURES} 次密码错误已锁定，"
-            f"请于 {until.strftime('%H:%M')} 后再试。"
+    if now >= until:
+        return
+    longest = now + timedelta(minutes=LOCK_MINUTES)
+    if until > longest:
+        keyfile.pending_events.append(
+            {
+                "at": stamp(now),
+                "action": "锁定时间异常",
+                "login": login,
+                "until": slot.locked_until,
+                "cut_to": stamp(longest),
+            }
         )
+        until = longest
+        slot.locked_until = stamp(longest)
+    _note_locked_attempt(keyfile, login, stamp(now), what)
+    keyfile.save()
+    when = until.strftime("%H:%M") if until.date() == now.date() else f"{until:%Y-%m-%d %H:%M}"
+    raise AccountLocked(
+        f"该账户因连续 {LOCK_AFTER_FAILURES} 次密码错误已锁定，请于 {when} 后再试。"
+    )
+
+
+def _note_locked_attempt(keyfile: KeyFile, login: str, at: str, what: str) -> None:
+    """One pending event per locked account and purpose, counting the attempts: someone
+    hammering a locked account must not grow the keys file without bound."""
+    last = keyfile.pending_events[-1] if keyfile.pending_events else None
+    if (
+        last is not None
+        and last.get("action") == "锁定期间尝试"
+        and last.get("login") == login
+        and last.get("for") == what
+    ):
+        last["count"] = int(last.get("count", 1)) + 1
+        last["last"] = at
+        return
+    keyfile.pending_events.append(
+        {"at": at, "action": "锁定期间尝试", "login": login, "for": what, "count": 1, "last": at}
+    )
 
 
 def count_failure(keyfile: KeyFile, login: str, clock: Clock) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from app import documents, instructions, slips
 from app.numbers import registration_number
 from app.people import get_reader
+from app.reports.sheets import override_note
 from app.reports.slip_pdf import SlipData, render_badges, render_labels, render_slips
 from app.roles import Role
 from db.errors import InvalidInput
@@ -40,7 +41,7 @@ def print_slips(
     ]
     codes = slips.issue(session, [c.id for c in copies], kind or slips.form_for(document.source))
     data = [
-        SlipData(document, c, code, _handovers(session, c.id), recorded)
+        SlipData(document, c, code, *_handovers(session, c.id), instructions=recorded)
         for c, code in zip(copies, codes, strict=True)
     ]
     return render_slips(data, session.room.unit, page)
@@ -77,13 +78,21 @@ def print_badges(session: Session, reader_ids: list[int]) -> bytes:
     )
 
 
-def _handovers(session: Session, copy_id: int) -> list[tuple[str, str, str]]:
+def _handovers(session: Session, copy_id: int) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """The copy's last six handovers (reader, out, back) and a note for each exception among
+    them; an excepted reader is marked ※ on their row."""
     rows = session.db.query(
-        "SELECT r.name, h.out_at, h.back_at FROM handover h JOIN reader r ON r.id = h.reader_id"
+        "SELECT r.name, h.out_at, h.back_at, h.override_by, h.override_reason, h.override_kind,"
+        " h.override_head, h.override_ref, a.display_name AS approver FROM handover h"
+        " JOIN reader r ON r.id = h.reader_id LEFT JOIN account a ON a.login = h.override_by"
         " WHERE h.copy_id = ? ORDER BY h.id DESC LIMIT 6",
         (copy_id,),
     )
-    return [
-        (r[0], r[1][5:16].replace("T", " "), (r[2] or "")[5:16].replace("T", " "))
-        for r in reversed(rows)
-    ]
+    shown, notes = [], []
+    for r in reversed(rows):
+        out = r[1][5:16].replace("T", " ")
+        mark = "※" if r["override_by"] else ""
+        shown.append((r[0] + mark, out, (r[2] or "")[5:16].replace("T", " ")))
+        if mark:
+            notes.append(f"※ {out} {r[0]} 例外放行：{override_note(r)}")
+    return shown, notes

@@ -1,44 +1,83 @@
-"""The security officer's override: their login, their own password typed here, and a reason."""
+"""F7 例外放行: the 保密员's login, their own password typed here, and a reason. A clearance or
+知悉范围 refusal also asks for the approving 单位负责人 and the approval's reference.
+
+The dialog hands the override to `submit` on 放行 and stays open with everything typed (but the
+password) if it is refused, showing why in red.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from collections.abc import Callable, Sequence
 
-from app.desk import Override
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
+
+from app.desk import Override, Refusal
+from db.errors import MijianError
+from ui.account_dialogs import FormDialog
 
 
-class OverrideDialog(QDialog):
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("例外放行")
+class OverrideDialog(FormDialog):
+    def __init__(
+        self,
+        title: str,
+        refused: Sequence[Refusal],
+        submit: Callable[[Override], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("例外放行", parent)
+        self._submit_override = submit
+        self.by_law = any(r.by_law for r in refused)
         self.login_edit = QLineEdit()
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.reason_edit = QLineEdit()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.head_edit = QLineEdit()
+        self.head_edit.setPlaceholderText("姓名 职务，如 张三 区委书记")
+        self.reference_edit = QLineEdit()
+        self.reference_edit.setPlaceholderText("批准单号或批示编号")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("放行")
+        reasons = "<br>".join(r.message for r in refused)
+        law = (
+            "<br><b>超出涉密等级或知悉范围的借阅须经单位负责人批准</b>：请写明批准的单位负责人和批准单号。"
+            if self.by_law
+            else ""
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("放行")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        form = QFormLayout(self)
-        form.addRow(
-            QLabel(
-                f"<b>{title}</b><br>须由安全保密管理员本人输入密码确认，并写明理由；此操作记入审计。"
-            )
+        note = QLabel(
+            f"<b>{title}</b><br>{reasons}{law}<br>"
+            "须由保密员本人输入密码确认，并写明理由；此操作记入审计，打印在借阅登记上。"
         )
-        form.addRow("安全保密管理员登录名", self.login_edit)
-        form.addRow("密码", self.password_edit)
-        form.addRow("理由", self.reason_edit)
-        form.addRow(buttons)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        note.setWordWrap(True)
+        self.form.addRow(note)
+        self.form.addRow("保密员登录名", self.login_edit)
+        self.form.addRow("密码", self.password_edit)
+        self.form.addRow("理由", self.reason_edit)
+        if self.by_law:
+            self.form.addRow("批准的单位负责人", self.head_edit)
+            self.form.addRow("批准单号", self.reference_edit)
+        self.finish_layout()
 
     def override(self) -> Override:
         return Override(
-            self.login_edit.text().strip(), self.password_edit.text(), self.reason_edit.text()
+            self.login_edit.text().strip(),
+            self.password_edit.text(),
+            self.reason_edit.text(),
+            self.head_edit.text().strip() if self.by_law else "",
+            self.reference_edit.text().strip() if self.by_law else "",
         )
 
+    def submit(self) -> None:
+        try:
+            self._submit_override(self.override())
+        except MijianError:
+            self.password_edit.clear()  # everything else typed stays for the next try
+            raise
 
-def ask_override(parent: QWidget, title: str) -> Override | None:
-    dialog = OverrideDialog(title, parent)
-    return dialog.override() if dialog.exec() else None
+
+def ask_override(
+    parent: QWidget,
+    title: str,
+    refused: Sequence[Refusal],
+    submit: Callable[[Override], None],
+) -> bool:
+    """True once `submit` accepted an override; False if the user gave up."""
+    return bool(OverrideDialog(title, refused, submit, parent).exec())

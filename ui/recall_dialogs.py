@@ -75,7 +75,7 @@ class RetainDialog(FormDialog):
         self._session, self._year, self._ids = session, year, copy_ids
         self.reason_edit = QLineEdit()
         self.approver = PersonField(session, Role.APPROVER)
-        self.form.addRow(QLabel("留用须写明理由，由安全保密管理员本人输入密码批准。"))
+        self.form.addRow(QLabel("留用须写明理由，由保密员本人输入密码批准。"))
         self.form.addRow("留用理由", self.reason_edit)
         self.form.addRow("批准人", self.approver.combo)
         self.form.addRow("批准人密码", self.approver.password_edit)
@@ -97,7 +97,7 @@ class CloseCampaignDialog(FormDialog):
         self._session, self._year = session, year
         self.approver = PersonField(session, Role.APPROVER)
         self.form.addRow(QLabel("全部文件均已清退、销毁或批准留用。结束后本年度清退记录不再更改。"))
-        self.form.addRow("安全保密管理员", self.approver.combo)
+        self.form.addRow("保密员", self.approver.combo)
         self.form.addRow("密码", self.approver.password_edit)
         self.finish_layout()
 

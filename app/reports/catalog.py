@@ -109,8 +109,8 @@ def _handovers(session: Session, o: Options) -> bytes:
         sheets.handovers(session.db, o.year),
         session.room.unit,
         session.clock.now(),
-        (26, 18, 28, 28, 78, 12, 26, 26, 31),
-        frozenset({2, 4, 8}),
+        (26, 16, 24, 26, 52, 10, 26, 26, 22, 45),
+        frozenset({2, 4, 8, 9}),
         progress=o.progress,
     )
 

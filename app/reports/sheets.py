@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app import day_close, destruction, recall
 from app.classification import Period, period_end
@@ -32,12 +33,16 @@ def register(db: Database, year: int) -> Sheet:
 
 
 def handovers(db: Database, year: int) -> Sheet:
-    """借阅登记: every handover that began in the year, in time order."""
+    """借阅登记: every handover that began in the year, in time order. An exception names who
+    let it through, what it lifted, and, for a clearance or 知悉范围 refusal, the 单位负责人
+    who approved it and the approval's reference."""
     found = db.query(
         """SELECT h.out_at, r.name, r.unit, r.phone, d.year, d.serial, c.copy_no, d.title,
-                  d.level, h.due_at, h.back_at, h.check_note, h.override_by
+                  d.level, h.due_at, h.back_at, h.check_note, h.override_by, h.override_reason,
+                  h.override_kind, h.override_head, h.override_ref, a.display_name AS approver
            FROM handover h JOIN reader r ON r.id = h.reader_id JOIN copy c ON c.id = h.copy_id
            JOIN document d ON d.id = c.document_id
+           LEFT JOIN account a ON a.login = h.override_by
            WHERE h.out_at >= ? AND h.out_at < ? ORDER BY h.out_at, h.id""",
         (f"{year}-01-01", f"{year + 1}-01-01"),
     )
@@ -51,7 +56,8 @@ def handovers(db: Database, year: int) -> Sheet:
             r["level"],
             _minute(r["due_at"]),
             _minute(r["back_at"]) if r["back_at"] else "未还",
-            (r["check_note"] or "") + (f"（{r['override_by']}放行）" if r["override_by"] else ""),
+            r["check_note"] or "",
+            override_note(r),
         )
         for r in found
     ]
@@ -65,8 +71,24 @@ def handovers(db: Database, year: int) -> Sheet:
         "应还时间",
         "实际归还",
         "核对情况",
+        "例外放行（批准）",
     )
     return Sheet(f"借阅登记（{year}年）", headers, rows)
+
+
+def override_note(row: Any) -> str:
+    """One handover's exception as printed: who let it through and what it lifted; the
+    approving 单位负责人 and the approval's reference for a refusal by law; the reason."""
+    if not row["override_by"]:
+        return ""
+    who = row["approver"] or row["override_by"]
+    kind = f"（{row['override_kind']}）" if row["override_kind"] else ""
+    parts = [f"保密员 {who} 放行{kind}"]
+    if row["override_head"]:
+        parts.append(f"单位负责人 {row['override_head']} 批准，批准单号 {row['override_ref']}")
+    if row["override_reason"]:
+        parts.append(f"理由：{row['override_reason']}")
+    return "；".join(parts)
 
 
 def _minute(text: str) -> str:

@@ -33,6 +33,7 @@ class SlipData:
     copy: Copy
     code: IssuedCode
     handovers: Sequence[tuple[str, str, str]]  # reader, out, back
+    exceptions: Sequence[str] = ()  # one note per excepted handover above (※)
     instructions: Sequence[str] = ()  # 领导批示 already recorded, one line each
 
 
@@ -172,6 +173,15 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
         table_top - table_height - 16 * mm,
         "密件不过夜 · 一夹一传递 · 一人一记录 · 不得横传、复制、外借",
     )
+    # The exceptions among the handovers shown: who let them through and, for a clearance or
+    # 知悉范围 refusal, the approving 单位负责人 and the approval's reference.
+    note = ParagraphStyle("note", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
+    y = table_top - table_height - 20 * mm
+    for text in s.exceptions:
+        paragraph = Paragraph(escape(text), note)
+        _, h = paragraph.wrapOn(canvas, right - left, height)
+        paragraph.drawOn(canvas, left, y - h)
+        y -= h + 1 * mm
 
 
 def render_labels(labels: Sequence[tuple[IssuedCode, str, str, str]], unit: str) -> bytes:

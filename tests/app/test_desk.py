@@ -174,19 +174,26 @@ def test_refusals_name_the_reason(counter, clock) -> None:
     assert len(desk.out_now(db)) == before
 
 
-def test_the_security_officer_may_override_with_their_own_password(counter) -> None:
+def test_the_approver_may_override_with_their_own_password(counter) -> None:
     custodian, officer, readers, docs = counter
     copy = docs["confidential"].copies[0]
+    law = {"head": "张三 区委书记", "reference": "区委批〔2026〕7号"}
     with pytest.raises(WrongPassword):
         desk.checkout(
-            custodian, readers["wang"].id, [copy.id], Override("baomi", "wrong-pass", "领导同意")
+            custodian,
+            readers["wang"].id,
+            [copy.id],
+            Override("baomi", "wrong-pass", "领导同意", **law),
         )
     with pytest.raises(PermissionDenied):
         desk.checkout(
-            custodian, readers["wang"].id, [copy.id], Override("jiyao", PASSWORD, "领导同意")
+            custodian, readers["wang"].id, [copy.id], Override("jiyao", PASSWORD, "领导同意", **law)
         )
     desk.checkout(
-        custodian, readers["wang"].id, [copy.id], Override("baomi", PASSWORD, "领导同意临时阅看")
+        custodian,
+        readers["wang"].id,
+        [copy.id],
+        Override("baomi", PASSWORD, "领导同意临时阅看", **law),
     )
     event = audit.page(custodian.db, None, 1)[0]
     assert event.action == "借出" and event.details["override"]["by"] == "baomi"
@@ -200,7 +207,7 @@ def test_a_discrepancy_keeps_the_copy_out_until_resolved(counter) -> None:
     incident = desk.take_back(custodian, copy.id, "少第3页")
     assert incident is not None
     assert scanning.copy_ref(custodian.db, copy.id).state == "借出"
-    with pytest.raises(InvalidInput, match="待安全保密管理员处理"):
+    with pytest.raises(InvalidInput, match="待保密员处理"):
         desk.take_back(custodian, copy.id, "又少一页")
     resolve_incident(officer, incident, "找回第3页，已补齐", "归还")
     assert scanning.copy_ref(custodian.db, copy.id).state == "在柜"

@@ -145,7 +145,7 @@ def test_a_full_campaign(campaign_room, login, clock) -> None:
         destruction.approve(custodian, first.id, Credential("jiyao", PASSWORD))
     with pytest.raises(WrongPassword):
         destruction.approve(custodian, first.id, Credential("baomi", "nope"))
-    with pytest.raises(InvalidInput, match="尚未经安全保密管理员审批"):
+    with pytest.raises(InvalidInput, match="尚未经保密员审批"):
         destruction.seal(custodian, first.id, (Credential("xitong", PASSWORD), OFFICER))
     assert destruction.approve(custodian, first.id, OFFICER).state == "待监销"
     with pytest.raises(InvalidInput, match="不能再改动"):
@@ -303,3 +303,22 @@ def test_a_long_choice_is_read_past_the_parameter_limit(campaign_room) -> None:
     padded = everything + list(range(10**6, 10**6 + 600))  # ids that are not in the recall
     assert [r.copy_id for r in recall.rows(custodian.db, 2026, padded)] == everything
     assert [r.copy_id for r in recall.rows(custodian.db, 2026, everything[:2])] == everything[:2]
+
+
+def test_witnesses_are_compared_as_the_room_spells_their_logins(campaign_room) -> None:
+    """Logins are case-insensitive: `JIYAO` is the builder, `Shenji` and `shenji` one person;
+    both are refused calmly before any password, never by the database's CHECK."""
+    custodian, n = campaign_room
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    destruction.add(custodian, batch.id, ids(custodian, n["city"]))
+    with pytest.raises(PermissionDenied, match="编制人"):
+        destruction.approve(custodian, batch.id, Credential("JiYao", PASSWORD))
+    destruction.approve(custodian, batch.id, Credential("BAOMI", PASSWORD))
+    with pytest.raises(PermissionDenied, match="编制人"):
+        destruction.seal(custodian, batch.id, (Credential("JIYAO", PASSWORD), OFFICER))
+    with pytest.raises(InvalidInput, match="两名不同"):
+        destruction.seal(
+            custodian, batch.id, (Credential("Shenji", PASSWORD), Credential("shenji ", PASSWORD))
+        )
+    sealed = destruction.seal(custodian, batch.id, (Credential("Shenji", PASSWORD), OFFICER))
+    assert sealed.witnesses == ("shenji", "baomi")

@@ -2,9 +2,10 @@
 
 Scan a reader's badge (or type a name or pinyin initials), scan the copies into the folder,
 press Enter on the empty field to hand them over. Scan a copy that is out to take it back;
-Enter confirms the check, F6 records a discrepancy. Esc clears. Every scan answers in large
-green or red letters; a refusal also beeps. The scan field keeps the focus and takes no input
-method, so a Chinese IME never swallows a scan.
+Enter confirms the check, F6 records a discrepancy, F7 lets the 保密员 lift the refusal just
+shown (app.desk decides what may be lifted, and with whose approval). Esc clears. Every scan
+answers in large green or red letters; a refusal also beeps. The scan field keeps the focus and
+takes no input method, so a Chinese IME never swallows a scan.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import desk, scanning
 from app.day_close import open_incidents
-from app.desk import Override
+from app.desk import Override, Refusal
 from app.people import CLEARANCE_LABELS, Reader
 from app.scanning import CopyRef
 from app.session import Session
@@ -47,7 +48,8 @@ class DeskPage(QWidget):
         self.reader: Reader | None = None
         self.folder: list[CopyRef] = []
         self.pending_return: CopyRef | None = None
-        self._refused: CopyRef | None = None  # the last copy refused, which F7 may override
+        # The last copy refused and why, which F7 may override.
+        self._refused: tuple[CopyRef, list[Refusal]] | None = None
 
         self.banner = QLabel("请扫描读者证件或文件")
         self.banner.setMinimumHeight(64)
@@ -163,10 +165,14 @@ class DeskPage(QWidget):
         if any(c.copy_id == copy.copy_id for c in self.folder):
             self._refuse(f"{copy.label} 已在文件夹中。")
             return
-        reason = desk.refusal(db, self.reader, copy, self._session.clock.now())
-        if reason:
-            self._refuse(reason + "（安全保密管理员可按 F7 例外放行）")
-            self._refused = copy
+        refused = desk.refusals(db, self.reader, copy, self._session.clock.now())
+        if refused:
+            text = "".join(r.message for r in refused)
+            if all(r.overridable for r in refused):
+                self._refused = (copy, refused)
+                law = "经单位负责人批准，" if any(r.by_law for r in refused) else ""
+                text += f"（{law}保密员可按 F7 例外放行）"
+            self._refuse(text)
             return
         self.folder.append(copy)
         self._show_folder()
@@ -191,13 +197,16 @@ class DeskPage(QWidget):
         self._hand_over(None)
 
     def _hand_over(self, override: Override | None) -> None:
-        assert self.reader is not None
         try:
-            desk.checkout(self._session, self.reader.id, [c.copy_id for c in self.folder], override)
+            self._check_out(self.folder, override)
         except MijianError as exc:
             self._refuse(exc.message)
-            return
-        count, name = len(self.folder), self.reader.name
+
+    def _check_out(self, copies: list[CopyRef], override: Override | None) -> None:
+        """Hand `copies` to the reader, or raise and leave the folder as it was."""
+        assert self.reader is not None
+        desk.checkout(self._session, self.reader.id, [c.copy_id for c in copies], override)
+        count, name = len(copies), self.reader.name
         self.clear(quiet=True)
         self._say(f"已借出 {count} 份给 {name}，请于闭库前交回", GREEN)
         self.refresh()
@@ -238,28 +247,29 @@ class DeskPage(QWidget):
             self._refuse(exc.message)
             return
         self.pending_return = None
-        self._say(f"{copy.label} 核对异常已登记，待安全保密管理员处理；该份仍记为借出。", RED)
+        self._say(f"{copy.label} 核对异常已登记，待保密员处理；该份仍记为借出。", RED)
         self.refresh()
 
     def _override(self) -> None:
-        refused = self._refused
-
-        if refused is None or self.reader is None:
+        if self._refused is None or self.reader is None:
             self._refuse("没有被拒绝的文件需要放行。")
             return
-        override = ask_override(self, f"为 {self.reader.name} 例外放行 {refused.label}")
+        copy, found = self._refused
+        ask_override(
+            self,
+            f"为 {self.reader.name} 例外放行 {copy.label}",
+            found,
+            lambda override: self._check_out([*self.folder, copy], override),
+        )
         self.scan_edit.setFocus()
-        if override is not None:
-            self.override(refused, override)
 
     def override(self, copy: CopyRef, override: Override) -> None:
-        self.folder.append(copy)
-        self._refused = None
-        before = list(self.folder)
-        self._hand_over(override)
-        if self.folder == before:  # refused again: take the copy back out of the folder
-            self.folder.remove(copy)
-            self._show_folder()
+        """Hand the folder and the refused `copy` over on the 保密员's word; a refusal is shown
+        and leaves the folder as it was."""
+        try:
+            self._check_out([*self.folder, copy], override)
+        except MijianError as exc:
+            self._refuse(exc.message)
 
     def print_last_slip(self) -> PdfOutputDialog | None:
         """A new slip for the copy last scanned (the old one is retired)."""

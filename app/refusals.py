@@ -1,0 +1,119 @@
+"""Why a reader may not take a copy now: the desk's refusals, each of a typed kind.
+
+A copy not in the room (void, held by someone, lost, recalled) is refused outright. A copy in the
+room may be refused for the reader's clearance (涉密等级), the document's 阅文范围 (知悉范围),
+the close time (密件不过夜) or a pending destruction batch; app.desk decides which of these an
+override may lift, and with whose word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from app import settings
+from app.classification import CLASSIFIED
+from app.clock import parse_stamp
+from app.people import CLEARANCE_LABELS, Reader
+from app.scanning import CopyRef
+from db.connection import Database
+
+LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}
+CLEARANCE_RANK = {"非涉密": 0, "一般": 1, "重要": 2, "核心": 3}
+IN_OPEN_BATCH = (
+    "SELECT 1 FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id"
+    " WHERE i.copy_id = ? AND b.sealed_at IS NULL AND b.cancelled_at IS NULL"
+)
+
+
+class RefusalKind(StrEnum):
+    """Why a copy may not go to a reader. The values are what the handover record stores."""
+
+    VOIDED = "登记作废"
+    HELD = "他人持有"
+    NOT_IN_ROOM = "不在柜"
+    IN_BATCH = "待销毁"
+    CLEARANCE = "涉密等级"
+    SCOPE = "知悉范围"
+    CLOSED = "闭库时间"
+
+    @property
+    def by_law(self) -> bool:
+        """Access above a reader's clearance or outside the 知悉范围 needs the approval of the
+        unit's responsible person (机关、单位负责人), not only the 保密员's."""
+        return self in (RefusalKind.CLEARANCE, RefusalKind.SCOPE)
+
+    @property
+    def overridable(self) -> bool:
+        """Nobody may override a copy that is not physically in the room, nor a void one."""
+        return self not in (RefusalKind.VOIDED, RefusalKind.HELD, RefusalKind.NOT_IN_ROOM)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: RefusalKind
+    message: str
+
+    @property
+    def by_law(self) -> bool:
+        return self.kind.by_law
+
+    @property
+    def overridable(self) -> bool:
+        return self.kind.overridable
+
+
+def refusal(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> Refusal | None:
+    """The first reason `reader` may not take `copy` now, or None."""
+    found = refusals(db, reader, copy, now)
+    return found[0] if found else None
+
+
+def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list[Refusal]:
+    """Every reason `reader` may not take `copy` now; an override must answer all of them.
+    A copy that is not in the room gets one refusal: nothing else matters then."""
+    if copy.voided:
+        return [Refusal(RefusalKind.VOIDED, f"{copy.label} 的登记已作废。")]
+    if copy.state == "借出":
+        holder = db.one(
+            "SELECT r.name, h.out_at FROM handover h JOIN reader r ON r.id = h.reader_id"
+            " WHERE h.copy_id = ? AND h.back_at IS NULL",
+            (copy.copy_id,),
+        )
+        if holder is not None:
+            since = parse_stamp(holder["out_at"]).strftime("%m-%d %H:%M")
+            text = (
+                f"{copy.label} 在 {holder['name']} 处（{since} 借出），须先交回机要室，不得横传。"
+            )
+            return [Refusal(RefusalKind.HELD, text)]
+        return [Refusal(RefusalKind.NOT_IN_ROOM, f"{copy.label} 未在柜。")]
+    if copy.state != "在柜":
+        return [Refusal(RefusalKind.NOT_IN_ROOM, f"{copy.label} 状态为{copy.state}，不能借出。")]
+    found = []
+    if db.scalar(IN_OPEN_BATCH, (copy.copy_id,)):
+        found.append(Refusal(RefusalKind.IN_BATCH, f"{copy.label} 已列入待销毁批次，不能借出。"))
+    if CLEARANCE_RANK[reader.clearance] < LEVEL_RANK[copy.level]:
+        text = f"{reader.name} 为{CLEARANCE_LABELS[reader.clearance]}，不能借阅{copy.level}件。"
+        found.append(Refusal(RefusalKind.CLEARANCE, text))
+    if not _in_scope(db, reader.id, copy.document_id):
+        found.append(Refusal(RefusalKind.SCOPE, f"{reader.name} 不在该件的阅文范围内。"))
+    if copy.level in CLASSIFIED:
+        close = settings.load(db).close_time
+        if now.time() >= close:
+            text = f"已过闭库时间 {close:%H:%M}，密件不得借出（密件不过夜）。"
+            found.append(Refusal(RefusalKind.CLOSED, text))
+    return found
+
+
+def _in_scope(db: Database, reader_id: int, document_id: int) -> bool:
+    scoped = db.scalar("SELECT count(*) FROM document_scope WHERE document_id = ?", (document_id,))
+    if not scoped:
+        return True
+    return bool(
+        db.scalar(
+            "SELECT 1 FROM document_scope s WHERE s.document_id = ? AND (s.reader_id = ? OR s.group_id IN"
+            " (SELECT group_id FROM reader_group_member WHERE reader_id = ?)) LIMIT 1",
+            (document_id, reader_id, reader_id),
+        )
+    )
