@@ -115,7 +115,7 @@ def close_day(session: Session) -> DayClose:
             names = "；".join(f"{r.copy.label}（{r.reader}）" for r in waiting[:5])
             more = f" 等 {len(waiting)} 份" if len(waiting) > 5 else ""
             raise InvalidInput(
-                f"尚有密件未归还，不能日终清点：{names}{more}。收回或由安全保密管理员登记例外后再清点。"
+                f"尚有密件未归还，不能日终清点：{names}{more}。收回或由保密员登记例外后再清点。"
             )
         tally = counts(db)
         exceptions = [
