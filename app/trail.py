@@ -56,9 +56,11 @@ def verify(
     return seal_verify.verify(session.db, key, progress)
 
 
-def chain_only(session: Session) -> audit.ChainReport:
+def chain_only(
+    session: Session, progress: Callable[[int], None] | None = None
+) -> audit.ChainReport:
     session.require(*VERIFIERS)
-    return audit.verify(session.db)
+    return audit.verify(session.db, progress)
 
 
 def find_head(session: Session, head: str) -> str:
