@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -18,6 +20,17 @@ from app.reports.document import build_pdf
 from app.reports.fonts import register_fonts
 
 LEVELS = ("绝密", "机密", "秘密", "非密")
+
+
+def _head_code(head: str) -> Drawing:
+    """The head as a QR code, so the auditor scans it instead of typing 64 characters."""
+    size = 24 * mm
+    widget = QrCodeWidget(head, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    drawing.hAlign = "LEFT"
+    return drawing
 
 
 def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
@@ -86,7 +99,12 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
         ),
         Paragraph(escape(f"审计链第 {close.chain_seq} 条，链头："), body),
         Paragraph(f"<font face='Courier' size='9.5'>{close.chain_head}</font>", body),
-        Paragraph("本表存档备查：日后数据库若被替换为较早的文件，其中将找不到以上链头。", small),
+        _head_code(close.chain_head),
+        Paragraph(
+            "本表存档备查：日后数据库若被替换为较早的文件，或该日以前的记录被改写，其中将找不到以上链头。"
+            "安全审计员可扫描上方二维码（审计页“链头”栏，或 mijian audit verify --head）核对。",
+            small,
+        ),
         Spacer(1, 16 * mm),
         Paragraph("清点人签字：＿＿＿＿＿＿＿＿　　　　复核人签字：＿＿＿＿＿＿＿＿", body),
     ]

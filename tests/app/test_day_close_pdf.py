@@ -28,6 +28,15 @@ def test_day_close_sheet(counter, clock, tmp_path: Path) -> None:
     assert "书记带回批阅" in text and "张建国" in text
     assert "李晓梅（jiyao）" in text
     assert "UMing" in fonts_of(pdf)
-    page = rasterise(pdf)[0]
+    page = rasterise(pdf, dpi=150)[0]
+    # The printed head scans back, and is found where the trail has it.
+    import zxingcpp
+    from PIL import Image
+
+    from app.maintenance import find_head
+
+    scanned = [r.text for r in zxingcpp.read_barcodes(Image.open(page))]
+    assert scanned == [closed.chain_head]
+    assert f"是第 {closed.chain_seq} 条" in find_head(custodian.db, scanned[0])
     SHOTS.mkdir(exist_ok=True)
     page.replace(SHOTS / "day-close-pdf.png")
