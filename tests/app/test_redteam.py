@@ -9,6 +9,7 @@ reason; an attack that is caught is a plain test.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from app import anchor, audit, desk, ledger_import, scanning, seal, slips, trail
-from app.accounts import create_account
+from app.accounts import create_account, deactivate
 from app.anchor import RoomBehindAnchor
 from app.clock import FixedClock
+from app.day_close import close_day
 from app.demo import DEMO_PASSWORD, create_demo_room, sheet_path
 from app.grants import grant_role, revoke_role
 from app.maintenance import backup, check_room, restore
@@ -30,7 +32,7 @@ from app.roles import Role
 from app.session import Session, open_session
 from db.connection import Database
 from db.errors import AccountLocked, MijianError, PermissionDenied, WrongPassword
-from db.keyslots import KdfParams
+from db.keyslots import KdfParams, KeyFile
 from tests.conftest import BEIJING, PASSWORD, START
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8, parallelism=1)
@@ -115,12 +117,16 @@ def test_check_sees_the_holder_of_a_handover_changed(counter) -> None:
     reason="reconcile never compares handover.out_at/back_at with the times of the 借出/归还 "
     "events: a return moved back into the sealed day hides a night out (密件过夜)",
 )
-def test_check_sees_a_return_time_moved_into_the_sealed_past(counter, clock) -> None:
+def test_check_sees_a_return_time_moved_into_the_sealed_past(
+    counter, clock, login: Callable[..., Session]
+) -> None:
     custodian, _, readers, _ = counter
     copy = _copy(custodian, "2026-0001/000002")
     clock.set(_at(20, 9))
     desk.checkout(custodian, readers["zhang"].id, [copy])
+    custodian.close()
     clock.set(_at(21, 9))
+    custodian = login("jiyao")  # the first login of the day seals the checkout
     desk.take_back(custodian, copy)  # out overnight, genuinely returned the next morning
     assert _ok(custodian)
     _behind(
@@ -493,6 +499,86 @@ def test_a_restored_backup_shows_its_jump_to_the_sheet(
     report = trail.verify(login("shenji"), sheet_text)
     assert not report.ok and report.unexplained_jumps
     assert any("期号跳跃" in line for line in report.lines)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="restore reads the live room with KeyFile.unwrap (maintenance._read_live) and "
+    "checks the lockout in the *backup's* keys file: a system administrator locked in the "
+    "live room restores anyway, and guesses through restore are never counted in the live room",
+)
+def test_a_locked_administrator_cannot_restore(
+    room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    out = tmp_path / "b" / "backup.mjdb"
+    backup(admin, out)
+    admin.close()
+    for _ in range(5):
+        with pytest.raises(WrongPassword):
+            open_session(room.db, "xitong", "wrong", clock, exclusive=False)
+    with pytest.raises(AccountLocked):
+        open_session(room.db, "xitong", PASSWORD, clock, exclusive=False)
+    with pytest.raises(AccountLocked):
+        restore(room.db, "xitong", PASSWORD, out, clock)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the officer's confirmation in restore goes through the *backup's* session and keys "
+    "file (maintenance._confirm → probe.confirm): an officer locked in the live room confirms "
+    "an older restore, and failed guesses land in a throw-away copy",
+)
+def test_a_locked_officer_cannot_confirm_a_restore(
+    room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    out = tmp_path / "b" / "backup.mjdb"
+    backup(admin, out)
+    admin.close()
+    clock.set(_at(20, 17))
+    custodian = login("jiyao")
+    close_day(custodian)  # the backup is now older than the paper
+    for _ in range(5):
+        with pytest.raises(WrongPassword):
+            custodian.confirm(Credential("anquan", "wrong"), "试探", Role.SECURITY_OFFICER)
+    with pytest.raises(AccountLocked):
+        custodian.confirm(Credential("anquan", PASSWORD), "试探", Role.SECURITY_OFFICER)
+    custodian.close()
+    with pytest.raises(AccountLocked):
+        restore(room.db, "xitong", PASSWORD, out, clock, officer=Credential("anquan", PASSWORD))
+
+
+def test_a_backup_without_its_anchor_never_leaves_a_half_restore(
+    room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    out = RoomPaths(tmp_path / "b" / "backup.mjdb")
+    backup(admin, out.db)
+    admin.close()
+    out.anchor.unlink()  # only .mjdb and .keys carried on the stick
+    with contextlib.suppress(MijianError):
+        restore(room.db, "xitong", PASSWORD, out.db, clock)
+    open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False).close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11 item 8 is not built: accounts.deactivate only removes the slot "
+    "(no PRAGMA rekey), so the departed person's slot in any older keys file still yields "
+    "the data key that opens today's room",
+)
+def test_an_old_keys_file_does_not_open_the_room_after_deactivation(
+    room: RoomPaths, login: Callable[..., Session], tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    create_account(admin, NewAccount("jiyao2", "孙丽", Role.CUSTODIAN, "leaver-pass-2026"))
+    kept = tmp_path / "kept.keys"
+    shutil.copyfile(room.keys, kept)  # any backup carries one
+    deactivate(admin, "jiyao2")
+    key = KeyFile.load(kept).unwrap("jiyao2", "leaver-pass-2026")
+    with pytest.raises(MijianError):
+        Database.open(room.db, key).close()
 
 
 # ---- second-person confirmation and lockout --------------------------------------------------
