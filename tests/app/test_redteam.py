@@ -285,6 +285,108 @@ def test_a_window_left_open_for_days_still_seals_daily(counter, clock) -> None:
     assert len(seal.seals(custodian.db)) >= before + 3
 
 
+@pytest.fixture
+def days(counter, clock) -> Session:
+    """Three working days at the counter, each closed and so sealed; the custodian's session."""
+    custodian, _, readers, _ = counter
+    copy = _copy(custodian, "2026-0001/000001")
+    for day in (20, 21, 22):
+        clock.set(_at(day, 9))
+        desk.checkout(custodian, readers["zhang"].id, [copy])
+        clock.set(_at(day, 11))
+        desk.take_back(custodian, copy)
+        clock.set(_at(day, 17))
+        close_day(custodian)
+    return custodian
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="seal_verify.verify accepts a room with no seals at all ('审计链尚未开始封存') even "
+    "when handed the sheet, and skips the key-state check when there is no previous seal: "
+    "delete every seal and the key row, rewrite any day, and the sheet verifies",
+)
+def test_deleting_every_seal_does_not_pass_the_sheet(
+    days: Session, login: Callable[..., Session], sheet_text: str
+) -> None:
+    insider = days
+    db = insider.db
+    assert len(seal.seals(db)) >= 3
+    _behind(db, "audit_seal", "DELETE FROM audit_seal")
+    db.execute("DELETE FROM audit_seal_key")
+    # now rewrite the first day's 借出 (who read it) and rechain; move the day-close heads
+    seq = db.scalar("SELECT min(seq) FROM audit_event WHERE action = '借出'")
+    for name in AUDIT_TRIGGERS:
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute("UPDATE audit_event SET details = '{}' WHERE seq = ?", (seq,))
+    old = {r["seq"]: r["hash"] for r in db.query("SELECT seq, hash FROM audit_event")}
+    _rechain(db, seq)
+    for r in db.query("SELECT seq, hash FROM audit_event WHERE seq >= ?", (seq,)):
+        _behind(
+            db,
+            "day_close",
+            "UPDATE day_close SET chain_head = ? WHERE chain_head = ?",
+            (r["hash"], old[r["seq"]]),
+        )
+    from app.schema_check import reference
+
+    for name in AUDIT_TRIGGERS:
+        db.execute(reference()[("trigger", name)])
+    _forge_anchor(insider)
+    insider.close()
+    auditor = login("shenji")
+    report = trail.verify(auditor, sheet_text)
+    assert not report.ok, report.lines
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="day_close rows are not reconciled with the sealed 日终清点 events: a closed day "
+    "deleted by SQL (trigger dropped and recreated) passes check",
+)
+def test_check_sees_a_day_close_deleted(days: Session) -> None:
+    db = days.db
+    assert _ok(days)
+    _behind(db, "day_close", "DELETE FROM day_close WHERE day = '2026-11-22'")
+    assert not _ok(days)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the restore guard reads 'the last closed day' from the live day_close table "
+    "(maintenance._read_live), which the insider edits: delete the live day_close rows and an "
+    "older backup restores without the security officer",
+)
+def test_an_older_restore_needs_the_officer_even_if_day_closes_are_erased(
+    counter, clock, login: Callable[..., Session], room: RoomPaths, tmp_path: Path
+) -> None:
+    custodian, *_ = counter
+    admin = login("xitong")
+    out = tmp_path / "b" / "backup.mjdb"
+    backup(admin, out)
+    clock.set(_at(20, 17))
+    close_day(custodian)  # the backup is older than the paper now
+    _behind(admin.db, "day_close", "DELETE FROM day_close")
+    custodian.close()
+    admin.close()
+    with pytest.raises(MijianError, match="安全保密管理员"):
+        restore(room.db, "xitong", PASSWORD, out, clock)
+
+
+@pytest.mark.parametrize("user", ["xitong", "anquan", "shenji"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="inherent, and the README overstates it ('三员看不到任何标题'): every account's slot "
+    "unwraps the one data key, so an administrator's connection reads every title by SQL",
+)
+def test_an_administrator_reads_no_title_by_sql(
+    counter, login: Callable[..., Session], user: str
+) -> None:
+    session = login(user)
+    titles = session.db.query("SELECT title FROM document")
+    assert not titles
+
+
 # ---- the open (unsealed) period --------------------------------------------------------------
 def _open_period_rewrite(custodian: Session, readers: dict) -> None:
     """Rewrite who read the copy, in the rows and in the unsealed 借出 event, and rechain."""
