@@ -605,6 +605,30 @@ def test_a_restored_backup_shows_its_jump_to_the_sheet(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=TypeError,
+    reason="no way to record that a jump was matched with the paper restore record: "
+    "seal_verify.verify takes accepted_jumps but trail.verify, the CLI and the 审计 page never "
+    "pass it, so after any legitimate restore the sheet never verifies again",
+)
+def test_a_jump_matched_with_paper_can_be_accepted(
+    room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path, sheet_text: str
+) -> None:
+    admin = login("xitong")
+    out = tmp_path / "b" / "backup.mjdb"
+    backup(admin, out)
+    admin.close()
+    clock.set(_at(21))
+    open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False).close()
+    restore(room.db, "xitong", PASSWORD, out, clock)
+    clock.set(_at(22))
+    auditor = login("shenji")
+    jumps = frozenset(j[1] for j in trail.verify(auditor, sheet_text).jumps)
+    report = trail.verify(auditor, sheet_text, accepted_jumps=jumps)  # type: ignore[call-arg]
+    assert report.ok
+
+
+@pytest.mark.xfail(
+    strict=True,
     reason="restore reads the live room with KeyFile.unwrap (maintenance._read_live) and "
     "checks the lockout in the *backup's* keys file: a system administrator locked in the "
     "live room restores anyway, and guesses through restore are never counted in the live room",
