@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring as _esc
 from typing import Any
 
+from app import seal
 from app.clock import Clock, stamp
 from db.connection import Database
 
@@ -76,6 +77,11 @@ def record(
     """Append one event. Must run inside `db.transaction()` (asserted)."""
     if not db.in_transaction:
         raise RuntimeError("audit.record must run inside the change's transaction")
+    if "seal_checked" not in db.memo:
+        # The first write of a new day seals the days before it, even in a window left open.
+        db.memo["seal_checked"] = True
+        if seal.due(db, clock):
+            seal.seal(db, clock, str(db.scalar("SELECT room_id FROM room WHERE id = 1")))
     tail = db.memo.get("audit_tail")
     if tail is None:
         last = db.one("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")

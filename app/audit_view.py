@@ -38,6 +38,7 @@ ADMIN_ACTIONS = frozenset(
         "接受回退",
         "开始封存审计链",
         "恢复封存",
+        "备份副本",
         "更换数据密钥",
     }
 )
@@ -162,6 +163,7 @@ _KEYS = {
     "live_room_unreadable": "现有机要室无法打开",
     "printed_head": "日终清点表链头",
     "backup_holds_it": "备份含此链头",
+    "sealed": "建库即封存",
 }
 
 

@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import accounts, anchor, audit, reconcile, schema_check, seal
+from app import accounts, anchor, audit, reconcile, schema_check, seal, seal_verify
 from app.clock import Clock
 from app.model import Credential
 from app.paths import RoomPaths
@@ -60,7 +60,7 @@ def check_room(session: Session) -> CheckReport:
     db = session.db
     problems = tuple(db.integrity_problems())
     chain = audit.verify(db)
-    findings = [*schema_check.problems(db), *close_heads(db)]
+    findings = [*schema_check.problems(db), *close_heads(db), *_seal_problems(db)]
     if not problems:
         findings.extend(reconcile.problems(db))
     return CheckReport(problems, chain, tuple(findings), tuple(_seal_notes(db)))
@@ -79,6 +79,16 @@ def close_heads(db: Database) -> list[str]:
     return out
 
 
+def _seal_problems(db: Database) -> list[str]:
+    """Where sealing stands, checked without the sheet: stopped, deleted or moved is a finding."""
+    sealed = seal.seals(db)
+    last = sealed[-1] if sealed else None
+    problem = seal_verify.state_problem(db, last, audit.count(db))
+    if problem and last is None and not seal_verify.began(db):
+        return []  # an upgraded room that has not begun: a note, not a finding
+    return [problem] if problem else []
+
+
 def _seal_notes(db: Database) -> list[str]:
     sealed = seal.seals(db)
     if not sealed:
@@ -87,8 +97,9 @@ def _seal_notes(db: Database) -> list[str]:
         f"审计链已封存 {len(sealed)} 期，至第 {sealed[-1].last_seq} 条"
         f"（{sealed[-1].sealed_at[:10]}）；逐期验证须用审计验证密钥（mijian audit verify --sheet）。"
     ]
-    if not seal.is_started(db):
-        notes.append("封存已中断（从备份恢复时没有可延续的封存密钥）：请用审计验证密钥恢复封存。")
+    stopped = seal.stopped_reason(db)
+    if stopped is not None and stopped[0]:
+        notes.append(stopped[1])
     return notes
 
 
@@ -127,6 +138,14 @@ def backup(session: Session, out: Path) -> RoomPaths:
         try:
             with copy.transaction():
                 copy.execute("UPDATE audit_seal_key SET key = NULL")
+                audit.record(
+                    copy,
+                    session.clock,
+                    session.account.login,
+                    "备份副本",
+                    "room",
+                    {"seal": f"{seal.STOPPED_MARK}: a backup carries no sealing key"},
+                )
             point = anchor.room_point(copy)
             if point is not None:
                 anchor.Anchor(copy, target.anchor).write(point)
@@ -218,7 +237,7 @@ def restore(
                 seal.set_state(session.db, period, key)
                 details["seal_continues_at_period"] = period
             else:
-                details["seal"] = "stopped: resume with the sheet"
+                details["seal"] = f"{seal.STOPPED_MARK}: resume with the sheet"
             audit.record(session.db, clock, login, "从备份恢复", "room", details)
     finally:
         session.close()

@@ -74,7 +74,9 @@ def create_room(
             )
             for key, value in DEFAULTS.items():
                 db.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?, ?)", (key, value))
-            audit.record(db, clock, audit.SYSTEM, "创建机要室", "room", {"unit": unit})
+            audit.record(
+                db, clock, audit.SYSTEM, "创建机要室", "room", {"unit": unit, "sealed": True}
+            )
             for new in accounts:
                 insert_account(db, clock, audit.SYSTEM, new, granted_by=audit.SYSTEM)
             sheet = seal.start(db, clock, room_id)

@@ -33,9 +33,7 @@ import hmac
 import os
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from app.clock import Clock, parse_stamp, stamp
 from db.connection import Database
@@ -149,15 +147,15 @@ def seal(db: Database, clock: Clock, room_id: str) -> Seal | None:
     day close) or not at all. None when there is nothing to seal or sealing has not started."""
     if not db.in_transaction:
         raise RuntimeError("seal.seal must run inside a transaction")
-    state = db.one("SELECT period, key FROM audit_seal_key WHERE id = 1")
-    if state is None or state["key"] is None:
+    state = current_state(db)
+    if state is None:
         return None
     last = db.one("SELECT last_seq FROM audit_seal ORDER BY period DESC LIMIT 1")
     first_seq = 1 if last is None else int(last["last_seq"]) + 1
     tail = db.one("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
     if tail is None or int(tail["seq"]) < first_seq:
         return None
-    period, key = int(state["period"]), bytes(state["key"])
+    period, key = state
     previous = db.scalar("SELECT max(period) FROM audit_seal")
     jump = previous is not None and period != int(previous) + 1
     now = stamp(clock.now())
@@ -182,20 +180,71 @@ def seal(db: Database, clock: Clock, room_id: str) -> Seal | None:
     return Seal(period, first_seq, int(tail["seq"]), tail["hash"], now, jump, code)
 
 
-def seal_if_due(db: Database, clock: Clock, room_id: str) -> Seal | None:
-    """At least one seal a day: seal when the last one is from an earlier day."""
-    last = db.one("SELECT sealed_at FROM audit_seal ORDER BY period DESC LIMIT 1")
-    if last is not None and parse_stamp(last["sealed_at"]).date() >= clock.now().date():
+def seal_if_due(db: Database, clock: Clock, room_id: str | None = None) -> Seal | None:
+    """At least one seal a day: seal when the last one is from an earlier day.
+
+    Called at every login and, through `audit.record`, in the first write transaction of each
+    new day, so a window left open for days still seals daily."""
+    if not due(db, clock):
         return None
+    if room_id is None:
+        room_id = str(db.scalar("SELECT room_id FROM room WHERE id = 1"))
     with db.transaction():
         return seal(db, clock, room_id)
 
 
+def due(db: Database, clock: Clock) -> bool:
+    last = db.scalar("SELECT sealed_at FROM audit_seal ORDER BY period DESC LIMIT 1")
+    if last is None:
+        return False  # not started (an upgraded room): nothing to evolve
+    try:
+        return parse_stamp(str(last)).date() < clock.now().date()
+    except ValueError:
+        return False  # a damaged seal row: verification names it
+
+
 def current_state(db: Database) -> tuple[int, bytes] | None:
+    """(period, key) of the open period; None when sealing is stopped or its row is damaged
+    (verification and `check` say which)."""
     row = db.one("SELECT period, key FROM audit_seal_key WHERE id = 1")
-    if row is None or row["key"] is None:
+    if row is None or not isinstance(row["key"], bytes) or len(row["key"]) != KEY_BYTES:
+        return None
+    if not isinstance(row["period"], int) or row["period"] < 0:
         return None
     return int(row["period"]), bytes(row["key"])
+
+
+STOPPED_MARK = "stopped"
+
+
+def stopped_reason(db: Database) -> tuple[bool, str] | None:
+    """Why a room that has begun sealing no longer seals, as (expected, message); None when it
+    seals (or never began).
+
+    A backup copy carries no key, and a restore without a live key to carry forward stops
+    sealing until the sheet resumes it: both say so in an event after the last seal (expected).
+    Anything else that stops it (the key row deleted, nulled or damaged by SQL) is tampering."""
+    if db.scalar("SELECT count(*) FROM audit_seal") == 0:
+        return None
+    if current_state(db) is not None:
+        return None
+    last = int(db.scalar("SELECT max(last_seq) FROM audit_seal"))
+    said = db.one(
+        "SELECT seq, action FROM audit_event WHERE action IN ('从备份恢复', '备份副本') AND seq > ?"
+        " AND json_extract(details, '$.seal') LIKE 'stopped%' ORDER BY seq DESC LIMIT 1",
+        (last,),
+    )
+    if said is not None and db.one("SELECT 1 FROM audit_seal_key WHERE id = 1 AND key IS NULL"):
+        if said["action"] == "备份副本":
+            return True, "这是一份备份：备份不带封存密钥，恢复时沿用现有机要室的封存密钥。"
+        return True, (
+            f"封存已中断：第 {said['seq']} 条从备份恢复时没有可延续的封存密钥，"
+            "须由安全审计员或安全保密管理员用审计验证密钥恢复封存。"
+        )
+    return (
+        False,
+        "封存密钥记录被删除或改动，封存已停止：这是对审计记录的篡改，请报告安全保密管理员。",
+    )
 
 
 def set_state(db: Database, period: int, key: bytes) -> None:
@@ -223,11 +272,3 @@ def seals(db: Database) -> list[Seal]:
         )
         for r in db.query("SELECT * FROM audit_seal ORDER BY period")
     ]
-
-
-def last_sealed_day(db: Database) -> date | None:
-    value = db.scalar("SELECT max(sealed_at) FROM audit_seal")
-    return None if value is None else parse_stamp(value).date()
-
-
-ProgressFn = Callable[[int], None]

@@ -122,23 +122,12 @@ def verify(
         expected_first = s.last_seq + 1
         previous = s
     notes: list[str] = []
-    state_period = db.scalar("SELECT period FROM audit_seal_key WHERE id = 1")
-    if (
-        previous is not None
-        and state_period is not None
-        and int(state_period) != previous.period + 1
-    ):
-        return SealReport(
-            chain,
-            len(sealed),
-            reason=(
-                f"封存记录缺失：封存密钥已到第 {state_period} 期，封存记录只到第 {previous.period} 期，"
-                "其后的封存被删除。"
-            ),
-            jumps=tuple(jumps),
-        )
-    if not sealed:
-        notes.append("审计链尚未开始封存。")
+    stopped = seal.stopped_reason(db)
+    if stopped is not None and stopped[0]:
+        notes.append(stopped[1])
+    reason = state_problem(db, previous, chain.count)
+    if reason:
+        return SealReport(chain, len(sealed), reason=reason, jumps=tuple(jumps))
     open_count = max(0, chain.count - (expected_first - 1))
     return SealReport(
         chain,
@@ -148,6 +137,45 @@ def verify(
         open_from=expected_first,
         open_count=open_count,
         notes=tuple(notes),
+    )
+
+
+def state_problem(db: Database, last: Seal | None, events: int) -> str:
+    """Whatever is wrong with where sealing stands now, or ''."""
+    if last is None:
+        if events and began(db):
+            return "没有任何封存记录：本机要室建库时（或开始封存时）即封存第 0 期，封存记录被删除。"
+        return "审计链尚未开始封存，无从逐期验证：请先开始封存并打印审计验证密钥。"
+    stopped = seal.stopped_reason(db)
+    if stopped is not None:
+        expected, message = stopped
+        return "" if expected else message
+    state = seal.current_state(db)
+    assert state is not None
+    if state[0] == last.period + 1:
+        return ""
+    carried = db.one(
+        "SELECT 1 FROM audit_event WHERE action = '从备份恢复' AND seq > ?"
+        " AND json_extract(details, '$.seal_continues_at_period') = ?",
+        (last.last_seq, state[0]),
+    )
+    if carried is not None and state[0] > last.period:
+        return ""  # a restore carried the live room's newer key; the next seal shows the jump
+    return (
+        f"封存记录缺失：封存密钥已到第 {state[0]} 期，封存记录只到第 {last.period} 期，"
+        "其后的封存被删除或密钥被改动。"
+    )
+
+
+def began(db: Database) -> bool:
+    """A room sealed from creation says so in its first event; an upgraded one recorded when."""
+    return (
+        db.one(
+            "SELECT 1 FROM audit_event WHERE (action = '创建机要室'"
+            " AND json_extract(details, '$.sealed') = 1) OR action = '开始封存审计链' LIMIT 1"
+        )
+        is not None
+        or db.one("SELECT 1 FROM audit_seal_key") is not None
     )
 
 

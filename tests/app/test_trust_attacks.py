@@ -102,8 +102,12 @@ def _delete_and_renumber(session: Session, period: int) -> None:
     db = session.db
     db.execute("DELETE FROM audit_event WHERE seq = ?", (first,))
     db.execute("UPDATE audit_event SET seq = seq - 1 WHERE seq > ?", (first,))
+    if first == last:  # a period of one event: its seal goes too
+        db.execute("DELETE FROM audit_seal WHERE period = ?", (period,))
+    else:
+        db.execute("UPDATE audit_seal SET last_seq = last_seq - 1 WHERE period = ?", (period,))
     db.execute("UPDATE audit_seal SET first_seq = first_seq - 1 WHERE period > ?", (period,))
-    db.execute("UPDATE audit_seal SET last_seq = last_seq - 1 WHERE period >= ?", (period,))
+    db.execute("UPDATE audit_seal SET last_seq = last_seq - 1 WHERE period > ?", (period,))
     _rechain(session, first)
     for s in seal.seals(db):
         head = db.scalar("SELECT hash FROM audit_event WHERE seq = ?", (s.last_seq,))
@@ -186,14 +190,15 @@ def test_the_untouched_week_verifies_and_names_its_open_period(
     week, login: Callable[..., Session], sheet_text: str
 ) -> None:
     custodian, periods = week
-    auditor = login("shenji")  # the first login of a new day seals what came before it
+    auditor = login("shenji")
     report = trail.verify(auditor, sheet_text)
     assert report.ok, report.lines
     assert report.periods == len(seal.seals(auditor.db)) >= len(periods)
-    assert report.open_count == 0
+    assert report.open_count >= 1  # today's events are not sealed yet
+    before = report.open_count
     desk.take_back(custodian, _copy_id(custodian, "2026-0001/000001"))
     report = trail.verify(auditor, sheet_text)
-    assert report.ok and report.open_count == 1
+    assert report.ok and report.open_count == before + 1
     assert any("未封存：第" in line for line in report.lines)
 
 
