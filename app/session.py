@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from app import accounts, audit
+from app import accounts, audit, rekey
 from app.clock import Clock, parse_stamp, stamp
 from app.confirm import confirm_person
 from app.model import Account, Credential, RoomInfo
@@ -106,11 +106,12 @@ def open_session(
         login = login.strip()
         check_not_locked(keyfile, login, clock)
         try:
-            data_key = keyfile.unwrap(login, password)
+            keys = keyfile.unwrap_all(login, password)
         except WrongPassword:
             count_failure(keyfile, login, clock)
             raise
-        db = Database.open(paths.db, data_key)
+        # The newest key generation that opens the room; finishes an interrupted rotation.
+        db, data_key = rekey.open_room(paths, keyfile, keys, clock)
         try:
             migrate(db, before_change=lambda old: _copy_before_migration(db, paths, data_key, old))
             account = accounts.find(db, login)

@@ -1,0 +1,266 @@
+"""Replacing the room's data key when staff change (deactivation, an administrator's reset).
+
+Until a rotation, a deactivated person's slot in any older copy of the keys file (every backup
+has one) still opens the live room. `rotate` gives the room a new data key, sealed to every
+remaining account's public key, so that no earlier keys file opens the room afterwards.
+
+Why export instead of `PRAGMA rekey`: a rekey on a connection that has already been used can be
+silently ignored, and it rewrites the live file in place, where a crash leaves pages under two
+keys. Exporting into a fresh file under the new key, proving it by opening it, and renaming it
+over the room is crash-safe with one atomic step:
+
+    1. audit event committed (so the new file carries it); WAL checkpointed and truncated
+    2. sqlcipher_export into `room.mjdb.rekey` under the new key; reopened and compared; fsync
+    3. keys file written with both generations (atomic, fsync, folder fsync)
+    4. live connection closed: as the last connection it checkpoints and deletes the WAL
+    5. os.replace(`room.mjdb.rekey`, `room.mjdb`), folder fsync        <- the one atomic switch
+    6. keys file written with the new generation only; connection reopened on the new file
+
+Killed anywhere, the room file is whole under exactly one of the two keys and the keys file
+holds that key: before 3 only the old; from 3 to 6 both (`open_room` finds which one opens the
+room, drops the other and removes a leftover `.rekey`); after 6 only the new.
+
+No `PRAGMA secure_delete`: every page of the room, free pages included, is ciphertext under the
+data key, and the export writes a compact file with no free pages. Zeroing freed pages would
+hide nothing an old key could not already read in the old file's unlinked blocks, and those
+hold only what the deactivated person could read before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app import audit
+from app.clock import Clock, stamp
+from app.paths import RoomPaths
+from db.connection import Database
+from db.errors import DatabaseInUse, InvalidInput, MijianError, NotAMijianDatabase
+from db.keyfile_io import fsync_dir
+from db.keyslots import DATA_KEY_BYTES, KeyFile
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+ACTION = "更换数据密钥"
+STAGING_SUFFIX = ".rekey"
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def staging_path(paths: RoomPaths) -> Path:
+    return paths.db.with_name(paths.db.name + STAGING_SUFFIX)
+
+
+# ---- before a rotation ------------------------------------------------------------------
+def unconverted(session: Session, excluding: str | None = None) -> list[str]:
+    """'姓名（登录名）' of the active accounts whose slot is still format 1: a new data key
+    cannot be sealed to them until they log in once (or are reset)."""
+    keyfile = session.keyfile
+    legacy = keyfile.legacy_ids()
+    skip = None if excluding is None else keyfile.slot_id(excluding)
+    names = []
+    for row in session.db.query(
+        "SELECT login, display_name FROM account WHERE active = 1 ORDER BY id"
+    ):
+        sid = keyfile.slot_id(row["login"])
+        if sid != skip and sid in legacy:
+            names.append(f"{row['display_name']}（{row['login']}）")
+    return names
+
+
+def require_convertible(session: Session, excluding: str | None, what: str) -> None:
+    names = unconverted(session, excluding)
+    if names:
+        raise InvalidInput(
+            f"{what}须同时更换数据密钥，但以下账户自程序升级后尚未登录过，新密钥无法写入其密钥槽："
+            + "、".join(names)
+            + "。请他们先登录一次，或由系统管理员重置其密码后再试。"
+        )
+
+
+@contextmanager
+def room_alone(session: Session) -> Iterator[None]:
+    """Hold the room file exclusively (no other connection, in any process) for the block.
+
+    Taken before the account change, so a change that needs a rotation is not committed when
+    another program (a command-line check, a backup) has the room open and the rotation could
+    not follow. While held, no other program can open the room.
+    """
+    db = session.db
+    db.execute("PRAGMA busy_timeout = 300")
+    try:
+        db.execute("PRAGMA locking_mode = EXCLUSIVE")
+        # Under EXCLUSIVE locking, the lock taken by this (empty) transaction is kept after it.
+        db.execute("BEGIN EXCLUSIVE")
+        db.execute("COMMIT")
+    except DatabaseInUse:
+        _release(db)
+        raise DatabaseInUse(
+            "另一个程序（如命令行检查或备份）正打开此机要室，无法更换数据密钥，本次未做任何更改。"
+            "请关闭后重试。"
+        ) from None
+    try:
+        yield
+    finally:
+        _release(session.db)
+
+
+def _release(db: Database) -> None:
+    db.execute("PRAGMA locking_mode = NORMAL")
+    db.execute("PRAGMA busy_timeout = 5000")
+    db.scalar("SELECT count(*) FROM room")  # NORMAL takes effect at the next access
+
+
+# ---- the rotation -----------------------------------------------------------------------
+def rotate(session: Session, reason: str, details: dict[str, Any] | None = None) -> int:
+    """Give the room a new data key; returns its generation. See the module notes for the
+    steps. Call inside `room_alone(session)` after the change that calls for it."""
+    require_convertible(session, None, ACTION)
+    db, keyfile, paths = session.db, session.keyfile, session.paths
+    if len(keyfile.generations) != 1:
+        raise MijianError("密钥文件处于未完成的更换状态，请重新登录后再试。")
+    old_gen = keyfile.generations[0]
+    new_gen, new_key = old_gen + 1, os.urandom(DATA_KEY_BYTES)
+    staged = staging_path(paths)
+    with room_alone(session):
+        _remove(staged)
+        try:
+            _record(session, reason, new_gen, details)
+            _stage(db, staged, new_key)
+            _seal_new_generation(session, new_gen, new_key)
+            keyfile.save()
+            db.close()
+            _require_no_wal(paths.db)
+            os.replace(staged, paths.db)
+        except BaseException:
+            _roll_back(session, staged, new_gen)
+            raise
+        fsync_dir(paths.db.parent)
+        try:
+            keyfile.drop_generation(old_gen)
+            keyfile.save()  # if this fails, the next open finishes it (open_room)
+        finally:
+            db.reconnect(paths.db, new_key)
+            session.data_key = new_key
+    return new_gen
+
+
+def _record(session: Session, reason: str, generation: int, extra: dict[str, Any] | None) -> None:
+    details = {"reason": reason, "generation": generation, **(extra or {})}
+    with session.db.transaction():
+        audit.record(session.db, session.clock, session.account.login, ACTION, "room", details)
+
+
+def _stage(db: Database, staged: Path, key: bytes) -> None:
+    """Export under `key`, prove it by reopening and comparing, and make it durable."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.export_to(staged, key)
+    copy = Database.open(staged, key)
+    try:
+        mismatch = copy.user_version != db.user_version or audit.head(copy) != audit.head(db)
+        mismatch = mismatch or copy.scalar("PRAGMA quick_check") != "ok"
+        mismatch = mismatch or _row_counts(copy) != _row_counts(db)
+    finally:
+        copy.close()
+    if mismatch:
+        raise MijianError("新密钥下的数据库副本校验未通过，数据密钥未更换，原数据库未受影响。")
+    fd = os.open(staged, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _row_counts(db: Database) -> dict[str, int]:
+    names = [
+        r[0]
+        for r in db.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {n: int(db.scalar(f'SELECT count(*) FROM "{n}"')) for n in names}
+
+
+def _seal_new_generation(session: Session, generation: int, key: bytes) -> None:
+    """Seal `key` to every active account; drop slots of accounts no longer active."""
+    keyfile = session.keyfile
+    active = {
+        keyfile.slot_id(r["login"])
+        for r in session.db.query("SELECT login FROM account WHERE active = 1")
+    }
+    for sid in list(keyfile.slots):
+        if sid not in active:
+            del keyfile.slots[sid]
+    for sid in keyfile.slots:
+        keyfile.seal_to(sid, generation, key)
+
+
+def _require_no_wal(db_path: Path) -> None:
+    # The last connection to close deletes the WAL. One still here belongs to another
+    # connection, and a WAL written under the old key beside the new file would corrupt it.
+    for name in ("-wal", "-shm"):
+        if Path(f"{db_path}{name}").exists():
+            raise DatabaseInUse("数据库仍被其他程序打开，数据密钥未更换。请关闭其他程序后重试。")
+
+
+def _roll_back(session: Session, staged: Path, new_gen: int) -> None:
+    keyfile = session.keyfile
+    if new_gen in keyfile.generations:
+        keyfile.drop_generation(new_gen)
+        with contextlib.suppress(OSError, MijianError):
+            keyfile.save()  # if not, the next open drops it (the room still opens with the old)
+    _remove(staged)
+    try:
+        session.db.scalar("SELECT 1")
+    except Exception:  # closed before the failure: the room is still the old file, old key
+        session.db.reconnect(session.paths.db, session.data_key)
+
+
+def _remove(path: Path) -> None:
+    for name in _SIDE_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{name}").unlink()
+
+
+# ---- at open ----------------------------------------------------------------------------
+def open_room(
+    paths: RoomPaths, keyfile: KeyFile, keys: list[tuple[int, bytes]], clock: Clock
+) -> tuple[Database, bytes]:
+    """Open the room with the newest generation that opens it (newest first in `keys`) and
+    finish a rotation that was interrupted: the other generation is dropped from the keys file,
+    a leftover `.rekey` file removed, and the outcome queued for the audit trail."""
+    failure: MijianError = NotAMijianDatabase()
+    for generation, key in keys:
+        try:
+            db = Database.open(paths.db, key)
+        except NotAMijianDatabase as exc:
+            failure = exc
+            continue
+        _finish(paths, keyfile, generation, clock)
+        return db, key
+    raise failure
+
+
+def _finish(paths: RoomPaths, keyfile: KeyFile, generation: int, clock: Clock) -> None:
+    # Only now, with the room open (so no rotation holds it), may a staging file be removed.
+    _remove(staging_path(paths))
+    stale = [g for g in keyfile.generations if g != generation]
+    if not stale:
+        return
+    for gen in stale:
+        keyfile.drop_generation(gen)
+    outcome = "已完成" if generation > max(stale) else "已回退"
+    keyfile.pending_events.append(
+        {
+            "at": stamp(clock.now()),
+            "action": "数据密钥更换中断",
+            "login": audit.SYSTEM,
+            "outcome": outcome,
+            "generation": generation,
+        }
+    )
+    keyfile.save()
