@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from db import keyfile_io
 from db.errors import MijianError, WrongPassword
-from db.keyseal import KdfParams, Sealed, derive, new_keypair, open_sealed, public_of, seal
+from db.keyseal import KdfParams, Sealed, derive, new_keypair, open_sealed, seal
 
 __all__ = ["DATA_KEY_BYTES", "DEFAULT_KDF", "FORMAT", "KdfParams", "KeyFile", "Sealed", "Slot"]
 
