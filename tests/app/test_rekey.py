@@ -1,0 +1,194 @@
+"""Key rotation on staff change: old keys files stop opening the room, nothing is lost."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app import accounts, audit, maintenance, rekey
+from app.clock import FixedClock
+from app.model import NewAccount
+from app.paths import RoomPaths
+from app.roles import Role
+from app.session import Session, open_session
+from db.connection import Database
+from db.errors import DatabaseInUse, InvalidInput, NotAMijianDatabase, WrongPassword
+from db.keyslots import KeyFile
+from tests.conftest import PASSWORD, START
+
+GOOD = "Secret-2026x"
+DEMO_LOGINS = ("jiyao", "baomi", "anquan", "xitong", "shenji")
+V7_LOGINS = ("jiyao", "baomi", "xitong", "shenji")  # before 0009 added the IT security officer
+FIXTURE_V7 = Path(__file__).resolve().parents[1] / "fixtures" / "room-v7.mjdb"
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    names = db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {r[0]: db.scalar(f'SELECT count(*) FROM "{r[0]}"') for r in names}
+
+
+def opens(room: RoomPaths, keys_file: Path, login: str, password: str) -> bool:
+    """Does any generation `login` can unwrap from `keys_file` open the room file?"""
+    for _, key in KeyFile.load(keys_file).unwrap_all(login, password):
+        try:
+            Database.open(room.db, key).close()
+        except NotAMijianDatabase:
+            continue
+        return True
+    return False
+
+
+def test_deactivation_locks_every_older_keys_file_out_and_keeps_every_row(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock, tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    old_keys = tmp_path / "old.keys"
+    shutil.copyfile(room.keys, old_keys)
+    backup = maintenance.backup(admin, tmp_path / "bak" / "before.mjdb")
+    before, old_key = row_counts(admin.db), admin.data_key
+
+    accounts.deactivate(admin, "zhaolei")
+
+    assert admin.data_key != old_key
+    assert KeyFile.load(room.keys).generations == [1]
+    assert not rekey.staging_path(room).exists()
+    after = row_counts(admin.db)  # the window's connection followed the room
+    assert after.pop("audit_event") == before.pop("audit_event") + 2
+    assert after == before
+    assert [e.action for e in audit.page(admin.db, None, 2)] == ["更换数据密钥", "停用账户"]
+    assert audit.verify(admin.db).ok
+    admin.close()
+
+    assert not opens(room, old_keys, "zhaolei", GOOD)
+    for user in DEMO_LOGINS:
+        assert not opens(room, old_keys, user, PASSWORD)  # no old slot opens the live room
+        open_session(room.db, user, PASSWORD, clock).close()
+    with pytest.raises(WrongPassword):
+        open_session(room.db, "zhaolei", GOOD, clock)
+
+    maintenance.restore(room.db, "xitong", PASSWORD, backup.db, clock)
+    restored = open_session(room.db, "zhaolei", GOOD, clock)  # the backup is of before
+    assert audit.verify(restored.db).ok
+    restored.close()
+
+
+def test_an_administrators_reset_rotates_the_key(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock, tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    old_keys = tmp_path / "old.keys"
+    shutil.copyfile(room.keys, old_keys)
+    accounts.reset_password(admin, "jiyao", GOOD)
+    admin.close()
+    assert not opens(room, old_keys, "jiyao", PASSWORD)
+    with pytest.raises(WrongPassword):
+        open_session(room.db, "jiyao", PASSWORD, clock)
+    session = open_session(room.db, "jiyao", GOOD, clock)
+    actions = [e.action for e in audit.page(session.db, None, 10)]
+    assert actions.index("更换数据密钥") < actions.index("重置密码")  # newest first
+    session.close()
+
+
+def test_own_password_change_does_not_rotate(
+    login: Callable[..., Session], room: RoomPaths
+) -> None:
+    session = login("jiyao")
+    accounts.change_own_password(session, PASSWORD, GOOD)
+    assert KeyFile.load(room.keys).generations == [0]
+
+
+def test_another_open_connection_refuses_the_rotation_before_any_change(
+    login: Callable[..., Session], room: RoomPaths
+) -> None:
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    reader = login("shenji")  # e.g. a command-line check beside the window
+    with pytest.raises(DatabaseInUse, match="另一个程序"):
+        accounts.deactivate(admin, "zhaolei")
+    account = accounts.find(admin.db, "zhaolei")
+    assert account is not None and account.active
+    assert KeyFile.load(room.keys).generations == [0]
+    reader.close()
+    accounts.deactivate(admin, "zhaolei")
+    assert KeyFile.load(room.keys).generations == [1]
+
+
+def v7_room(tmp_path: Path) -> RoomPaths:
+    room = RoomPaths(tmp_path / "v7" / "room.mjdb")
+    room.db.parent.mkdir()
+    shutil.copyfile(FIXTURE_V7, room.db)
+    shutil.copyfile(FIXTURE_V7.with_name(FIXTURE_V7.name + ".keys"), room.keys)
+    return room
+
+
+def test_a_format_1_keys_file_opens_and_is_converted_slot_by_slot(tmp_path: Path) -> None:
+    room, clock = v7_room(tmp_path), FixedClock(START)
+    session = open_session(room.db, "jiyao", PASSWORD, clock)
+    session.close()
+    keyfile = KeyFile.load(room.keys)
+    assert keyfile.legacy_ids() == set(keyfile.slots) - {keyfile.slot_id("jiyao")}
+    assert '"format": "mijian-keys-2"' in room.keys.read_text(encoding="utf-8")
+    for user in V7_LOGINS:
+        open_session(room.db, user, PASSWORD, clock).close()
+    assert KeyFile.load(room.keys).legacy_ids() == set()
+
+
+def test_an_unconverted_slot_stops_the_rotation_and_is_named(tmp_path: Path) -> None:
+    room, clock = v7_room(tmp_path), FixedClock(START)
+    admin = open_session(room.db, "xitong", PASSWORD, clock, exclusive=False)
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    with pytest.raises(InvalidInput, match="李晓梅（jiyao）") as refused:
+        accounts.deactivate(admin, "zhaolei")
+    assert "xitong" not in refused.value.message and "zhaolei" not in refused.value.message
+    assert accounts.find(admin.db, "zhaolei").active  # type: ignore[union-attr]
+    with pytest.raises(InvalidInput, match="尚未登录过"):
+        accounts.reset_password(admin, "zhaolei", "Reset-pass-99")
+    # A forgotten password of a slot never converted can still be reset; the rotation waits.
+    accounts.reset_password(admin, "jiyao", GOOD)
+    event = audit.page(admin.db, None, 1)[0]
+    assert event.action == "重置密码" and event.details["rotation"] == "deferred"
+    admin.close()
+    for user in ("baomi", "shenji"):
+        open_session(room.db, user, PASSWORD, clock).close()
+    admin = open_session(room.db, "xitong", PASSWORD, clock, exclusive=False)
+    accounts.deactivate(admin, "zhaolei")
+    assert KeyFile.load(room.keys).generations == [1]
+    admin.close()
+    open_session(room.db, "jiyao", GOOD, clock).close()
+
+
+def _interrupt(room: RoomPaths, *, renamed: bool) -> bytes:
+    """Leave the room as a rotation killed between writing both generations and the end."""
+    keyfile = KeyFile.load(room.keys)
+    old = keyfile.unwrap("xitong", PASSWORD)
+    new = bytes(range(200, 232))
+    db = Database.open(room.db, old)
+    db.export_to(rekey.staging_path(room), new)
+    db.close()
+    for sid in keyfile.slots:
+        keyfile.seal_to(sid, 1, new)
+    keyfile.save()
+    if renamed:
+        shutil.move(rekey.staging_path(room), room.db)
+    return new
+
+
+@pytest.mark.parametrize("renamed", [False, True], ids=["before-rename", "after-rename"])
+def test_open_finishes_an_interrupted_rotation(
+    room: RoomPaths, clock: FixedClock, renamed: bool
+) -> None:
+    new = _interrupt(room, renamed=renamed)
+    session = open_session(room.db, "jiyao", PASSWORD, clock)
+    assert (session.data_key == new) is renamed
+    assert KeyFile.load(room.keys).generations == ([1] if renamed else [0])
+    assert not rekey.staging_path(room).exists()
+    events = audit.page(session.db, None, 2)
+    assert events[1].action == "数据密钥更换中断"
+    assert events[1].details["outcome"] == ("已完成" if renamed else "已回退")
+    session.close()
+    for user in DEMO_LOGINS:
+        open_session(room.db, user, PASSWORD, clock).close()
