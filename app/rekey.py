@@ -76,7 +76,7 @@ def require_convertible(session: Session, excluding: str | None, what: str) -> N
     names = unconverted(session, excluding)
     if names:
         raise InvalidInput(
-            f"{what}须同时更换数据密钥，但以下账户自程序升级后尚未登录过，新密钥无法写入其密钥槽："
+            f"{what}需要更换数据密钥，但以下账户自程序升级后尚未登录过，新密钥无法写入其密钥槽："
             + "、".join(names)
             + "。请他们先登录一次，或由系统管理员重置其密码后再试。"
         )
@@ -119,7 +119,7 @@ def _release(db: Database) -> None:
 def rotate(session: Session, reason: str, details: dict[str, Any] | None = None) -> int:
     """Give the room a new data key; returns its generation. See the module notes for the
     steps. Call inside `room_alone(session)` after the change that calls for it."""
-    require_convertible(session, None, ACTION)
+    require_convertible(session, None, "本次操作")
     db, keyfile, paths = session.db, session.keyfile, session.paths
     if len(keyfile.generations) != 1:
         raise MijianError("密钥文件处于未完成的更换状态，请重新登录后再试。")
@@ -158,7 +158,7 @@ def _record(session: Session, reason: str, generation: int, extra: dict[str, Any
 def _stage(db: Database, staged: Path, key: bytes) -> None:
     """Export under `key`, prove it by reopening and comparing, and make it durable."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.export_to(staged, key)
+    _export(db, staged, key)
     copy = Database.open(staged, key)
     try:
         mismatch = copy.user_version != db.user_version or audit.head(copy) != audit.head(db)
@@ -173,6 +173,24 @@ def _stage(db: Database, staged: Path, key: bytes) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _export(db: Database, staged: Path, key: bytes) -> None:
+    """`Database.export_to` without a journal or fsync per statement in the staging file.
+
+    The staging file is thrown away if anything fails before the rename, and it is proven and
+    fsynced once before it. With the defaults every one of the export's statements fsyncs a
+    rollback journal: measured 1.2 s instead of 18 ms for the demo room on the project machine.
+    """
+    version = db.user_version
+    db.execute("ATTACH DATABASE ? AS staged KEY ?", (str(staged), f"x'{key.hex()}'"))
+    try:
+        db.execute("PRAGMA staged.journal_mode = OFF")
+        db.execute("PRAGMA staged.synchronous = OFF")
+        db.execute("SELECT sqlcipher_export('staged')")
+        db.execute(f"PRAGMA staged.user_version = {version:d}")
+    finally:
+        db.execute("DETACH DATABASE staged")
 
 
 def _row_counts(db: Database) -> dict[str, int]:
