@@ -9,6 +9,7 @@ silently ignored, and it rewrites the live file in place, where a crash leaves p
 keys. Exporting into a fresh file under the new key, proving it by opening it, and renaming it
 over the room is crash-safe with one atomic step:
 
+    0. the room file held exclusively (`room_alone`: no other connection, in any process)
     1. audit event committed (so the new file carries it); WAL checkpointed and truncated
     2. sqlcipher_export into `room.mjdb.rekey` under the new key; reopened and compared; fsync
     3. keys file written with both generations (atomic, fsync, folder fsync)
@@ -20,10 +21,10 @@ Killed anywhere, the room file is whole under exactly one of the two keys and th
 holds that key: before 3 only the old; from 3 to 6 both (`open_room` finds which one opens the
 room, drops the other and removes a leftover `.rekey`); after 6 only the new.
 
-No `PRAGMA secure_delete`: every page of the room, free pages included, is ciphertext under the
-data key, and the export writes a compact file with no free pages. Zeroing freed pages would
-hide nothing an old key could not already read in the old file's unlinked blocks, and those
-hold only what the deactivated person could read before.
+The rotation needs no `PRAGMA secure_delete` of its own: every page of the room, free pages
+included, is ciphertext under the data key, and the export writes a compact new file with no
+free pages at all. The old file's unlinked blocks stay readable only with the old key, and hold
+only what the deactivated person could read before the rotation.
 """
 
 from __future__ import annotations
@@ -97,12 +98,14 @@ def room_alone(session: Session) -> Iterator[None]:
         # Under EXCLUSIVE locking, the lock taken by this (empty) transaction is kept after it.
         db.execute("BEGIN EXCLUSIVE")
         db.execute("COMMIT")
-    except DatabaseInUse:
+    except BaseException as exc:
         _release(db)
-        raise DatabaseInUse(
-            "另一个程序（如命令行检查或备份）正打开此机要室，无法更换数据密钥，本次未做任何更改。"
-            "请关闭后重试。"
-        ) from None
+        if isinstance(exc, DatabaseInUse):
+            raise DatabaseInUse(
+                "另一个程序（如命令行检查或备份）正打开此机要室，无法更换数据密钥，"
+                "本次未做任何更改。请关闭后重试。"
+            ) from None
+        raise
     try:
         yield
     finally:
@@ -117,8 +120,13 @@ def _release(db: Database) -> None:
 
 # ---- the rotation -----------------------------------------------------------------------
 def rotate(session: Session, reason: str, details: dict[str, Any] | None = None) -> int:
-    """Give the room a new data key; returns its generation. See the module notes for the
-    steps. Call inside `room_alone(session)` after the change that calls for it."""
+    """Give the room a new data key; returns its generation (see the module notes).
+
+    Holds the room alone for its steps. A caller that first changes accounts takes
+    `room_alone(session)` around both, so its change is not committed when another connection
+    would stop the rotation. Afterwards `session.db` is connected to the new file and
+    `session.data_key` is the new key.
+    """
     require_convertible(session, None, "本次操作")
     db, keyfile, paths = session.db, session.keyfile, session.paths
     if len(keyfile.generations) != 1:
