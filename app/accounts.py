@@ -120,7 +120,7 @@ def reset_password(session: Session, login: str, new_password: str) -> None:
             )
             return
         _rewrap(session, target, new_password, "重置密码")
-        rekey.rotate(session, "重置密码", {"account": target.login})
+        rekey.rotate_after(session, "密码已重置", "重置密码", {"account": target.login})
 
 
 def change_own_password(session: Session, old_password: str, new_password: str) -> None:
@@ -144,7 +144,7 @@ def deactivate(session: Session, login: str) -> None:
     with rekey.room_alone(session):
         _deactivate(session, target)
         # A new data key, so that the removed slot in any older keys file opens nothing.
-        rekey.rotate(session, "停用账户", {"account": target.login})
+        rekey.rotate_after(session, "账户已停用", "停用账户", {"account": target.login})
 
 
 def _deactivate(session: Session, target: Account) -> None:

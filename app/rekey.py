@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from app import audit
 from app.clock import Clock, stamp
 from app.paths import RoomPaths
+from app.roles import Role
 from db.connection import Database
 from db.errors import DatabaseInUse, InvalidInput, MijianError, NotAMijianDatabase
 from db.keyfile_io import fsync_dir
@@ -119,6 +120,25 @@ def _release(db: Database) -> None:
 
 
 # ---- the rotation -----------------------------------------------------------------------
+def rotate_after(
+    session: Session, done: str, reason: str, details: dict[str, Any] | None = None
+) -> int:
+    """`rotate` after a change already committed (`done`, said to the user if it fails)."""
+    try:
+        return rotate(session, reason, details)
+    except (MijianError, OSError) as exc:
+        why = exc.message if isinstance(exc, MijianError) else f"文件操作失败（{exc.strerror}）。"
+        raise MijianError(
+            f"{done}，但数据密钥未能更换：{why}请排除原因后由系统管理员在设置页“更换数据密钥”。"
+        ) from exc
+
+
+def rotate_now(session: Session) -> int:
+    """The system administrator rotates the key by hand (after a rotation that failed)."""
+    session.require(Role.SYSADMIN)
+    return rotate(session, "系统管理员手动更换")
+
+
 def rotate(session: Session, reason: str, details: dict[str, Any] | None = None) -> int:
     """Give the room a new data key; returns its generation (see the module notes).
 
@@ -273,7 +293,9 @@ def open_room(
 
 def _finish(paths: RoomPaths, keyfile: KeyFile, generation: int, clock: Clock) -> None:
     # Only now, with the room open (so no rotation holds it), may a staging file be removed.
-    _remove(staging_path(paths))
+    # It is never the room, so one that cannot be removed must not stop a login.
+    with contextlib.suppress(OSError):
+        _remove(staging_path(paths))
     stale = [g for g in keyfile.generations if g != generation]
     if not stale:
         return

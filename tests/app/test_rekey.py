@@ -15,7 +15,14 @@ from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session, open_session
 from db.connection import Database
-from db.errors import DatabaseInUse, InvalidInput, NotAMijianDatabase, WrongPassword
+from db.errors import (
+    DatabaseInUse,
+    InvalidInput,
+    MijianError,
+    NotAMijianDatabase,
+    PermissionDenied,
+    WrongPassword,
+)
 from db.keyslots import KeyFile
 from tests.conftest import PASSWORD, START
 
@@ -192,3 +199,24 @@ def test_open_finishes_an_interrupted_rotation(
     session.close()
     for user in DEMO_LOGINS:
         open_session(room.db, user, PASSWORD, clock).close()
+
+
+def test_a_rotation_that_fails_after_the_change_says_so_and_can_be_redone(
+    login: Callable[..., Session], room: RoomPaths
+) -> None:
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    blocker = rekey.staging_path(room)
+    blocker.mkdir()
+    (blocker / "x").write_text("x")  # the staging file cannot be made
+    with pytest.raises(MijianError, match="账户已停用，但数据密钥未能更换"):
+        accounts.deactivate(admin, "zhaolei")
+    assert not accounts.find(admin.db, "zhaolei").active  # type: ignore[union-attr]
+    assert KeyFile.load(room.keys).generations == [0]
+    custodian = login("jiyao")  # a leftover staging directory does not stop a login
+    with pytest.raises(PermissionDenied):
+        rekey.rotate_now(custodian)
+    custodian.close()
+    shutil.rmtree(blocker)
+    assert rekey.rotate_now(admin) == 1
+    assert audit.page(admin.db, None, 1)[0].details["reason"] == "系统管理员手动更换"
