@@ -104,21 +104,15 @@ def reset_password(session: Session, login: str, new_password: str) -> None:
     # must not open the room afterwards (app/rekey.py).
     waiting = rekey.unconverted(session, excluding=target.login)
     target_slot = session.keyfile.slot(target.login)
-    if waiting and not (target_slot is not None and target_slot.legacy):
-        rekey.require_convertible(session, target.login, "重置密码")
+    if waiting and target_slot is not None and target_slot.legacy:
+        # Resetting a forgotten password of an account never unlocked since the upgrade, while
+        # others are in the same case: refusing would leave no way back in. The rotation waits
+        # for them, and the trail says so.
+        details = {"rotation": "deferred", "waiting": waiting}
+        _rewrap(session, target, new_password, "重置密码", details)
+        return
+    rekey.require_convertible(session, target.login, "重置密码")
     with rekey.room_alone(session):
-        if waiting:
-            # Resetting a forgotten password of an account never unlocked since the upgrade,
-            # while others are in the same case: refusing would leave no way back in. The
-            # rotation waits for them, and the trail says so.
-            _rewrap(
-                session,
-                target,
-                new_password,
-                "重置密码",
-                {"rotation": "deferred", "waiting": waiting},
-            )
-            return
         _rewrap(session, target, new_password, "重置密码")
         rekey.rotate_after(session, "密码已重置", "重置密码", {"account": target.login})
 

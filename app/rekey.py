@@ -62,20 +62,19 @@ def staging_path(paths: RoomPaths) -> Path:
 def unconverted(session: Session, excluding: str | None = None) -> list[str]:
     """'姓名（登录名）' of the active accounts whose slot is still format 1: a new data key
     cannot be sealed to them until they log in once (or are reset)."""
+    return _names(session, session.keyfile.legacy_ids(), excluding)
+
+
+def untrusted(session: Session, excluding: str | None = None) -> list[str]:
+    """Active accounts whose public key in the keys file was not put there by a holder of the
+    current data key (db/keyseal.py: public_tag): the next key must not be sealed to it."""
     keyfile = session.keyfile
-    legacy = keyfile.legacy_ids()
-    skip = None if excluding is None else keyfile.slot_id(excluding)
-    names = []
-    for row in session.db.query(
-        "SELECT login, display_name FROM account WHERE active = 1 ORDER BY id"
-    ):
-        sid = keyfile.slot_id(row["login"])
-        if sid != skip and sid in legacy:
-            names.append(f"{row['display_name']}（{row['login']}）")
-    return names
+    bad = keyfile.untrusted_ids(keyfile.generations[-1], session.data_key)
+    return _names(session, bad - keyfile.legacy_ids(), excluding)
 
 
 def require_convertible(session: Session, excluding: str | None, what: str) -> None:
+    """Refuse, before any change, a rotation that could not seal the new key to everybody."""
     names = unconverted(session, excluding)
     if names:
         raise InvalidInput(
@@ -83,6 +82,24 @@ def require_convertible(session: Session, excluding: str | None, what: str) -> N
             + "、".join(names)
             + "。请他们先登录一次，或由系统管理员重置其密码后再试。"
         )
+    names = untrusted(session, excluding)
+    if names:
+        raise MijianError(
+            f"{what}需要更换数据密钥，但以下账户的密钥槽未通过校验（密钥文件可能被改动过）："
+            + "、".join(names)
+            + "。请由系统管理员重置其密码后再试，并查明密钥文件被改动的原因。"
+        )
+
+
+def _names(session: Session, sids: set[str], excluding: str | None) -> list[str]:
+    keyfile = session.keyfile
+    skip = None if excluding is None else keyfile.slot_id(excluding)
+    rows = session.db.query("SELECT login, display_name FROM account WHERE active = 1 ORDER BY id")
+    return [
+        f"{r['display_name']}（{r['login']}）"
+        for r in rows
+        if keyfile.slot_id(r["login"]) in sids and keyfile.slot_id(r["login"]) != skip
+    ]
 
 
 @contextmanager

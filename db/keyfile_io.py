@@ -109,7 +109,12 @@ def _slot_to_json(slot: Any) -> dict[str, Any]:
     else:
         out["public"] = _b64(slot.public)
         out["sealed"] = {
-            str(gen): {"ephemeral": _b64(s.ephemeral), "nonce": _b64(s.nonce), "box": _b64(s.box)}
+            str(gen): {
+                "ephemeral": _b64(s.ephemeral),
+                "nonce": _b64(s.nonce),
+                "box": _b64(s.box),
+                "tag": _b64(s.tag),
+            }
             for gen, s in sorted(slot.sealed.items())
         }
     return out
@@ -129,7 +134,9 @@ def _slot_from_json(raw: dict[str, Any], version: str) -> dict[str, Any]:
         "locked_until": raw.get("locked_until"),
         "public": None if legacy else _unb64(raw["public"]),
         "sealed": {
-            int(gen): Sealed(_unb64(s["ephemeral"]), _unb64(s["nonce"]), _unb64(s["box"]))
+            int(gen): Sealed(
+                _unb64(s["ephemeral"]), _unb64(s["nonce"]), _unb64(s["box"]), _unb64(s["tag"])
+            )
             for gen, s in sealed.items()
         },
     }

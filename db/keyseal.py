@@ -11,6 +11,8 @@ moved to another room, slot or generation.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
@@ -33,11 +35,13 @@ class KdfParams:
 
 @dataclass(frozen=True)
 class Sealed:
-    """One data key sealed to one public key: the ephemeral public key, nonce and box."""
+    """One data key sealed to one public key: the ephemeral public key, nonce and box, and
+    `tag`, an HMAC of the recipient's public key under the data key itself (see public_tag)."""
 
     ephemeral: bytes
     nonce: bytes
     box: bytes
+    tag: bytes = b""
 
 
 def derive(password: str, salt: bytes, kdf: KdfParams) -> bytes:
@@ -67,7 +71,19 @@ def seal(data_key: bytes, public: bytes, aad: bytes, nonce: bytes) -> Sealed:
     eph_public = ephemeral.public_key().public_bytes_raw()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
     box = AESGCM(_box_key(shared, eph_public, public)).encrypt(nonce, data_key, aad)
-    return Sealed(eph_public, nonce, box)
+    return Sealed(eph_public, nonce, box, public_tag(data_key, public, aad))
+
+
+def public_tag(data_key: bytes, public: bytes, aad: bytes) -> bytes:
+    """Proof that whoever put `public` in the file held the data key. Anybody can seal to any
+    public key, so before a rotation seals the next key to a slot's public key, the tag under
+    the current key is checked: someone who can write the keys file but never held the data
+    key cannot plant a public key of their own and receive the next data key."""
+    return hmac.new(data_key, b"mijian-keys-2 public\0" + aad + public, hashlib.sha256).digest()
+
+
+def tag_matches(sealed: Sealed, data_key: bytes, public: bytes, aad: bytes) -> bool:
+    return hmac.compare_digest(sealed.tag, public_tag(data_key, public, aad))
 
 
 def open_sealed(sealed: Sealed, private: bytes, aad: bytes) -> bytes:

@@ -28,7 +28,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from db import keyfile_io
 from db.errors import MijianError, WrongPassword
-from db.keyseal import KdfParams, Sealed, derive, new_keypair, open_sealed, seal
+from db.keyseal import (
+    KdfParams,
+    Sealed,
+    derive,
+    new_keypair,
+    open_sealed,
+    seal,
+    tag_matches,
+)
 
 __all__ = ["DATA_KEY_BYTES", "DEFAULT_KDF", "FORMAT", "KdfParams", "KeyFile", "Sealed", "Slot"]
 
@@ -147,6 +155,21 @@ class KeyFile:
             raise MijianError("该账户的密钥槽尚未转换，无法写入新的数据密钥。")
         aad = self._aad_sealed(sid, generation)
         slot.sealed[generation] = seal(data_key, slot.public, aad, os.urandom(12))
+
+    def untrusted_ids(self, generation: int, data_key: bytes) -> set[str]:
+        """Slots whose public key carries no valid tag under `generation`'s data key: keys
+        planted by someone who never held the data key. A rotation must not seal to them."""
+        bad = set()
+        for sid, slot in self.slots.items():
+            sealed = slot.sealed.get(generation)
+            aad = self._aad_sealed(sid, generation)
+            if (
+                slot.public is None
+                or sealed is None
+                or not tag_matches(sealed, data_key, slot.public, aad)
+            ):
+                bad.add(sid)
+        return bad
 
     def drop_generation(self, generation: int) -> None:
         for slot in self.slots.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from db.errors import (
     PermissionDenied,
     WrongPassword,
 )
-from db.keyslots import KeyFile
+from db.keyslots import KdfParams, KeyFile
 from tests.conftest import PASSWORD, START
 
 GOOD = "Secret-2026x"
@@ -220,3 +221,29 @@ def test_a_rotation_that_fails_after_the_change_says_so_and_can_be_redone(
     shutil.rmtree(blocker)
     assert rekey.rotate_now(admin) == 1
     assert audit.page(admin.db, None, 1)[0].details["reason"] == "系统管理员手动更换"
+
+
+def test_a_public_key_planted_in_the_keys_file_never_receives_the_next_key(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock, tmp_path: Path
+) -> None:
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    # Someone who can write the keys file but never held the data key swaps in a key pair of
+    # their own for jiyao's (anybody can seal to a public key; only the tag needs the data key).
+    forged = KeyFile(tmp_path / "forged.keys", admin.keyfile.room_id)
+    forged.add_slot("jiyao", "Attacker-pass-1", os.urandom(32), KdfParams(1, 8192))
+    admin.keyfile.slots[admin.keyfile.slot_id("jiyao")] = forged.slots[forged.slot_id("jiyao")]
+    admin.keyfile.save()
+    with pytest.raises(
+        MijianError, match="李晓梅（jiyao）的?.*未通过校验|未通过校验.*李晓梅（jiyao）"
+    ):
+        accounts.deactivate(admin, "zhaolei")
+    assert accounts.find(admin.db, "zhaolei").active  # type: ignore[union-attr]
+    accounts.reset_password(admin, "jiyao", GOOD)  # the remedy: a fresh key pair, then rotated
+    accounts.deactivate(admin, "zhaolei")
+    admin.close()
+    keys = KeyFile.load(room.keys)
+    assert keys.generations == [2]
+    with pytest.raises(WrongPassword):
+        keys.unwrap("jiyao", "Attacker-pass-1")
+    open_session(room.db, "jiyao", GOOD, clock).close()

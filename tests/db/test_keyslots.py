@@ -184,3 +184,13 @@ def _format_1_file(path: Path) -> KeyFile:
     data = {"format": "mijian-keys-1", "room_id": "room-1", "slots": slots, "pending_events": []}
     path.write_text(json.dumps(data), encoding="utf-8")
     return keys
+
+
+def test_a_public_key_put_in_without_the_data_key_is_untrusted(tmp_path: Path) -> None:
+    keys = _two_accounts(tmp_path / "r.keys")
+    assert keys.untrusted_ids(0, DATA_KEY) == set()
+    forged = KeyFile(tmp_path / "f.keys", "room-1")
+    forged.add_slot("baomi", "Attacker-pass-1", NEXT_KEY, CHEAP)
+    keys.slots[keys.slot_id("baomi")] = forged.slots[forged.slot_id("baomi")]
+    keys.save()
+    assert KeyFile.load(tmp_path / "r.keys").untrusted_ids(0, DATA_KEY) == {keys.slot_id("baomi")}
