@@ -9,7 +9,7 @@ silently ignored, and it rewrites the live file in place, where a crash leaves p
 keys. Exporting into a fresh file under the new key, proving it by opening it, and renaming it
 over the room is crash-safe with one atomic step:
 
-    0. the room file held exclusively (`room_alone`: no other connection, in any process)
+    0. the room held alone (app/rekey_lock.py: no other connection, in any process)
     1. audit event committed (so the new file carries it); WAL checkpointed and truncated
     2. sqlcipher_export into `room.mjdb.rekey` under the new key; reopened and compared; fsync
     3. keys file written with both generations (atomic, fsync, folder fsync)
@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import audit
 from app.clock import Clock, stamp
 from app.paths import RoomPaths
+from app.rekey_lock import RoomHold, opening
+from app.rekey_lock import room_alone as room_alone
 from app.rekey_stage import stage_copy
 from app.roles import Role
 from db.connection import Database
@@ -102,48 +102,17 @@ def _names(session: Session, sids: set[str], excluding: str | None) -> list[str]
     ]
 
 
-@contextmanager
-def room_alone(session: Session) -> Iterator[None]:
-    """Hold the room file exclusively (no other connection, in any process) for the block.
-
-    Taken before the account change, so a change that needs a rotation is not committed when
-    another program (a command-line check, a backup) has the room open and the rotation could
-    not follow. While held, no other program can open the room.
-    """
-    db = session.db
-    db.execute("PRAGMA busy_timeout = 300")
-    try:
-        db.execute("PRAGMA locking_mode = EXCLUSIVE")
-        # Under EXCLUSIVE locking, the lock taken by this (empty) transaction is kept after it.
-        db.execute("BEGIN EXCLUSIVE")
-        db.execute("COMMIT")
-    except BaseException as exc:
-        _release(db)
-        if isinstance(exc, DatabaseInUse):
-            raise DatabaseInUse(
-                "另一个程序（如命令行检查或备份）正打开此机要室，无法更换数据密钥，"
-                "本次未做任何更改。请关闭后重试。"
-            ) from None
-        raise
-    try:
-        yield
-    finally:
-        _release(session.db)
-
-
-def _release(db: Database) -> None:
-    db.execute("PRAGMA locking_mode = NORMAL")
-    db.execute("PRAGMA busy_timeout = 5000")
-    db.scalar("SELECT count(*) FROM room")  # NORMAL takes effect at the next access
-
-
 # ---- the rotation -----------------------------------------------------------------------
 def rotate_after(
-    session: Session, done: str, reason: str, details: dict[str, Any] | None = None
+    session: Session,
+    hold: RoomHold,
+    done: str,
+    reason: str,
+    details: dict[str, Any] | None = None,
 ) -> int:
     """`rotate` after a change already committed (`done`, said to the user if it fails)."""
     try:
-        return rotate(session, reason, details)
+        return rotate(session, hold, reason, details)
     except (MijianError, OSError) as exc:
         why = exc.message if isinstance(exc, MijianError) else f"文件操作失败（{exc.strerror}）。"
         raise MijianError(
@@ -154,17 +123,21 @@ def rotate_after(
 def rotate_now(session: Session) -> int:
     """The system administrator rotates the key by hand (after a rotation that failed)."""
     session.require(Role.SYSADMIN)
-    return rotate(session, "系统管理员手动更换")
+    with room_alone(session) as hold:
+        return rotate(session, hold, "系统管理员手动更换")
 
 
-def rotate(session: Session, reason: str, details: dict[str, Any] | None = None) -> int:
+def rotate(
+    session: Session, hold: RoomHold, reason: str, details: dict[str, Any] | None = None
+) -> int:
     """Give the room a new data key; returns its generation (see the module notes).
 
-    Holds the room alone for its steps. A caller that first changes accounts takes
-    `room_alone(session)` around both, so its change is not committed when another connection
-    would stop the rotation. Afterwards `session.db` is connected to the new file and
-    `session.data_key` is the new key.
+    `hold` comes from `room_alone(session)`, taken before the change that calls for the
+    rotation so that the change is not committed when another connection would stop it.
+    Afterwards `session.db` is connected to the new file and `session.data_key` is the new key.
     """
+    if hold.paths != session.paths:
+        raise RuntimeError("rotate needs the room held alone (app.rekey_lock.room_alone)")
     require_convertible(session, None, "本次操作")
     db, keyfile, paths = session.db, session.keyfile, session.paths
     if len(keyfile.generations) != 1:
@@ -172,26 +145,25 @@ def rotate(session: Session, reason: str, details: dict[str, Any] | None = None)
     old_gen = keyfile.generations[0]
     new_gen, new_key = old_gen + 1, os.urandom(DATA_KEY_BYTES)
     staged = staging_path(paths)
-    with room_alone(session):
-        _remove(staged)
-        try:
-            _record(session, reason, new_gen, details)
-            stage_copy(db, staged, new_key)
-            _seal_new_generation(session, new_gen, new_key)
-            keyfile.save()
-            db.close()
-            _require_no_wal(paths.db)
-            os.replace(staged, paths.db)
-        except BaseException:
-            _roll_back(session, staged, new_gen)
-            raise
-        fsync_dir(paths.db.parent)
-        try:
-            keyfile.drop_generation(old_gen)
-            keyfile.save()  # if this fails, the next open finishes it (open_room)
-        finally:
-            db.reconnect(paths.db, new_key)
-            session.data_key = new_key
+    _remove(staged)
+    try:
+        _record(session, reason, new_gen, details)
+        stage_copy(db, staged, new_key)
+        _seal_new_generation(session, new_gen, new_key)
+        keyfile.save()
+        db.close()
+        _require_no_wal(paths.db)
+        os.replace(staged, paths.db)
+    except BaseException:
+        _roll_back(session, staged, new_gen)
+        raise
+    fsync_dir(paths.db.parent)
+    try:
+        keyfile.drop_generation(old_gen)
+        keyfile.save()  # if this fails, the next open finishes it (open_room)
+    finally:
+        db.reconnect(paths.db, new_key)
+        session.data_key = new_key
     return new_gen
 
 
@@ -250,20 +222,25 @@ def open_room(
     finish a rotation that was interrupted: the other generation is dropped from the keys file,
     a leftover `.rekey` file removed, and the outcome queued for the audit trail."""
     failure: MijianError = NotAMijianDatabase()
-    for generation, key in keys:
-        try:
-            db = Database.open(paths.db, key)
-        except NotAMijianDatabase as exc:
-            failure = exc
-            continue
-        _finish(paths, keyfile, generation, clock)
-        return db, key
+    with opening(paths):
+        for generation, key in keys:
+            try:
+                db = Database.open(paths.db, key)
+            except NotAMijianDatabase as exc:
+                failure = exc
+                continue
+            try:
+                _finish(paths, keyfile, generation, clock)
+            except BaseException:
+                db.close()
+                raise
+            return db, key
     raise failure
 
 
 def _finish(paths: RoomPaths, keyfile: KeyFile, generation: int, clock: Clock) -> None:
-    # Only now, with the room open (so no rotation holds it), may a staging file be removed.
-    # It is never the room, so one that cannot be removed must not stop a login.
+    # Under the key lock no rotation is running, so a staging file is a leftover. It is never
+    # the room, so one that cannot be removed must not stop a login.
     with contextlib.suppress(OSError):
         _remove(staging_path(paths))
     stale = [g for g in keyfile.generations if g != generation]

@@ -15,6 +15,6 @@ from app.session import open_session
 if __name__ == "__main__":
     session = open_session(Path(sys.argv[1]), sys.argv[2], sys.argv[3], SystemClock())
     print("ready", flush=True)
-    rekey.rotate(session, "断电测试")
+    rekey.rotate_now(session)
     print("done", flush=True)
     session.close()

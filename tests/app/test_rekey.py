@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import accounts, audit, maintenance, rekey
+from app import accounts, audit, maintenance, rekey, rekey_lock
 from app.clock import FixedClock
 from app.model import NewAccount
 from app.paths import RoomPaths
@@ -246,3 +246,16 @@ def test_a_public_key_planted_in_the_keys_file_never_receives_the_next_key(
     with pytest.raises(WrongPassword):
         keys.unwrap("jiyao", "Attacker-pass-1")
     open_session(room.db, "jiyao", GOOD, clock).close()
+
+
+def test_an_opener_waits_for_a_rotation_instead_of_calling_the_room_damaged(
+    login: Callable[..., Session],
+    room: RoomPaths,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rekey_lock, "OPENER_WAIT_SECONDS", 0.3)
+    admin = login("xitong")
+    with rekey.room_alone(admin), pytest.raises(DatabaseInUse, match="正在更换数据密钥"):
+        open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False)
+    open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False).close()
