@@ -48,17 +48,18 @@ def key_lock_path(paths: RoomPaths) -> Path:
 @contextmanager
 def opening(paths: RoomPaths) -> Iterator[None]:
     """Wait while a rotation holds the room, then keep rotations out while opening it."""
+    lock: InstanceLock | None
     try:
         lock = _take(key_lock_path(paths), OPENER_WAIT_SECONDS, "正在更换数据密钥，请稍后再试。")
     except OSError:  # DatabaseInUse is not one
         # A room on read-only media (a backup on a write-protected USB stick) cannot have
         # the lock file made, and cannot be rotated either: open it without.
-        yield
-        return
+        lock = None
     try:
         yield
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 @contextmanager
