@@ -241,14 +241,16 @@ def open_room(
 def _finish(paths: RoomPaths, keyfile: KeyFile, generation: int, clock: Clock) -> None:
     # Under the key lock no rotation is running, so a staging file is a leftover. It is never
     # the room, so one that cannot be removed must not stop a login.
+    staged = staging_path(paths)
+    leftover = staged.exists()
     with contextlib.suppress(OSError):
-        _remove(staging_path(paths))
+        _remove(staged)
     stale = [g for g in keyfile.generations if g != generation]
-    if not stale:
+    if not stale and not leftover:
         return
     for gen in stale:
         keyfile.drop_generation(gen)
-    outcome = "已完成" if generation > max(stale) else "已回退"
+    outcome = "已完成" if stale and generation > max(stale) else "已回退"
     keyfile.pending_events.append(
         {
             "at": stamp(clock.now()),

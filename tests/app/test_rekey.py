@@ -169,27 +169,31 @@ def test_an_unconverted_slot_stops_the_rotation_and_is_named(tmp_path: Path) -> 
     open_session(room.db, "jiyao", GOOD, clock).close()
 
 
-def _interrupt(room: RoomPaths, *, renamed: bool) -> bytes:
-    """Leave the room as a rotation killed between writing both generations and the end."""
+def _interrupt(room: RoomPaths, step: str) -> bytes:
+    """Leave the room as a rotation killed after `step`: "staged" (the new file written),
+    "both keys" (and the keys file holding both generations) or "renamed" (and the switch)."""
     keyfile = KeyFile.load(room.keys)
     old = keyfile.unwrap("xitong", PASSWORD)
     new = bytes(range(200, 232))
     db = Database.open(room.db, old)
     db.export_to(rekey.staging_path(room), new)
     db.close()
+    if step == "staged":
+        return new
     for sid in keyfile.slots:
         keyfile.seal_to(sid, 1, new)
     keyfile.save()
-    if renamed:
+    if step == "renamed":
         shutil.move(rekey.staging_path(room), room.db)
     return new
 
 
-@pytest.mark.parametrize("renamed", [False, True], ids=["before-rename", "after-rename"])
+@pytest.mark.parametrize("step", ["staged", "both keys", "renamed"])
 def test_open_finishes_an_interrupted_rotation(
-    room: RoomPaths, clock: FixedClock, renamed: bool
+    room: RoomPaths, clock: FixedClock, step: str
 ) -> None:
-    new = _interrupt(room, renamed=renamed)
+    new = _interrupt(room, step)
+    renamed = step == "renamed"
     session = open_session(room.db, "jiyao", PASSWORD, clock)
     assert (session.data_key == new) is renamed
     assert KeyFile.load(room.keys).generations == ([1] if renamed else [0])
