@@ -79,7 +79,9 @@ def test_deactivation_locks_every_older_keys_file_out_and_keeps_every_row(
         open_session(room.db, "zhaolei", GOOD, clock)
 
     maintenance.restore(room.db, "xitong", PASSWORD, backup.db, clock)
-    restored = open_session(room.db, "zhaolei", GOOD, clock)  # the backup is of before
+    assert opens(room, room.keys, "zhaolei", GOOD)  # the backup is of before
+    restored = open_session(room.db, "xitong", PASSWORD, clock)
+    assert accounts.find(restored.db, "zhaolei").active  # type: ignore[union-attr]
     assert audit.verify(restored.db).ok
     restored.close()
 
