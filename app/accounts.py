@@ -112,9 +112,11 @@ def reset_password(session: Session, login: str, new_password: str) -> None:
         _rewrap(session, target, new_password, "重置密码", details)
         return
     rekey.require_convertible(session, target.login, "重置密码")
-    with rekey.room_alone(session) as hold:
+    with (
+        rekey.room_alone(session) as hold,
+        rekey.rotation(session, hold, "密码已重置", "重置密码", {"account": target.login}),
+    ):
         _rewrap(session, target, new_password, "重置密码")
-        rekey.rotate_after(session, hold, "密码已重置", "重置密码", {"account": target.login})
 
 
 def change_own_password(session: Session, old_password: str, new_password: str) -> None:
@@ -135,10 +137,12 @@ def deactivate(session: Session, login: str) -> None:
     if len(same_role) <= 1:
         raise InvalidInput(f"{target.role.label}只剩这一个账户，请先创建接替的账户。")
     rekey.require_convertible(session, target.login, "停用账户")
-    with rekey.room_alone(session) as hold:
+    # A new data key, so that the removed slot in any older keys file opens nothing.
+    with (
+        rekey.room_alone(session) as hold,
+        rekey.rotation(session, hold, "账户已停用", "停用账户", {"account": target.login}),
+    ):
         _deactivate(session, target)
-        # A new data key, so that the removed slot in any older keys file opens nothing.
-        rekey.rotate_after(session, hold, "账户已停用", "停用账户", {"account": target.login})
 
 
 def _deactivate(session: Session, target: Account) -> None:

@@ -31,20 +31,20 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import audit
-from app.clock import Clock, stamp
 from app.paths import RoomPaths
-from app.rekey_lock import RoomHold, opening
+from app.rekey_lock import RoomHold
 from app.rekey_lock import room_alone as room_alone
 from app.rekey_stage import stage_copy
 from app.roles import Role
-from db.connection import Database
-from db.errors import DatabaseInUse, InvalidInput, MijianError, NotAMijianDatabase
+from db.errors import DatabaseInUse, InvalidInput, MijianError
 from db.keyfile_io import fsync_dir
-from db.keyslots import DATA_KEY_BYTES, KeyFile
+from db.keyslots import DATA_KEY_BYTES
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -116,12 +116,36 @@ def rotate_after(
     except (MijianError, OSError) as exc:
         why = exc.message if isinstance(exc, MijianError) else f"文件操作失败（{exc.strerror}）。"
         raise MijianError(
-            f"{done}，但数据密钥未能更换：{why}请排除原因后由系统管理员在设置页“更换数据密钥”。"
+            f"{done}，但数据密钥未能更换：{why}请排除原因后重新登录，程序会在登录时完成更换。"
         ) from exc
 
 
+@contextmanager
+def rotation(
+    session: Session,
+    hold: RoomHold,
+    done: str,
+    reason: str,
+    details: dict[str, Any] | None = None,
+) -> Iterator[None]:
+    """Around an account change that calls for a rotation: the rotation is marked due in the
+    keys file before the change and done after it, so a crash in between leaves it to the next
+    login (app/rekey_open.py: resume). A change that fails clears the mark."""
+    keyfile = session.keyfile
+    keyfile.rotation_due = {"reason": reason, **(details or {})}
+    keyfile.save()
+    try:
+        yield
+    except BaseException:
+        keyfile.rotation_due = None
+        with contextlib.suppress(OSError, MijianError):
+            keyfile.save()
+        raise
+    rotate_after(session, hold, done, reason, details)
+
+
 def rotate_now(session: Session) -> int:
-    """The system administrator rotates the key by hand (after a rotation that failed)."""
+    """The system administrator rotates the key at will (no account change needed)."""
     session.require(Role.SYSADMIN)
     with room_alone(session) as hold:
         return rotate(session, hold, "系统管理员手动更换")
@@ -160,6 +184,7 @@ def rotate(
     fsync_dir(paths.db.parent)
     try:
         keyfile.drop_generation(old_gen)
+        keyfile.rotation_due = None
         keyfile.save()  # if this fails, the next open finishes it (open_room)
     finally:
         db.reconnect(paths.db, new_key)
@@ -208,56 +233,15 @@ def _roll_back(session: Session, staged: Path, new_gen: int) -> None:
         session.db.reconnect(session.paths.db, session.data_key)
 
 
+def remove_staging(paths: RoomPaths) -> bool:
+    """Remove a staging file and its side files; whether there was one."""
+    staged = staging_path(paths)
+    found = staged.exists()
+    _remove(staged)
+    return found
+
+
 def _remove(path: Path) -> None:
     for name in _SIDE_FILES:
         with contextlib.suppress(FileNotFoundError):
             Path(f"{path}{name}").unlink()
-
-
-# ---- at open ----------------------------------------------------------------------------
-def open_room(
-    paths: RoomPaths, keyfile: KeyFile, keys: list[tuple[int, bytes]], clock: Clock
-) -> tuple[Database, bytes]:
-    """Open the room with the newest generation that opens it (newest first in `keys`) and
-    finish a rotation that was interrupted: the other generation is dropped from the keys file,
-    a leftover `.rekey` file removed, and the outcome queued for the audit trail."""
-    failure: MijianError = NotAMijianDatabase()
-    with opening(paths):
-        for generation, key in keys:
-            try:
-                db = Database.open(paths.db, key)
-            except NotAMijianDatabase as exc:
-                failure = exc
-                continue
-            try:
-                _finish(paths, keyfile, generation, clock)
-            except BaseException:
-                db.close()
-                raise
-            return db, key
-    raise failure
-
-
-def _finish(paths: RoomPaths, keyfile: KeyFile, generation: int, clock: Clock) -> None:
-    # Under the key lock no rotation is running, so a staging file is a leftover. It is never
-    # the room, so one that cannot be removed must not stop a login.
-    staged = staging_path(paths)
-    leftover = staged.exists()
-    with contextlib.suppress(OSError):
-        _remove(staged)
-    stale = [g for g in keyfile.generations if g != generation]
-    if not stale and not leftover:
-        return
-    for gen in stale:
-        keyfile.drop_generation(gen)
-    outcome = "已完成" if stale and generation > max(stale) else "已回退"
-    keyfile.pending_events.append(
-        {
-            "at": stamp(clock.now()),
-            "action": "数据密钥更换中断",
-            "login": audit.SYSTEM,
-            "outcome": outcome,
-            "generation": generation,
-        }
-    )
-    keyfile.save()

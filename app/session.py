@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from app import accounts, audit, rekey
+from app import accounts, audit, rekey_open
 from app.clock import Clock, parse_stamp, stamp
 from app.confirm import confirm_person
 from app.model import Account, Credential, RoomInfo
@@ -111,7 +111,7 @@ def open_session(
             count_failure(keyfile, login, clock)
             raise
         # The newest key generation that opens the room; finishes an interrupted rotation.
-        db, data_key = rekey.open_room(paths, keyfile, keys, clock)
+        db, data_key = rekey_open.open_room(paths, keyfile, keys, clock)
         try:
             migrate(db, before_change=lambda old: _copy_before_migration(db, paths, data_key, old))
             account = accounts.find(db, login)
@@ -122,6 +122,7 @@ def open_session(
             with db.transaction():
                 _flush_pending(session)
                 audit.record(db, clock, account.login, "登录", f"account:{account.login}")
+            rekey_open.resume(session)  # a key rotation a crash left undone
             return session
         except BaseException:
             db.close()

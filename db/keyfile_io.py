@@ -24,6 +24,7 @@ class RawKeyFile:
     # Slot id -> the keyword arguments of keyslots.Slot.
     slots: dict[str, dict[str, Any]]
     pending_events: list[dict[str, Any]]
+    rotation_due: dict[str, Any] | None = None
 
     @property
     def generations(self) -> list[int]:
@@ -44,6 +45,7 @@ def read(path: Path) -> RawKeyFile:
             demo=bool(raw.get("demo", False)),
             slots={sid: _slot_from_json(s, version) for sid, s in raw["slots"].items()},
             pending_events=list(raw.get("pending_events", [])),
+            rotation_due=raw.get("rotation_due"),
         )
     except FileNotFoundError:
         raise NotAMijianDatabase() from None
@@ -57,6 +59,7 @@ def write(
     demo: bool,
     slots: Mapping[str, Any],
     pending_events: list[dict[str, Any]],
+    rotation_due: dict[str, Any] | None = None,
 ) -> None:
     """Atomically: temp file, fsync, rename, then fsync the folder so that the rename itself
     survives a power cut before any later step of a key rotation does."""
@@ -67,6 +70,8 @@ def write(
         "slots": {sid: _slot_to_json(s) for sid, s in slots.items()},
         "pending_events": pending_events,
     }
+    if rotation_due is not None:
+        data["rotation_due"] = rotation_due
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1)

@@ -75,6 +75,9 @@ class KeyFile:
     demo: bool = False
     slots: dict[str, Slot] = field(default_factory=dict)
     pending_events: list[dict[str, Any]] = field(default_factory=list)
+    # Set (and saved) before an account change that calls for a key rotation, cleared when the
+    # rotation is done: a crash in between leaves the rotation to finish at the next login.
+    rotation_due: dict[str, Any] | None = None
     # The generations the file on disk held when this object last read or wrote it (see save).
     disk_generations: frozenset[int] | None = field(default=None, repr=False)
 
@@ -217,6 +220,7 @@ class KeyFile:
             demo=raw.demo,
             slots={sid: Slot(**fields) for sid, fields in raw.slots.items()},
             pending_events=raw.pending_events,
+            rotation_due=raw.rotation_due,
         )
         keys.disk_generations = frozenset(keys.generations)
         return keys
@@ -234,5 +238,7 @@ class KeyFile:
                 raise MijianError(
                     "密钥文件已在别处更新（数据密钥已更换），本次更改未写入。请重新登录后再试。"
                 )
-        keyfile_io.write(self.path, self.room_id, self.demo, self.slots, self.pending_events)
+        keyfile_io.write(
+            self.path, self.room_id, self.demo, self.slots, self.pending_events, self.rotation_due
+        )
         self.disk_generations = frozenset(self.generations)

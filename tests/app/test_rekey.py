@@ -208,8 +208,8 @@ def test_open_finishes_an_interrupted_rotation(
         open_session(room.db, user, PASSWORD, clock).close()
 
 
-def test_a_rotation_that_fails_after_the_change_says_so_and_can_be_redone(
-    login: Callable[..., Session], room: RoomPaths
+def test_a_rotation_that_fails_after_the_change_is_finished_at_the_next_login(
+    login: Callable[..., Session], room: RoomPaths, clock: FixedClock
 ) -> None:
     admin = login("xitong")
     accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
@@ -219,14 +219,29 @@ def test_a_rotation_that_fails_after_the_change_says_so_and_can_be_redone(
     with pytest.raises(MijianError, match="账户已停用，但数据密钥未能更换"):
         accounts.deactivate(admin, "zhaolei")
     assert not accounts.find(admin.db, "zhaolei").active  # type: ignore[union-attr]
-    assert KeyFile.load(room.keys).generations == [0]
-    custodian = login("jiyao")  # a leftover staging directory does not stop a login
+    keys = KeyFile.load(room.keys)
+    assert keys.generations == [0] and keys.rotation_due is not None
+    custodian = login("jiyao")  # neither the blocker nor the open window stops a login
+    custodian.close()
+    shutil.rmtree(blocker)
+    admin.close()
+    session = open_session(room.db, "jiyao", PASSWORD, clock)  # finishes the rotation
+    keys = KeyFile.load(room.keys)
+    assert keys.generations == [1] and keys.rotation_due is None
+    event = audit.page(session.db, None, 1)[0]
+    assert (event.action, event.details["reason"]) == ("更换数据密钥", "停用账户（中断后补做）")
+    session.close()
+
+
+def test_the_system_administrator_alone_rotates_at_will(
+    login: Callable[..., Session], room: RoomPaths
+) -> None:
+    custodian = login("jiyao")
     with pytest.raises(PermissionDenied):
         rekey.rotate_now(custodian)
     custodian.close()
-    shutil.rmtree(blocker)
-    assert rekey.rotate_now(admin) == 1
-    assert audit.page(admin.db, None, 1)[0].details["reason"] == "系统管理员手动更换"
+    assert rekey.rotate_now(login("xitong")) == 1
+    assert KeyFile.load(room.keys).generations == [1]
 
 
 def test_a_public_key_planted_in_the_keys_file_never_receives_the_next_key(
