@@ -18,8 +18,14 @@ over the room is crash-safe with one atomic step:
     6. keys file written with the new generation only; connection reopened on the new file
 
 Killed anywhere, the room file is whole under exactly one of the two keys and the keys file
-holds that key: before 3 only the old; from 3 to 6 both (`open_room` finds which one opens the
-room, drops the other and removes a leftover `.rekey`); after 6 only the new.
+holds that key: before 3 only the old; from 3 to 6 both (app/rekey_open.py: `open_room` finds
+which one opens the room, drops the other and removes a leftover `.rekey`); after 6 only the new.
+An account change that calls for a rotation marks it due in the keys file first (`rotation`),
+so a rotation that a crash or a failure left undone is carried out at the next login (`resume`).
+
+Each slot's public key carries an HMAC under the data key (db/keyseal.py: public_tag); the new
+key is sealed only to public keys whose tag checks, so someone who can write the keys file but
+never held the data key cannot plant a key pair of their own and receive the next data key.
 
 The rotation needs no `PRAGMA secure_delete` of its own: every page of the room, free pages
 included, is ciphertext under the data key, and the export writes a compact new file with no
