@@ -187,8 +187,8 @@ def rotate(
     except BaseException:
         _roll_back(session, staged, new_gen)
         raise
-    fsync_dir(paths.db.parent)
     try:
+        fsync_dir(paths.db.parent)
         keyfile.drop_generation(old_gen)
         keyfile.rotation_due = None
         keyfile.save()  # if this fails, the next open finishes it (open_room)
