@@ -140,7 +140,10 @@ def _slot_from_json(raw: dict[str, Any], version: str) -> dict[str, Any]:
         "public": None if legacy else _unb64(raw["public"]),
         "sealed": {
             int(gen): Sealed(
-                _unb64(s["ephemeral"]), _unb64(s["nonce"]), _unb64(s["box"]), _unb64(s["tag"])
+                _unb64(s["ephemeral"]),
+                _unb64(s["nonce"]),
+                _unb64(s["box"]),
+                _unb64(s.get("tag", "")),  # none: never trusted by a rotation (keyslots.py)
             )
             for gen, s in sealed.items()
         },
