@@ -62,10 +62,6 @@ def new_keypair() -> tuple[bytes, bytes]:
     return private.private_bytes_raw(), private.public_key().public_bytes_raw()
 
 
-def public_of(private: bytes) -> bytes:
-    return X25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
-
-
 def seal(data_key: bytes, public: bytes, aad: bytes, nonce: bytes) -> Sealed:
     ephemeral = X25519PrivateKey.generate()
     eph_public = ephemeral.public_key().public_bytes_raw()
