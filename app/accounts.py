@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from app import audit, passwords
+from app import audit, passwords, rekey
 from app.clock import Clock, stamp
 from app.model import Account, NewAccount
 from app.roles import Role
@@ -145,7 +145,23 @@ def reset_password(session: Session, login: str, new_password: str) -> None:
     session.require(Role.SYSADMIN)
     target = _active(session.db, login)
     passwords.check(new_password)
-    _rewrap(session, target, new_password, "重置密码")
+    # The data key is rotated too: whoever knew the old password, with any older keys file,
+    # must not open the room afterwards (app/rekey.py).
+    waiting = rekey.unconverted(session, excluding=target.login)
+    target_slot = session.keyfile.slot(target.login)
+    if waiting and target_slot is not None and target_slot.legacy:
+        # Resetting a forgotten password of an account never unlocked since the upgrade, while
+        # others are in the same case: refusing would leave no way back in. The rotation waits
+        # for them, and the trail says so.
+        details = {"rotation": "deferred", "waiting": waiting}
+        _rewrap(session, target, new_password, "重置密码", details)
+        return
+    rekey.require_convertible(session, target.login, "重置密码")
+    with (
+        rekey.room_alone(session) as hold,
+        rekey.rotation(session, hold, "密码已重置", "重置密码", {"account": target.login}),
+    ):
+        _rewrap(session, target, new_password, "重置密码")
 
 
 def change_own_password(session: Session, old_password: str, new_password: str) -> None:
@@ -165,6 +181,17 @@ def deactivate(session: Session, login: str) -> None:
     same_role = [a for a in active_accounts(db) if a.role is target.role]
     if len(same_role) <= 1:
         raise InvalidInput(f"{target.role.label}只剩这一个账户，请先创建接替的账户。")
+    rekey.require_convertible(session, target.login, "停用账户")
+    # A new data key, so that the removed slot in any older keys file opens nothing.
+    with (
+        rekey.room_alone(session) as hold,
+        rekey.rotation(session, hold, "账户已停用", "停用账户", {"account": target.login}),
+    ):
+        _deactivate(session, target)
+
+
+def _deactivate(session: Session, target: Account) -> None:
+    db = session.db
     with db.transaction():
         db.execute(
             "UPDATE account SET active = 0, deactivated_at = ? WHERE id = ?",
@@ -182,14 +209,22 @@ def deactivate(session: Session, login: str) -> None:
     session.keyfile.save()
 
 
-def _rewrap(session: Session, target: Account, new_password: str, action: str) -> None:
+def _rewrap(
+    session: Session,
+    target: Account,
+    new_password: str,
+    action: str,
+    details: dict[str, Any] | None = None,
+) -> None:
     db = session.db
     with db.transaction():
         db.execute(
             "UPDATE account SET password_changed_at = ? WHERE id = ?",
             (stamp(session.clock.now()), target.id),
         )
-        audit.record(db, session.clock, session.account.login, action, f"account:{target.login}")
+        audit.record(
+            db, session.clock, session.account.login, action, f"account:{target.login}", details
+        )
         session.keyfile.add_slot(target.login, new_password, session.data_key)
         # The slot file is written before the commit: if it fails, the change rolls back.
         session.keyfile.save()

@@ -11,9 +11,10 @@ from typing import Protocol
 
 from app import trail
 from app.clock import Clock
-from app.maintenance import backup, check_room, restore
+from app.maintenance import backup, check_room
 from app.model import Credential
 from app.reports.seal_sheet_pdf import render_seal_sheet
+from app.restore import restore
 from app.seal import VerificationKey
 from app.session import Session, open_session
 from db.errors import MijianError

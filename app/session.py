@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from app import accounts, anchor, audit, grants, seal
+from app import accounts, anchor, audit, grants, rekey_open, seal
 from app.anchor import Anchor, Point, RoomBehindAnchor, anchor_path
 from app.clock import Clock, parse_stamp, stamp
 from app.confirm import confirm_person
@@ -120,11 +120,12 @@ def open_session(
         login = login.strip()
         check_not_locked(keyfile, login, clock)
         try:
-            data_key = keyfile.unwrap(login, password)
+            keys = keyfile.unwrap_all(login, password)
         except WrongPassword:
             count_failure(keyfile, login, clock)
             raise
-        db = Database.open(paths.db, data_key)
+        # The newest key generation that opens the room; finishes an interrupted rotation.
+        db, data_key = rekey_open.open_room(paths, keyfile, keys, clock)
         try:
             migrate(db, before_change=lambda old: _copy_before_migration(db, paths, data_key, old))
             account = accounts.find(db, login)
@@ -143,6 +144,7 @@ def open_session(
                     audit.record(db, clock, account.login, "接受回退", "room", accepted)
                 audit.record(db, clock, account.login, "登录", f"account:{account.login}")
             seal.seal_if_due(db, clock, session.room.room_id)
+            rekey_open.resume(session)  # a key rotation a crash left undone
             return session
         except BaseException:
             db.close()

@@ -184,6 +184,20 @@ class Database:
         finally:
             self.execute("DETACH DATABASE export")
 
+    def reconnect(self, path: Path, key: bytes) -> None:
+        """Close this connection and open `path` with `key` in its place, in `open`'s order.
+
+        After a key rotation the room is a new file under a new key; every holder of this object
+        (the window's pages keep `session.db`) follows it. Closing first: two connections to the
+        same path during the swap are what the rotation must avoid.
+        """
+        if self._depth:
+            raise RuntimeError("reconnect inside a transaction")
+        self._conn.close()
+        fresh = Database.open(path, key)
+        self._conn, self.path = fresh._conn, fresh.path
+        self.memo.clear()
+
 
 def _prove_key(conn: Any, path: Path) -> None:
     try:

@@ -25,9 +25,10 @@ from app.clock import FixedClock
 from app.day_close import close_day
 from app.demo import DEMO_PASSWORD, create_demo_room, sheet_path
 from app.grants import grant_role, revoke_role
-from app.maintenance import backup, check_room, restore
+from app.maintenance import backup, check_room
 from app.model import Credential, NewAccount
 from app.paths import RoomPaths
+from app.restore import restore
 from app.roles import Role
 from app.session import Session, open_session
 from db.connection import Database
@@ -330,12 +331,6 @@ def test_check_sees_a_day_close_deleted(days: Session) -> None:
     assert not _ok(days)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the restore guard reads 'the last closed day' from the live day_close table "
-    "(maintenance._read_live), which the insider edits: delete the live day_close rows and an "
-    "older backup restores without the security officer",
-)
 def test_an_older_restore_needs_the_officer_even_if_day_closes_are_erased(
     counter, clock, login: Callable[..., Session], room: RoomPaths, tmp_path: Path
 ) -> None:
@@ -542,12 +537,6 @@ def test_the_custodian_cannot_restore_a_genuine_backup(
         restore(room.db, "jiyao", PASSWORD, out, clock)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="restore checks the SYSADMIN role in the *backup's* account table "
-    "(maintenance.restore: probe.require), which the caller controls: the custodian exports "
-    "the room by SQL, makes itself sysadmin in the copy and restores it with no second person",
-)
 def test_the_custodian_cannot_restore_a_forged_backup(
     room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path
 ) -> None:
@@ -606,12 +595,6 @@ def test_a_jump_matched_with_paper_can_be_accepted(
     assert report.ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="restore reads the live room with KeyFile.unwrap (maintenance._read_live) and "
-    "checks the lockout in the *backup's* keys file: a system administrator locked in the "
-    "live room restores anyway, and guesses through restore are never counted in the live room",
-)
 def test_a_locked_administrator_cannot_restore(
     room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path
 ) -> None:
@@ -628,12 +611,6 @@ def test_a_locked_administrator_cannot_restore(
         restore(room.db, "xitong", PASSWORD, out, clock)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the officer's confirmation in restore goes through the *backup's* session and keys "
-    "file (maintenance._confirm → probe.confirm): an officer locked in the live room confirms "
-    "an older restore, and failed guesses land in a throw-away copy",
-)
 def test_a_locked_officer_cannot_confirm_a_restore(
     room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path
 ) -> None:
@@ -667,12 +644,6 @@ def test_a_backup_without_its_anchor_never_leaves_a_half_restore(
     open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False).close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 item 8 is not built: accounts.deactivate only removes the slot "
-    "(no PRAGMA rekey), so the departed person's slot in any older keys file still yields "
-    "the data key that opens today's room",
-)
 def test_an_old_keys_file_does_not_open_the_room_after_deactivation(
     room: RoomPaths, login: Callable[..., Session], tmp_path: Path
 ) -> None:
