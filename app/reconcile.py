@@ -15,6 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
+from app import reconcile_records
 from app.numbers import registration_number
 from db.connection import Database
 
@@ -45,6 +46,7 @@ def problems(db: Database) -> list[str]:
     )
     out.extend(_compare("销毁封存", sealed_rows, events["销毁"]))
     out.extend(_states(db, labels))
+    out.extend(reconcile_records.problems(db, labels))
     return out
 
 
