@@ -115,7 +115,8 @@ class Anchor:
             ) from None
         try:
             point = Point(int(raw["seq"]), str(raw["head"]))
-            valid = raw["format"] == FORMAT and raw["room_id"] == self.room_id
+            in_range = 0 <= point.seq < 2**63 and len(point.head) == 64
+            valid = in_range and raw["format"] == FORMAT and raw["room_id"] == self.room_id
             valid = valid and hmac.compare_digest(
                 str(raw["mac"]), _mac(self._key, self.room_id, point)
             )

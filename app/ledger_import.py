@@ -186,6 +186,7 @@ def check_rows(
     session: Session, rows: Sequence[Sequence[str]], mapping: dict[str, int], zone_now: datetime
 ) -> list[RowResult]:
     """Validate every row without writing anything."""
+    session.require(Role.CUSTODIAN)  # it answers whether a copy is registered: business data
     for needed in ("received", "issuer", "title", "level"):
         if needed not in mapping:
             raise InvalidInput(f"找不到“{FIELD_LABELS[needed]}”列，请指定对应的列。")

@@ -14,6 +14,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from app import audit, qr_payload
 from app.clock import stamp
+from app.roles import BUSINESS_ROLES
 from db.connection import Database
 from db.errors import InvalidInput
 
@@ -70,6 +71,7 @@ def qr_matrix(payload: str) -> list[list[bool]]:
 
 def issue(session: Session, copy_ids: list[int], kind: str) -> list[IssuedCode]:
     """New serials for these copies, retiring their earlier slips (or labels); audited."""
+    session.require(*BUSINESS_ROLES)
     if kind not in (*FORMS, LABEL):
         raise InvalidInput("处理笺种类须为 传文处理笺、收文处理笺、零星收文处理笺 或 标签。")
     db = session.db

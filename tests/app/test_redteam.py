@@ -435,11 +435,6 @@ def test_a_damaged_or_foreign_anchor_refuses_to_open(room: RoomPaths, clock, dam
         open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an anchor with a valid MAC and a seq beyond SQLite's 64-bit range raises a bare "
-    "OverflowError from anchor.check (db.scalar) instead of RoomBehindAnchor",
-)
 def test_a_forged_anchor_with_a_huge_seq_refuses_clearly(room: RoomPaths, clock) -> None:
     session = open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False)
     anchor.Anchor(session.db, room.anchor).write(anchor.Point(10**30, "ab" * 32))
@@ -687,11 +682,6 @@ def test_failed_guesses_cannot_be_wiped_from_the_keys_file(
 
 # ---- 三员: administrators reaching business data ---------------------------------------------
 @pytest.mark.parametrize("user", ["xitong", "anquan", "shenji"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="slips.issue has no role check: an administrator writes business rows and retires "
-    "the copy's printed slip (the real slip no longer scans)",
-)
 def test_an_administrator_cannot_issue_slips(counter, login: Callable[..., Session], user) -> None:
     custodian, *_ = counter
     copy = _copy(custodian, "2026-0002/000010")
@@ -699,11 +689,6 @@ def test_an_administrator_cannot_issue_slips(counter, login: Callable[..., Sessi
         slips.issue(login(user), [copy], slips.LABEL)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ledger_import.check_rows has no role check: an administrator confirms that a "
-    "guessed 来文单位/文号/份号 is registered ('各份均已登记'), an existence oracle on business data",
-)
 def test_an_administrator_cannot_probe_the_register_through_import(
     counter, login: Callable[..., Session], clock
 ) -> None:
