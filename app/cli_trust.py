@@ -46,6 +46,14 @@ def add_parsers(sub: argparse._SubParsersAction, add_login: Callable[..., None])
     add_login(verify)
     verify.add_argument("--sheet", action="store_true", help="输入或扫描审计验证密钥，逐期验证")
     verify.add_argument("--head", metavar="链头", help="查找日终清点表上印的链头")
+    verify.add_argument(
+        "--accept-jump",
+        type=int,
+        action="append",
+        default=[],
+        metavar="期号",
+        help="已与纸质恢复记录核对的期号跳跃（跳到的期号；可重复）",
+    )
     start = aud_sub.add_parser("start-seal", help="开始封存审计链（升级自旧版本的机要室）")
     add_login(start)
     start.add_argument("--sheet-pdf", type=Path, metavar="OUT.pdf", help="把密钥页写到此处打印")
@@ -121,7 +129,12 @@ def _audit(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> in
             print(line, file=sys.stdout if found else sys.stderr)
             return EXIT_OK if found else EXIT_FAILED
         if args.sheet:
-            sealed = trail.verify(session, read("审计验证密钥（扫描二维码或输入）："), _progress)
+            sealed = trail.verify(
+                session,
+                read("审计验证密钥（扫描二维码或输入）："),
+                _progress,
+                accepted_jumps=frozenset(args.accept_jump),
+            )
             print("\n".join(sealed.lines), file=sys.stdout if sealed.ok else sys.stderr)
             return EXIT_OK if sealed.ok else EXIT_FAILED
         report = trail.chain_only(session, _progress)

@@ -49,11 +49,18 @@ def resume_sealing(session: Session, sheet_text: str) -> int:
 
 
 def verify(
-    session: Session, sheet_text: str, progress: Callable[[int], None] | None = None
+    session: Session,
+    sheet_text: str,
+    progress: Callable[[int], None] | None = None,
+    *,
+    accepted_jumps: frozenset[int] = frozenset(),
 ) -> SealReport:
+    """`accepted_jumps`: the periods after a jump that the auditor has matched with the paper
+    record of a restore. Nothing in the room can prove a jump came from a restore (a forger
+    holding today's key could claim one), so the acceptance is the auditor's, at each check."""
     session.require(*VERIFIERS)
     key = seal.parse_verification_key(sheet_text, session.room.room_id)
-    return seal_verify.verify(session.db, key, progress)
+    return seal_verify.verify(session.db, key, progress, accepted_jumps)
 
 
 def chain_only(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,6 +32,9 @@ class SealPanel(QGroupBox):
         self.head_edit = QLineEdit()
         self.head_edit.setPlaceholderText("日终清点表上印的链头")
         self.head_button = QPushButton("查找链头")
+        self.accept_jumps = QCheckBox("已与纸质恢复记录核对，接受上次验证报告的期号跳跃")
+        self.accept_jumps.setVisible(False)
+        self._jumps: frozenset[int] = frozenset()
         self.begin_button = QPushButton("开始封存并打印审计验证密钥…")
         self.resume_button = QPushButton("用审计验证密钥恢复封存")
         self.result_label = QLabel()
@@ -49,6 +53,7 @@ class SealPanel(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addWidget(self.accept_jumps)
         layout.addWidget(self.result_label)
         self.verify_button.clicked.connect(self._verify)
         self.sheet_edit.returnPressed.connect(self._verify)
@@ -70,14 +75,17 @@ class SealPanel(QGroupBox):
 
     def _verify(self) -> None:
         self.setCursor(Qt.CursorShape.WaitCursor)
+        accepted = self._jumps if self.accept_jumps.isChecked() else frozenset()
         try:
-            report = trail.verify(self.session, self.sheet_edit.text())
+            report = trail.verify(self.session, self.sheet_edit.text(), accepted_jumps=accepted)
         except MijianError as exc:
             self._say([exc.message], False)
             return
         finally:
             self.unsetCursor()
             self.sheet_edit.clear()
+        self._jumps = frozenset(after for _, after, _ in report.jumps)
+        self.accept_jumps.setVisible(bool(report.jumps))
         self._say(report.lines, report.ok)
 
     def _find_head(self) -> None:

@@ -536,13 +536,6 @@ def test_a_restored_backup_shows_its_jump_to_the_sheet(
     assert any("期号跳跃" in line for line in report.lines)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="no way to record that a jump was matched with the paper restore record: "
-    "seal_verify.verify takes accepted_jumps but trail.verify, the CLI and the 审计 page never "
-    "pass it, so after any legitimate restore the sheet never verifies again",
-)
 def test_a_jump_matched_with_paper_can_be_accepted(
     room: RoomPaths, clock, login: Callable[..., Session], tmp_path: Path, sheet_text: str
 ) -> None:
@@ -556,7 +549,7 @@ def test_a_jump_matched_with_paper_can_be_accepted(
     clock.set(_at(22))
     auditor = login("shenji")
     jumps = frozenset(j[1] for j in trail.verify(auditor, sheet_text).jumps)
-    report = trail.verify(auditor, sheet_text, accepted_jumps=jumps)  # type: ignore[call-arg]
+    report = trail.verify(auditor, sheet_text, accepted_jumps=jumps)
     assert report.ok
 
 
