@@ -19,6 +19,7 @@ from db.errors import InvalidInput, MijianError
 if TYPE_CHECKING:
     from app.session import Session
 
+RESET = "重置密码"
 LOGIN_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{1,31}$")
 
 
@@ -154,14 +155,14 @@ def reset_password(session: Session, login: str, new_password: str) -> None:
         # others are in the same case: refusing would leave no way back in. The rotation waits
         # for them, and the trail says so.
         details = {"rotation": "deferred", "waiting": waiting}
-        _rewrap(session, target, new_password, "重置密码", details)
+        _rewrap(session, target, new_password, RESET, details)
         return
-    rekey.require_convertible(session, target.login, "重置密码")
+    rekey.require_convertible(session, target.login, RESET)
     with (
         rekey.room_alone(session) as hold,
-        rekey.rotation(session, hold, "密码已重置", "重置密码", {"account": target.login}),
+        rekey.rotation(session, hold, "密码已重置", RESET, {"account": target.login}),
     ):
-        _rewrap(session, target, new_password, "重置密码")
+        _rewrap(session, target, new_password, RESET)
 
 
 def change_own_password(session: Session, old_password: str, new_password: str) -> None:
@@ -178,7 +179,13 @@ def deactivate(session: Session, login: str) -> None:
     target = _active(db, login)
     if target.login.casefold() == session.account.login.casefold():
         raise InvalidInput("不能停用当前登录的账户。")
-    same_role = [a for a in active_accounts(db) if a.role is target.role]
+    # Counting only granted holders when the target is granted: else a pending account of the
+    # same role would let the last real holder go (and the sysadmin grant the role as 首任).
+    same_role = [
+        a
+        for a in active_accounts(db)
+        if a.role is target.role and (a.granted or not target.granted)
+    ]
     if len(same_role) <= 1:
         raise InvalidInput(f"{target.role.label}只剩这一个账户，请先创建接替的账户。")
     rekey.require_convertible(session, target.login, "停用账户")
@@ -222,6 +229,13 @@ def _rewrap(
             "UPDATE account SET password_changed_at = ? WHERE id = ?",
             (stamp(session.clock.now()), target.id),
         )
+        if action == RESET:
+            # The system administrator now knows this password: the account may not be used
+            # until the security officer grants its role again (no logging in as another user).
+            db.execute(
+                "UPDATE account SET granted_at = NULL, granted_by = NULL WHERE id = ?",
+                (target.id,),
+            )
         audit.record(
             db, session.clock, session.account.login, action, f"account:{target.login}", details
         )

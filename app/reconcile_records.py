@@ -125,10 +125,10 @@ def _accounts(db: Database) -> list[str]:
     granted: dict[str, str | None] = {}
     for row in db.execute(
         "SELECT action, object, details FROM audit_event"
-        " WHERE action IN ('授予角色', '撤销角色') ORDER BY seq"
+        " WHERE action IN ('授予角色', '撤销角色', '重置密码') ORDER BY seq"
     ):
         login = row["object"].removeprefix("account:").casefold()
-        if row["action"] == "撤销角色":
+        if row["action"] in ("撤销角色", "重置密码"):  # a reset waits for a new grant
             granted[login] = None
         else:
             granted[login] = json.loads(row["details"]).get("after", {}).get("role")

@@ -102,6 +102,11 @@ def test_reset_and_deactivate(
     grants.grant_role(officer, "zhaolei")
     officer.close()  # a rotation needs the room to itself
     accounts.reset_password(admin, "zhaolei", "Reset-pass-99")
+    with pytest.raises(PermissionDenied, match="尚未由安全保密管理员授予"):
+        open_session(room.db, "zhaolei", "Reset-pass-99", clock)  # the admin knows it now
+    officer = login("anquan")
+    grants.grant_role(officer, "zhaolei")
+    officer.close()
     open_session(room.db, "zhaolei", "Reset-pass-99", clock).close()
     accounts.deactivate(admin, "zhaolei")
     assert not admin.keyfile.has_slot("zhaolei")

@@ -94,6 +94,7 @@ def test_an_administrators_reset_rotates_the_key(
     shutil.copyfile(room.keys, old_keys)
     accounts.reset_password(admin, "jiyao", GOOD)
     admin.close()
+    regrant(room, clock, "jiyao")
     assert not opens(room, old_keys, "jiyao", PASSWORD)
     with pytest.raises(WrongPassword):
         open_session(room.db, "jiyao", PASSWORD, clock)
@@ -168,6 +169,7 @@ def test_an_unconverted_slot_stops_the_rotation_and_is_named(tmp_path: Path) -> 
     accounts.deactivate(admin, "zhaolei")
     assert KeyFile.load(room.keys).generations == [1]
     admin.close()
+    regrant(room, clock, "jiyao")
     open_session(room.db, "jiyao", GOOD, clock).close()
 
 
@@ -266,6 +268,7 @@ def test_a_public_key_planted_in_the_keys_file_never_receives_the_next_key(
     assert keys.generations == [2]
     with pytest.raises(WrongPassword):
         keys.unwrap("jiyao", "Attacker-pass-1")
+    regrant(room, clock, "jiyao")
     open_session(room.db, "jiyao", GOOD, clock).close()
 
 
@@ -280,3 +283,17 @@ def test_an_opener_waits_for_a_rotation_instead_of_calling_the_room_damaged(
     with rekey.room_alone(admin), pytest.raises(DatabaseInUse, match="正在更换数据密钥"):
         open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False)
     open_session(room.db, "jiyao", PASSWORD, clock, exclusive=False).close()
+
+
+def regrant(room: RoomPaths, clock: FixedClock, user: str) -> None:
+    """After a reset the security officer grants the role again (the admin knew the password)."""
+    from app import grants
+
+    admin = open_session(room.db, "xitong", PASSWORD, clock, exclusive=False)
+    if accounts.find(admin.db, "anquan") is None:  # a room from before the 三员 split has none
+        new = NewAccount("anquan", "陈静", Role.SECURITY_OFFICER, PASSWORD)
+        accounts.create_account(admin, new)  # the first one's role takes effect (首任)
+    admin.close()
+    officer = open_session(room.db, "anquan", PASSWORD, clock, exclusive=False)
+    grants.grant_role(officer, user)
+    officer.close()

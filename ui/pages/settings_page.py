@@ -185,6 +185,10 @@ class SettingsPage(QWidget):
         )
         if dialog.exec():
             self._reload()
+            self.maintenance_label.setText(
+                f"已重置 {login} 的密码并更换数据密钥。系统管理员知道了新密码，"
+                "该账户须由安全保密管理员重新授予角色后方可登录。"
+            )
 
     def _deactivate(self) -> None:
         try:
