@@ -30,6 +30,9 @@ def test_fixture_room_migrates_to_head(fixture: Path, tmp_path: Path) -> None:
     room = RoomPaths(tmp_path / "room.mjdb")
     shutil.copyfile(fixture, room.db)
     shutil.copyfile(fixture.with_name(fixture.name + ".keys"), room.keys)
+    anchor = fixture.with_name(fixture.name + ".anchor")  # rooms since schema 8 have one
+    if anchor.exists():
+        shutil.copyfile(anchor, room.anchor)
     session = open_session(room.db, "shenji", PASSWORD, FixedClock(START))
     try:
         assert session.db.user_version == head_version()
