@@ -164,3 +164,17 @@ def test_the_sysadmin_is_asked_for_an_officer_when_the_room_has_none(
         assert after.officer_notice.isHidden()
     finally:
         admin.close()
+
+
+def test_the_unlock_button_opens_the_unlock_dialog(qtbot, login, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    import ui.pages.security_page as page_module
+
+    officer = login("anquan")
+    page = page_module.SecurityPage(officer)
+    qtbot.addWidget(page)
+    opened: list[object] = []
+    monkeypatch.setattr(page_module, "ask_unlock", lambda parent, session: opened.append(session))
+    qtbot.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
+    assert opened == [officer]

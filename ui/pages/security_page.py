@@ -6,7 +6,6 @@ lockouts, failed confirmations, refused scans).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
@@ -29,6 +28,7 @@ from ui.account_dialogs import GrantRoleDialog
 from ui.accounts_model import AccountsModel
 from ui.audit_model import SecurityEventsModel
 from ui.errors import show_error
+from ui.unlock_dialog import ask_unlock
 
 Confirm = Callable[[QWidget, str], bool]
 
@@ -147,10 +147,7 @@ class SecurityPage(QWidget):
         self._done(f"已撤销 {target.login} 的角色。")
 
     def _unlock(self) -> None:
-        # Imported here, by name: the unlock dialog is the lockout work's module, written on
-        # another branch (once merged this can be `from ui.unlock_dialog import ask_unlock`).
-        unlock_dialog = importlib.import_module("ui.unlock_dialog")
-        unlock_dialog.ask_unlock(self, self._session)
+        ask_unlock(self, self._session)
         self._reload()
 
     def _done(self, message: str) -> None:
