@@ -320,7 +320,7 @@ def test_an_older_restore_needs_the_officer_even_if_day_closes_are_erased(
 @pytest.mark.parametrize("user", ["xitong", "anquan", "shenji"])
 @pytest.mark.xfail(
     strict=True,
-    reason="inherent, and the README overstates it ('三员看不到任何标题'): every account's slot "
+    reason="inherent, stated in the README (三员分立只在程序之内成立): every account's slot "
     "unwraps the one data key, so an administrator's connection reads every title by SQL",
 )
 def test_an_administrator_reads_no_title_by_sql(
@@ -653,7 +653,7 @@ def test_a_confirmation_by_a_locked_officer_is_refused(login: Callable[..., Sess
 
 @pytest.mark.xfail(
     strict=True,
-    reason="inherent, not in the README: failed logins wait as pending events in the "
+    reason="inherent, stated in the README: failed logins wait as pending events in the "
     "unauthenticated .keys JSON until the next good login; an insider who guessed at the "
     "officer's password edits them (and the counter) away and the trail never shows it",
 )
