@@ -12,8 +12,8 @@ What it cannot catch: the room file, its keys and its anchor all replaced togeth
 who holds a password. Only paper catches that: the chain heads printed on every signed 日终清点表
 (`mijian audit verify --head …`) and the sealed periods checked with the 审计验证密钥 sheet.
 
-The anchor is written without fsync: it is written after the commit it records, so after a
-crash it can only be behind the room (harmless), never ahead of it.
+The anchor is written after the commit it records (temp file, fsync, rename; the folder is not
+synced), so after a crash it can only be behind the room (harmless), never ahead of it.
 """
 
 from __future__ import annotations
@@ -95,7 +95,12 @@ class Anchor:
         }
         tmp = self.path.with_name(self.path.name + ".tmp")
         try:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(data))
+                fh.flush()
+                # Without this a crash right after the rename can leave an empty anchor, which
+                # then refuses the room until the security officer accepts it.
+                os.fsync(fh.fileno())
             os.replace(tmp, self.path)
         except OSError:
             # Behind is harmless (see the module doc); the next commit or close tries again.
@@ -166,8 +171,9 @@ def check(db: Database, anchor: Anchor) -> None:
         )
 
 
-def adopt(db: Database, anchor: Anchor) -> None:
-    """Mark the room as anchored (inside a transaction) and write the anchor at its tail."""
+def adopt(db: Database) -> None:
+    """Mark the room as anchored, inside the caller's transaction; its commit writes the anchor
+    (Database.on_commit), and from then on a missing anchor file is refused."""
     db.execute(
         "INSERT OR IGNORE INTO setting (key, value) VALUES (?, '1')",
         (SETTING,),

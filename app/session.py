@@ -139,7 +139,7 @@ def open_session(
             clear_failures(keyfile, login)
             with db.transaction():
                 _flush_pending(session)
-                anchor.adopt(db, room_anchor)
+                anchor.adopt(db)
                 if accepted is not None:
                     audit.record(db, clock, account.login, "接受回退", "room", accepted)
                 audit.record(db, clock, account.login, "登录", f"account:{account.login}")
