@@ -54,3 +54,33 @@ def test_the_auditor_verifies_with_the_sheet_and_looks_up_a_head(
     qtbot.keyClicks(panel.head_edit, head[:24])
     panel._find_head()
     assert "是第 1 条" in panel.result_label.text()
+
+
+def test_the_sheet_dialog_will_not_close_unprinted_without_asking(
+    qtbot, sheet_text: str, clock, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.seal_sheet import SealSheetDialog
+
+    room_id = sheet_text.split(":")[1].lower()
+    key = seal.parse_verification_key(sheet_text, room_id)
+    dialog = SealSheetDialog(render_seal_sheet(key, "某单位", "机要室", clock.now()))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.save_button.isVisible()  # never to a file from the window
+    asked: list[str] = []
+
+    def answer(choice):
+        def ask(parent, title, text, *args):
+            asked.append(text)
+            return choice
+
+        return ask
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    dialog.accept()
+    assert dialog.isVisible() and "无法补打" in asked[0]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    dialog.accept()
+    assert not dialog.isVisible()
