@@ -22,23 +22,31 @@ class SealSheetDialog(PdfOutputDialog):
             "安全审计员凭它逐期验证审计记录未被改写。"
         )
         self.save_button.hide()  # the sheet never goes to a file from the window
+        self.setMinimumWidth(520)
 
     def _print(self) -> None:
         super()._print()
         self.printed = "已送打印机" in self.message_label.text()
 
     def accept(self) -> None:
-        if not self.printed:
-            answer = QMessageBox.question(
-                self,
-                "审计验证密钥",
-                "还没有打印审计验证密钥。关闭后无法补打，审计记录将无法逐期验证。确定关闭吗？",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if not self.printed and not confirm_unprinted(self):
+            return
         super().accept()
+
+
+def confirm_unprinted(parent: QWidget) -> bool:
+    """True when the person really means to close without printing (buttons in Chinese)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "审计验证密钥",
+        "还没有打印审计验证密钥。关闭后无法补打，审计记录将无法逐期验证。确定关闭吗？",
+        parent=parent,
+    )
+    close = box.addButton("仍然关闭", QMessageBox.ButtonRole.DestructiveRole)
+    back = box.addButton("返回打印", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)
+    box.exec()
+    return box.clickedButton() is close
 
 
 def print_sheet(

@@ -59,7 +59,6 @@ def test_the_auditor_verifies_with_the_sheet_and_looks_up_a_head(
 def test_the_sheet_dialog_will_not_close_unprinted_without_asking(
     qtbot, sheet_text: str, clock, monkeypatch
 ) -> None:
-    from PySide6.QtWidgets import QMessageBox
 
     from ui.seal_sheet import SealSheetDialog
 
@@ -69,18 +68,33 @@ def test_the_sheet_dialog_will_not_close_unprinted_without_asking(
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.save_button.isVisible()  # never to a file from the window
-    asked: list[str] = []
+    import ui.seal_sheet
 
-    def answer(choice):
-        def ask(parent, title, text, *args):
-            asked.append(text)
-            return choice
-
-        return ask
-
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    answers = [False, True]
+    monkeypatch.setattr(ui.seal_sheet, "confirm_unprinted", lambda parent: answers.pop(0))
     dialog.accept()
-    assert dialog.isVisible() and "无法补打" in asked[0]
-    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert dialog.isVisible()  # 返回打印
     dialog.accept()
-    assert not dialog.isVisible()
+    assert not dialog.isVisible()  # 仍然关闭
+
+
+def test_the_unprinted_question_speaks_chinese(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    from ui.seal_sheet import confirm_unprinted
+
+    seen: list[list[str]] = []
+
+    def click(text: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        buttons = box.findChildren(QPushButton)
+        seen.append(sorted(b.text() for b in buttons))
+        next(b for b in buttons if b.text() == text).click()
+
+    QTimer.singleShot(50, lambda: click("返回打印"))
+    assert confirm_unprinted(None) is False
+    QTimer.singleShot(50, lambda: click("仍然关闭"))
+    assert confirm_unprinted(None) is True
+    assert seen == [["仍然关闭", "返回打印"]] * 2
