@@ -1,7 +1,8 @@
 """Every year-end report by name: one entry point for `mijian report KIND` and the 报表 page.
 
 Each report renders a PDF and gives the sheet a CSV/XLSX export writes. Printing or exporting a
-list of classified titles is itself audited.
+list of classified titles is itself audited, once the bytes are on paper or in a file: `render`
+records nothing; `output` returns the bytes with the record to make on delivery.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from app import accounts, audit, destruction, instructions, recall
 from app.clock import stamp
+from app.output import Output
 from app.register_query import RegisterFilter
 from app.reports import sheets
 from app.reports.destruction_pdf import People, render_handover
@@ -197,13 +199,27 @@ def _check(session: Session, kind: str, o: Options) -> Report:
 def render(
     session: Session, kind: str, year: int, *, months: int = 12, progress: Progress | None = None
 ) -> bytes:
-    """The report's PDF bytes; `months` for the 保密期限 review, `progress` for long layouts."""
+    """The report's PDF bytes, not audited: deliver them with `output` or `record_output`.
+    `months` for the 保密期限 review, `progress` for long layouts."""
     o = Options(year, months, progress)
+    return _check(session, kind, o).render(session, o)
 
-    report = _check(session, kind, o)
-    pdf = report.render(session, o)
-    _audit(session, "输出报表", kind, {"year": year, "bytes": len(pdf)})
-    return pdf
+
+def output(
+    session: Session, kind: str, year: int, *, months: int = 12, progress: Progress | None = None
+) -> Output:
+    """The report's PDF and its audit record, made when the bytes reach the printer or a file."""
+    pdf = render(session, kind, year, months=months, progress=progress)
+    return Output(
+        pdf,
+        lambda where: record_output(session, kind, year, len(pdf), where),
+        "报表已输出但未能记入审计，请销毁后重新输出。",
+    )
+
+
+def record_output(session: Session, kind: str, year: int, size: int, where: str) -> None:
+    """The audit event of a report whose `size` bytes are now at `where` (a path or 打印机)."""
+    _audit(session, "输出报表", kind, {"year": year, "bytes": size, "to": where})
 
 
 def sheet(session: Session, kind: str, year: int, months: int = 12) -> Sheet:
