@@ -141,12 +141,15 @@ def _already_issued(db: Database, codes: list[IssuedCode]) -> bool:
     """True if every code is already committed and still valid; SerialTaken if some are
     committed but superseded (the pages in hand are no longer the valid ones)."""
     rows = [
-        db.one("SELECT copy_id, retired_at FROM slip WHERE serial = ?", (c.serial,)) for c in codes
+        db.one("SELECT copy_id, kind, retired_at FROM slip WHERE serial = ?", (c.serial,))
+        for c in codes
     ]
     if all(r is None for r in rows):
         return False
     if all(
-        r is not None and r["copy_id"] == c.copy_id and r["retired_at"] is None
+        r is not None
+        and (r["copy_id"], r["kind"]) == (c.copy_id, c.kind)
+        and r["retired_at"] is None
         for r, c in zip(rows, codes, strict=True)
     ):
         return True
