@@ -19,7 +19,7 @@ from app.ledger_import import import_file
 from app.lockout import unlock
 from app.model import NewAccount
 from app.numbers import parse_registration_number
-from app.output import deliver_file
+from app.output import OutputFailed, deliver_file
 from app.paths import default_db_path
 from app.reports.catalog import REPORTS
 from app.reports.catalog import output as report_output
@@ -245,7 +245,10 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
             raise InvalidInput(f"没有收文编号 {args.number}。")
         slips = print_slips(session, int(row[0]), page="A5" if args.a5 else "A4")
         # The slips on paper are retired only once their replacement is completely written.
-        deliver_file(output, slips.pdf, slips.delivered, replace=False)
+        try:
+            deliver_file(output, slips.pdf, slips.delivered, replace=False)
+        except OutputFailed as exc:
+            raise OutputFailed(f"{exc.message}此前打印的处理笺仍然有效。") from exc
     print(f"已输出 {args.number} 的处理笺到 {output}；此前打印的处理笺已作废。")
     return EXIT_OK
 
