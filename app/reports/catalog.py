@@ -238,8 +238,8 @@ def _audit(session: Session, action: str, kind: str, details: dict[str, object])
 # ---- forms printed from the 清退销毁 page ---------------------------------------------------------
 def recall_list(
     session: Session, year: int, issuer: str | None = None, progress: Progress | None = None
-) -> bytes:
-    """清退清单 for one issuer (or all), in duplicate."""
+) -> Output:
+    """清退清单 for one issuer (or all), in duplicate; audited when printed or saved."""
     session.require(*READERS)
     pdf = render_recall_lists(
         recall.rows(session.db, year),
@@ -249,14 +249,15 @@ def recall_list(
         issuer,
         progress,
     )
-    _audit(session, "输出报表", "recall", {"year": year, "issuer": issuer or "全部"})
-    return pdf
+    details = {"year": year, "issuer": issuer or "全部"}
+    return _delivered_with_audit(session, pdf, "recall", details)
 
 
 def batch_form(
     session: Session, batch_id: int, which: str = "register", progress: Progress | None = None
-) -> bytes:
-    """销毁登记表 (`register`) or 销毁载体移交单 (`handover`) of one batch."""
+) -> Output:
+    """销毁登记表 (`register`) or 销毁载体移交单 (`handover`) of one batch; audited when printed
+    or saved."""
     session.require(*READERS)
     db = session.db
     batch = destruction.get(db, batch_id)
@@ -274,5 +275,14 @@ def batch_form(
         pdf = render_destruction_register(batch, found, people, unit, now, progress)
     else:
         pdf = render_handover(batch, found, people, unit, now)
-    _audit(session, "输出报表", f"destruction-{which}", {"batch": batch.label})
-    return pdf
+    return _delivered_with_audit(session, pdf, f"destruction-{which}", {"batch": batch.label})
+
+
+def _delivered_with_audit(
+    session: Session, pdf: bytes, kind: str, details: dict[str, object]
+) -> Output:
+    return Output(
+        pdf,
+        lambda where: _audit(session, "输出报表", kind, {**details, "to": where}),
+        "表格已输出但未能记入审计，请销毁后重新输出。",
+    )
