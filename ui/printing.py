@@ -71,16 +71,16 @@ class PrinterFailed(MijianError):
 
 
 def paint_pages(printer: QPrinter, pdf: bytes) -> int:
-    """Paint every page of `pdf` onto `printer`; returns the number of pages."""
+    """Paint every page of `pdf` onto `printer`; returns the number of pages. PrinterFailed
+    if the printer could not start or did not take every page (nothing may be recorded then)."""
     document = pdfium.PdfDocument(pdf)
     painter = QPainter()
-    if not painter.begin(printer):
-        document.close()
-        raise PrinterFailed()
     try:
+        if not painter.begin(printer):
+            raise PrinterFailed()
         for index in range(len(document)):
-            if index:
-                printer.newPage()
+            if index and not printer.newPage():
+                raise PrinterFailed("打印任务中断，未作任何记录。请检查打印机后重新打印。")
             page = document[index]
             image = page.render(scale=printer.resolution() / 72).to_pil().convert("RGB")
             qimage = QImage(
@@ -92,10 +92,13 @@ def paint_pages(printer: QPrinter, pdf: bytes) -> int:
             )
             target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
             painter.drawImage(target, qimage)
-        return len(document)
+        pages = len(document)
     finally:
-        painter.end()
+        ended = painter.end() if painter.isActive() else True
         document.close()
+    if not ended:
+        raise PrinterFailed("打印任务未能完成，未作任何记录。请检查打印机后重新打印。")
+    return pages
 
 
 def _nothing(where: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from PIL import Image
 from PySide6.QtPrintSupport import QPrinter
@@ -25,6 +26,7 @@ def _pdf_printer(target: Path) -> QPrinter:
     return printer
 
 
+@pytest.mark.qt_log_ignore("QPainter::begin")  # the printer that cannot start, on purpose
 def test_printing_retires_and_a_failed_commit_says_print_again(
     counter, qtbot, tmp_path: Path
 ) -> None:
@@ -40,6 +42,12 @@ def test_printing_retires_and_a_failed_commit_says_print_again(
     assert slip_output is not None and label_output is not None
     assert audit.count(custodian.db) == events
     scanning.resolve(custodian.db, on_paper)  # opening the dialogs retired nothing
+
+    # A printer that cannot start (here a PDF printer that cannot open its file): nothing retired.
+    assert not slip_output.print_to(_pdf_printer(Path("/sys/printed.pdf")))
+    assert "打印机未能启动" in slip_output.message_label.text()
+    scanning.resolve(custodian.db, on_paper)
+    assert audit.count(custodian.db) == events
 
     printed = tmp_path / "printed.pdf"
     assert slip_output.print_to(_pdf_printer(printed))
