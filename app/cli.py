@@ -19,9 +19,10 @@ from app.ledger_import import import_file
 from app.lockout import unlock
 from app.model import NewAccount
 from app.numbers import parse_registration_number
+from app.output import OutputFailed, deliver_file
 from app.paths import default_db_path
 from app.reports.catalog import REPORTS
-from app.reports.catalog import render as render_report
+from app.reports.catalog import output as report_output
 from app.reports.export import PLAINTEXT_WARNING
 from app.reports.export import export as export_report
 from app.roles import BUSINESS_ROLES, Role
@@ -193,24 +194,26 @@ def _unlock(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 
 
 def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    if args.output.exists():
-        raise MijianError(f"文件已存在，不会覆盖：{args.output}")
+    output: Path = args.output
+    if output.exists():
+        raise MijianError(f"文件已存在，不会覆盖：{output}")
     title = f"{REPORTS[args.kind].title}（{args.year}年）"
-    if args.output.suffix.lower() in (".csv", ".xlsx"):
+    if output.suffix.lower() in (".csv", ".xlsx"):
         if not args.plaintext_ok:
             raise MijianError(
                 PLAINTEXT_WARNING.replace("确定导出吗？", "确认后加 --plaintext-ok。")
             )
         with _logged_in(args, db, read, clock) as session:
             session.require(*BUSINESS_ROLES)
-            rows = export_report(session, args.kind, args.year, args.output, args.months)
-        print(f"已导出 {title} {rows} 行到明文文件 {args.output}，请按涉密载体管理。")
+            rows = export_report(session, args.kind, args.year, output, args.months, replace=False)
+        print(f"已导出 {title} {rows} 行到明文文件 {output}，请按涉密载体管理。")
         return EXIT_OK
     with _logged_in(args, db, read, clock) as session:
         session.require(*BUSINESS_ROLES)
-        pdf = render_report(session, args.kind, args.year, months=args.months)
-    args.output.write_bytes(pdf)
-    print(f"已输出 {title}到 {args.output}")
+        report = report_output(session, args.kind, args.year, months=args.months)
+        # Audited only once the file is completely written; a failed write records nothing.
+        deliver_file(output, report.pdf, report.delivered, replace=False)
+    print(f"已输出 {title}到 {output}")
     return EXIT_OK
 
 
@@ -229,8 +232,9 @@ def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 
 
 def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
-    if args.output.exists():
-        raise MijianError(f"文件已存在，不会覆盖：{args.output}")
+    output: Path = args.output
+    if output.exists():
+        raise MijianError(f"文件已存在，不会覆盖：{output}")
     number = parse_registration_number(args.number)
     if number is None:
         raise InvalidInput(f"收文编号“{args.number}”应写成 2026-0001 的形式。")
@@ -239,9 +243,13 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
         row = session.db.one("SELECT id FROM document WHERE year = ? AND serial = ?", number)
         if row is None:
             raise InvalidInput(f"没有收文编号 {args.number}。")
-        pdf = print_slips(session, int(row[0]), page="A5" if args.a5 else "A4")
-    args.output.write_bytes(pdf)
-    print(f"已输出 {args.number} 的处理笺到 {args.output}；此前打印的处理笺已作废。")
+        slips = print_slips(session, int(row[0]), page="A5" if args.a5 else "A4")
+        # The slips on paper are retired only once their replacement is completely written.
+        try:
+            deliver_file(output, slips.pdf, slips.delivered, replace=False)
+        except OutputFailed as exc:
+            raise OutputFailed(f"{exc.message}此前打印的处理笺仍然有效。") from exc
+    print(f"已输出 {args.number} 的处理笺到 {output}；此前打印的处理笺已作废。")
     return EXIT_OK
 
 

@@ -1,4 +1,6 @@
-"""Printing slips, labels and badges: new serials, then the PDF bytes (never a file on disk)."""
+"""Printing slips, labels and badges: the PDF bytes in memory (never a temporary file), laid out
+with proposed serials that are committed only when `Output.delivered` is called, after the
+bytes reached the printer or were fully written to a file."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from app import documents, instructions, slips
 from app.numbers import registration_number
+from app.output import Output
 from app.people import get_reader
 from app.reports.sheets import override_note
 from app.reports.slip_pdf import SlipData, render_badges, render_labels, render_slips
@@ -22,7 +25,7 @@ def print_slips(
     copy_ids: list[int] | None = None,
     kind: str | None = None,
     page: str = "A4",
-) -> bytes:
+) -> Output:
     """One slip per copy (all copies unless `copy_ids`); the form follows the 来文类别 unless
     `kind` names another."""
     session.require(Role.CUSTODIAN)
@@ -39,15 +42,15 @@ def print_slips(
         f"{i.leader}（{i.given_at:%m-%d}）：{i.text}"
         for i in instructions.of_document(db, document_id)
     ]
-    codes = slips.issue(session, [c.id for c in copies], kind or slips.form_for(document.source))
+    codes = slips.propose(session, [c.id for c in copies], kind or slips.form_for(document.source))
     data = [
         SlipData(document, c, code, *_handovers(session, c.id), instructions=recorded)
         for c, code in zip(copies, codes, strict=True)
     ]
-    return render_slips(data, session.room.unit, page)
+    return _output(session, render_slips(data, session.room.unit, page), codes)
 
 
-def print_labels(session: Session, document_id: int, copy_ids: list[int] | None = None) -> bytes:
+def print_labels(session: Session, document_id: int, copy_ids: list[int] | None = None) -> Output:
     session.require(Role.CUSTODIAN)
     db = session.db
     document = documents.get_document(db, document_id)
@@ -56,14 +59,25 @@ def print_labels(session: Session, document_id: int, copy_ids: list[int] | None 
     ]
     if not copies:
         raise InvalidInput("没有可打印的份。")
-    codes = slips.issue(session, [c.id for c in copies], slips.LABEL)
+    codes = slips.propose(session, [c.id for c in copies], slips.LABEL)
     number = registration_number(document.year, document.serial)
-    return render_labels(
+    pdf = render_labels(
         [
             (code, number, c.copy_no, document.level_label)
             for c, code in zip(copies, codes, strict=True)
         ],
         session.room.unit,
+    )
+    return _output(session, pdf, codes)
+
+
+def _output(session: Session, pdf: bytes, codes: list[slips.IssuedCode]) -> Output:
+    """The pages and their commit: new serials valid and the old slips retired, audited."""
+    what = "标签" if codes[0].kind == slips.LABEL else "处理笺"
+    return Output(
+        pdf,
+        lambda where: slips.commit(session, codes, where),
+        f"刚输出的{what}无效，此前的{what}仍然有效；请销毁刚输出的{what}后重新打印。",
     )
 
 

@@ -1,7 +1,9 @@
 """Printed slips (处理笺) and labels: issuing serials, and reading a scanned code back to its copy.
 
 Printing a copy's slip again gives it a new serial and retires the old one, so a superseded
-slip left in a folder can never be scanned again. Refused codes are audited.
+slip left in a folder can never be scanned again. The new serials are proposed when the pages are
+laid out and committed (the old slips retired) only once the pages reached the printer or a file:
+a preview, or a dialog closed without printing, changes nothing. Refused codes are audited.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from app import audit, qr_payload
 from app.clock import stamp
 from app.roles import BUSINESS_ROLES
 from db.connection import Database
-from db.errors import InvalidInput
+from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -34,6 +36,10 @@ QR_ERROR_CORRECTION = ERROR_CORRECT_M
 
 class ForgedCode(InvalidInput):
     message = "二维码校验失败：不是本室打印的处理笺或标签，或已被改动。"
+
+
+class SerialTaken(MijianError):
+    message = "处理笺编号已被另一次打印占用或已被取代：刚输出的处理笺无效，请销毁后重新打印。"
 
 
 class RetiredCode(InvalidInput):
@@ -69,42 +75,85 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     return [list(row) for row in code.get_matrix()]
 
 
-def issue(session: Session, copy_ids: list[int], kind: str) -> list[IssuedCode]:
-    """New serials for these copies, retiring their earlier slips (or labels); audited."""
+def propose(session: Session, copy_ids: list[int], kind: str) -> list[IssuedCode]:
+    """The codes the next print of these copies will carry, computed but not committed:
+    nothing is retired until `commit` runs, after the bytes reached the printer or a file."""
     session.require(*BUSINESS_ROLES)
     if kind not in (*FORMS, LABEL):
         raise InvalidInput("处理笺种类须为 传文处理笺、收文处理笺、零星收文处理笺 或 标签。")
     db = session.db
-    now = stamp(session.clock.now())
     secret, room_id = room_secret(db)
-    issued: list[IssuedCode] = []
+    last = int(db.one("SELECT coalesce(max(serial), 0) FROM slip")[0])
+    proposed: list[IssuedCode] = []
+    for offset, copy_id in enumerate(copy_ids, start=1):
+        payload = qr_payload.encode(secret, room_id, copy_id, last + offset)
+        qr_matrix(payload)  # an oversized payload fails here, before anything is printed
+        proposed.append(IssuedCode(copy_id, last + offset, kind, payload))
+    return proposed
+
+
+def commit(session: Session, codes: list[IssuedCode], where: str = "") -> None:
+    """Make proposed codes the copies' valid ones, retiring their earlier slips (or labels),
+    in one audited transaction. Called again for the same codes (a second print of the same
+    pages) it only audits, as long as they are still the valid ones."""
+    session.require(*BUSINESS_ROLES)
+    if not codes:
+        return
+    db = session.db
+    kind = codes[0].kind
+    now = stamp(session.clock.now())
     same_family = (LABEL,) if kind == LABEL else FORMS
     marks = ",".join("?" * len(same_family))
     with db.transaction():
-        for copy_id in copy_ids:
+        again = _already_issued(db, codes)
+        for code in [] if again else codes:
+            if db.one("SELECT 1 FROM slip WHERE serial = ?", (code.serial,)) is not None:
+                raise SerialTaken()
             db.execute(
                 f"UPDATE slip SET retired_at = ? WHERE copy_id = ? AND kind IN ({marks})"
                 " AND retired_at IS NULL",
-                (now, copy_id, *same_family),
+                (now, code.copy_id, *same_family),
             )
-            serial = int(
-                db.execute(
-                    "INSERT INTO slip (copy_id, kind, printed_at, printed_by) VALUES (?, ?, ?, ?)",
-                    (copy_id, kind, now, session.account.login),
-                ).lastrowid
+            db.execute(
+                "INSERT INTO slip (serial, copy_id, kind, printed_at, printed_by)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (code.serial, code.copy_id, kind, now, session.account.login),
             )
-            payload = qr_payload.encode(secret, room_id, copy_id, serial)
-            qr_matrix(payload)  # an oversized payload fails here, before anything is printed
-            issued.append(IssuedCode(copy_id, serial, kind, payload))
-        audit.record(
-            db,
-            session.clock,
-            session.account.login,
-            f"打印{kind}",
-            "slips",
-            {"copies": copy_ids, "serials": [i.serial for i in issued]},
-        )
-    return issued
+        details: dict[str, object] = {
+            "copies": [c.copy_id for c in codes],
+            "serials": [c.serial for c in codes],
+        }
+        if where:
+            details["to"] = where
+        if again:
+            details["again"] = True
+        audit.record(db, session.clock, session.account.login, f"打印{kind}", "slips", details)
+
+
+def issue(session: Session, copy_ids: list[int], kind: str) -> list[IssuedCode]:
+    """Propose and commit at once, for a caller with no medium that can fail afterwards."""
+    codes = propose(session, copy_ids, kind)
+    commit(session, codes)
+    return codes
+
+
+def _already_issued(db: Database, codes: list[IssuedCode]) -> bool:
+    """True if every code is already committed and still valid; SerialTaken if some are
+    committed but superseded (the pages in hand are no longer the valid ones)."""
+    rows = [
+        db.one("SELECT copy_id, kind, retired_at FROM slip WHERE serial = ?", (c.serial,))
+        for c in codes
+    ]
+    if all(r is None for r in rows):
+        return False
+    if all(
+        r is not None
+        and (r["copy_id"], r["kind"]) == (c.copy_id, c.kind)
+        and r["retired_at"] is None
+        for r, c in zip(rows, codes, strict=True)
+    ):
+        return True
+    raise SerialTaken()
 
 
 def room_secret(db: Database) -> tuple[bytes, str]:

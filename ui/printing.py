@@ -3,6 +3,10 @@
 The PDF stays in memory: pages are rasterised with pdfium at the printer's resolution and
 painted onto the QPrinter, so no temporary file ever holds a classified page. 300 dpi: Qt's
 default 1200 dpi measured 6.6 s and 7.3 MB for two pages, and 300 keeps every QR sharp.
+
+Side effects only after success: an `Output`'s record (new slip serials, a report's audit event)
+is made after the pages were painted onto the printer or the file was completely written; a
+preview, a cancelled print dialog or closing the dialog records nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.output import PRINTER, Output, deliver_file
 from app.reports.tables import Cancelled, Progress
 from db.errors import MijianError
 from ui.errors import show_error
@@ -61,16 +66,21 @@ def new_printer() -> QPrinter:
     return printer
 
 
+class PrinterFailed(MijianError):
+    message = "打印机未能启动，未作任何记录。请检查打印机后重试。"
+
+
 def paint_pages(printer: QPrinter, pdf: bytes) -> int:
-    """Paint every page of `pdf` onto `printer`; returns the number of pages."""
+    """Paint every page of `pdf` onto `printer`; returns the number of pages. PrinterFailed
+    if the printer could not start or did not take every page (nothing may be recorded then)."""
     document = pdfium.PdfDocument(pdf)
     painter = QPainter()
-    if not painter.begin(printer):
-        raise RuntimeError("the printer could not be started")
     try:
+        if not painter.begin(printer):
+            raise PrinterFailed()
         for index in range(len(document)):
-            if index:
-                printer.newPage()
+            if index and not printer.newPage():
+                raise PrinterFailed("打印任务中断，未作任何记录。请检查打印机后重新打印。")
             page = document[index]
             image = page.render(scale=printer.resolution() / 72).to_pil().convert("RGB")
             qimage = QImage(
@@ -82,25 +92,36 @@ def paint_pages(printer: QPrinter, pdf: bytes) -> int:
             )
             target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
             painter.drawImage(target, qimage)
-        return len(document)
+        pages = len(document)
     finally:
-        painter.end()
+        ended = painter.end() if painter.isActive() else True
         document.close()
+    if not ended:
+        raise PrinterFailed("打印任务未能完成，未作任何记录。请检查打印机后重新打印。")
+    return pages
+
+
+def _nothing(where: str) -> None:
+    """The record of a PDF whose output has no side effect."""
 
 
 class PdfOutputDialog(QDialog):
-    """Preview, print or save one PDF produced in memory."""
+    """Preview, print or save one PDF produced in memory. `output`'s record is made after each
+    print or save that succeeded, never on preview or close."""
 
     def __init__(
         self,
         title: str,
-        pdf: bytes,
+        output: bytes | Output,
         suggested_name: str,
         choose: ChoosePdf = ask_pdf_path,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._pdf = pdf
+        if isinstance(output, bytes):
+            output = Output(output, _nothing, "")
+        self._output = output
+        pdf = self._pdf = output.pdf
         self._name = suggested_name
         self._choose = choose
         self.setWindowTitle(title)
@@ -133,25 +154,42 @@ class PdfOutputDialog(QDialog):
     def _print(self) -> None:
         printer = new_printer()
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Paint the pages onto `printer`, then record the output; says on the label how it went."""
+        try:
             pages = paint_pages(printer, self._pdf)
-            self.message_label.setText(f"已送打印机：{pages} 页。")
+        except MijianError as exc:
+            self.message_label.setText(exc.message)
+            return False
+        try:
+            self._output.delivered(PRINTER)
+        except MijianError as exc:
+            self.message_label.setText(f"{exc.message} {self._output.if_lost}")
+            return False
+        self.message_label.setText(f"已送打印机：{pages} 页。")
+        return True
 
     def save(self) -> Path | None:
+        """Write the file completely, then record the output; a failure leaves no file."""
         target = self._choose(self, self._name)
         if target is None:
             return None
-
-        def write() -> str:
-            target.write_bytes(self._pdf)
-            return f"已保存到 {target}"
-
-        return write_to(self.message_label, target, write)
+        try:
+            deliver_file(target, self._pdf, self._output.delivered, replace=True)
+        except MijianError as exc:
+            self.message_label.setText(exc.message)
+            return None
+        self.message_label.setText(f"已保存到 {target}")
+        return target
 
 
 def offer_pdf(
-    parent: QWidget, title: str, name: str, make: Callable[[], bytes]
+    parent: QWidget, title: str, name: str, make: Callable[[], bytes | Output]
 ) -> PdfOutputDialog | None:
-    """Make the PDF (new serials are issued here) and offer preview, print and save."""
+    """Make the PDF (slips carry proposed serials, committed only when printed or saved) and
+    offer preview, print and save."""
     try:
         pdf = make()
     except Cancelled:
@@ -165,7 +203,7 @@ def offer_pdf(
 
 
 def offer_long_pdf(
-    parent: QWidget, title: str, name: str, make: Callable[[Progress], bytes]
+    parent: QWidget, title: str, name: str, make: Callable[[Progress], bytes | Output]
 ) -> PdfOutputDialog | None:
     """offer_pdf for a long report: a progress bar while the pages are laid out, and 取消."""
     bar = QProgressDialog(f"正在生成{title}…", "取消", 0, 100, parent)

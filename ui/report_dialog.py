@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.catalog import REPORTS, render
+from app.output import deliver_file
+from app.reports.catalog import REPORTS, output
 from app.session import Session
 from ui.printing import ChoosePdf, ask_pdf_path, offer_long_pdf, write_to
 
@@ -66,7 +67,7 @@ class ReportDialog(QDialog):
             self,
             title,
             f"{title}-{year}.pdf",
-            lambda progress: render(self._session, kind, year, progress=progress),
+            lambda progress: output(self._session, kind, year, progress=progress),
         )
 
     def save(self) -> Path | None:
@@ -76,7 +77,8 @@ class ReportDialog(QDialog):
             return None
 
         def write() -> str:
-            target.write_bytes(render(self._session, self._kind, year))
+            report = output(self._session, self._kind, year)
+            deliver_file(target, report.pdf, report.delivered, replace=True)  # audited once written
             return f"已保存到 {target}"
 
         return write_to(self.message_label, target, write)

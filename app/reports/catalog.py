@@ -1,7 +1,8 @@
 """Every year-end report by name: one entry point for `mijian report KIND` and the 报表 page.
 
 Each report renders a PDF and gives the sheet a CSV/XLSX export writes. Printing or exporting a
-list of classified titles is itself audited.
+list of classified titles is itself audited, once the bytes are on paper or in a file: `render`
+records nothing; `output` returns the bytes with the record to make on delivery.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from app import accounts, audit, destruction, instructions, recall
 from app.clock import stamp
+from app.output import Output
 from app.register_query import RegisterFilter
 from app.reports import sheets
 from app.reports.destruction_pdf import People, render_handover
@@ -197,13 +199,27 @@ def _check(session: Session, kind: str, o: Options) -> Report:
 def render(
     session: Session, kind: str, year: int, *, months: int = 12, progress: Progress | None = None
 ) -> bytes:
-    """The report's PDF bytes; `months` for the 保密期限 review, `progress` for long layouts."""
+    """The report's PDF bytes, not audited: deliver them with `output` or `record_output`.
+    `months` for the 保密期限 review, `progress` for long layouts."""
     o = Options(year, months, progress)
+    return _check(session, kind, o).render(session, o)
 
-    report = _check(session, kind, o)
-    pdf = report.render(session, o)
-    _audit(session, "输出报表", kind, {"year": year, "bytes": len(pdf)})
-    return pdf
+
+def output(
+    session: Session, kind: str, year: int, *, months: int = 12, progress: Progress | None = None
+) -> Output:
+    """The report's PDF and its audit record, made when the bytes reach the printer or a file."""
+    pdf = render(session, kind, year, months=months, progress=progress)
+    return Output(
+        pdf,
+        lambda where: record_output(session, kind, year, len(pdf), where),
+        "报表已输出但未能记入审计，请销毁后重新输出。",
+    )
+
+
+def record_output(session: Session, kind: str, year: int, size: int, where: str) -> None:
+    """The audit event of a report whose `size` bytes are now at `where` (a path or 打印机)."""
+    _audit(session, "输出报表", kind, {"year": year, "bytes": size, "to": where})
 
 
 def sheet(session: Session, kind: str, year: int, months: int = 12) -> Sheet:
@@ -222,8 +238,8 @@ def _audit(session: Session, action: str, kind: str, details: dict[str, object])
 # ---- forms printed from the 清退销毁 page ---------------------------------------------------------
 def recall_list(
     session: Session, year: int, issuer: str | None = None, progress: Progress | None = None
-) -> bytes:
-    """清退清单 for one issuer (or all), in duplicate."""
+) -> Output:
+    """清退清单 for one issuer (or all), in duplicate; audited when printed or saved."""
     session.require(*READERS)
     pdf = render_recall_lists(
         recall.rows(session.db, year),
@@ -233,14 +249,15 @@ def recall_list(
         issuer,
         progress,
     )
-    _audit(session, "输出报表", "recall", {"year": year, "issuer": issuer or "全部"})
-    return pdf
+    details = {"year": year, "issuer": issuer or "全部"}
+    return _delivered_with_audit(session, pdf, "recall", details)
 
 
 def batch_form(
     session: Session, batch_id: int, which: str = "register", progress: Progress | None = None
-) -> bytes:
-    """销毁登记表 (`register`) or 销毁载体移交单 (`handover`) of one batch."""
+) -> Output:
+    """销毁登记表 (`register`) or 销毁载体移交单 (`handover`) of one batch; audited when printed
+    or saved."""
     session.require(*READERS)
     db = session.db
     batch = destruction.get(db, batch_id)
@@ -258,5 +275,14 @@ def batch_form(
         pdf = render_destruction_register(batch, found, people, unit, now, progress)
     else:
         pdf = render_handover(batch, found, people, unit, now)
-    _audit(session, "输出报表", f"destruction-{which}", {"batch": batch.label})
-    return pdf
+    return _delivered_with_audit(session, pdf, f"destruction-{which}", {"batch": batch.label})
+
+
+def _delivered_with_audit(
+    session: Session, pdf: bytes, kind: str, details: dict[str, object]
+) -> Output:
+    return Output(
+        pdf,
+        lambda where: _audit(session, "输出报表", kind, {**details, "to": where}),
+        "表格已输出但未能记入审计，请销毁后重新输出。",
+    )

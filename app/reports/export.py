@@ -1,5 +1,6 @@
 """CSV/XLSX export of a report's rows. The file is plaintext outside the encrypted database: the
-window warns before, and the export is audited with where it went and how many rows."""
+window warns before, and the export is audited with where it went and how many rows, once the
+file is completely written (a failed write leaves no file and no record)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from app import audit
+from app.output import deliver_file
 from app.reports.catalog import sheet
 from app.reports.sheets import Sheet
 from db.errors import InvalidInput
@@ -28,23 +30,29 @@ PLAINTEXT_WARNING = (
 )
 
 
-def export(session: Session, kind: str, year: int, target: Path, months: int = 12) -> int:
-    """Write the report's rows to `target` (.csv or .xlsx); returns the row count."""
+def export(
+    session: Session, kind: str, year: int, target: Path, months: int = 12, *, replace: bool = True
+) -> int:
+    """Write the report's rows to `target` (.csv or .xlsx); returns the row count. `replace`
+    False refuses an existing file."""
     suffix = target.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InvalidInput("导出文件须以 .csv 或 .xlsx 结尾。")
     data = sheet(session, kind, year, months)
     payload = _csv(data) if suffix == ".csv" else _xlsx(data)
-    target.write_bytes(payload)
-    with session.db.transaction():
-        audit.record(
-            session.db,
-            session.clock,
-            session.account.login,
-            "导出明文报表",
-            f"report:{kind}",
-            {"year": year, "rows": len(data.rows), "file": str(target)},
-        )
+
+    def record(where: str) -> None:
+        with session.db.transaction():
+            audit.record(
+                session.db,
+                session.clock,
+                session.account.login,
+                "导出明文报表",
+                f"report:{kind}",
+                {"year": year, "rows": len(data.rows), "file": where},
+            )
+
+    deliver_file(target, payload, record, replace=replace)
     return len(data.rows)
 
 

@@ -173,6 +173,6 @@ def test_the_slip_carries_the_proposal_and_the_instructions(item_doc, clock, tmp
     registry.edit(custodian, document.id, {"proposal": "拟请张书记阅示"})
     instructions.add(custodian, document.id, "张建国", "请区委办牵头落实", unit="区委办公室")
     pdf = tmp_path / "slip.pdf"
-    pdf.write_bytes(print_slips(custodian, document.id))
+    pdf.write_bytes(print_slips(custodian, document.id).pdf)
     text = text_of(pdf)
     assert "拟请张书记阅示" in text and "张建国" in text and "请区委办牵头落实" in text

@@ -247,7 +247,7 @@ def test_the_slip_marks_an_excepted_handover_and_names_the_approval(counter, tmp
     desk.take_back(custodian, copy.id)
     desk.checkout(custodian, readers["zhang"].id, [copy.id])  # in the 阅文范围: no exception
     pdf = tmp_path / "slip.pdf"
-    pdf.write_bytes(print_slips(custodian, docs["scoped"].document.id, [copy.id]))
+    pdf.write_bytes(print_slips(custodian, docs["scoped"].document.id, [copy.id]).pdf)
     text = re.sub(r"\s+", "", text_of(pdf))
     assert "王芳※" in text and "张建国※" not in text
     for printed in ("例外放行", "知悉范围", "张三区委书记", "区委批〔2026〕7号", "专项工作需要"):

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from app import audit, registry
-from app.reports.catalog import render
+from app.output import deliver_file
+from app.reports.catalog import output, render
 from app.session import Session
 from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
@@ -38,7 +39,8 @@ def test_register_pdf_reads_like_the_paper_one(
     ).document
     registry.void(custodian, voided.id, "重复登记")
     pdf = tmp_path / "register.pdf"
-    pdf.write_bytes(render(custodian, "register", 2026))
+    report = output(custodian, "register", 2026)
+    deliver_file(pdf, report.pdf, report.delivered, replace=False)
     text = text_of(pdf)
     assert "收文登记簿" in text and "共 46 件" in text
     for column in (

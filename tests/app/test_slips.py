@@ -11,6 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from app import audit, qr_payload, registry, scanning, slips
+from app.output import deliver_file
 from app.session import Session
 from app.slip_print import print_badges, print_labels, print_slips
 from tests.app.test_register_pdf import SHOTS
@@ -30,7 +31,8 @@ def test_slips_print_and_scan_back_from_a_150_dpi_raster(
         custodian, doc(copy_numbers="31-33", urgency="特急", doc_number="市委办发〔2026〕12号")
     )
     pdf = tmp_path / "slips.pdf"
-    pdf.write_bytes(print_slips(custodian, result.document.id))
+    slips_out = print_slips(custodian, result.document.id)
+    deliver_file(pdf, slips_out.pdf, slips_out.delivered, replace=False)
     text = text_of(pdf)
     for expected in (
         "传文处理笺",
@@ -106,7 +108,8 @@ def test_labels_and_badges(login: Callable[..., Session], tmp_path: Path) -> Non
     officer = login("baomi")
     document = registry.register(custodian, doc(copy_numbers="1-40")).document
     sheet = tmp_path / "labels.pdf"
-    sheet.write_bytes(print_labels(custodian, document.id))
+    labels = print_labels(custodian, document.id)
+    deliver_file(sheet, labels.pdf, labels.delivered, replace=False)
     page = rasterise(sheet, dpi=150)
     assert len(page) == 1
     assert len(decode_all(page[0])) == 40

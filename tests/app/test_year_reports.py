@@ -82,7 +82,7 @@ def test_the_recall_list_is_printed_twice_per_issuer(year_done, tmp_path: Path) 
 def test_the_destruction_forms_name_everyone(year_done, tmp_path: Path) -> None:
     custodian, n, batches = year_done
     pdf = tmp_path / "batch.pdf"
-    pdf.write_bytes(catalog.batch_form(custodian, batches[0], "register"))
+    pdf.write_bytes(catalog.batch_form(custodian, batches[0], "register").pdf)
     text = text_of(pdf)
     assert not unembedded_fonts(pdf)
     assert "涉密载体销毁登记表" in text and "已监销封存" in text
@@ -98,7 +98,7 @@ def test_the_destruction_forms_name_everyone(year_done, tmp_path: Path) -> None:
     shutil.copyfile(page, SHOTS / "destruction-register.png")
 
     handover = tmp_path / "handover.pdf"
-    handover.write_bytes(catalog.batch_form(custodian, batches[1], "handover"))
+    handover.write_bytes(catalog.batch_form(custodian, batches[1], "handover").pdf)
     text = text_of(handover)
     assert "涉密载体销毁移交单" in text and "接收人（签字）" in text
     assert "合计" in text and "秘密" in text

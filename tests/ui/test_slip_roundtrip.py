@@ -11,7 +11,8 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from app import desk, registry, scanning
+from app import audit, desk, registry, scanning
+from app.output import PRINTER
 from tests.app.test_registry import doc
 from tests.pdf_tools import rasterise
 from ui.document_dialog import DocumentDialog
@@ -50,10 +51,23 @@ def test_print_scan_checkout(counter, qtbot, tmp_path: Path, shot) -> None:
     out = desk.out_now(custodian.db)
     assert [(r.copy.copy_no, r.reader) for r in out] == [("000062", "王芳")]
 
-    # Reprinting from the desk (F8) retires the slip just used.
+    # F8 opens the reprint dialog; closing it without printing or saving retires nothing.
+    events = len(audit.page(custodian.db, None, 1000))
     reprint = page.print_last_slip()
     assert reprint is not None
     reprint.close()
+    assert scanning.resolve(custodian.db, second).copy.copy_no == "000062"  # type: ignore[union-attr]
+    assert len(audit.page(custodian.db, None, 1000)) == events
+
+    # Saving the reprint to a file retires the slip just used; the saved page is the valid one.
+    reprint = page.print_last_slip()
+    assert reprint is not None
+    saved = tmp_path / "reprint.pdf"
+    reprint._choose = lambda parent, name: saved
+    assert reprint.save() == saved
+    reprint.close()
+    fresh = decode(rasterise(saved, dpi=150)[0])[0]
+    assert scanning.resolve(custodian.db, fresh).copy.copy_no == "000062"  # type: ignore[union-attr]
     qtbot.keyClicks(page.scan_edit, second)
     qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
     assert "此处理笺已作废，请使用新打印的处理笺" in page.banner.text()
@@ -64,12 +78,13 @@ def test_the_printed_page_still_scans(counter, qtbot, tmp_path: Path) -> None:
     from app.slip_print import print_slips
 
     registered = registry.register(custodian, doc(copy_numbers="70", doc_number="G〔2026〕2号"))
-    pdf = print_slips(custodian, registered.document.id)
+    output = print_slips(custodian, registered.document.id)
     printer: QPrinter = new_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printed = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(printed))
-    assert paint_pages(printer, pdf) == 1
+    assert paint_pages(printer, output.pdf) == 1
+    output.delivered(PRINTER)  # what PdfOutputDialog does once the pages are painted
     code = decode(rasterise(printed, dpi=150)[0])
     assert len(code) == 1
     assert scanning.resolve(custodian.db, code[0]).copy.copy_no == "000070"  # type: ignore[union-attr]

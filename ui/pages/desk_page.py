@@ -272,7 +272,8 @@ class DeskPage(QWidget):
             self._refuse(exc.message)
 
     def print_last_slip(self) -> PdfOutputDialog | None:
-        """A new slip for the copy last scanned (the old one is retired)."""
+        """A new slip for the copy last scanned; the old one is retired once the new one is
+        printed or saved (closing the dialog leaves it valid)."""
         copy = self._last_copy
         if copy is None:
             self._refuse("先扫描要补打处理笺的文件。")

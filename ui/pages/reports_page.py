@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.catalog import REPORTS, render
+from app.reports.catalog import REPORTS, output
 from app.reports.export import PLAINTEXT_WARNING, export
 from app.session import Session
 from ui.printing import PdfOutputDialog, offer_long_pdf, write_to
@@ -88,7 +88,7 @@ class ReportsPage(QWidget):
         self.pdf_button = QPushButton("预览 / 打印 / 保存 PDF…")
         self.export_button = QPushButton("导出 CSV / XLSX（明文）…")
         self.message_label = QLabel(
-            "报表含涉密文件目录：只打印到本室打印机，或保存到涉密存储介质。生成与导出均记入审计。"
+            "报表含涉密文件目录：只打印到本室打印机，或保存到涉密存储介质。打印、保存与导出均记入审计。"
         )
         self.message_label.setWordWrap(True)
         top = QHBoxLayout()
@@ -125,7 +125,7 @@ class ReportsPage(QWidget):
             self,
             title,
             f"{title}-{year}.pdf",
-            lambda progress: render(self._session, kind, year, months=months, progress=progress),
+            lambda progress: output(self._session, kind, year, months=months, progress=progress),
         )
 
     def export_sheet(self) -> Path | None:
