@@ -30,7 +30,7 @@ RULES: dict[str, Rule] = {
     "doc_number": Rule("文号", 50),
     "attachments": Rule("附件", 200),
     "cabinet": Rule("保密柜", 30),
-    "remarks": Rule("备注", 200),
+    "remarks": Rule("备注", 120),  # the register's narrowest column: 150 fits a page, 200 does not
     "proposal": Rule("拟办意见", 300),
     "status_note": Rule("办理情况", 200),
     "void_reason": Rule("作废原因", 200),
@@ -51,7 +51,7 @@ RULES: dict[str, Rule] = {
     "progress_note": Rule("办理说明", 200),
     "extension_reason": Rule("延期理由", 200),
     "approver": Rule("批准领导", 20),
-    "feedback": Rule("反馈", 500),
+    "feedback": Rule("反馈", 300),  # 批示件台账: 300 fits a page in its 26 mm column, 500 does not
     # the desk (overrides and returns)
     "override_reason": Rule("例外理由", 200),
     "override_head": Rule("批准负责人", 20),
