@@ -218,6 +218,12 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         numbers = [f"{n:06d}" for n in range(1, count + 1)]
     elif data.copy_count is not None and data.copy_count != len(numbers):
         raise InvalidInput(f"份数 {data.copy_count} 与份号个数 {len(numbers)} 不一致。")
+    ranges = format_copy_ranges(numbers).count(",") + 1
+    if ranges > text_rules.COPY_RANGES_LIMIT:
+        raise InvalidInput(
+            f"份号分成 {ranges} 段，登记簿一格最多印下 {text_rules.COPY_RANGES_LIMIT} 段，"
+            "请分几次登记。"
+        )
     if data.written_on and data.written_on > now.date():
         raise InvalidInput("成文日期不能晚于今天。")
     if data.received_at and data.received_at > now:

@@ -67,6 +67,11 @@ RULES: dict[str, Rule] = {
     "display_name": Rule("姓名", 20),
 }
 
+# 份号 are not free text, but their printed ranges fill one cell of the register: 100 scattered
+# copies of one document broke the 收文登记簿 (LayoutError); 40 ranges of the widest kind
+# (`000001-000002, ...`) fit a page. A document with more scattered copies is registered in parts.
+COPY_RANGES_LIMIT = 40
+
 # C0 controls except tab, DEL, C1 controls; the bidirectional embeddings, overrides and isolates;
 # the left-to-right and right-to-left marks (no use in Chinese office text, and invisible);
 # the Unicode line and paragraph separators (they break a printed line where none is seen).

@@ -266,6 +266,10 @@ def test_the_longest_values_print_in_the_register_the_instructions_and_the_slip(
     ).id
     instructions.finish(custodian, item, _longest("feedback", "最长反馈开头"))
 
+    scattered = ",".join(f"{3 * i + 1}-{3 * i + 2}" for i in range(text_rules.COPY_RANGES_LIMIT))
+    registry.register(custodian, doc(copy_numbers=scattered, doc_number="市委发〔2026〕99号"))
+    with pytest.raises(InvalidInput, match="份号分成 41 段"):
+        registry.register(custodian, doc(copy_numbers=scattered + ",900", doc_number=""))
     for kind in ("register", "handovers", "instructions", "destruction", "stats", "review"):
         pdf = tmp_path / f"{kind}.pdf"
         pdf.write_bytes(render(custodian, kind, 2026))  # no LayoutError
