@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.reports.fonts import printable_code_points
 from db.errors import InvalidInput
 
 
@@ -96,6 +97,13 @@ def clean(field: str, value: str) -> str:
         raise InvalidInput(
             f"{rule.label}不能超过 {rule.limit} 个字（现有 {len(text)} 个），请删减后再保存。"
         )
+    printable = printable_code_points()
+    for char in text:
+        if ord(char) not in printable and char != "\t":
+            raise InvalidInput(
+                f"{rule.label}中的“{char}”（U+{ord(char):04X}）本机打印字库中没有，打印出来会是空白。"
+                "请改用常用字或拆字写法（如“土吉”）后再保存。"
+            )
     if field == "badge_code" and not _BADGE.match(text.upper()):
         raise InvalidInput("证件码只能由字母、数字和“-”组成（扫描枪按键盘输入）。")
     return text

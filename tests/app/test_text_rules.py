@@ -70,8 +70,25 @@ def test_tab_and_ordinary_text_pass() -> None:
     assert text_rules.clean("title", "关于\t做好 “保密” 工作的通知（2026）") == (
         "关于\t做好 “保密” 工作的通知（2026）"
     )
-    assert text_rules.clean("reader_name", " 𠮷田 ") == "𠮷田"  # Ext-B is text, not a control
     assert text_rules.clean("remarks", "") == ""
+
+
+def test_a_character_the_bundled_font_lacks_is_refused_never_printed_blank() -> None:
+    for field, char in (
+        ("title", "𠮷"),
+        ("reader_name", "𠮷"),
+        ("issuer", "㐀"),
+        ("remarks", "😀"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            text_rules.clean(field, f"张{char}村")
+        label = text_rules.RULES[field].label
+        assert refused.value.message == (
+            f"{label}中的“{char}”（U+{ord(char):04X}）本机打印字库中没有，打印出来会是空白。"
+            "请改用常用字或拆字写法（如“土吉”）后再保存。"
+        )
+    ordinary = "“关于”《通知》（二〇二六）〔2026〕【】［］★…—‘’•№℃②Ⅱ€é·、。，；：！？％＋－１Ａ々①"
+    assert text_rules.clean("title", ordinary) == ordinary
 
 
 def test_badge_codes_are_what_a_scanner_types() -> None:
@@ -283,3 +300,16 @@ def test_the_longest_values_print_in_the_register_the_instructions_and_the_slip(
 
 def document_copies(session: Session, document_id: int) -> int:
     return int(session.db.scalar("SELECT min(id) FROM copy WHERE document_id = ?", (document_id,)))
+
+
+def test_what_input_accepts_prints_and_reads_back(
+    login: Callable[..., Session], tmp_path: Path
+) -> None:
+    custodian = login("jiyao")
+    titles = ("关于“春节”《通知》（二〇二六）", "【急】★…—②Ⅱ№℃々①的函")  # one line each
+    for i, title in enumerate(titles):
+        registry.register(custodian, doc(title=title, copy_numbers=str(100 + i)))
+    pdf = tmp_path / "register.pdf"
+    pdf.write_bytes(render(custodian, "register", 2026))
+    text = re.sub(r"\s+", "", text_of(pdf))
+    assert all(title in text for title in titles)
