@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from app import audit, passwords, rekey
+from app import audit, passwords, rekey, text_rules
 from app.clock import Clock, stamp
 from app.model import Account, NewAccount
 from app.roles import Role
@@ -27,8 +27,8 @@ def validate_new_account(new: NewAccount, others: Sequence[NewAccount | Account]
     """Raise InvalidInput unless `new` may join `others` (the room's active accounts)."""
     if not LOGIN_PATTERN.match(new.login):
         raise InvalidInput("登录名须以字母开头，由 2–32 位字母、数字、点、横线或下划线组成。")
-    name = new.display_name.strip()
-    if not name or len(name) > 20:
+    name = text_rules.clean("display_name", new.display_name)
+    if not name:
         raise InvalidInput("请填写姓名（不超过 20 个字）。")
     passwords.check(new.password)
     for other in others:

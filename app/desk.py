@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app import audit, settings
+from app import audit, settings, text_rules
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.model import Credential
@@ -113,7 +113,9 @@ def checkout(
 
 
 def _check_override_fields(override: Override) -> None:
-    if len(override.reason.strip()) < 2:
+    text_rules.clean("override_head", override.head)
+    text_rules.clean("override_reference", override.reference)
+    if len(text_rules.clean("override_reason", override.reason)) < 2:
         raise InvalidInput("例外放行须写明理由。")
 
 
@@ -192,6 +194,7 @@ def take_back(session: Session, copy_id: int, discrepancy: str = "") -> int | No
     recorded as an incident and the copy stays 借出 until the 保密员 resolves it.
     Returns the incident id, if any."""
     session.require(Role.CUSTODIAN)
+    discrepancy = text_rules.clean("discrepancy", discrepancy)
     db = session.db
     now = session.clock.now()
     with db.transaction():

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app import accounts, audit, scanning
+from app import accounts, audit, scanning, text_rules
 from app.classification import CLASSIFIED
 from app.clock import stamp
 from app.destruction_records import Batch, BatchItem, batches, get, items, totals
@@ -37,7 +37,7 @@ __all__ = ["Batch", "BatchItem", "batches", "get", "items", "totals"]
 # ---- building ---------------------------------------------------------------------------------
 def create(session: Session, method: str, place: str, planned_on: date) -> Batch:
     session.require(Role.CUSTODIAN)
-    place = place.strip()
+    place = text_rules.clean("place", place)
     if method not in METHODS:
         raise InvalidInput("销毁方式须为 " + "、".join(METHODS) + "。")
     if not place:
@@ -169,7 +169,7 @@ def remove(session: Session, batch_id: int, copy_id: int) -> None:
 def cancel(session: Session, batch_id: int, reason: str) -> Batch:
     """Give up an unsealed batch; it stays on record as 已撤销 and its copies are free again."""
     session.require(Role.CUSTODIAN, Role.APPROVER)
-    reason = reason.strip()
+    reason = text_rules.clean("cancel_reason", reason)
     if len(reason) < 2:
         raise InvalidInput("撤销批次须写明原因。")
     db = session.db

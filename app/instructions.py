@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app import audit
+from app import audit, text_rules
 from app.clock import stamp
 from app.instruction_records import (
     Event,
@@ -69,7 +69,10 @@ def add(
     deadline: datetime | None = None,
 ) -> Instruction:
     session.require(Role.CUSTODIAN)
-    leader, text = leader.strip(), text.strip()
+    leader = text_rules.clean("leader", leader)
+    text = text_rules.clean("instruction", text)
+    unit = text_rules.clean("handler_unit", unit)
+    handler = text_rules.clean("handler", handler)
     if not leader:
         raise InvalidInput("请填写作出批示的领导。")
     if not text:
@@ -132,7 +135,9 @@ def chase(session: Session, item: int, how: str, whom: str, note: str) -> None:
     session.require(Role.CUSTODIAN)
     if how not in CHASE_WAYS:
         raise InvalidInput("催办方式须为 电话、上门 或 督办单。")
-    if not whom.strip():
+    whom = text_rules.clean("chase_whom", whom)
+    note = text_rules.clean("chase_note", note)
+    if not whom:
         raise InvalidInput("请填写催办对象。")
     db = session.db
     with db.transaction():
@@ -150,6 +155,7 @@ def chase(session: Session, item: int, how: str, whom: str, note: str) -> None:
 
 def start(session: Session, item: int, note: str = "") -> None:
     session.require(Role.CUSTODIAN)
+    note = text_rules.clean("progress_note", note)
     db = session.db
     with db.transaction():
         current = _open(db, item)
@@ -169,7 +175,8 @@ def start(session: Session, item: int, note: str = "") -> None:
 
 def request_extension(session: Session, item: int, reason: str, new_deadline: datetime) -> None:
     session.require(Role.CUSTODIAN)
-    if len(reason.strip()) < 2:
+    reason = text_rules.clean("extension_reason", reason)
+    if len(reason) < 2:
         raise InvalidInput("延期须写明理由。")
     db = session.db
     with db.transaction():
@@ -200,7 +207,8 @@ def request_extension(session: Session, item: int, reason: str, new_deadline: da
 def decide_extension(session: Session, item: int, approved: bool, approver: str) -> Instruction:
     """Record the leader's decision on the pending extension; approval moves the deadline."""
     session.require(Role.CUSTODIAN)
-    if not approver.strip():
+    approver = text_rules.clean("approver", approver)
+    if not approver:
         raise InvalidInput("请填写批准（或不同意）的领导。")
     db = session.db
     with db.transaction():
@@ -244,7 +252,8 @@ def decide_extension(session: Session, item: int, approved: bool, approver: str)
 def finish(session: Session, item: int, feedback: str) -> Instruction:
     """办结 with the 反馈 of what was done: 事事有回音."""
     session.require(Role.CUSTODIAN)
-    if len(feedback.strip()) < 4:
+    feedback = text_rules.clean("feedback", feedback)
+    if len(feedback) < 4:
         raise InvalidInput("办结须填写反馈（办理结果），不少于 4 个字。")
     db = session.db
     now = session.clock.now()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from app import audit
+from app import audit, text_rules
 from app.clock import stamp
 from app.pinyin import initials
 from app.roles import Role
@@ -61,18 +61,18 @@ class Group:
 
 
 def _validate(data: ReaderInput) -> ReaderInput:
-    name = data.name.strip()
-    if not name or len(name) > 20:
+    name = text_rules.clean("reader_name", data.name)
+    if not name:
         raise InvalidInput("请填写读者姓名（不超过 20 个字）。")
     if data.clearance not in CLEARANCES:
         raise InvalidInput("涉密等级须为 核心、重要、一般 或 非涉密。")
-    badge = (data.badge_code or "").strip().upper() or None
+    badge = text_rules.clean("badge_code", data.badge_code or "").upper() or None
     return replace(
         data,
         name=name,
-        unit=data.unit.strip(),
-        position=data.position.strip(),
-        phone=data.phone.strip(),
+        unit=text_rules.clean("reader_unit", data.unit),
+        position=text_rules.clean("position", data.position),
+        phone=text_rules.clean("phone", data.phone),
         badge_code=badge,
     )
 
@@ -197,7 +197,7 @@ def list_readers(db: Database, include_left: bool = True) -> list[Reader]:
 
 def add_group(session: Session, name: str, member_ids: list[int]) -> Group:
     session.require(Role.APPROVER)
-    name = name.strip()
+    name = text_rules.clean("group_name", name)
     if not name:
         raise InvalidInput("请填写分组名称。")
     db = session.db

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app import audit
+from app import audit, text_rules
 from app.clock import stamp
 from app.model import Credential
 from app.recall_records import (
@@ -111,7 +111,8 @@ def record_return(
 ) -> int:
     """已清退: the copies went back to their issuer, against a receipt. All or none."""
     session.require(Role.CUSTODIAN)
-    receiver, receipt_no = receiver.strip(), receipt_no.strip()
+    receiver = text_rules.clean("receiver", receiver)
+    receipt_no = text_rules.clean("receipt_no", receipt_no)
     if not receiver:
         raise InvalidInput("请填写接收人。")
     if not receipt_no:
@@ -172,7 +173,7 @@ def retain(
 ) -> int:
     """留用: kept in the room for a stated reason, on the 保密员's own password."""
     session.require(Role.CUSTODIAN, Role.APPROVER)
-    reason = reason.strip()
+    reason = text_rules.clean("retain_reason", reason)
     if len(reason) < 2:
         raise InvalidInput("留用须写明理由。")
     db = session.db

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from app import audit
+from app import audit, text_rules
 from app.classification import (
     CLASSIFIED,
     HANDLING,
@@ -189,7 +189,8 @@ def register_checked(
 
 def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[str], list[str]]:
     warnings: list[str] = []
-    issuer, title = data.issuer.strip(), data.title.strip()
+    issuer = text_rules.clean("issuer", data.issuer)
+    title = text_rules.clean("title", data.title)
     if not issuer:
         raise InvalidInput("请填写来文单位。")
     if not title:
@@ -217,6 +218,12 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         numbers = [f"{n:06d}" for n in range(1, count + 1)]
     elif data.copy_count is not None and data.copy_count != len(numbers):
         raise InvalidInput(f"份数 {data.copy_count} 与份号个数 {len(numbers)} 不一致。")
+    ranges = format_copy_ranges(numbers).count(",") + 1
+    if ranges > text_rules.COPY_RANGES_LIMIT:
+        raise InvalidInput(
+            f"份号分成 {ranges} 段，登记簿一格最多印下 {text_rules.COPY_RANGES_LIMIT} 段，"
+            "请分几次登记。"
+        )
     if data.written_on and data.written_on > now.date():
         raise InvalidInput("成文日期不能晚于今天。")
     if data.received_at and data.received_at > now:
@@ -231,19 +238,19 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         copy_numbers=data.copy_numbers,
         copy_count=len(numbers),
         pages=data.pages,
-        doc_number=data.doc_number,
+        doc_number=text_rules.clean("doc_number", data.doc_number),
         written_on=data.written_on,
         period=data.period,
         urgency=data.urgency,
         telegram=data.telegram,
         handling=data.handling,
         received_at=data.received_at,
-        attachments=data.attachments.strip(),
+        attachments=text_rules.clean("attachments", data.attachments),
         scope_reader_ids=data.scope_reader_ids,
         scope_group_ids=data.scope_group_ids,
         deadline=data.deadline,
-        cabinet=data.cabinet.strip(),
-        remarks=data.remarks.strip(),
+        cabinet=text_rules.clean("cabinet", data.cabinet),
+        remarks=text_rules.clean("remarks", data.remarks),
     )
     return clean, numbers, warnings
 
@@ -307,7 +314,7 @@ def edit(session: Session, document_id: int, changes: dict[str, str]) -> Documen
         if before.voided_at is not None:
             raise InvalidInput(f"{before.number} 已作废，不能修改。")
         refuse_destroyed(db, document_id, before.number)
-        values = {k: v.strip() for k, v in changes.items()}
+        values = {k: _clean_edit(k, v) for k, v in changes.items()}
         if "doc_number" in values:
             values["doc_number"], ok = normalise_doc_number(values["doc_number"])
             db.execute("UPDATE document SET doc_number_ok = ? WHERE id = ?", (int(ok), document_id))
@@ -334,9 +341,14 @@ def edit(session: Session, document_id: int, changes: dict[str, str]) -> Documen
     return get_document(db, document_id)
 
 
+def _clean_edit(field: str, value: str) -> str:
+    """Free-text fields go through the input rules; the chosen ones are checked below."""
+    return text_rules.clean(field, value) if field in text_rules.RULES else value.strip()
+
+
 def void(session: Session, document_id: int, reason: str) -> Document:
     session.require(Role.CUSTODIAN)
-    reason = reason.strip()
+    reason = text_rules.clean("void_reason", reason)
     if len(reason) < 2:
         raise InvalidInput("作废须写明原因。")
     db = session.db

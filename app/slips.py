@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+from qrcode.constants import ERROR_CORRECT_Q
+from qrcode.exceptions import DataOverflowError
 
 from app import audit, qr_payload
 from app.clock import stamp
@@ -26,12 +27,17 @@ if TYPE_CHECKING:
 FORMS = ("传文处理笺", "收文处理笺", "零星收文处理笺")
 LABEL = "标签"
 
-# QR version 2 (25 x 25 modules) at error-correction level M holds 38 alphanumeric characters;
-# a payload is at most 3 + 8 + 1 + 8 + 1 + 16 = 37. Pinned, so the printed size never changes
-# silently: a longer payload raises instead of growing the code. Level M (15 % recoverable)
-# keeps the modules large enough to read from a 150 dpi raster of the page at 20 mm.
+# Level Q (25 % recoverable) rather than M (15 %): under print-like wear (1.5 degree rotation,
+# 0.8 px blur, 2.5 % salt-and-pepper at 150 dpi) level Q reads more codes of the same payload at the
+# same printed size (bench/qr_wear.py; figures in tests/app/test_qr_wear.py).
+# Version 2 (25 x 25 modules) at level Q holds 29 alphanumeric characters, which is every payload
+# whose copy id and serial together take at most 8 base-36 digits (both under 1,679,616, i.e. every
+# room we know of). A longer payload (at most 3 + 8 + 1 + 8 + 1 + 16 = 37) takes version 3 (29 x 29,
+# 47 characters) drawn at the same printed size, so the paper never changes; anything beyond
+# QR_MAX_VERSION raises instead of growing the code.
 QR_VERSION = 2
-QR_ERROR_CORRECTION = ERROR_CORRECT_M
+QR_MAX_VERSION = 3
+QR_ERROR_CORRECTION = ERROR_CORRECT_Q
 
 
 class ForgedCode(InvalidInput):
@@ -68,11 +74,22 @@ def form_for(source: str) -> str:
     return "收文处理笺"
 
 
-def qr_matrix(payload: str) -> list[list[bool]]:
-    code = qrcode.QRCode(version=QR_VERSION, error_correction=QR_ERROR_CORRECTION, border=0)
-    code.add_data(payload.upper(), optimize=0)
-    code.make(fit=False)  # raises DataOverflowError rather than growing the code
-    return [list(row) for row in code.get_matrix()]
+def qr_matrix(payload: str, error_correction: int = QR_ERROR_CORRECTION) -> list[list[bool]]:
+    """The modules of the smallest version from QR_VERSION to QR_MAX_VERSION that holds `payload`.
+
+    Raises qrcode's DataOverflowError rather than going past QR_MAX_VERSION.
+    """
+    for version in range(QR_VERSION, QR_MAX_VERSION + 1):
+        code = qrcode.QRCode(version=version, error_correction=error_correction, border=0)
+        code.add_data(payload.upper(), optimize=0)
+        try:
+            code.make(fit=False)
+        except DataOverflowError:
+            if version == QR_MAX_VERSION:
+                raise
+            continue
+        return [list(row) for row in code.get_matrix()]
+    raise AssertionError("unreachable")
 
 
 def propose(session: Session, copy_ids: list[int], kind: str) -> list[IssuedCode]:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image
+from qrcode.constants import ERROR_CORRECT_Q
+from qrcode.exceptions import DataOverflowError
 
 from app import audit, qr_payload, registry, scanning, slips
 from app.output import deliver_file
@@ -96,9 +98,16 @@ def test_the_payload_is_compact_uppercase_and_pinned() -> None:
     payload = qr_payload.encode(b"k" * 32, "room", 1_000_000, 9_999_999)
     assert len(payload) <= 38 and payload == payload.upper()
     assert set(payload) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
-    assert len(slips.qr_matrix(payload)) == 25  # version 2, always
-    with pytest.raises(Exception, match="(?i)overflow|data"):
-        slips.qr_matrix(payload + "X" * 20)
+    assert slips.QR_ERROR_CORRECTION == ERROR_CORRECT_Q
+    # Copy ids and serials under 36**4 (1,679,616): version 2 (25 x 25) at level Q.
+    largest_v2 = qr_payload.encode(b"k" * 32, "room", 36**4 - 1, 36**4 - 1)
+    assert len(largest_v2) == 29 and len(slips.qr_matrix(largest_v2)) == 25
+    # Beyond: version 3 (29 x 29), drawn at the same printed size; the longest payload fits.
+    assert len(slips.qr_matrix(payload)) == 29
+    longest = qr_payload.encode(b"k" * 32, "room", 36**8 - 1, 36**8 - 1)
+    assert len(longest) == 37 and len(slips.qr_matrix(longest)) == 29
+    with pytest.raises(DataOverflowError):  # the guard: never past version 3
+        slips.qr_matrix(longest + "X" * 11)
 
 
 def test_labels_and_badges(login: Callable[..., Session], tmp_path: Path) -> None:
