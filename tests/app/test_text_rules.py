@@ -294,7 +294,9 @@ def test_the_longest_values_print_in_the_register_the_instructions_and_the_slip(
         if kind in ("register", "instructions"):
             assert "最长标题开头" in flat and "末尾" in flat, kind
     slip = tmp_path / "slip.pdf"
-    slip.write_bytes(print_slips(custodian, document.id, [document_copies(custodian, document.id)]))
+    slip.write_bytes(
+        print_slips(custodian, document.id, [document_copies(custodian, document.id)]).pdf
+    )
     assert "最长标题开头" in re.sub(r"\s+", "", text_of(slip))
 
 
