@@ -20,6 +20,7 @@ from db.errors import (
     MijianError,
 )
 
+SQLITE_ERROR = 1
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
 SQLITE_READONLY = 8
@@ -62,8 +63,10 @@ _BY_TEXT = (
 
 def primary_code(exc: BaseException) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
-    if isinstance(code, int) and code > 0:
+    if isinstance(code, int) and code & 0xFF not in (0, SQLITE_ERROR):
         return code & 0xFF
+    # No code, or the generic SQLITE_ERROR that wraps another failure (sqlcipher_export
+    # reports a full disk so): only then is the text read.
     text = str(exc).lower()
     for fragment, found in _BY_TEXT:
         if fragment in text:
