@@ -19,8 +19,8 @@ from pathlib import Path
 from app import accounts, desk, maintenance, registry, settings
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
-from app.people import ReaderInput, add_reader
 from app.paths import RoomPaths
+from app.people import ReaderInput, add_reader
 from app.session import Session, open_session
 from db.errors import AccountLocked, DatabaseDamaged, MijianError, WrongPassword
 from db.keyslots import KdfParams
@@ -107,7 +107,9 @@ class Desk:
         self.custodian = open_session(
             self.paths.db, "jiyao", DEMO_PASSWORD, self.clock, exclusive=False
         )
-        self.admin = open_session(self.paths.db, "xitong", self.password, self.clock, exclusive=False)
+        self.admin = open_session(
+            self.paths.db, "xitong", self.password, self.clock, exclusive=False
+        )
 
     def close(self) -> None:
         self.custodian.close()

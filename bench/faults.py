@@ -81,8 +81,12 @@ def flips(db_flips: int, wal_flips: int, side_flips: int) -> None:
         report("wal_flips", counts, wal_flips)
         print(f"wal_control_intact: {counts['control_harmless']} rooms")
         print(f"wal_flips_lost_not_refused: {counts['lost_not_refused']} flips")
-        lost = [int(k.split(":")[1]) for k, v in counts.items() if k.startswith("lost_events:")
-                for _ in range(v)]
+        lost = [
+            int(k.split(":")[1])
+            for k, v in counts.items()
+            if k.startswith("lost_events:")
+            for _ in range(v)
+        ]
         lost_nonzero = [n for n in lost if n]
         if lost_nonzero:
             print(f"wal_flips_losing_commits: {len(lost_nonzero)} flips")
