@@ -18,12 +18,17 @@ import sqlcipher3
 from db import sqlite_codes
 from db.errors import (
     DatabaseDamaged,
+    DiskFull,
     MijianError,
     NotAMijianDatabase,
     WeakConfiguration,
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+OPEN_ON_FULL_DISK = (
+    "磁盘空间不足，无法打开数据库。数据库文件本身没有损坏，已保存的记录不受影响；"
+    "请腾出磁盘空间后重新打开。"
+)
 
 # What this program insists on; opening refuses anything weaker.
 # WAL with synchronous=FULL: every COMMIT fsyncs the write-ahead log before it returns, so a
@@ -90,7 +95,7 @@ class Database:
             _require_configuration(conn)
         except sqlcipher3.DatabaseError as exc:
             conn.close()
-            _raise_translated(exc, path)
+            _raise_translated(exc, path, opening=True)
         except BaseException:
             conn.close()
             raise
@@ -226,7 +231,7 @@ def _prove_key(conn: Any, path: Path) -> None:
     except sqlcipher3.DatabaseError as exc:
         if sqlite_codes.primary_code(exc) not in (sqlite_codes.SQLITE_NOTADB, None):
             # A full disk, a read-only folder or a busy file is not damage: say which it is.
-            _raise_translated(exc, path)
+            _raise_translated(exc, path, opening=True)
         raise _classify_unreadable(conn, path) from exc
 
 
@@ -242,8 +247,9 @@ def _classify_unreadable(conn: Any, path: Path) -> MijianError:
         return NotAMijianDatabase()
     try:
         rows = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
-    except sqlcipher3.DatabaseError:
-        return DatabaseDamaged()
+    except sqlcipher3.DatabaseError as exc:
+        typed = sqlite_codes.classify(exc, path)
+        return typed if isinstance(typed, MijianError) else DatabaseDamaged()
     pages = max(1, path.stat().st_size // 4096)
     failed = sum(1 for r in rows if "HMAC verification failed" in r)
     if failed >= pages:
@@ -264,9 +270,14 @@ def _require_configuration(conn: Any) -> None:
             )
 
 
-def _raise_translated(exc: sqlcipher3.DatabaseError, path: Path) -> NoReturn:
+def _raise_translated(
+    exc: sqlcipher3.DatabaseError, path: Path, *, opening: bool = False
+) -> NoReturn:
     """Raise the typed error for `exc` (db/sqlite_codes.py), or `exc` itself when it is ours."""
     typed = sqlite_codes.classify(exc, path)
     if typed is exc:
         raise exc
+    if opening and isinstance(typed, DiskFull):
+        # Opening a WAL room writes (the -shm index, WAL recovery): a full disk stops it.
+        typed = DiskFull(OPEN_ON_FULL_DISK)
     raise typed from exc
