@@ -188,12 +188,17 @@ def campaign(template_room: RoomPaths, per_kind: int, size: str = "3m") -> Count
         counts.update(_open_on_full_disk(room))
         counts["tmp_leftover"] += len([p for p in folder.rglob("*.tmp")])
         os.unlink(filler)
+        # Space freed as a custodian frees it (elsewhere on the disk): the filler alone may give
+        # back nothing, since the room's -wal may have grown into each round's slack (SQLite
+        # keeps up to 1,000 pages there before a checkpoint restarts it).
+        _run("mount", "-o", "remount,size=16m", str(folder))
         try:
             room.open()
             counts["lost"] += max(0, acknowledged - room.audit_count())
             room.close()
-        except MijianError:
+        except MijianError as exc:
             counts["reopen_failed"] += 1
+            counts[f"message:reopen:{type(exc).__name__}: {exc}"] += 1
     return counts
 
 
