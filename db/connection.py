@@ -165,6 +165,21 @@ class Database:
             _raise_translated(exc, self.path)
         if self.on_commit is not None:
             self.on_commit(committed)
+        # After the anchor: the anchor hears of the commit as early as it can.
+        self._checkpoint_quietly()
+
+    def _checkpoint_quietly(self) -> None:
+        """Copy the committed pages into the room file right away (PASSIVE: never waits).
+
+        WAL recovery stops at the first bad frame, so one flipped bit in an un-checkpointed
+        -wal used to drop every later commit (bench/faults.py: 100 of 100 flips lost 1 to 25
+        commits; the anchor refused every such room, but the commits were gone). Checkpointed
+        frames are already in the room file, so a flip can now cost at most the last commit,
+        and the anchor still refuses that. Measured on bench/rooms/small: a commit p50 0.9 ms
+        becomes 1.5 ms. A failure here (a full disk) is harmless: the commit is in the -wal.
+        """
+        with contextlib.suppress(sqlcipher3.DatabaseError):
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def _rollback_quietly(self) -> None:
         """Undo what SQLite has not undone already, never masking the error being handled.
