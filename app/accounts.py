@@ -5,6 +5,7 @@ Accounts are never deleted (the audit trail names them); deactivating one remove
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -224,24 +225,49 @@ def _rewrap(
     details: dict[str, Any] | None = None,
 ) -> None:
     db = session.db
-    with db.transaction():
+    keyfile = session.keyfile
+    sid = keyfile.slot_id(target.login)
+    old_slot = keyfile.slots.get(sid)
+    saved = False
+    try:
+        with db.transaction():
+            _rewrap_rows(session, target, action, details)
+            keyfile.add_slot(target.login, new_password, session.data_key)
+            # The slot file is written before the commit: if it fails, the change rolls back.
+            keyfile.save()
+            saved = True
+    except BaseException:
+        # All or nothing: the new slot must not outlive a failed change in memory, where the
+        # next save (a mistyped password, say) would write it without an audit record.
+        if old_slot is None:
+            keyfile.slots.pop(sid, None)
+        else:
+            keyfile.slots[sid] = old_slot
+        if saved:
+            # The commit failed after the file was written: put the old slot back on disk.
+            with contextlib.suppress(MijianError, OSError):
+                keyfile.save()
+        raise
+
+
+def _rewrap_rows(
+    session: Session, target: Account, action: str, details: dict[str, Any] | None
+) -> None:
+    db = session.db
+    db.execute(
+        "UPDATE account SET password_changed_at = ? WHERE id = ?",
+        (stamp(session.clock.now()), target.id),
+    )
+    if action == RESET:
+        # The system administrator now knows this password: the account may not be used
+        # until the security officer grants its role again (no logging in as another user).
         db.execute(
-            "UPDATE account SET password_changed_at = ? WHERE id = ?",
-            (stamp(session.clock.now()), target.id),
+            "UPDATE account SET granted_at = NULL, granted_by = NULL WHERE id = ?",
+            (target.id,),
         )
-        if action == RESET:
-            # The system administrator now knows this password: the account may not be used
-            # until the security officer grants its role again (no logging in as another user).
-            db.execute(
-                "UPDATE account SET granted_at = NULL, granted_by = NULL WHERE id = ?",
-                (target.id,),
-            )
-        audit.record(
-            db, session.clock, session.account.login, action, f"account:{target.login}", details
-        )
-        session.keyfile.add_slot(target.login, new_password, session.data_key)
-        # The slot file is written before the commit: if it fails, the change rolls back.
-        session.keyfile.save()
+    audit.record(
+        db, session.clock, session.account.login, action, f"account:{target.login}", details
+    )
 
 
 def _active(db: Database, login: str) -> Account:

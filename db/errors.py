@@ -51,3 +51,30 @@ class PermissionDenied(MijianError):
 
 class InvalidInput(MijianError):
     message = "输入有误，请检查后重试。"
+
+
+# ---- the environment's fault, classified from SQLite's result codes (db/sqlite_codes.py) ----
+class DiskFull(MijianError):
+    message = "磁盘空间不足，本次操作未保存，已保存的记录不受影响。请腾出磁盘空间后重试。"
+
+
+class DiskIOError(MijianError):
+    message = (
+        "读写磁盘时出错，本次操作未保存。请检查存放数据库的磁盘或U盘是否已拔出、接触不良，"
+        "然后重新打开程序再试；如反复出现，请运行“检查数据库”。"
+    )
+
+
+class DatabaseReadOnly(MijianError):
+    message = (
+        "数据库文件或其所在文件夹不可写（只读），本次操作未保存。"
+        "请确认磁盘未写保护、文件未设为只读后重试。"
+    )
+
+
+class CannotOpenDatabase(MijianError):
+    message = "无法打开数据库文件：文件夹不存在、无访问权限或磁盘不可用。请检查存放位置后重试。"
+
+
+class KeysFileWriteFailed(MijianError):
+    message = "密钥文件（.keys）未能写入，本次更改未生效。请检查磁盘空间及写入权限后重试。"

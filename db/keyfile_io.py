@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
 import json
 import os
 from collections.abc import Mapping
@@ -10,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from db.errors import NotAMijianDatabase
+from db.errors import KeysFileWriteFailed, NotAMijianDatabase
 from db.keyseal import KdfParams, Sealed
 
 FORMAT = "mijian-keys-2"
@@ -73,12 +75,33 @@ def write(
     if rotation_due is not None:
         data["rotation_due"] = rotation_due
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        # The old file is untouched until the rename: leave it so, and leave nothing beside it.
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise _write_failed(exc) from exc
+    # The rename is done: the new file is the keys file even if syncing the folder fails.
+    with contextlib.suppress(OSError):
+        fsync_dir(path.parent)
+
+
+def _write_failed(exc: OSError) -> KeysFileWriteFailed:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return KeysFileWriteFailed(
+            "磁盘空间不足，密钥文件（.keys）未能写入，本次更改未生效。请腾出磁盘空间后重试。"
+        )
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return KeysFileWriteFailed(
+            "密钥文件（.keys）所在位置不可写（只读或无权限），本次更改未生效。"
+        )
+    return KeysFileWriteFailed()
 
 
 def fsync_dir(folder: Path) -> None:
