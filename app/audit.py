@@ -44,6 +44,8 @@ class ChainReport:
     def message(self) -> str:
         if self.ok:
             return f"链完整：{self.count} 条，链头 {self.head}"
+        if self.broken_seq is None:
+            return "审计链未能校验完：数据库文件损坏，请从备份恢复。"
         return f"审计链在第 {self.broken_seq} 条处断裂：该条或其之前的记录被改动。"
 
 

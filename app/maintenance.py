@@ -55,10 +55,17 @@ def check_room(session: Session) -> CheckReport:
     Reports counts and copy numbers only, never a title, so any role may run it."""
     db = session.db
     problems = tuple(db.integrity_problems())
+    if problems:
+        # A damaged file: report what was found even when a later step cannot read on.
+        try:
+            chain = audit.verify(db)
+        except MijianError as exc:
+            damaged = audit.ChainReport(False, 0, audit.GENESIS, broken_seq=None)
+            return CheckReport(problems, damaged, (f"审计链无法读完：{exc.message}",))
+        return CheckReport(problems, chain, ())
     chain = audit.verify(db)
     findings = [*schema_check.problems(db), *close_heads(db), *_seal_problems(db)]
-    if not problems:
-        findings.extend(reconcile.problems(db))
+    findings.extend(reconcile.problems(db))
     return CheckReport(problems, chain, tuple(findings), tuple(_seal_notes(db)))
 
 
