@@ -148,6 +148,4 @@ def _states(db: Database, labels: dict[int, str]) -> list[str]:
 
 
 def _few(items: Iterable[str]) -> str:
-    items = list(items)
-    more = f" 等 {len(items)} 份" if len(items) > SHOW else ""
-    return "、".join(items[:SHOW]) + more
+    return reconcile_records.few(items, "份")

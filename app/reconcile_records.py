@@ -70,11 +70,11 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
             states.append(label)
     out = []
     if holders:
-        out.append(f"借出记录的持有人与审计记录不符：{_few(holders)}。")
+        out.append(f"借出记录的持有人与审计记录不符：{few(holders)}。")
     if times:
-        out.append(f"借出或归还时间与审计记录不符：{_few(sorted(set(times)))}。")
+        out.append(f"借出或归还时间与审计记录不符：{few(sorted(set(times)))}。")
     if states:
-        out.append(f"份的在柜、借出或遗失状态与审计记录不符：{_few(states)}。")
+        out.append(f"份的在柜、借出或遗失状态与审计记录不符：{few(states)}。")
     return out
 
 
@@ -115,7 +115,7 @@ def _levels(db: Database) -> list[str]:
         number = registration_number(row["year"], row["serial"])
         if number in recorded and recorded[number] != row["level"]:
             bad.append(number)
-    return [f"收文的密级与审计记录不符：{_few(bad)}。"] if bad else []
+    return [f"收文的密级与审计记录不符：{few(bad)}。"] if bad else []
 
 
 # ---- accounts --------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def _accounts(db: Database) -> list[str]:
         has = row["role"] if row["granted_at"] is not None else None
         if want != has:
             bad.append(str(row["login"]))
-    return [f"账户的角色或授权与审计记录不符：{_few(bad)}。"] if bad else []
+    return [f"账户的角色或授权与审计记录不符：{few(bad)}。"] if bad else []
 
 
 # ---- closed days -----------------------------------------------------------------------------
@@ -157,14 +157,15 @@ def _closed_days(db: Database) -> list[str]:
     out = []
     if events - rows:
         out.append(
-            f"日终清点记录缺失（审计中有清点事件）：{_few(sorted(d for d, _ in events - rows))}。"
+            f"日终清点记录缺失（审计中有清点事件）：{few(sorted(d for d, _ in events - rows))}。"
         )
     if rows - events:
-        out.append(f"日终清点记录没有对应的审计事件：{_few(sorted(d for d, _ in rows - events))}。")
+        out.append(f"日终清点记录没有对应的审计事件：{few(sorted(d for d, _ in rows - events))}。")
     return out
 
 
-def _few(items: Iterable[str]) -> str:
+def few(items: Iterable[str], unit: str = "项") -> str:
+    """The first few names, and how many there are in all."""
     items = list(items)
-    more = f" 等 {len(items)} 项" if len(items) > SHOW else ""
+    more = f" 等 {len(items)} {unit}" if len(items) > SHOW else ""
     return "、".join(items[:SHOW]) + more

@@ -38,7 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import qr_payload  # noqa: E402
-from app.reports.slip_pdf import QUIET  # noqa: E402
+from app.reports.slip_pdf import draw_matrix  # noqa: E402
 from app.slips import qr_matrix  # noqa: E402
 
 CODES = 40
@@ -58,34 +58,18 @@ def _cell(i: int) -> tuple[float, float]:
     return 10 * mm + (i % COLUMNS) * CELL_W, A4[1] - 10 * mm - (i // COLUMNS + 1) * CELL_H
 
 
-def _draw(canvas: Canvas, matrix: list[list[bool]], x: float, y: float) -> None:
-    """As slip_pdf.draw_qr: one rectangle per run of dark modules, the quiet zone white."""
-    module = SIZE / (len(matrix) + 2 * QUIET)
-    path = canvas.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            path.rect(
-                x + (start + QUIET) * module,
-                y + SIZE - (r + QUIET + 1) * module,
-                (c - start) * module,
-                module,
-            )
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
 def sheet(level: int, codes: list[str]) -> bytes:
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     for i, payload in enumerate(codes):
         x, y = _cell(i)
-        _draw(canvas, qr_matrix(payload, level), x + (CELL_W - SIZE) / 2, y + (CELL_H - SIZE) / 2)
+        draw_matrix(
+            canvas,
+            qr_matrix(payload, level),
+            x + (CELL_W - SIZE) / 2,
+            y + (CELL_H - SIZE) / 2,
+            SIZE,
+        )
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

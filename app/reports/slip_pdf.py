@@ -39,7 +39,12 @@ class SlipData:
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
     """A QR `size` wide (quiet zone included) with its lower-left corner at (x, y)."""
-    matrix = qr_matrix(payload)
+    draw_matrix(canvas, qr_matrix(payload), x, y, size)
+
+
+def draw_matrix(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: float) -> None:
+    """A QR matrix drawn `size` wide (quiet zone included), one rectangle per run of dark
+    modules in a row."""
     n = len(matrix) + 2 * QUIET
     module = size / n
     canvas.saveState()
@@ -49,7 +54,7 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> No
     path = canvas.beginPath()
     for r, row in enumerate(matrix):
         c = 0
-        while c < len(row):  # one rectangle per run of dark modules in a row
+        while c < len(row):
             if not row[c]:
                 c += 1
                 continue
