@@ -143,8 +143,11 @@ def _audit(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> in
 
 
 def _progress(done: int) -> None:
-    """A line on stderr every 100,000 events, so a long trail shows it is moving."""
-    if done % 100_000 == 0:
+    """A line on stderr every 100,000 events, so a long trail shows it is moving (0: a long
+    trail is being verified on every core at once)."""
+    if done == 0:
+        print("审计记录较多，正在多路并行校验…", file=sys.stderr, flush=True)
+    elif done % 100_000 == 0:
         print(f"已校验 {done} 条…", file=sys.stderr, flush=True)
 
 

@@ -74,22 +74,31 @@ class SealReport:
         return out
 
 
+Walker = Callable[[set[int]], tuple[audit.ChainReport, dict[int, str]]]
+
+
 def verify(
     db: Database,
     key: VerificationKey,
     progress: Callable[[int], None] | None = None,
     accepted_jumps: frozenset[int] = frozenset(),
+    walker: Walker | None = None,
 ) -> SealReport:
+    """`walker` recomputes the chain and the hashes at the wanted sequence numbers (default: one
+    sequential pass here; `app/trail_parallel.py` does it on every core for a long trail)."""
     sealed = seal.seals(db)
     chain_failed: audit.ChainReport | None = None
-    heads: dict[int, str] = {}
     wanted = {s.last_seq for s in sealed}
+    if walker is not None:
+        chain, heads = walker(wanted)
+    else:
+        heads = {}
 
-    def at_event(seq: int, digest: str) -> None:
-        if seq in wanted:
-            heads[seq] = digest
+        def at_event(seq: int, digest: str) -> None:
+            if seq in wanted:
+                heads[seq] = digest
 
-    chain = audit.walk(db, at_event, progress)
+        chain = audit.walk(db, at_event, progress)
     if not chain.ok:
         chain_failed = chain
     current = key.key

@@ -5,8 +5,9 @@ verify with the sheet, look up a printed head. Only the 三员 may; the auditor 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 
-from app import audit, maintenance, seal, seal_verify
+from app import audit, maintenance, seal, seal_verify, trail_parallel
 from app.roles import Role
 from app.seal import VerificationKey
 from app.seal_verify import SealReport
@@ -60,7 +61,25 @@ def verify(
     holding today's key could claim one), so the acceptance is the auditor's, at each check."""
     session.require(*VERIFIERS)
     key = seal.parse_verification_key(sheet_text, session.room.room_id)
-    return seal_verify.verify(session.db, key, progress, accepted_jumps)
+    events = int(session.db.scalar("SELECT coalesce(max(seq), 0) FROM audit_event"))
+    walker = None
+    if events >= trail_parallel.PARALLEL_FROM:
+        if progress is not None:
+            progress(0)
+
+        def walker(wanted: set[int]) -> tuple[audit.ChainReport, dict[int, str]]:
+            try:
+                return trail_parallel.walk(session.paths.db, session.data_key, events, wanted)
+            except (OSError, BrokenProcessPool):  # no worker processes here: one pass instead
+                heads: dict[int, str] = {}
+                chain = audit.walk(
+                    session.db,
+                    lambda seq, digest: heads.__setitem__(seq, digest) if seq in wanted else None,
+                    progress,
+                )
+                return chain, heads
+
+    return seal_verify.verify(session.db, key, progress, accepted_jumps, walker)
 
 
 def chain_only(

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app import audit, seal, seal_verify  # noqa: E402
+from app import audit, seal, seal_verify, trail  # noqa: E402
 from app.clock import FixedClock, stamp  # noqa: E402
 from app.demo import DEMO_PASSWORD, create_demo_room, sheet_path  # noqa: E402
 from app.paths import RoomPaths  # noqa: E402
@@ -82,13 +82,17 @@ def main() -> None:
     started = time.perf_counter()
     report = seal_verify.verify(session.db, key, progress=lambda n: ticks.append(n))
     sealed_s = time.perf_counter() - started
+    started = time.perf_counter()
+    both = trail.verify(session, sheet_path(paths).read_text(encoding="utf-8"))
+    parallel_s = time.perf_counter() - started
     session.close()
-    assert chain.ok and report.ok, report.lines
+    assert chain.ok and report.ok and both.ok, report.lines
     print(f"trail_events: {events} events")
     print(f"trail_periods: {report.periods} periods")
     print(f"chain_verify: {chain_s:.2f} s")
     print(f"sealed_verify: {sealed_s:.2f} s")
     print(f"sealed_verify_rate: {events / sealed_s:,.0f} events/s".replace(",", ""))
+    print(f"sealed_verify_as_run: {parallel_s:.2f} s")  # trail.verify: every core past 200,000
     print(f"progress_reports: {len(ticks)} calls")
 
 

@@ -320,3 +320,33 @@ def test_the_week_spans_days(week) -> None:
     days = {s.sealed_at[:10] for s in seal.seals(custodian.db)}
     assert len(days) >= DAYS
     assert periods == list(range(len(periods)))
+
+
+def test_the_parallel_walk_finds_what_the_sequential_walk_finds(week, login, sheet_text) -> None:
+    """Two worker processes over halves of the trail name the same first broken event and the
+    same period as one pass does (the stress room's 2,000,000 events use this)."""
+    from app import trail_parallel
+
+    custodian, _ = week
+    db, path, key = custodian.db, custodian.paths.db, custodian.data_key
+    last = audit.count(db)
+    wanted = {s.last_seq for s in seal.seals(db)}
+    chain, heads = trail_parallel.walk(path, key, last, wanted, workers=2)
+    assert chain == audit.verify(db) and chain.ok
+    assert set(heads) == wanted
+    _drop(custodian, *AUDIT_TRIGGERS)
+    for seq in (last - 1, last // 2 + 1, 2):  # the second half, the seam, the first half
+        row = db.one("SELECT details FROM audit_event WHERE seq = ?", (seq,))
+        db.execute("UPDATE audit_event SET details = '{\"x\": 1}' WHERE seq = ?", (seq,))
+        parallel, _ = trail_parallel.walk(path, key, last, wanted, workers=2)
+        assert parallel.broken_seq == audit.verify(db).broken_seq == seq
+        db.execute("UPDATE audit_event SET details = ? WHERE seq = ?", (row["details"], seq))
+    _edit(custodian, 1)  # a rewrite with the chain recomputed: the seal names the period
+    key_sheet = seal.parse_verification_key(sheet_text, custodian.room.room_id)
+    one = seal_verify.verify(db, key_sheet)
+    both = seal_verify.verify(
+        db,
+        key_sheet,
+        walker=lambda w: trail_parallel.walk(path, key, audit.count(db), w, workers=2),
+    )
+    assert not one.ok and one.failed == both.failed and one.reason == both.reason
