@@ -60,6 +60,9 @@ def write_file(target: Path, data: bytes, *, replace: bool = True) -> None:
         raise OutputFailed(f"文件已存在，不会覆盖：{target}")
     if target.is_dir():
         raise failed(target, IsADirectoryError(errno.EISDIR, "is a directory"))
+    # The temporary name is in the folder the person chose for this very file (their 涉密存储介质),
+    # never the system's temp folder: the bytes land where they were going anyway, and the rename
+    # makes them appear whole or not at all. A failure removes the part file.
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:

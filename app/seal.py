@@ -120,6 +120,11 @@ class Seal:
     code: str
 
 
+def has_begun(db: Database) -> bool:
+    """Sealing was begun at some time (it may since have stopped; see `stopped_reason`)."""
+    return db.one("SELECT 1 FROM audit_seal_key") is not None
+
+
 def is_started(db: Database) -> bool:
     return db.one("SELECT 1 FROM audit_seal_key WHERE key IS NOT NULL") is not None
 
@@ -131,7 +136,7 @@ def start(db: Database, clock: Clock, room_id: str) -> VerificationKey:
     the sheet (the only copy)."""
     if not db.in_transaction:
         raise RuntimeError("seal.start must run inside a transaction")
-    if db.one("SELECT 1 FROM audit_seal_key") is not None:
+    if has_begun(db):
         raise InvalidInput("审计链已开始封存，审计验证密钥只在开始时打印一次。")
     first = os.urandom(KEY_BYTES)
     db.execute("INSERT INTO audit_seal_key (id, period, key) VALUES (1, 0, ?)", (first,))

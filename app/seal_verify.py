@@ -178,14 +178,10 @@ def state_problem(db: Database, last: Seal | None, events: int) -> str:
 
 def began(db: Database) -> bool:
     """A room sealed from creation says so in its first event; an upgraded one recorded when."""
-    return (
-        db.one(
-            "SELECT 1 FROM audit_event WHERE (action = '创建机要室'"
-            " AND json_extract(details, '$.sealed') = 1) OR action = '开始封存审计链' LIMIT 1"
-        )
-        is not None
-        or db.one("SELECT 1 FROM audit_seal_key") is not None
-    )
+    return db.one(
+        "SELECT 1 FROM audit_event WHERE (action = '创建机要室'"
+        " AND json_extract(details, '$.sealed') = 1) OR action = '开始封存审计链' LIMIT 1"
+    ) is not None or seal.has_begun(db)
 
 
 def _fail(chain: audit.ChainReport, sealed: list[Seal], bad: Seal, reason: str) -> SealReport:

@@ -22,7 +22,7 @@ def begin_sealing(session: Session) -> VerificationKey:
     session.require(Role.AUDITOR, Role.SECURITY_OFFICER)
     db = session.db
     with db.transaction():
-        if db.one("SELECT 1 FROM audit_seal_key") is not None:
+        if seal.has_begun(db):
             raise InvalidInput("审计链已开始封存，审计验证密钥只在开始时打印一次。")
         audit.record(db, session.clock, session.account.login, "开始封存审计链", "room")
         return seal.start(db, session.clock, session.room.room_id)

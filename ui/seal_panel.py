@@ -65,7 +65,7 @@ class SealPanel(QGroupBox):
 
     def refresh(self) -> None:
         db = self.session.db
-        started = db.one("SELECT 1 FROM audit_seal_key") is not None
+        started = seal.has_begun(db)
         self.begin_button.setVisible(not started)
         self.resume_button.setVisible(started and not seal.is_started(db))
 
