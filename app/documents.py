@@ -9,9 +9,9 @@ from typing import Any
 
 from app.classification import Period
 from app.clock import parse_stamp
-from app.numbers import registration_number
+from app.numbers import parse_registration_number, registration_number
 from db.connection import Database
-from db.errors import MijianError
+from db.errors import InvalidInput, MijianError
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,17 @@ def get_document(db: Database, document_id: int) -> Document:
     if row is None:
         raise MijianError(f"没有编号为 {document_id} 的登记。")
     return document_from_row(row)
+
+
+def id_by_number(db: Database, text: str) -> int:
+    """The document registered as 收文编号 `text` (e.g. 2026-0012); a Chinese refusal otherwise."""
+    number = parse_registration_number(text)
+    if number is None:
+        raise InvalidInput("请填写收文编号，如 2026-0012。")
+    row = db.one("SELECT id FROM document WHERE year = ? AND serial = ?", number)
+    if row is None:
+        raise InvalidInput(f"没有收文编号 {text.strip()}。")
+    return int(row[0])
 
 
 def copies_of(db: Database, document_id: int) -> list[Copy]:

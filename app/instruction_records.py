@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.clock import parse_stamp
+from app.clock import parse_stamp, stamp
 from app.numbers import registration_number
 from db.connection import Database
 from db.errors import MijianError
@@ -71,6 +71,19 @@ def of_document(db: Database, document_id: int) -> list[Instruction]:
     ]
 
 
+DUE_FILTERS = ("全部时限", "逾期", "今日到期", "本周到期")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One row of the 批示督办 page: the instruction, who holds its document's copies now
+    (name（份号）, …) and its last chase (when, how), read in the same query."""
+
+    item: Instruction
+    holders: str
+    last_chase: tuple[datetime, str] | None
+
+
 def search(
     db: Database,
     *,
@@ -82,9 +95,72 @@ def search(
     limit: int = 500,
 ) -> list[Instruction]:
     """By leader, instruction text, document (title, 文号, 收文编号) or 承办单位; soonest due first."""
+    where, params = _filters(text, leader, unit, open_only, year)
+    rows = db.query(f"{_SELECT} WHERE {where} {_ORDER} LIMIT ?", (*params, limit))
+    return [_instruction(r) for r in rows]
+
+
+def listing(
+    db: Database,
+    now: datetime,
+    *,
+    text: str = "",
+    leader: str = "",
+    unit: str = "",
+    open_only: bool = False,
+    due: str = "全部时限",
+    limit: int = 500,
+) -> list[Listed]:
+    """The page's rows in one query: the filters (the due filter included, so the limit never
+    hides an overdue item behind 500 others), with holders and last chase beside each."""
+    where, params = _filters(text, leader, unit, open_only, None)
+    if due != "全部时限":
+        bounds = _bounds(now)
+        low, high = {
+            "逾期": (None, bounds[0]),
+            "今日到期": (bounds[0], bounds[1]),
+            "本周到期": (bounds[0], bounds[2]),
+        }[due]
+        where += f" AND i.state IN {_OPEN}"
+        if low is not None:
+            where += " AND i.deadline >= ?"
+            params.append(low)
+        where += " AND i.deadline < ?"
+        params.append(high)
+    rows = db.query(
+        f"""SELECT i.*, d.year, d.serial, d.title,
+              (SELECT group_concat(name || '（' || copy_no || '）', '、') FROM
+                 (SELECT r.name, c.copy_no FROM copy c
+                  JOIN handover h ON h.copy_id = c.id AND h.back_at IS NULL
+                  JOIN reader r ON r.id = h.reader_id
+                  WHERE c.document_id = i.document_id ORDER BY c.copy_no)) AS holders,
+              (SELECT e.at || ' ' || e.how FROM instruction_event e
+                 WHERE e.instruction_id = i.id AND e.kind = '催办'
+                 ORDER BY e.id DESC LIMIT 1) AS chased
+            FROM instruction i JOIN document d ON d.id = i.document_id
+            WHERE {where} {_ORDER} LIMIT ?""",
+        (*params, limit),
+    )
+    listed = []
+    for r in rows:
+        chased = None
+        if r["chased"]:
+            at, how = r["chased"].split(" ", 1)
+            chased = (parse_stamp(at), how)
+        listed.append(Listed(_instruction(r), r["holders"] or "", chased))
+    return listed
+
+
+_OPEN = "('待办', '办理中', '延期')"
+_ORDER = "ORDER BY i.state = '已办结', i.deadline"
+
+
+def _filters(
+    text: str, leader: str, unit: str, open_only: bool, year: int | None
+) -> tuple[str, list[Any]]:
     clauses, params = ["1 = 1"], []  # type: tuple[list[str], list[Any]]
     if open_only:
-        clauses.append("i.state IN ('待办', '办理中', '延期')")
+        clauses.append(f"i.state IN {_OPEN}")
     if leader.strip():
         clauses.append("instr(i.leader, ?) > 0")
         params.append(leader.strip())
@@ -101,11 +177,16 @@ def search(
             " OR (d.year || '-' || printf('%04d', d.serial)) = ?)"
         )
         params += [t, t, t, t]
-    rows = db.query(
-        f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY i.state = '已办结', i.deadline LIMIT ?",
-        (*params, limit),
-    )
-    return [_instruction(r) for r in rows]
+    return " AND ".join(clauses), params
+
+
+def _bounds(now: datetime) -> tuple[str, str, str]:
+    """now, the start of tomorrow and the start of next Monday, as stamps: the edges of
+    Instruction.due_label (逾期 < now ≤ 今日到期 < tomorrow ≤ 本周到期 < next Monday)."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow = midnight + timedelta(days=1)
+    monday = midnight + timedelta(days=7 - now.weekday())
+    return stamp(now), stamp(tomorrow), stamp(monday)
 
 
 def events(db: Database, item: int) -> list[Event]:
@@ -142,15 +223,18 @@ def holders(db: Database, document_id: int) -> list[tuple[str, str, str]]:
 
 
 def summary(db: Database, now: datetime) -> dict[str, int]:
-    """Counts for the page's header: open, overdue, due today, due this week."""
-    open_items = search(db, open_only=True, limit=100_000)
-    labels = [i.due_label(now) for i in open_items]
-    return {
-        "在办": len(open_items),
-        "逾期": labels.count("逾期"),
-        "今日到期": labels.count("今日到期"),
-        "本周到期": labels.count("本周到期"),
-    }
+    """Counts for the page's header: open, overdue, due today, due this week (one query)."""
+    at, tomorrow, monday = _bounds(now)
+    row = db.one(
+        f"""SELECT count(*),
+                   coalesce(sum(deadline < ?), 0),
+                   coalesce(sum(deadline >= ? AND deadline < ?), 0),
+                   coalesce(sum(deadline >= ? AND deadline < ?), 0)
+            FROM instruction WHERE state IN {_OPEN}""",
+        (at, at, tomorrow, tomorrow, monday),
+    )
+    assert row is not None
+    return {"在办": row[0], "逾期": row[1], "今日到期": row[2], "本周到期": row[3]}
 
 
 def _instruction(row: Any) -> Instruction:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
-from app import audit, instructions, registry, workdays
+from app import audit, instruction_records, instructions, registry, workdays
 from app.session import Session
 from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
@@ -176,3 +176,42 @@ def test_the_slip_carries_the_proposal_and_the_instructions(item_doc, clock, tmp
     pdf.write_bytes(print_slips(custodian, document.id).pdf)
     text = text_of(pdf)
     assert "拟请张书记阅示" in text and "张建国" in text and "请区委办牵头落实" in text
+
+
+def test_the_page_listing_and_counts_agree_with_each_due_label(item_doc, clock) -> None:
+    """The due filter and the header counts are read in SQL; they must say what
+    Instruction.due_label says for every instruction, at each edge: one second before and at
+    now, midnight, and next Monday (Wednesday 2026-11-25 12:00)."""
+    custodian, document = item_doc
+    now = at(11, 25, 12)
+    edges = [
+        now - timedelta(days=3),
+        now - timedelta(seconds=1),
+        now,
+        now + timedelta(seconds=1),
+        at(11, 25, 23, 59) + timedelta(seconds=59),
+        at(11, 26, 0),
+        at(11, 29, 23, 59),
+        at(11, 30, 0),
+        at(12, 9, 9),
+    ]
+    clock.set(now - timedelta(days=5))
+    for deadline in edges:
+        instructions.add(custodian, document.id, "张建国", "请落实", deadline=deadline)
+    done = instructions.add(custodian, document.id, "张建国", "已办", deadline=now)
+    instructions.finish(custodian, done.id, "已按批示落实完毕")
+    clock.set(now)
+    db = custodian.db
+    every = instructions.search(db, limit=100)
+    labels = [i.due_label(now) for i in every if i.state != "已办结"]
+    wanted = {"逾期": 2, "今日到期": 3, "本周到期": 2}  # 11-30 00:00 is next week
+    assert {k: labels.count(k) for k in wanted} == wanted
+    assert instructions.summary(db, now) == {"在办": len(edges), **wanted}
+    for due, expected in (("逾期", {"逾期"}), ("今日到期", {"今日到期"})):
+        listed = instruction_records.listing(db, now, due=due)
+        assert {r.item.due_label(now) for r in listed} == expected
+        assert len(listed) == wanted[due]
+    week = instruction_records.listing(db, now, due="本周到期")
+    assert len(week) == wanted["今日到期"] + wanted["本周到期"]
+    assert len(instruction_records.listing(db, now)) == len(edges) + 1
+    assert len(instruction_records.listing(db, now, open_only=True)) == len(edges)

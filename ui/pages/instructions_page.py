@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import instructions, workdays
+from app import documents, instruction_records, instructions, workdays
 from app.entry import parse_datetime
+from app.instruction_records import DUE_FILTERS, Listed
 from app.instructions import CHASE_WAYS, KINDS, Instruction
-from app.numbers import parse_registration_number
+from app.output import Output
 from app.reports.instructions_pdf import render_chase_notice
 from app.roles import Role
 from app.session import Session
@@ -58,10 +59,9 @@ class InstructionsModel(RowsModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.now = datetime.now().astimezone()
-        self.extra: dict[int, tuple[str, str]] = {}  # id -> (holders, last chase)
 
-    def display(self, i: Instruction, column: int) -> Any:
-        holders, chased = self.extra.get(i.id, ("", ""))
+    def display(self, row: Listed, column: int) -> Any:
+        i = row.item
         due = i.due_label(self.now)
         state = i.state if due in ("未到期", "已办结") else f"{i.state}·{due}"
         values = (
@@ -70,17 +70,28 @@ class InstructionsModel(RowsModel):
             i.leader,
             i.text,
             "／".join(v for v in (i.unit, i.handler) if v),
-            holders,
+            holders_text(row),
             i.deadline.strftime("%m-%d %H:%M"),
             state,
-            chased,
+            chased_text(row),
         )
         return values[column]
 
-    def decorate(self, i: Instruction, column: int, role: int) -> Any:
+    def decorate(self, row: Listed, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column in (6, 7):
-            return _BRUSHES.get(i.due_label(self.now))
+            return _BRUSHES.get(row.item.due_label(self.now))
         return None
+
+
+def holders_text(row: Listed) -> str:
+    return row.holders or "在柜"
+
+
+def chased_text(row: Listed) -> str:
+    if row.last_chase is None:
+        return "未催办"
+    at, how = row.last_chase
+    return f"{at:%m-%d %H:%M} {how}"
 
 
 class NewInstructionDialog(FormDialog):
@@ -112,16 +123,11 @@ class NewInstructionDialog(FormDialog):
         self.finish_layout()
 
     def submit(self) -> None:
-        number = parse_registration_number(self.number_edit.text())
-        if number is None:
-            raise InvalidInput("请填写收文编号，如 2026-0012。")
-        row = self._session.db.one("SELECT id FROM document WHERE year = ? AND serial = ?", number)
-        if row is None:
-            raise InvalidInput(f"没有收文编号 {self.number_edit.text().strip()}。")
+        document_id = documents.id_by_number(self._session.db, self.number_edit.text())
         zone = self._session.clock.now().tzinfo
         instructions.add(
             self._session,
-            int(row[0]),
+            document_id,
             self.leader_edit.text(),
             self.text_edit.text(),
             unit=self.unit_edit.text(),
@@ -150,7 +156,7 @@ class InstructionsPage(QWidget):
         self.open_check = QCheckBox("只看在办")
         self.open_check.setChecked(True)
         self.due_combo = QComboBox()
-        self.due_combo.addItems(["全部时限", "逾期", "今日到期", "本周到期"])
+        self.due_combo.addItems(list(DUE_FILTERS))
         self.model = InstructionsModel(self)
         self.table = table_view(self.model, fit_contents=False)
         for column, width in enumerate((84, 200, 70, 260, 140, 110, 90, 110, 150)):
@@ -202,8 +208,13 @@ class InstructionsPage(QWidget):
         layout.addLayout(row)
         layout.addWidget(splitter, 1)
 
+        # Typing waits for a pause, as on the register: one query per pause, not per key.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
         for edit in (self.search_edit, self.leader_edit, self.unit_edit):
-            edit.textChanged.connect(self.refresh)
+            edit.textChanged.connect(self._debounce.start)
         self.open_check.toggled.connect(self.refresh)
         self.due_combo.currentIndexChanged.connect(self.refresh)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
@@ -225,49 +236,35 @@ class InstructionsPage(QWidget):
 
     # ---- showing ------------------------------------------------------------------------
     def refresh(self) -> None:
+        self._debounce.stop()
         db = self._session.db
         now = self._session.clock.now()
-        items = instructions.search(
+        rows = instruction_records.listing(
             db,
+            now,
             text=self.search_edit.text(),
             leader=self.leader_edit.text(),
             unit=self.unit_edit.text(),
             open_only=self.open_check.isChecked(),
+            due=self.due_combo.currentText(),
         )
-        wanted = self.due_combo.currentText()
-        if wanted != "全部时限":
-            items = [
-                i
-                for i in items
-                if i.due_label(now) == wanted
-                or (wanted == "本周到期" and i.due_label(now) == "今日到期")
-            ]
         self.model.now = now
-        self.model.extra = {i.id: self._extra(i) for i in items}
-        self.model.set_rows(items)
+        self.model.set_rows(rows)
         counts = instructions.summary(db, now)
         self.summary_label.setText("　".join(f"{k} <b>{v}</b>" for k, v in counts.items()))
         self.warning_label.setText(workdays.warning_for(db, now.year) or "")
         self.detail_label.setText("选中一条查看批示、文件去向和催办记录。")
         self.events_model.set_rows([])
 
-    def _extra(self, i: Instruction) -> tuple[str, str]:
-        db = self._session.db
-        holders = "、".join(
-            f"{name}（{no}）" for no, name, _ in instructions.holders(db, i.document_id)
-        )
-        last = instructions.last_chase(db, i.id)
-        return holders or "在柜", (f"{last.at:%m-%d %H:%M} {last.how}" if last else "未催办")
-
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        i: Instruction = self.model.row_at(current.row())
-        holders, chased = self.model.extra.get(i.id, ("", ""))
+        row: Listed = self.model.row_at(current.row())
+        i = row.item
         self.detail_label.setText(
             f"<b>{i.number}《{i.title}》</b><br>{i.leader} {i.given_at:%Y-%m-%d %H:%M} 批示：{i.text}<br>"
             f"承办：{i.unit or '—'} {i.handler}　办理时限：{i.deadline:%Y-%m-%d %H:%M}　状态：{i.state}"
-            f"　文件在：{holders}" + (f"<br>反馈：{i.feedback}" if i.feedback else "")
+            f"　文件在：{holders_text(row)}" + (f"<br>反馈：{i.feedback}" if i.feedback else "")
         )
         self.events_model.set_rows(
             [
@@ -293,8 +290,8 @@ class InstructionsPage(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             raise InvalidInput("请先在表中选中一条批示。")
-        item: Instruction = self.model.row_at(rows[0].row())
-        return item
+        row: Listed = self.model.row_at(rows[0].row())
+        return row.item
 
     def _act(self, action: Any) -> None:
         try:
@@ -329,24 +326,30 @@ class InstructionsPage(QWidget):
             show_error(self, exc)
             return None
 
-        def make() -> bytes:
-            instructions.chase(
-                self._session,
-                item.id,
-                "督办单",
-                item.unit or item.handler or item.leader,
-                "打印督办单",
-            )
-            return render_chase_notice(
+        def make() -> Output:
+            # The chase is recorded when the 督办单 is printed or saved, not when it is made:
+            # a preview closed unprinted chased nobody.
+            def delivered(where: str) -> None:
+                instructions.chase(
+                    self._session,
+                    item.id,
+                    "督办单",
+                    item.unit or item.handler or item.leader,
+                    f"打印督办单（{where}）",
+                )
+                self.refresh()
+
+            pdf = render_chase_notice(
                 instructions.get(self._session.db, item.id),
                 instructions.events(self._session.db, item.id),
                 self._session.room.unit,
                 self._session.clock.now(),
             )
+            return Output(
+                pdf, delivered, "督办单已打印或保存，但未记入催办记录，请手工补记一次催办。"
+            )
 
-        dialog = offer_pdf(self, f"{item.number} 督办单", f"督办单-{item.number}.pdf", make)
-        self.refresh()
-        return dialog
+        return offer_pdf(self, f"{item.number} 督办单", f"督办单-{item.number}.pdf", make)
 
     def _extend(self) -> None:
         def run(i: Instruction) -> None:
