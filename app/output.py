@@ -49,9 +49,13 @@ _REASONS = {
 }
 
 
+def reason_of(exc: OSError) -> str:
+    """Why a file operation failed, in the user's words (disk full, no permission, …)."""
+    return _REASONS.get(exc.errno or 0, exc.strerror or "未知原因")
+
+
 def failed(target: Path, exc: OSError) -> OutputFailed:
-    reason = _REASONS.get(exc.errno or 0, exc.strerror or "未知原因")
-    return OutputFailed(f"无法写入 {target}：{reason}。未作任何记录。")
+    return OutputFailed(f"无法写入 {target}：{reason_of(exc)}。未作任何记录。")
 
 
 def write_file(target: Path, data: bytes, *, replace: bool = True) -> None:

@@ -5,26 +5,63 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
+from typing import TypeVar
 
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app import __version__
+from app.output import reason_of
 from db.errors import MijianError
+
+T = TypeVar("T")
 
 log = logging.getLogger("mijian")
 
 
 def show_error(parent: QWidget | None, exc: MijianError, title: str = "无法完成") -> None:
     QMessageBox.warning(parent, title, exc.message)
+
+
+def calm(exc: BaseException) -> MijianError | None:
+    """The calm form of an expected failure: a MijianError as it is; an OSError (a pulled USB
+    stick, a full disk, no permission) as the output rule's message naming the file."""
+    if isinstance(exc, MijianError):
+        return exc
+    if isinstance(exc, OSError):
+        where = f"（{exc.filename}）" if exc.filename else ""
+        return MijianError(
+            f"文件读写失败{where}：{reason_of(exc)}。操作未完成，请检查存储介质后重试。"
+        )
+    return None
+
+
+def attempt(
+    parent: QWidget | None, action: Callable[[], T], then: Callable[[], object] | None = None
+) -> T | None:
+    """Run one action of a page: an expected failure is shown calmly and returns None (the
+    page unchanged); success runs `then` (usually the page's refresh) and returns the result."""
+    try:
+        result = action()
+    except (MijianError, OSError) as exc:
+        expected = calm(exc)
+        assert expected is not None
+        show_error(parent, expected)
+        return None
+    if then is not None:
+        then()
+    return result
 
 
 class CrashDialog(QDialog):
@@ -39,6 +76,19 @@ class CrashDialog(QDialog):
         self.report = QPlainTextEdit(report)
         self.report.setReadOnly(True)
         layout.addWidget(self.report)
+        self.copy_button = QPushButton("复制报告")
+        self.copy_button.clicked.connect(self.copy)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.copy_button)
+        row.addWidget(close)
+        layout.addLayout(row)
+
+    def copy(self) -> None:
+        QApplication.clipboard().setText(self.report.toPlainText())
+        self.copy_button.setText("已复制")
 
 
 def crash_report(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
@@ -48,8 +98,10 @@ def crash_report(kind: type[BaseException], exc: BaseException, tb: TracebackTyp
 
 def install_excepthook() -> None:
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if isinstance(exc, MijianError):
-            show_error(QApplication.activeWindow(), exc)
+        expected = calm(exc)
+        if expected is not None:
+            log.warning("expected failure reached the top: %s", expected.message)
+            show_error(QApplication.activeWindow(), expected)
             return
         report = crash_report(kind, exc, tb)
         log.error("unhandled exception\n%s", report)
