@@ -192,3 +192,40 @@ def test_edit_and_void_from_the_document_dialog(
     dialog.close()
     row = page.model.row_at(0)
     assert row.voided and row.title == "关于做好年终保密自查工作的通知"
+
+
+def test_a_double_click_opens_one_document_dialog(login: Callable[..., Session], qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.document_dialog import DocumentDialog
+
+    session = login("jiyao")
+    registry.register(session, doc())
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    rect = page.table.visualRect(page.model.index(0, 4))
+    # A real double click: press and release, then the second press arrives as a double click.
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    def dialogs() -> list[DocumentDialog]:
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, DocumentDialog) and w.isVisible()
+        ]
+
+    qtbot.waitUntil(lambda: len(dialogs()) >= 1, timeout=2000)
+    qtbot.wait(50)
+    opened = dialogs()
+    assert len(opened) == 1
+    opened[0].close()
+    # Enter on the selected row opens it too, once.
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(dialogs()) == 1, timeout=2000)
+    dialogs()[0].close()
