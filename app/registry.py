@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from app import audit, text_rules
+from app import audit, text_rules, workdays
 from app.classification import (
     CLASSIFIED,
     HANDLING,
@@ -21,7 +21,6 @@ from app.classification import (
     TELEGRAM_URGENCIES,
     URGENCIES,
     Period,
-    default_deadline,
     default_period,
 )
 from app.clock import stamp
@@ -90,8 +89,8 @@ def register_checked(
     received = clean.received_at or now
 
     period = clean.period or default_period(clean.level)
-    deadline = clean.deadline or default_deadline(
-        received, clean.urgency, clean.telegram, clean.handling
+    deadline = clean.deadline or workdays.registration_deadline(
+        db, received, clean.urgency, clean.telegram, clean.handling
     )
     doc_number, parsed = normalise_doc_number(clean.doc_number)
     if not parsed:

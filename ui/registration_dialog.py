@@ -26,14 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import documents, registry
+from app import documents, registry, workdays
 from app.classification import (
     HANDLING,
     LEVELS,
     SOURCES,
     TELEGRAM_URGENCIES,
     URGENCIES,
-    default_deadline,
 )
 from app.entry import parse_date, parse_datetime, parse_period, parse_scope
 from app.numbers import normalise_doc_number, parse_copy_numbers
@@ -198,7 +197,8 @@ class RegistrationDialog(QDialog):
             normal, ok = normalise_doc_number(typed)
             parts.append(f"文号：{normal}" if ok else "文号格式无法识别，将按原样保存")
         now = self._session.clock.now()
-        due = default_deadline(
+        due = workdays.registration_deadline(
+            self._session.db,
             now,
             self.urgency_combo.currentText(),
             self.telegram_check.isChecked(),
