@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from app import audit, text_rules, workdays
 from app.classification import (
     CLASSIFIED,
+    DEFAULT_PERIOD_YEARS,
     HANDLING,
     LEVELS,
     SOURCES,
@@ -97,6 +98,7 @@ def register_checked(
         warnings.append(f"文号“{doc_number}”不符合“机关代字〔年份〕序号号”的格式，已按原样保存。")
     with db.transaction():
         refuse_duplicates(db, clean.issuer, doc_number, numbers)
+        warnings.extend(doc_number_warnings(db, clean.issuer, doc_number))
         year = received.year
         last = db.memo.get(("serial", year))
         if last is None:
@@ -229,6 +231,9 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         raise InvalidInput("签收时间不能晚于现在。")
     if data.level in CLASSIFIED and data.pages == 0:
         warnings.append("未填写页数：借还核对时将无法核对页数。")
+    if data.period is not None:
+        warnings.extend(period_warnings(data.period, data.level, data.written_on, data.received_at))
+    normalise_doc_number(data.doc_number)  # refuses a 0 号 here, before anything is written
     clean = DocumentInput(
         issuer=issuer,
         source=data.source,
@@ -252,6 +257,53 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         remarks=text_rules.clean("remarks", data.remarks),
     )
     return clean, numbers, warnings
+
+
+def period_warnings(
+    period: Period, level: str, written_on: date | None, received_at: datetime | None
+) -> list[str]:
+    """Refuses a protection period of zero; warns above the law's maximum for the level
+    (绝密 30, 机密 20, 秘密 10 years): the paper may say so, but it is worth a second look."""
+    if period.kind in ("年", "月") and int(period.value or "0") == 0:
+        raise InvalidInput("保密期限不能为 0：请按原件填写，原件未标明的留空（按法定期限）。")
+    most = DEFAULT_PERIOD_YEARS.get(level)
+    if most is None:
+        return []
+    months = {"年": 12, "月": 1}.get(period.kind)
+    over = months is not None and int(period.value) * months > most * 12
+    if period.kind == "解密日期":
+        start = written_on or (received_at.date() if received_at else None)
+        end = date.fromisoformat(period.value)
+        over = start is not None and end > _years_after(start, most)
+    if not over:
+        return []
+    return [f"保密期限“{period.label(level)}”超过{level}件的法定最长期限 {most} 年，请核对原件。"]
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def doc_number_warnings(db: Database, issuer: str, doc_number: str) -> list[str]:
+    """The same 文号 already registered under another way of writing the issuer (市委办 and
+    市委办公室): the copies may be the same ones, so the custodian is told before relying on it."""
+    if not doc_number:
+        return []
+    found = db.query(
+        # One line per other spelling, naming its first registration (SQLite's min() bare columns).
+        "SELECT year, serial, issuer, min(id) FROM document"
+        " WHERE doc_number = ? AND issuer <> ? AND voided_at IS NULL"
+        " GROUP BY issuer ORDER BY min(id) LIMIT 3",
+        (doc_number, issuer),
+    )
+    return [
+        f"文号 {doc_number} 已以来文单位“{r['issuer']}”登记为 "
+        f"{registration_number(r['year'], r['serial'])}，请核对是否同一文件重复登记。"
+        for r in found
+    ]
 
 
 def refuse_duplicates(db: Database, issuer: str, doc_number: str, numbers: list[str]) -> None:
