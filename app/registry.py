@@ -26,12 +26,14 @@ from app.classification import (
 )
 from app.clock import stamp
 from app.documents import Copy, Document, copies_of, document_from_row, get_document
+from app.model import Credential
 from app.numbers import (
     format_copy_ranges,
     normalise_doc_number,
     parse_copy_numbers,
     registration_number,
 )
+from app.recall_records import SOURCES as RECALL_SOURCES
 from app.roles import Role
 from db.connection import Database
 from db.errors import InvalidInput
@@ -397,39 +399,101 @@ def _clean_edit(field: str, value: str) -> str:
     return text_rules.clean(field, value) if field in text_rules.RULES else value.strip()
 
 
-def void(session: Session, document_id: int, reason: str) -> Document:
+def void(
+    session: Session, document_id: int, reason: str, approver: Credential | None = None
+) -> Document:
+    """作废: kept with its reason. Refused once a recall campaign or a destruction batch covers
+    the registration; a classified one whose copies have a history needs the 保密员's password
+    (`approver`). The triggers of migration 0013 hold the same rules."""
     session.require(Role.CUSTODIAN)
     reason = text_rules.clean("void_reason", reason)
     if len(reason) < 2:
         raise InvalidInput("作废须写明原因。")
     db = session.db
+    _voidable(db, document_id)  # before asking for a password
+    who = None
+    if void_needs_approval(db, document_id):
+        if approver is None:
+            raise InvalidInput("该密件登记已有借阅等记录，作废须由保密员本人输入密码确认。")
+        who = session.confirm(approver, "作废密件登记", Role.APPROVER)
     with db.transaction():
-        doc = get_document(db, document_id)
-        if doc.voided_at is not None:
-            raise InvalidInput(f"{doc.number} 已于 {stamp(doc.voided_at)[:16]} 作废。")
-        refuse_destroyed(db, document_id, doc.number)
-
-        out = db.scalar(
-            "SELECT count(*) FROM copy WHERE document_id = ? AND state = '借出'", (document_id,)
-        )
-        if out:
-            raise InvalidInput(f"{doc.number} 有 {out} 份尚未归还，收回后才能作废。")
+        doc = _voidable(db, document_id)
+        if who is None and void_needs_approval(db, document_id):
+            raise InvalidInput("该密件登记已有借阅等记录，作废须由保密员本人输入密码确认。")
         now = session.clock.now()
         db.execute(
-            "UPDATE document SET voided_at = ?, void_reason = ? WHERE id = ?",
-            (stamp(now), reason, document_id),
+            "UPDATE document SET voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?",
+            (stamp(now), reason, who.login if who else None, document_id),
         )
         for c in copies_of(db, document_id):
             add_copy_event(db, c.id, now, session.account.login, "作废", {"reason": reason})
+        after: dict[str, Any] = {"voided": True, "reason": reason}
+        if who is not None:
+            after["approver"] = who.login
         audit.record(
             db,
             session.clock,
             session.account.login,
             "作废收文",
             f"document:{doc.number}",
-            {"before": {"voided": False}, "after": {"voided": True, "reason": reason}},
+            {"before": {"voided": False}, "after": after},
         )
     return get_document(db, document_id)
+
+
+def _voidable(db: Database, document_id: int) -> Document:
+    """The registration, or the reason it cannot be voided now."""
+    doc = get_document(db, document_id)
+    if doc.voided_at is not None:
+        raise InvalidInput(f"{doc.number} 已于 {stamp(doc.voided_at)[:16]} 作废。")
+    refuse_destroyed(db, document_id, doc.number)
+    batch = db.one(
+        "SELECT b.year, b.serial FROM copy c JOIN destruction_item i ON i.copy_id = c.id"
+        " JOIN destruction_batch b ON b.id = i.batch_id"
+        " WHERE c.document_id = ? AND b.cancelled_at IS NULL ORDER BY b.id LIMIT 1",
+        (document_id,),
+    )
+    if batch is not None:
+        raise InvalidInput(
+            f"{doc.number} 已列入 {batch['year']} 年第 {batch['serial']} 批销毁清单，不能作废；"
+            "确需更正的，先将其移出销毁清单。"
+        )
+    if (
+        doc.level in CLASSIFIED
+        and doc.source in RECALL_SOURCES
+        and db.scalar("SELECT 1 FROM recall_campaign WHERE year = ?", (doc.year,))
+    ):
+        raise InvalidInput(
+            f"{doc.number} 属于 {doc.year} 年度清退范围，清退已经开始，不能再作废："
+            "作废会使它从清退清单和统计中消失，请在清退中如实处理。"
+        )
+    out = db.scalar(
+        "SELECT count(*) FROM copy WHERE document_id = ? AND state = '借出'", (document_id,)
+    )
+    if out:
+        raise InvalidInput(f"{doc.number} 有 {out} 份尚未归还，收回后才能作废。")
+    return doc
+
+
+def void_needs_approval(db: Database, document_id: int) -> bool:
+    """A classified registration whose copies have any history beyond their registration."""
+    return bool(
+        db.scalar(
+            "SELECT 1 FROM document d JOIN copy c ON c.document_id = d.id"
+            " JOIN copy_event e ON e.copy_id = c.id"
+            " WHERE d.id = ? AND d.level IN ('绝密', '机密', '秘密') AND e.kind <> '登记' LIMIT 1",
+            (document_id,),
+        )
+    )
+
+
+def void_refusal(db: Database, document_id: int) -> str | None:
+    """Why the registration cannot be voided now (the window says so before asking anything)."""
+    try:
+        _voidable(db, document_id)
+    except InvalidInput as exc:
+        return exc.message
+    return None
 
 
 def refuse_destroyed(db: Database, document_id: int, number: str) -> None:
