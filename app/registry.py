@@ -289,6 +289,19 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def known_source(db: Database, issuer: str) -> str | None:
+    """The 来文类别 this issuer's last registration had (the form follows a known sender)."""
+    cleaned = issuer.strip()
+    if not cleaned:
+        return None
+    found = db.scalar(
+        "SELECT source FROM document WHERE issuer = ? AND voided_at IS NULL"
+        " ORDER BY id DESC LIMIT 1",
+        (cleaned,),
+    )
+    return str(found) if found is not None else None
+
+
 def doc_number_warnings(db: Database, issuer: str, doc_number: str) -> list[str]:
     """The same 文号 already registered under another way of writing the issuer (市委办 and
     市委办公室): the copies may be the same ones, so the custodian is told before relying on it."""

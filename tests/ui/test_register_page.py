@@ -76,7 +76,8 @@ def test_a_refused_registration_keeps_everything_typed(
     form.submit()
     assert "既不是在岗读者" in form.message_label.text()
     shot(form, "registration-refused")
-    form.close()
+    assert form.is_dirty()  # closing now would ask first (tests/ui/test_registration_form.py)
+    form.done(0)
 
 
 def test_filters_search_and_the_document_dialog(
