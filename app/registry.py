@@ -390,6 +390,11 @@ def edit(session: Session, document_id: int, changes: dict[str, str]) -> Documen
             raise InvalidInput("标题不能为空。")
         if "source" in values and values["source"] not in SOURCES:
             raise InvalidInput("来文类别不正确。")
+        if values.get("source", before.source) not in RECALL_SOURCES and _in_recall(db, before):
+            raise InvalidInput(
+                f"{before.number} 属于 {before.year} 年度清退范围，清退已经开始，"
+                "来文类别不能再改为中央、省、市以外：那会使它从清退清单和统计中消失。"
+            )
         old = {k: getattr(before, k) for k in values}
         changed = {k: v for k, v in values.items() if old[k] != v}
         if not changed:
@@ -471,11 +476,7 @@ def _voidable(db: Database, document_id: int) -> Document:
             f"{doc.number} 已列入 {batch['year']} 年第 {batch['serial']} 批销毁清单，不能作废；"
             "确需更正的，先将其移出销毁清单。"
         )
-    if (
-        doc.level in CLASSIFIED
-        and doc.source in RECALL_SOURCES
-        and db.scalar("SELECT 1 FROM recall_campaign WHERE year = ?", (doc.year,))
-    ):
+    if _in_recall(db, doc):
         raise InvalidInput(
             f"{doc.number} 属于 {doc.year} 年度清退范围，清退已经开始，不能再作废："
             "作废会使它从清退清单和统计中消失，请在清退中如实处理。"
@@ -486,6 +487,15 @@ def _voidable(db: Database, document_id: int) -> Document:
     if out:
         raise InvalidInput(f"{doc.number} 有 {out} 份尚未归还，收回后才能作废。")
     return doc
+
+
+def _in_recall(db: Database, doc: Document) -> bool:
+    """In the scope of a recall campaign that has begun (open or closed)."""
+    return (
+        doc.level in CLASSIFIED
+        and doc.source in RECALL_SOURCES
+        and bool(db.scalar("SELECT 1 FROM recall_campaign WHERE year = ?", (doc.year,)))
+    )
 
 
 def void_needs_approval(db: Database, document_id: int) -> bool:

@@ -38,3 +38,12 @@ END;
 
 -- The duplicate check looks a 文号 up across issuers (市委办 and 市委办公室 are one issuer).
 CREATE INDEX document_doc_number ON document (doc_number);
+
+-- Nor does editing its 来文类别 take it out of a recall that has begun.
+CREATE TRIGGER document_source_stays_in_recall BEFORE UPDATE OF source ON document
+WHEN old.level IN ('绝密', '机密', '秘密') AND old.source IN ('中央', '省', '市')
+    AND new.source NOT IN ('中央', '省', '市')
+    AND EXISTS (SELECT 1 FROM recall_campaign WHERE year = old.year)
+BEGIN
+    SELECT RAISE(ABORT, 'a registration in a recall keeps its upper-level source');
+END;

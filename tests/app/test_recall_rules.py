@@ -169,3 +169,19 @@ def test_an_unclassified_registration_with_history_is_voided_alone(
     desk.take_back(custodian, item.copies[0].id)
     assert not registry.void_needs_approval(custodian.db, item.document.id)
     assert registry.void(custodian, item.document.id, "误登").voided_at is not None
+
+
+def test_editing_the_source_cannot_take_a_copy_out_of_the_recall(campaign_room) -> None:  # noqa: F811
+    custodian, n = campaign_room
+    db = custodian.db
+    document_id = db.scalar(
+        "SELECT document_id FROM copy WHERE id = ?", (ids(custodian, n["city"])[0],)
+    )
+    before = len(recall.rows(db, 2026))
+    with pytest.raises(InvalidInput, match="来文类别不能再改为中央、省、市以外"):
+        registry.edit(custodian, document_id, {"source": "区本级"})
+    with pytest.raises(sqlcipher3.IntegrityError, match="recall"), db.transaction():
+        db.execute("UPDATE document SET source = '区本级' WHERE id = ?", (document_id,))
+    # Within the recall's sources the correction is allowed; other fields as before.
+    registry.edit(custodian, document_id, {"source": "省", "remarks": "来文类别更正"})
+    assert len(recall.rows(db, 2026)) == before
