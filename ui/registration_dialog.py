@@ -167,7 +167,7 @@ class RegistrationDialog(QDialog):
         self.issuer_edit.editingFinished.connect(self._follow_issuer)
         self._completer.activated.connect(self._follow_issuer)
         self.copies_edit.textChanged.connect(self._follow_copies)
-        for edit in (self.copies_edit, self.doc_number_edit, self.issuer_edit):
+        for edit in (self.copies_edit, self.doc_number_edit, self.issuer_edit, self.period_edit):
             edit.textChanged.connect(self._update_preview)
         for combo in (self.urgency_combo, self.handling_combo, self.level_combo):
             combo.currentTextChanged.connect(self._update_preview)
@@ -233,6 +233,13 @@ class RegistrationDialog(QDialog):
             if ok and normal:
                 issuer = self.issuer_edit.text().strip()
                 parts.extend(registry.doc_number_warnings(self._session.db, issuer, normal))
+        try:
+            level = self.level_combo.currentText()
+            period = parse_period(self.period_edit.text(), level)
+            if period is not None:
+                parts.extend(registry.period_warnings(period, level, None, None))
+        except MijianError as exc:
+            parts.append(exc.message)
         now = self._session.clock.now()
         due = workdays.registration_deadline(
             self._session.db,

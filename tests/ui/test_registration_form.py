@@ -126,3 +126,16 @@ def test_esc_on_a_filled_form_asks_first(login: Callable[..., Session], qtbot) -
     qtbot.keyClick(form.title_edit, Qt.Key.Key_Escape)
     assert len(seen) == 2 and not form.isVisible()
     assert session.db.scalar("SELECT count(*) FROM document") == 0
+
+
+def test_the_period_is_checked_as_it_is_typed(login: Callable[..., Session], qtbot) -> None:
+    session, form = _form(login, qtbot)
+    form.level_combo.setCurrentText("秘密")
+    qtbot.keyClicks(form.period_edit, "10")
+    form.period_edit.insert("年")
+    assert "法定最长" not in form.preview_label.text()
+    form.period_edit.setText("11年")
+    assert "超过秘密件的法定最长期限 10 年" in form.preview_label.text()
+    form.period_edit.setText("0年")
+    assert "保密期限不能为 0" in form.preview_label.text()
+    form.done(0)
