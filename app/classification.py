@@ -1,9 +1,9 @@
-"""密级, 保密期限, 紧急程度, 来文类别 and the default time limits the rooms use (DOMAIN.md)."""
+"""密级, 保密期限, 紧急程度 and 来文类别 (DOMAIN.md). Default time limits: app.workdays."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 LEVELS = ("绝密", "机密", "秘密", "非密")
 CLASSIFIED = ("绝密", "机密", "秘密")
@@ -65,32 +65,3 @@ def _add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
-
-
-def default_deadline(
-    received: datetime, urgency: str, telegram: bool, handling: str
-) -> datetime | None:
-    """办理时限 from the rooms' rules (seeds 000 and 003); 阅件 have none by default.
-
-    特急: 2 hours; ordinary: 2 working days. Telegrams: 特提 at once, 特急 2 days, others 6 days.
-    Working days skip weekends only; the holiday calendar arrives with 批示督办.
-    """
-    if handling != "办件":
-        return None
-    if telegram:
-        if urgency == "特提":
-            return received
-        return add_working_days(received, 2 if urgency == "特急" else 6)
-    if urgency == "特急":
-        return received + timedelta(hours=2)
-    return add_working_days(received, 2)
-
-
-def add_working_days(start: datetime, days: int) -> datetime:
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current

@@ -6,7 +6,7 @@ keeps the old deadline in the history, and 办结 needs the 反馈 of what was d
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app import audit, text_rules
@@ -24,7 +24,7 @@ from app.instruction_records import (
 )
 from app.numbers import registration_number
 from app.roles import Role
-from app.workdays import add_working_days
+from app.workdays import instruction_deadline
 from db.connection import Database
 from db.errors import InvalidInput, MijianError
 
@@ -48,12 +48,8 @@ __all__ = [
 
 
 def default_deadline(db: Database, given: datetime, kind: str) -> datetime:
-    """The rooms' defaults (seeds 000, 003): 特急 and 会议通知 within 2 hours; 政策性 3 working
-    days; 事务性 1 working day; otherwise 2 working days. Hours are clock hours."""
-    if kind in ("特急", "会议通知"):
-        return given + timedelta(hours=2)
-    days = {"政策性": 3, "事务性": 1}.get(kind, 2)
-    return add_working_days(db, given, days)
+    """The room's default for `kind` (room settings; see app.workdays.instruction_deadline)."""
+    return instruction_deadline(db, given, kind)
 
 
 def add(

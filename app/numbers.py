@@ -6,16 +6,19 @@ Pure functions, no database: normalising what a scanner or a hurried hand typed.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from db.errors import InvalidInput
 
 COPY_NO_DIGITS = 6
 MAX_COPIES = 1000
 
-_OPEN = "[【［(（〔{｛<《"
-_CLOSE = "]】］)）〕}｝>》"
+# GB/T 9704 writes the year in 六角括号 〔〕. Typed or scanned numbers use lookalikes: [] 【】 ［］
+# () （） {} ｛｝ <> 《》 〈〉 ﹝﹞ (small tortoise shell) 〖〗 〘〙 ⦅⦆ ⟦⟧ 「」; all become 〔〕.
+_OPEN = "[【［(（〔{｛<《〈﹝〖〘⦅⟦「❲"
+_CLOSE = "]】］)）〕}｝>》〉﹞〗〙⦆⟧」❳"
 _DOC_NUMBER = re.compile(
-    rf"^(?P<org>.+?)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*[{re.escape(_CLOSE)}]"
+    rf"^(?P<org>.*?)\s*[{re.escape(_OPEN)}]\s*(?P<year>\d{{4}})\s*[{re.escape(_CLOSE)}]"
     r"\s*第?\s*(?P<seq>\d+)\s*号?$"
 )
 
@@ -36,10 +39,15 @@ def normalise_doc_number(text: str) -> tuple[str, bool]:
     typed = text.strip()
     if not typed:
         return "", True
-    match = _DOC_NUMBER.match(halfwidth_digits(typed))
+    # NFKC folds full-width letters, digits and brackets (ＳＷ, １２, ［］, ﹝﹞) to their plain forms.
+    match = _DOC_NUMBER.match(unicodedata.normalize("NFKC", typed))
     if match is None:
         return typed, False
     org = match.group("org").strip()
+    if int(match.group("seq")) == 0:
+        raise InvalidInput(f"文号“{typed}”的序号为 0：发文字号从 1 号起编，请核对。")
+    if not org:
+        return typed, False
     return f"{org}〔{match.group('year')}〕{int(match.group('seq'))}号", True
 
 
@@ -50,7 +58,8 @@ def parse_copy_numbers(text: str) -> list[str]:
     """`000031-000035, 000040` → ['000031', …, '000035', '000040'], in the order given.
 
     Accepts , ， 、 ; ； and spaces between items, and - – — ~ ～ 至 for ranges; pads to six
-    digits. Refuses a reversed range, a repeat, a number over six digits or more than 1,000 copies.
+    digits. Refuses 000000 (copies are numbered from 000001), a reversed range, a repeat, a
+    number over six digits or more than 1,000 copies.
     """
     cleaned = halfwidth_digits(text.strip())
     if not cleaned:
@@ -58,7 +67,7 @@ def parse_copy_numbers(text: str) -> list[str]:
     simple = _SIMPLE_RANGE.fullmatch(cleaned)
     if simple is not None:  # the common case, one number or one range, without the general parse
         start, end = int(simple.group(1)), int(simple.group(2) or simple.group(1))
-        if start <= end and end - start < MAX_COPIES:
+        if 1 <= start <= end and end - start < MAX_COPIES:
             return [f"{n:06d}" for n in range(start, end + 1)]
     items = [p for p in re.split(r"[,，、;；\s]+", cleaned) if p]
     numbers: list[str] = []
@@ -67,6 +76,8 @@ def parse_copy_numbers(text: str) -> list[str]:
         if len(parts) > 2 or not all(p.isdigit() for p in parts):
             raise InvalidInput(f"份号“{item}”无法识别：请写成 000031-000035, 000040 的形式。")
         start, end = int(parts[0]), int(parts[-1])
+        if start == 0:
+            raise InvalidInput(f"份号“{item}”含 000000：份号从 000001 起编。")
         if end < start:
             raise InvalidInput(f"份号范围“{item}”起止颠倒。")
         if len(parts[-1]) > COPY_NO_DIGITS or end > 999_999:

@@ -204,9 +204,25 @@ def retain(
     return len(items)
 
 
+def retain_refusal(db: Database, year: int, copy_ids: list[int]) -> str | None:
+    """Why these copies cannot be kept (留用) now, or None: the window says so at once."""
+    try:
+        _retainable(db, year, copy_ids)
+    except InvalidInput as exc:
+        return exc.message
+    return None
+
+
 def _retainable(db: Database, year: int, copy_ids: list[int]) -> list[RecallRow]:
     _open(db, year)
     items = _campaign_rows(db, year, copy_ids)
+    lost = [r for r in items if r.state == "遗失"]
+    if lost:
+        r = lost[0]
+        raise InvalidInput(
+            f"{r.number} 第{r.copy_no}份 已登记遗失，不能留用：遗失须查明处理，"
+            "在清退清单上如实列为遗失，不能以留用了结。"
+        )
     settled = [r for r in items if r.outcome != "待处理"]
     if settled:
         r = settled[0]

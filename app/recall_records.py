@@ -178,6 +178,8 @@ def _row(r: Any, doc: _Doc) -> RecallRow:
         detail = f"{r[5]} 交{r[6]}，回执 {r[7]}"
     elif state == "已销毁":
         outcome, detail = "已销毁", r[9] or ""
+    elif state == "遗失":  # a loss shows, even on a copy kept earlier (留用 never hides it)
+        outcome = "待处理"
     elif r[8] is not None:
         outcome, detail = "留用", r[8]
     elif r[9]:

@@ -12,26 +12,28 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from app import audit, text_rules
+from app import audit, text_rules, workdays
 from app.classification import (
     CLASSIFIED,
+    DEFAULT_PERIOD_YEARS,
     HANDLING,
     LEVELS,
     SOURCES,
     TELEGRAM_URGENCIES,
     URGENCIES,
     Period,
-    default_deadline,
     default_period,
 )
 from app.clock import stamp
 from app.documents import Copy, Document, copies_of, document_from_row, get_document
+from app.model import Credential
 from app.numbers import (
     format_copy_ranges,
     normalise_doc_number,
     parse_copy_numbers,
     registration_number,
 )
+from app.recall_records import SOURCES as RECALL_SOURCES
 from app.roles import Role
 from db.connection import Database
 from db.errors import InvalidInput
@@ -90,14 +92,15 @@ def register_checked(
     received = clean.received_at or now
 
     period = clean.period or default_period(clean.level)
-    deadline = clean.deadline or default_deadline(
-        received, clean.urgency, clean.telegram, clean.handling
+    deadline = clean.deadline or workdays.registration_deadline(
+        db, received, clean.urgency, clean.telegram, clean.handling
     )
     doc_number, parsed = normalise_doc_number(clean.doc_number)
     if not parsed:
         warnings.append(f"文号“{doc_number}”不符合“机关代字〔年份〕序号号”的格式，已按原样保存。")
     with db.transaction():
         refuse_duplicates(db, clean.issuer, doc_number, numbers)
+        warnings.extend(doc_number_warnings(db, clean.issuer, doc_number))
         year = received.year
         last = db.memo.get(("serial", year))
         if last is None:
@@ -230,6 +233,9 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         raise InvalidInput("签收时间不能晚于现在。")
     if data.level in CLASSIFIED and data.pages == 0:
         warnings.append("未填写页数：借还核对时将无法核对页数。")
+    if data.period is not None:
+        warnings.extend(period_warnings(data.period, data.level, data.written_on, data.received_at))
+    normalise_doc_number(data.doc_number)  # refuses a 0 号 here, before anything is written
     clean = DocumentInput(
         issuer=issuer,
         source=data.source,
@@ -253,6 +259,66 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         remarks=text_rules.clean("remarks", data.remarks),
     )
     return clean, numbers, warnings
+
+
+def period_warnings(
+    period: Period, level: str, written_on: date | None, received_at: datetime | None
+) -> list[str]:
+    """Refuses a protection period of zero; warns above the law's maximum for the level
+    (绝密 30, 机密 20, 秘密 10 years): the paper may say so, but it is worth a second look."""
+    if period.kind in ("年", "月") and int(period.value or "0") == 0:
+        raise InvalidInput("保密期限不能为 0：请按原件填写，原件未标明的留空（按法定期限）。")
+    most = DEFAULT_PERIOD_YEARS.get(level)
+    if most is None:
+        return []
+    months = {"年": 12, "月": 1}.get(period.kind)
+    over = months is not None and int(period.value) * months > most * 12
+    if period.kind == "解密日期":
+        start = written_on or (received_at.date() if received_at else None)
+        end = date.fromisoformat(period.value)
+        over = start is not None and end > _years_after(start, most)
+    if not over:
+        return []
+    return [f"保密期限“{period.label(level)}”超过{level}件的法定最长期限 {most} 年，请核对原件。"]
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def known_source(db: Database, issuer: str) -> str | None:
+    """The 来文类别 this issuer's last registration had (the form follows a known sender)."""
+    cleaned = issuer.strip()
+    if not cleaned:
+        return None
+    found = db.scalar(
+        "SELECT source FROM document WHERE issuer = ? AND voided_at IS NULL"
+        " ORDER BY id DESC LIMIT 1",
+        (cleaned,),
+    )
+    return str(found) if found is not None else None
+
+
+def doc_number_warnings(db: Database, issuer: str, doc_number: str) -> list[str]:
+    """The same 文号 already registered under another way of writing the issuer (市委办 and
+    市委办公室): the copies may be the same ones, so the custodian is told before relying on it."""
+    if not doc_number:
+        return []
+    found = db.query(
+        # One line per other spelling, naming its first registration (SQLite's min() bare columns).
+        "SELECT year, serial, issuer, min(id) FROM document"
+        " WHERE doc_number = ? AND issuer <> ? AND voided_at IS NULL"
+        " GROUP BY issuer ORDER BY min(id) LIMIT 3",
+        (doc_number, issuer),
+    )
+    return [
+        f"文号 {doc_number} 已以来文单位“{r['issuer']}”登记为 "
+        f"{registration_number(r['year'], r['serial'])}，请核对是否同一文件重复登记。"
+        for r in found
+    ]
 
 
 def refuse_duplicates(db: Database, issuer: str, doc_number: str, numbers: list[str]) -> None:
@@ -324,6 +390,11 @@ def edit(session: Session, document_id: int, changes: dict[str, str]) -> Documen
             raise InvalidInput("标题不能为空。")
         if "source" in values and values["source"] not in SOURCES:
             raise InvalidInput("来文类别不正确。")
+        if values.get("source", before.source) not in RECALL_SOURCES and _in_recall(db, before):
+            raise InvalidInput(
+                f"{before.number} 属于 {before.year} 年度清退范围，清退已经开始，"
+                "来文类别不能再改为中央、省、市以外：那会使它从清退清单和统计中消失。"
+            )
         old = {k: getattr(before, k) for k in values}
         changed = {k: v for k, v in values.items() if old[k] != v}
         if not changed:
@@ -346,39 +417,106 @@ def _clean_edit(field: str, value: str) -> str:
     return text_rules.clean(field, value) if field in text_rules.RULES else value.strip()
 
 
-def void(session: Session, document_id: int, reason: str) -> Document:
+def void(
+    session: Session, document_id: int, reason: str, approver: Credential | None = None
+) -> Document:
+    """作废: kept with its reason. Refused once a recall campaign or a destruction batch covers
+    the registration; a classified one whose copies have a history needs the 保密员's password
+    (`approver`). The triggers of migration 0013 hold the same rules."""
     session.require(Role.CUSTODIAN)
     reason = text_rules.clean("void_reason", reason)
     if len(reason) < 2:
         raise InvalidInput("作废须写明原因。")
     db = session.db
+    _voidable(db, document_id)  # before asking for a password
+    who = None
+    if void_needs_approval(db, document_id):
+        if approver is None:
+            raise InvalidInput("该密件登记已有借阅等记录，作废须由保密员本人输入密码确认。")
+        who = session.confirm(approver, "作废密件登记", Role.APPROVER)
     with db.transaction():
-        doc = get_document(db, document_id)
-        if doc.voided_at is not None:
-            raise InvalidInput(f"{doc.number} 已于 {stamp(doc.voided_at)[:16]} 作废。")
-        refuse_destroyed(db, document_id, doc.number)
-
-        out = db.scalar(
-            "SELECT count(*) FROM copy WHERE document_id = ? AND state = '借出'", (document_id,)
-        )
-        if out:
-            raise InvalidInput(f"{doc.number} 有 {out} 份尚未归还，收回后才能作废。")
+        doc = _voidable(db, document_id)
+        if who is None and void_needs_approval(db, document_id):
+            raise InvalidInput("该密件登记已有借阅等记录，作废须由保密员本人输入密码确认。")
         now = session.clock.now()
         db.execute(
-            "UPDATE document SET voided_at = ?, void_reason = ? WHERE id = ?",
-            (stamp(now), reason, document_id),
+            "UPDATE document SET voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?",
+            (stamp(now), reason, who.login if who else None, document_id),
         )
         for c in copies_of(db, document_id):
             add_copy_event(db, c.id, now, session.account.login, "作废", {"reason": reason})
+        after: dict[str, Any] = {"voided": True, "reason": reason}
+        if who is not None:
+            after["approver"] = who.login
         audit.record(
             db,
             session.clock,
             session.account.login,
             "作废收文",
             f"document:{doc.number}",
-            {"before": {"voided": False}, "after": {"voided": True, "reason": reason}},
+            {"before": {"voided": False}, "after": after},
         )
     return get_document(db, document_id)
+
+
+def _voidable(db: Database, document_id: int) -> Document:
+    """The registration, or the reason it cannot be voided now."""
+    doc = get_document(db, document_id)
+    if doc.voided_at is not None:
+        raise InvalidInput(f"{doc.number} 已于 {stamp(doc.voided_at)[:16]} 作废。")
+    refuse_destroyed(db, document_id, doc.number)
+    batch = db.one(
+        "SELECT b.year, b.serial FROM copy c JOIN destruction_item i ON i.copy_id = c.id"
+        " JOIN destruction_batch b ON b.id = i.batch_id"
+        " WHERE c.document_id = ? AND b.cancelled_at IS NULL ORDER BY b.id LIMIT 1",
+        (document_id,),
+    )
+    if batch is not None:
+        raise InvalidInput(
+            f"{doc.number} 已列入 {batch['year']} 年第 {batch['serial']} 批销毁清单，不能作废；"
+            "确需更正的，先将其移出销毁清单。"
+        )
+    if _in_recall(db, doc):
+        raise InvalidInput(
+            f"{doc.number} 属于 {doc.year} 年度清退范围，清退已经开始，不能再作废："
+            "作废会使它从清退清单和统计中消失，请在清退中如实处理。"
+        )
+    out = db.scalar(
+        "SELECT count(*) FROM copy WHERE document_id = ? AND state = '借出'", (document_id,)
+    )
+    if out:
+        raise InvalidInput(f"{doc.number} 有 {out} 份尚未归还，收回后才能作废。")
+    return doc
+
+
+def _in_recall(db: Database, doc: Document) -> bool:
+    """In the scope of a recall campaign that has begun (open or closed)."""
+    return (
+        doc.level in CLASSIFIED
+        and doc.source in RECALL_SOURCES
+        and bool(db.scalar("SELECT 1 FROM recall_campaign WHERE year = ?", (doc.year,)))
+    )
+
+
+def void_needs_approval(db: Database, document_id: int) -> bool:
+    """A classified registration whose copies have any history beyond their registration."""
+    return bool(
+        db.scalar(
+            "SELECT 1 FROM document d JOIN copy c ON c.document_id = d.id"
+            " JOIN copy_event e ON e.copy_id = c.id"
+            " WHERE d.id = ? AND d.level IN ('绝密', '机密', '秘密') AND e.kind <> '登记' LIMIT 1",
+            (document_id,),
+        )
+    )
+
+
+def void_refusal(db: Database, document_id: int) -> str | None:
+    """Why the registration cannot be voided now (the window says so before asking anything)."""
+    try:
+        _voidable(db, document_id)
+    except InvalidInput as exc:
+        return exc.message
+    return None
 
 
 def refuse_destroyed(db: Database, document_id: int, number: str) -> None:

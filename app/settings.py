@@ -24,17 +24,107 @@ DEFAULTS = {
 
 
 @dataclass(frozen=True)
+class TimeLimit:
+    """One default time limit the room may change; `source` says where the default comes from."""
+
+    key: str
+    label: str
+    unit: str  # "小时" (clock hours) or "个工作日" (the holiday calendar's working days)
+    default: int
+    high: int
+    source: str
+
+
+# Every default 办理时限 is a room setting; the defaults are the seeds' figures (DOMAIN.md).
+TIME_LIMITS = (
+    TimeLimit(
+        "limit_urgent_hours",
+        "特急件、会议通知",
+        "小时",
+        2,
+        72,
+        "种子000：会议通知、特急件做到2小时办结",
+    ),
+    TimeLimit("limit_ordinary_days", "普通件", "个工作日", 2, 30, "种子000：普通件2天办结"),
+    TimeLimit(
+        "limit_telegram_urgent_days",
+        "特急电报",
+        "个工作日",
+        2,
+        30,
+        "种子003：特急电报要求在两天内办结（特提电报即收即办）",
+    ),
+    TimeLimit(
+        "limit_telegram_other_days",
+        "加急、平急电报",
+        "个工作日",
+        6,
+        30,
+        "种子003：其他电报最长不超过6天",
+    ),
+    TimeLimit(
+        "limit_policy_days",
+        "政策性批示件",
+        "个工作日",
+        3,
+        30,
+        "种子003的“政策性3天”原是本机关发文的审核时限，不是收文批示的规定；本室可改",
+    ),
+    TimeLimit(
+        "limit_routine_days",
+        "事务性批示件",
+        "个工作日",
+        1,
+        30,
+        "种子003的“事务性1个工作日”原是本机关发文的审核时限，不是收文批示的规定；本室可改",
+    ),
+)
+TIME_LIMIT_KEYS = {limit.key: limit for limit in TIME_LIMITS}
+DEFAULTS.update({limit.key: str(limit.default) for limit in TIME_LIMITS})
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    urgent_hours: int  # 特急 and 会议通知, clock hours
+    ordinary_days: int  # everything else, working days
+    telegram_urgent_days: int
+    telegram_other_days: int  # 加急 and 平急 telegrams (特提: at once)
+    policy_days: int  # 政策性 instructions
+    routine_days: int  # 事务性 instructions
+
+
+@dataclass(frozen=True)
 class Settings:
     idle_lock_minutes: int
     close_time: time  # classified copies are due back by then, every day
     working_days: tuple[int, ...]  # ISO weekdays, Monday = 1
     unclassified_loan_days: int
     recall_deadline: tuple[int, int]  # (month, day) of the year after the one recalled
+    time_limits: TimeLimits
+
+
+def _values(db: Database) -> dict[str, str]:
+    values = dict(DEFAULTS)
+    values.update({r["key"]: r["value"] for r in db.query("SELECT key, value FROM setting")})
+    return values
+
+
+def load_time_limits(db: Database) -> TimeLimits:
+    return _time_limits(_values(db))
+
+
+def time_limit_values(db: Database) -> dict[str, int]:
+    """Each TIME_LIMITS key with its current value (the settings page shows them so)."""
+    values = _values(db)
+    return {limit.key: int(values[limit.key]) for limit in TIME_LIMITS}
+
+
+def _time_limits(values: dict[str, str]) -> TimeLimits:
+    return TimeLimits(*(int(values[limit.key]) for limit in TIME_LIMITS))
 
 
 def load(db: Database) -> Settings:
-    values = dict(DEFAULTS)
-    values.update({r["key"]: r["value"] for r in db.query("SELECT key, value FROM setting")})
+    values = _values(db)
     hour, minute = values["close_time"].split(":")
     return Settings(
         idle_lock_minutes=int(values["idle_lock_minutes"]),
@@ -42,7 +132,37 @@ def load(db: Database) -> Settings:
         working_days=tuple(int(d) for d in values["working_days"].split(",") if d),
         unclassified_loan_days=int(values["unclassified_loan_days"]),
         recall_deadline=_month_day(values["recall_deadline"]),
+        time_limits=_time_limits(values),
     )
+
+
+def set_time_limit(session: Session, key: str, value: int) -> Settings:
+    """Change one default time limit (system administrator, like the other room settings)."""
+    session.require(Role.SYSADMIN)
+    limit = TIME_LIMIT_KEYS.get(key)
+    if limit is None:
+        raise InvalidInput("没有这项时限设置。")
+    if not 1 <= value <= limit.high:
+        raise InvalidInput(f"{limit.label}的时限须在 1 到 {limit.high} {limit.unit}之间。")
+    db = session.db
+    with db.transaction():
+        before = int(_values(db)[key])
+        if before == value:
+            return load(db)
+        db.execute(
+            "INSERT INTO setting (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "修改设置",
+            f"setting:{key}",
+            {"before": before, "after": value},
+        )
+    return load(db)
 
 
 def _month_day(text: str) -> tuple[int, int]:

@@ -1,5 +1,9 @@
-"""Working days: weekends, plus the holidays and make-up workdays the room enters each December
-from the State Council's notice (there is no network to fetch it)."""
+"""Working days: weekends, plus the holidays and make-up workdays (调休) the room enters each
+December from the State Council's notice (there is no network to fetch it).
+
+The one place a default 办理时限 is computed, for registrations and instructions alike: the limits
+are room settings (app.settings.TIME_LIMITS), the days are this calendar's working days.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from app import audit
+from app import audit, settings
 from app.roles import Role
 from db.connection import Database
 from db.errors import InvalidInput
@@ -32,6 +36,39 @@ def add_working_days(db: Database, start: datetime, days: int) -> datetime:
         if is_workday(db, current.date()):
             left -= 1
     return current
+
+
+def registration_deadline(
+    db: Database, received: datetime, urgency: str, telegram: bool, handling: str
+) -> datetime | None:
+    """The default 办理时限 of a registration; 阅件 have none by default.
+
+    特急: hours; ordinary: working days. Telegrams: 特提 at once, 特急 and the others in working
+    days. Every figure is a room setting (app.settings.TIME_LIMITS, the seeds' figures by default).
+    """
+    if handling != "办件":
+        return None
+    limits = settings.load_time_limits(db)
+    if telegram:
+        if urgency == "特提":
+            return received
+        days = limits.telegram_urgent_days if urgency == "特急" else limits.telegram_other_days
+        return add_working_days(db, received, days)
+    if urgency == "特急":
+        return received + timedelta(hours=limits.urgent_hours)
+    return add_working_days(db, received, limits.ordinary_days)
+
+
+def instruction_deadline(db: Database, given: datetime, kind: str) -> datetime:
+    """The default 办理时限 of a leader's instruction: 特急 and 会议通知 in hours; 政策性,
+    事务性 and the others in working days, each a room setting."""
+    limits = settings.load_time_limits(db)
+    if kind in ("特急", "会议通知"):
+        return given + timedelta(hours=limits.urgent_hours)
+    days = {"政策性": limits.policy_days, "事务性": limits.routine_days}.get(
+        kind, limits.ordinary_days
+    )
+    return add_working_days(db, given, days)
 
 
 def warning_for(db: Database, year: int) -> str | None:

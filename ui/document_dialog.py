@@ -8,9 +8,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -24,10 +24,9 @@ from app.roles import Role
 from app.session import Session
 from app.slip_print import print_labels, print_slips
 from app.slips import FORMS, form_for
-from db.errors import MijianError
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
 from ui.printing import PdfOutputDialog, offer_pdf
+from ui.recall_dialogs import PersonField
 from ui.table_model import ListModel, table_view
 
 
@@ -162,18 +161,42 @@ class DocumentDialog(QDialog):
         dialog.open()
         return dialog
 
+    def open_void(self) -> VoidDialog:
+        """The reason, and the 保密员's password where the copies have a history; a registration
+        a recall or a destruction batch covers is refused before anything is typed."""
+        dialog = VoidDialog(self._session, self._document_id, self)
+        dialog.accepted.connect(self._load)
+        dialog.open()
+        return dialog
+
     def _void(self) -> None:
-        reason, ok = QInputDialog.getText(
-            self, "作废登记", "作废原因（登记簿中保留原记录并划线）："
-        )
-        if not ok:
-            return
-        try:
-            registry.void(self._session, self._document_id, reason)
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self._load()
+        self.open_void()
+
+
+class VoidDialog(FormDialog):
+    def __init__(self, session: Session, document_id: int, parent: QWidget | None = None) -> None:
+        super().__init__("作废登记", parent)
+        self._session, self._document_id = session, document_id
+        db = session.db
+        self.reason_edit = QLineEdit()
+        self.form.addRow(QLabel("作废后登记簿中保留原记录并划线，不能撤销。"))
+        self.form.addRow("作废原因", self.reason_edit)
+        self.approver: PersonField | None = None
+        if registry.void_needs_approval(db, document_id):
+            self.approver = PersonField(session, Role.APPROVER)
+            self.form.addRow(QLabel("该密件已有借阅等记录，作废须由保密员本人输入密码确认。"))
+            self.form.addRow("确认人", self.approver.combo)
+            self.form.addRow("确认人密码", self.approver.password_edit)
+        self.finish_layout()
+        refusal = registry.void_refusal(db, document_id)
+        if refusal is not None:
+            self.error_label.setText(refusal)
+            self.reason_edit.setEnabled(False)
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+
+    def submit(self) -> None:
+        credential = self.approver.credential() if self.approver is not None else None
+        registry.void(self._session, self._document_id, self.reason_edit.text(), credential)
 
 
 class EditDocumentDialog(FormDialog):

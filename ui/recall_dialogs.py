@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app import accounts, destruction, recall
 from app.model import Credential
@@ -80,6 +80,10 @@ class RetainDialog(FormDialog):
         self.form.addRow("批准人", self.approver.combo)
         self.form.addRow("批准人密码", self.approver.password_edit)
         self.finish_layout()
+        refusal = recall.retain_refusal(session.db, year, copy_ids)
+        if refusal is not None:  # e.g. a lost copy: said before anyone types a password
+            self.error_label.setText(refusal)
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
 
     def submit(self) -> None:
         recall.retain(

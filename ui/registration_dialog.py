@@ -2,7 +2,8 @@
 
 Enter moves to the next field; Enter on the last field (or Ctrl+Enter anywhere) registers.
 After each registration the form clears for the next document but keeps 来文单位 and 来文类别,
-so a morning's mail from one issuer goes in without retyping them.
+so a morning's mail from one issuer goes in without retyping them. A known 来文单位 brings its
+last 来文类别; 份号, when given, decides 份数; Esc on a filled form asks before discarding it.
 """
 
 from __future__ import annotations
@@ -20,20 +21,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from app import documents, registry
+from app import documents, registry, workdays
 from app.classification import (
     HANDLING,
     LEVELS,
     SOURCES,
     TELEGRAM_URGENCIES,
     URGENCIES,
-    default_deadline,
 )
 from app.entry import parse_date, parse_datetime, parse_period, parse_scope
 from app.numbers import normalise_doc_number, parse_copy_numbers
@@ -69,8 +70,9 @@ class RegistrationDialog(QDialog):
         self.level_combo.setCurrentText("秘密")
 
         self.period_edit = QLineEdit()
-        self.period_edit.setPlaceholderText(
-            "空 = 法定默认（绝密30年/机密20年/秘密10年）；或 10年、6个月、长期、解密日期"
+        self.period_edit.setPlaceholderText("空 = 法定期限；或 10年、6个月、长期、解密日期")
+        self.period_edit.setToolTip(
+            "留空按法定期限：绝密30年、机密20年、秘密10年。超过法定最长期限时会提示核对。"
         )
         self.telegram_check = QCheckBox("电报")
         self.urgency_combo = _combo(URGENCIES)
@@ -81,7 +83,7 @@ class RegistrationDialog(QDialog):
         self.copies_edit.setPlaceholderText("如 000031-000035, 000040")
         self.count_spin = QSpinBox()
         self.count_spin.setRange(1, 1000)
-        self.count_spin.setToolTip("非密件没有份号时的份数")
+        self.count_spin.setToolTip("填写份号时份数由份号决定；非密件没有份号时在此填写份数")
         self.pages_spin = QSpinBox()
         self.pages_spin.setRange(0, 10000)
         self.attachments_edit = QLineEdit()
@@ -90,8 +92,9 @@ class RegistrationDialog(QDialog):
         self.deadline_edit = QLineEdit()
         self.cabinet_edit = QLineEdit()
         self.remarks_edit = QLineEdit()
-        self.preview_label = QLabel()
+        self.preview_label = QLabel()  # its own full-width row: it wraps, it is never cut
         self.preview_label.setStyleSheet("color: #555;")
+        self.preview_label.setWordWrap(True)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.register_button = QPushButton("登记（Ctrl+Enter）")
@@ -124,11 +127,12 @@ class RegistrationDialog(QDialog):
         form.addRow("存放位置", self.cabinet_edit)
         form.addRow("备注", self.remarks_edit)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.preview_label, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.register_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.preview_label)
         layout.addWidget(self.message_label)
         layout.addLayout(buttons)
 
@@ -160,10 +164,14 @@ class RegistrationDialog(QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.submit)
         self.telegram_check.toggled.connect(self._telegram_toggled)
-        for edit in (self.copies_edit, self.doc_number_edit):
+        self.issuer_edit.editingFinished.connect(self._follow_issuer)
+        self._completer.activated.connect(self._follow_issuer)
+        self.copies_edit.textChanged.connect(self._follow_copies)
+        for edit in (self.copies_edit, self.doc_number_edit, self.issuer_edit, self.period_edit):
             edit.textChanged.connect(self._update_preview)
         for combo in (self.urgency_combo, self.handling_combo, self.level_combo):
             combo.currentTextChanged.connect(self._update_preview)
+        self._clean: tuple[object, ...] = ()
         self._reset(keep_issuer=False)
 
     # ---- keyboard ----------------------------------------------------------------------
@@ -172,6 +180,8 @@ class RegistrationDialog(QDialog):
             popup = self._completer.popup()
             if watched is self.issuer_edit and popup is not None and popup.isVisible():
                 return False  # Enter picks the completion first
+            if watched is self.issuer_edit:
+                self._follow_issuer()
             if watched is self._order[-1]:
                 self.submit()
             else:
@@ -185,6 +195,24 @@ class RegistrationDialog(QDialog):
         self.urgency_combo.addItems(TELEGRAM_URGENCIES if on else URGENCIES)
         self.urgency_combo.setCurrentText("平急" if on else "平件")
 
+    def _follow_issuer(self) -> None:
+        """A known 来文单位 brings the 来文类别 of its last registration."""
+        source = registry.known_source(self._session.db, self.issuer_edit.text())
+        if source is not None:
+            self.source_combo.setCurrentText(source)
+
+    def _follow_copies(self) -> None:
+        """份号 decides 份数: the count shows how many copies the numbers give and is locked."""
+        typed = bool(self.copies_edit.text().strip())
+        self.count_spin.setEnabled(not typed)
+        if typed:
+            try:
+                numbers = parse_copy_numbers(self.copies_edit.text())
+            except MijianError:
+                return
+            if numbers:
+                self.count_spin.setValue(len(numbers))
+
     def _update_preview(self) -> None:
         parts = []
         try:
@@ -195,10 +223,26 @@ class RegistrationDialog(QDialog):
             parts.append(exc.message)
         typed = self.doc_number_edit.text().strip()
         if typed:
-            normal, ok = normalise_doc_number(typed)
-            parts.append(f"文号：{normal}" if ok else "文号格式无法识别，将按原样保存")
+            try:
+                normal, ok = normalise_doc_number(typed)
+            except MijianError as exc:
+                normal, ok = "", False
+                parts.append(exc.message)
+            else:
+                parts.append(f"文号：{normal}" if ok else "文号格式无法识别，将按原样保存")
+            if ok and normal:
+                issuer = self.issuer_edit.text().strip()
+                parts.extend(registry.doc_number_warnings(self._session.db, issuer, normal))
+        try:
+            level = self.level_combo.currentText()
+            period = parse_period(self.period_edit.text(), level)
+            if period is not None:
+                parts.extend(registry.period_warnings(period, level, None, None))
+        except MijianError as exc:
+            parts.append(exc.message)
         now = self._session.clock.now()
-        due = default_deadline(
+        due = workdays.registration_deadline(
+            self._session.db,
             now,
             self.urgency_combo.currentText(),
             self.telegram_check.isChecked(),
@@ -207,6 +251,32 @@ class RegistrationDialog(QDialog):
         if due is not None and not self.deadline_edit.text().strip():
             parts.append(f"默认时限 {due.strftime('%m-%d %H:%M')}")
         self.preview_label.setText("　".join(parts))
+
+    # ---- leaving -----------------------------------------------------------------------
+    def _state(self) -> tuple[object, ...]:
+        edits = tuple(w.text() for w in self.findChildren(QLineEdit))
+        combos = tuple(w.currentText() for w in self.findChildren(QComboBox))
+        spins = (self.count_spin.value(), self.pages_spin.value(), self.telegram_check.isChecked())
+        return edits + combos + spins
+
+    def is_dirty(self) -> bool:
+        """Something typed since the form was last cleared (a kept 来文单位 is not)."""
+        return self._state() != self._clean
+
+    def reject(self) -> None:
+        """Esc, 关闭 and the window's close button: a filled form is discarded only when asked."""
+        if self.is_dirty():
+            box = QMessageBox(
+                QMessageBox.Icon.Question, "登记新收文", "放弃已填写的内容？", parent=self
+            )
+            discard = box.addButton("放弃", QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton("继续填写", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+            box.setEscapeButton(keep)
+            box.exec()
+            if box.clickedButton() is not discard:
+                return
+        super().reject()
 
     def _input(self) -> DocumentInput:
         db, zone = self._session.db, self._session.clock.now().tzinfo
@@ -272,7 +342,9 @@ class RegistrationDialog(QDialog):
         self.received_edit.setText(self._session.clock.now().strftime("%Y-%m-%d %H:%M"))
         self._issuers.setStringList(documents.recent_issuers(self._session.db))
 
+        self._follow_copies()
         self._update_preview()
+        self._clean = self._state()
         (self.doc_number_edit if keep_issuer else self.issuer_edit).setFocus()
 
 

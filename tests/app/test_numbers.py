@@ -24,6 +24,11 @@ from db.errors import InvalidInput
         ("市委发(2026)第12号", "市委发〔2026〕12号"),
         ("市委发（2026）12号", "市委发〔2026〕12号"),
         (" 中办发 〔2025〕 3 号 ", "中办发〔2025〕3号"),
+        ("市委发﹝2026﹞12号", "市委发〔2026〕12号"),
+        ("市委发〖2026〗12号", "市委发〔2026〕12号"),
+        ("市委发〘2026〙12号", "市委发〔2026〕12号"),
+        ("市委发「2026」12号", "市委发〔2026〕12号"),
+        ("ＳＷ发（２０２６）１号", "SW发〔2026〕1号"),
     ],
 )
 def test_doc_numbers_are_normalised(typed: str, normal: str) -> None:
@@ -63,6 +68,10 @@ def test_copy_numbers_lists_and_ranges() -> None:
         ("1234567", "六位"),
         ("abc", "无法识别"),
         ("1-2000", "1000"),
+        ("000000", "000001 起"),
+        ("0", "000001 起"),
+        ("000000-000003", "000001 起"),
+        ("000005, 000000", "000001 起"),
     ],
 )
 def test_bad_copy_numbers_are_refused_with_the_reason(typed: str, reason: str) -> None:
@@ -75,3 +84,15 @@ def test_registration_numbers() -> None:
     assert parse_registration_number("2026-0001") == (2026, 1)
     assert parse_registration_number("２０２６－１２") == (2026, 12)
     assert parse_registration_number("000031") is None
+
+
+@pytest.mark.parametrize("typed", ["市委发〔2026〕0号", "市委发[2026]000号", "〔2026〕0号"])
+def test_a_zero_sequence_doc_number_is_refused(typed: str) -> None:
+    with pytest.raises(InvalidInput, match="序号为 0"):
+        normalise_doc_number(typed)
+
+
+def test_the_first_copy_and_the_first_number_are_accepted() -> None:
+    assert parse_copy_numbers("000001") == ["000001"]
+    assert parse_copy_numbers("1-3") == ["000001", "000002", "000003"]
+    assert normalise_doc_number("市委发〔2026〕1号") == ("市委发〔2026〕1号", True)

@@ -227,3 +227,85 @@ def test_register_filters_search_and_pages(
     assert register_query.count(db, RegisterFilter(year=2025)) == 0
     row = register_query.page(db, RegisterFilter(search="2026-0001"))[0]
     assert (row.copies, row.copy_ranges, row.level_label) == (1, "000100", "机密★20年")
+
+
+@pytest.mark.parametrize(
+    ("level", "most"),
+    [("秘密", 10), ("机密", 20), ("绝密", 30)],
+)
+def test_a_period_above_the_legal_maximum_warns_at_each_level(
+    login: Callable[..., Session], level: str, most: int
+) -> None:
+    custodian = login("jiyao")
+    at_most = registry.register(
+        custodian, doc(level=level, period=Period("年", str(most)), doc_number="P〔2026〕1号")
+    )
+    assert not any("法定最长" in w for w in at_most.warnings)
+    months = registry.register(
+        custodian,
+        doc(level=level, period=Period("月", str(most * 12)), doc_number="P〔2026〕2号"),
+    )
+    assert not any("法定最长" in w for w in months.warnings)
+    over = registry.register(
+        custodian, doc(level=level, period=Period("年", str(most + 1)), doc_number="P〔2026〕3号")
+    )
+    assert [w for w in over.warnings if "法定最长" in w] == [
+        f"保密期限“{level}★{most + 1}年”超过{level}件的法定最长期限 {most} 年，请核对原件。"
+    ]
+    over_months = registry.register(
+        custodian,
+        doc(level=level, period=Period("月", str(most * 12 + 1)), doc_number="P〔2026〕4号"),
+    )
+    assert any("法定最长" in w for w in over_months.warnings)
+    # A 解密日期 counts from 成文日期 (2026-11-10 in doc()).
+    last_day = date(2026 + most, 11, 10).isoformat()
+    on_time = registry.register(
+        custodian, doc(level=level, period=Period("解密日期", last_day), doc_number="P〔2026〕5号")
+    )
+    assert not any("法定最长" in w for w in on_time.warnings)
+    late = date(2026 + most, 11, 11).isoformat()
+    too_late = registry.register(
+        custodian, doc(level=level, period=Period("解密日期", late), doc_number="P〔2026〕6号")
+    )
+    assert any("法定最长" in w for w in too_late.warnings)
+
+
+@pytest.mark.parametrize("period", [Period("年", "0"), Period("月", "0")])
+def test_a_zero_period_is_refused(login: Callable[..., Session], period: Period) -> None:
+    custodian = login("jiyao")
+    with pytest.raises(InvalidInput, match="保密期限不能为 0"):
+        registry.register(custodian, doc(period=period))
+    assert custodian.db.scalar("SELECT count(*) FROM document") == 0
+
+
+def test_zero_numbers_are_refused(login: Callable[..., Session]) -> None:
+    custodian = login("jiyao")
+    with pytest.raises(InvalidInput, match="000001 起"):
+        registry.register(custodian, doc(copy_numbers="000000"))
+    with pytest.raises(InvalidInput, match="序号为 0"):
+        registry.register(custodian, doc(doc_number="市委办发〔2026〕0号"))
+    assert custodian.db.scalar("SELECT count(*) FROM document") == 0
+
+
+def test_the_same_doc_number_under_another_issuer_spelling_warns(
+    login: Callable[..., Session],
+) -> None:
+    custodian = login("jiyao")
+    first = registry.register(custodian, doc(issuer="市委办公室", doc_number="市委办发[2026]12号"))
+    assert not any("文号" in w for w in first.warnings)
+    again = registry.register(
+        custodian, doc(issuer="市委办", doc_number="市委办发﹝2026﹞12号", copy_numbers="000033")
+    )
+    assert (
+        "文号 市委办发〔2026〕12号 已以来文单位“市委办公室”登记为 2026-0001，"
+        "请核对是否同一文件重复登记。"
+    ) in again.warnings
+    registry.void(custodian, again.document.id, "来文单位写法不一")
+    # Further copies under the same spelling are the ordinary case; a voided one is no duplicate.
+    more = registry.register(custodian, doc(issuer="市委办公室", copy_numbers="000050"))
+    assert not any("文号" in w for w in more.warnings)
+    third = registry.register(custodian, doc(issuer="中共市委办公室", copy_numbers="000060"))
+    assert [w for w in third.warnings if "文号" in w] == [
+        "文号 市委办发〔2026〕12号 已以来文单位“市委办公室”登记为 2026-0001，"
+        "请核对是否同一文件重复登记。"
+    ]

@@ -169,3 +169,27 @@ def test_a_long_report_can_be_cancelled_from_its_progress_bar(
 
     assert offer_long_pdf(parent, "销毁登记表", "x.pdf", make) is None
     assert seen == [100]
+
+
+def test_a_lost_copy_is_refused_as_kept_in_the_window(campaign_room, login, qtbot, shot) -> None:  # noqa: F811
+    from tests.app.test_recall import ids
+    from tests.app.test_recall_rules import _lose
+
+    custodian, n = campaign_room
+    lost = ids(custodian, n["central"])[0]
+    _lose(custodian, login("baomi"), lost)
+    window = RecallPage(custodian)
+    qtbot.addWidget(window)
+    page = window.campaign
+    page.refresh()
+    page.issuer_combo.setCurrentText("中共中央办公厅")
+    row = next(i for i in range(page.model.rowCount()) if page.model.row_at(i).copy_id == lost)
+    assert page.model.row_at(row).blocker == "遗失待查"
+    page.table.selectRow(row)
+    dialog = page.retain_selected()
+    assert "已登记遗失，不能留用" in dialog.error_label.text()
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()
+    shot(dialog, "retain-lost-refused")
+    dialog.close()
+    assert recall.progress(recall.rows(custodian.db, 2026)).outcomes["留用"] == 0

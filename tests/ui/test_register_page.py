@@ -76,7 +76,8 @@ def test_a_refused_registration_keeps_everything_typed(
     form.submit()
     assert "既不是在岗读者" in form.message_label.text()
     shot(form, "registration-refused")
-    form.close()
+    assert form.is_dirty()  # closing now would ask first (tests/ui/test_registration_form.py)
+    form.done(0)
 
 
 def test_filters_search_and_the_document_dialog(
@@ -166,11 +167,7 @@ def test_import_an_old_ledger_through_the_window(
     assert page.count_label.text() == "共 3 件"
 
 
-def test_edit_and_void_from_the_document_dialog(
-    login: Callable[..., Session], qtbot, monkeypatch
-) -> None:
-    from PySide6.QtWidgets import QInputDialog
-
+def test_edit_and_void_from_the_document_dialog(login: Callable[..., Session], qtbot) -> None:
     from app import audit
 
     session = login("jiyao")
@@ -186,9 +183,94 @@ def test_edit_and_void_from_the_document_dialog(
     edit.edits["status_note"].setText("已传阅")
     edit.buttons.accepted.emit()
     assert audit.page(session.db, None, 1)[0].action == "修改收文"
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("重复登记", True))
-    dialog.void_button.click()
+    void = dialog.open_void()
+    assert void.approver is None  # no history yet: the custodian alone
+    void.reason_edit.setText("重复登记")
+    void.buttons.accepted.emit()
     assert not dialog.void_button.isEnabled() and not dialog.edit_button.isEnabled()
     dialog.close()
     row = page.model.row_at(0)
     assert row.voided and row.title == "关于做好年终保密自查工作的通知"
+
+
+def test_a_double_click_opens_one_document_dialog(login: Callable[..., Session], qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.document_dialog import DocumentDialog
+
+    session = login("jiyao")
+    registry.register(session, doc())
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    rect = page.table.visualRect(page.model.index(0, 4))
+    # A real double click: press and release, then the second press arrives as a double click.
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    def dialogs() -> list[DocumentDialog]:
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, DocumentDialog) and w.isVisible()
+        ]
+
+    qtbot.waitUntil(lambda: len(dialogs()) >= 1, timeout=2000)
+    qtbot.wait(50)
+    opened = dialogs()
+    assert len(opened) == 1
+    opened[0].close()
+    # Enter on the selected row opens it too, once.
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(dialogs()) == 1, timeout=2000)
+    dialogs()[0].close()
+
+
+def test_voiding_through_the_window_asks_the_approver_or_refuses(
+    login: Callable[..., Session], qtbot, clock, shot
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+    from app import desk, recall
+    from app.people import ReaderInput, add_reader
+    from tests.conftest import PASSWORD
+    from ui.document_dialog import DocumentDialog
+
+    custodian, officer = login("jiyao"), login("baomi")
+    lent = registry.register(
+        custodian, doc(issuer="区委办公室", source="区本级", doc_number="区委发〔2026〕1号")
+    )
+    recalled = registry.register(custodian, doc(source="市", doc_number="市委发〔2026〕9号"))
+    reader = add_reader(officer, ReaderInput("张建国", "区委", "书记", "核心", "1", "B0001"))
+    desk.checkout(custodian, reader.id, [lent.copies[0].id])
+    desk.take_back(custodian, lent.copies[0].id)
+    recall.open_campaign(custodian, 2026)
+    page = RegisterPage(custodian)
+    qtbot.addWidget(page)
+
+    dialog = DocumentDialog(custodian, lent.document.id, page)
+    void = dialog.open_void()
+    assert void.approver is not None
+    assert any("保密员本人输入密码" in w.text() for w in void.findChildren(QLabel))
+    void.reason_edit.setText("误登")
+    void.approver.password_edit.setText("wrong")
+    void.buttons.accepted.emit()
+    assert "密码不正确" in void.error_label.text() and void.isVisible()
+    void.approver.password_edit.setText(PASSWORD)
+    shot(void, "void-with-approver")
+    void.buttons.accepted.emit()
+    assert void.result() == void.DialogCode.Accepted
+    assert not dialog.void_button.isEnabled()
+    dialog.close()
+
+    dialog = DocumentDialog(custodian, recalled.document.id, page)
+    void = dialog.open_void()
+    assert "清退已经开始，不能再作废" in void.error_label.text()
+    assert not void.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    shot(void, "void-refused")
+    void.close()
+    dialog.close()

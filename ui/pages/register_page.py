@@ -126,7 +126,8 @@ class RegisterPage(QWidget):
             self.order_combo,
         ):
             combo.currentIndexChanged.connect(self.refresh)
-        self.table.doubleClicked.connect(self._open)
+        # `activated` alone: it fires on a double click (or a single click where the platform
+        # activates so) and on Enter. Connecting `doubleClicked` as well opened two dialogs.
         self.table.activated.connect(self._open)
         self.new_button.clicked.connect(self._register)
         self.print_button.clicked.connect(self._print)

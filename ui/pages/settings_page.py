@@ -28,6 +28,7 @@ from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import NewAccountDialog, SetPasswordDialog
 from ui.accounts_model import AccountsModel
 from ui.errors import show_error
+from ui.time_limits_box import TimeLimitsBox
 
 ChoosePath = Callable[[QWidget], Path | None]
 
@@ -143,6 +144,8 @@ class SettingsPage(QWidget):
         calendar_layout.addWidget(self.calendar_edit, 1)
         calendar_layout.addWidget(self.save_calendar_button)
         layout.addWidget(calendar_box)
+        self.time_limits_box = TimeLimitsBox(session)
+        layout.addWidget(self.time_limits_box)
         self.calendar_year.valueChanged.connect(self._load_calendar)
         self.save_calendar_button.clicked.connect(self._save_calendar)
         self._load_calendar()
