@@ -547,12 +547,17 @@ def object_label(obj: str, actors: Mapping[str, Actor] | None = None) -> str:
 
 def items(details: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """Details as (label, value) pairs for the detail view, one per key."""
-    return tuple((_KEYS.get(k, k), _value(k, v, full=True)) for k, v in details.items())
+    return tuple((_KEYS.get(k, k), _value(k, v, full=True)) for k, v in _ordered(details))
+
+
+def _ordered(details: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The stored details are sorted by key (so 新 came before 原); read 原 first."""
+    return sorted(details.items(), key=lambda kv: kv[0] != "before")
 
 
 def describe(details: dict[str, Any]) -> str:
     """Details as `姓名：赵磊；角色：机要员`, nested ones as `新（…）`; never JSON."""
-    return "；".join(f"{_KEYS.get(k, k)}：{_value(k, v)}" for k, v in details.items())
+    return "；".join(f"{_KEYS.get(k, k)}：{_value(k, v)}" for k, v in _ordered(details))
 
 
 def _value(key: str, value: Any, *, full: bool = False) -> str:
