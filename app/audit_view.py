@@ -290,9 +290,13 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _where(f: AuditFilter) -> tuple[str, list[Any]]:
+def _where(f: AuditFilter, role: Role) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
+    if _norm(f.text):
+        text, text_params = _text_clause(_norm(f.text), role)
+        clauses.append(text)
+        params.extend(text_params)
     if f.account:
         clauses.append("account = ?")
         params.append(f.account)
@@ -329,6 +333,52 @@ def _where(f: AuditFilter) -> tuple[str, list[Any]]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
+def _text_clause(text: str, role: Role) -> tuple[str, list[Any]]:
+    """The search box in SQL, to narrow before the shown line decides: names, logins, roles,
+    kinds, times, objects (also by their Chinese kind word) and detail values as stored. Details
+    count only where the role reads them (an administrator: in the administrators' own actions),
+    so hidden details are not even read."""
+    like = "%" + _escape_like(text) + "%"
+    esc = " ESCAPE '\\'"
+    parts = [
+        f"account LIKE ?{esc}",
+        f"action LIKE ?{esc}",
+        f"object LIKE ?{esc}",
+        f"replace(at, 'T', ' ') LIKE ?{esc}",
+        f"account IN (SELECT login FROM account WHERE display_name LIKE ?{esc})",
+    ]
+    params: list[Any] = [like] * 5
+    roles = [r.value for r in Role if text in r.label]
+    if roles:
+        parts.append(f"account IN (SELECT login FROM account WHERE role IN ({_marks(roles)}))")
+        params.extend(roles)
+    groups = [a for a, g in _GROUP_OF.items() if text in g]
+    if groups:
+        parts.append(f"action IN ({_marks(groups)})")
+        params.extend(groups)
+    if text.isdigit():
+        parts.append("seq = ?")
+        params.append(int(text))
+    if role.is_administrator:
+        shown = sorted(ADMIN_ACTIONS | SECURITY_ACTIONS)
+        markers = " OR ".join("action LIKE ?" for _ in _SECURITY_MARKERS)
+        parts.append(f"(details LIKE ?{esc} AND (action IN ({_marks(shown)}) OR {markers}))")
+        params += [like, *shown, *(f"%{m}%" for m in _SECURITY_MARKERS)]
+    else:
+        parts.append(f"details LIKE ?{esc}")
+        params.append(like)
+    # Object labels in Chinese (份, 收文 …) stand for the stored prefixes (copy:, document: …).
+    kinds = [k for k, label in OBJECT_KINDS.items() if label in text or text in label]
+    for kind in kinds:
+        parts.append(f"object LIKE ?{esc}")
+        params.append(_escape_like(kind) + ":%")
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def _marks(values: list[str]) -> str:
+    return ",".join("?" * len(values))
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -355,7 +405,7 @@ def search(
     them, reading at most about `budget` events of the trail (each query a range of the primary
     key); also where to continue (None: the start of the trail was reached)."""
     names = actors(db)
-    where, params = _where(f)
+    where, params = _where(f, role)
     keep = _matches(f.text)
     top = (
         before_seq
@@ -364,18 +414,24 @@ def search(
     )
     found: list[AuditLine] = []
     read = 0
-    while top > 1 and len(found) < want and read < budget:
+    while top > 1 and read < budget:
         low = max(1, top - WINDOW)
-        limit = want - len(found)
+        # With a search the SQL only narrows (the line as shown decides): read in bigger batches.
+        limit = 1000 if f.text.strip() else want - len(found)
         rows = db.query(
             f"SELECT * FROM audit_event WHERE seq < ? AND seq >= ?{where}"
             " ORDER BY seq DESC LIMIT ?",
             (top, low, *params, limit),
         )
-        read += top - low
-        found.extend(ln for ln in for_role(role, map(_event, rows), names) if keep(ln))
         # A full batch may leave more in this window: go on just below its last row.
-        top = rows[-1]["seq"] if len(rows) == limit else low
+        below = rows[-1]["seq"] if len(rows) == limit else low
+        read += top - below
+        for shown in for_role(role, map(_event, rows), names):
+            if keep(shown):
+                found.append(shown)
+                if len(found) == want:
+                    return found, (shown.seq if shown.seq > 1 else None)
+        top = below
     return found, (top if top > 1 else None)
 
 
@@ -384,7 +440,7 @@ def every_line(
 ) -> Iterator[AuditLine]:
     """Every line matching `f`, oldest first (for the printed report), a batch at a time."""
     names = actors(db)
-    where, params = _where(f)
+    where, params = _where(f, role)
     keep = _matches(f.text)
     last = int(db.scalar("SELECT max(seq) FROM audit_event") or 0)
     after = 0

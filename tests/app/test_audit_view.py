@@ -194,3 +194,18 @@ def test_the_audit_report_is_the_auditors_and_audited_once_delivered(
     assert event.action == "输出审计报告" and event.details["where"] == PRINTER
     (shown,) = for_role(Role.AUDITOR, [event])
     assert not shown.reduced and "事件数：3" in shown.details and "输出到：打印机" in shown.details
+
+
+def test_a_report_too_long_to_read_asks_for_a_narrower_period(
+    login: Callable[..., Session], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.audit_view import AuditFilter
+    from app.reports import audit_pdf
+    from db.errors import InvalidInput
+
+    _three_documents(login, clock)
+    auditor = login("shenji")
+    monkeypatch.setattr(audit_pdf, "MOST_EVENTS", 2)
+    with pytest.raises(InvalidInput, match="请缩短期间"):
+        audit_pdf.audit_report(auditor, AuditFilter(action="登记收文"))
+    assert audit_pdf.audit_report(auditor, AuditFilter(action="登记收文", object_text="0002"))
