@@ -25,7 +25,12 @@ class AuditDetailDialog(QDialog):
         self.form = QFormLayout()
         self._row("序号", str(line.seq))
         self._row("时间", line.at)
-        self._row("账户", f"{line.who}　登录名 {line.account}")
+        self._row(
+            "账户",
+            line.who
+            if line.who == line.account or "系统" in line.who
+            else f"{line.who}　登录名 {line.account}",
+        )
         self._row("类别", line.group)
         self._row("事项", line.action)
         self._row("对象", line.object)
@@ -35,9 +40,10 @@ class AuditDetailDialog(QDialog):
             self._row("详情", "无")
         for label, value in line.items:
             self._row(label, value)
-        self._row("本条哈希", line.hash)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        self._row("本条哈希", f"{line.hash[:32]}\n{line.hash[32:]}")  # 64 characters do not wrap
+        buttons = QDialogButtonBox()
+        close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(line.sentence))
         layout.addLayout(self.form)

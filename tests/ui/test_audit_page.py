@@ -113,7 +113,7 @@ def test_filters_and_a_debounced_search(page: AuditPage, qtbot) -> None:
     assert page.model.rowCount() == 0 and page.count_label.text() == "没有符合条件的记录。"
 
 
-def test_one_event_in_full(page: AuditPage, qtbot) -> None:
+def test_one_event_in_full(page: AuditPage, qtbot, shot) -> None:
     rows = _rows(page)
     business = next(i for i, r in enumerate(rows) if r[3] == "登记收文")
     page.table.doubleClicked.emit(page.model.index(business, 0, QModelIndex()))
@@ -132,7 +132,9 @@ def test_one_event_in_full(page: AuditPage, qtbot) -> None:
     assert len(opened) == 1
     text = opened[0].text()
     assert "姓名：" in text and "张志强" in text and "角色：" in text and "系统管理员" in text
-    assert "本条哈希" in text and len(next(ln for ln in text.splitlines() if len(ln) == 64)) == 64
+    shot(opened[0], "audit-detail")
+    assert "本条哈希" in text
+    assert [len(ln) for ln in text.splitlines() if len(ln) == 32 and " " not in ln] == [32, 32]
 
 
 def test_the_report_prints_what_the_page_shows_and_is_audited_once_saved(

@@ -74,7 +74,7 @@ def test_a_slip_prints_as_a_job_named_by_kind_and_number(counter, qtbot, tmp_pat
 
 
 def test_printing_from_the_preview_is_recorded_and_confirmed(
-    counter, qtbot, tmp_path: Path
+    counter, qtbot, tmp_path: Path, shot
 ) -> None:
     custodian, _, _, _ = counter
     registered = registry.register(custodian, doc(copy_numbers="8"))
@@ -92,6 +92,7 @@ def test_printing_from_the_preview_is_recorded_and_confirmed(
     assert preview is not None and preview.isVisible()
     qtbot.waitUntil(lambda: preview.view.pageCount() == 1, timeout=5000)
     assert audit.count(custodian.db) == events and not printed.exists()  # a preview records nothing
+    shot(preview, "print-preview")
 
     preview.print_button.click()
     assert printed.exists() and seen == [f"处理笺 {registered.document.number}"]
