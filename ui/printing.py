@@ -225,9 +225,8 @@ class PdfOutputDialog(QDialog):
             f"已送打印机：{pages} 页（打印任务“{printer.docName()}”）。请到打印机取件并核对页数。"
         )
         self.message_label.setText(said)
-        self.confirmation = QMessageBox(
-            QMessageBox.Icon.Information, "已打印", said, QMessageBox.StandardButton.Ok, self
-        )
+        self.confirmation = QMessageBox(QMessageBox.Icon.Information, "已打印", said, parent=self)
+        self.confirmation.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
         self.confirmation.open()
         return True
 

@@ -100,6 +100,7 @@ def test_printing_from_the_preview_is_recorded_and_confirmed(
     assert not preview.isVisible()
     assert output.confirmation is not None and output.confirmation.isVisible()
     assert "已送打印机：1 页" in output.confirmation.text()
+    assert [b.text() for b in output.confirmation.buttons()] == ["确定"]
     output.confirmation.close()
     output.close()
 
