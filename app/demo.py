@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app import demo_content
+from app import audit, demo_content
 from app.clock import Clock, FixedClock
 from app.demo_recall import seed_recall
 from app.model import NewAccount
@@ -15,7 +15,7 @@ from app.paths import RoomPaths
 from app.roles import Role
 from app.room import create_room
 from app.seal import VerificationKey
-from app.session import open_session
+from app.session import Session, open_session
 from app.settings import set_idle_lock_minutes
 from db.keyslots import DEFAULT_KDF, KdfParams
 
@@ -45,6 +45,12 @@ def sheet_path(paths: RoomPaths) -> Path:
 
 
 DEMO_UNIT = "某市某区委办公室（演示）"
+# The demo room's 闭库时间. A real room closes at 17:30 by default and the window lets the system
+# administrator choose 12:00-23:00; after the close every classified checkout is refused (密件不
+# 过夜). A newcomer trying the demo in the evening would meet that refusal on every copy, so the
+# demo room (and only it) closes at 23:59: checkouts work at any hour but the last minute of the
+# day. The change is in the trail (修改设置 by 系统, with the reason) and the login notice says it.
+DEMO_CLOSE_TIME = "23:59"
 
 
 def create_demo_room(
@@ -76,8 +82,32 @@ def create_demo_room(
             demo_content.seed_desk(custodian, officer, seed_clock)
             demo_content.seed_instructions(custodian, seed_clock)
             seed_recall(custodian, seed_clock, DEMO_PASSWORD)
-
+            _open_late(custodian, FixedClock(max(clock.now(), seed_clock.now())))
         finally:
             custodian.close()
             officer.close()
     return paths
+
+
+def _open_late(session: Session, clock: Clock) -> None:
+    """The demo room closes at DEMO_CLOSE_TIME (after the seeds, which play ordinary days)."""
+    db = session.db
+    with db.transaction():
+        before = db.scalar("SELECT value FROM setting WHERE key = 'close_time'")
+        db.execute(
+            "INSERT INTO setting (key, value) VALUES ('close_time', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (DEMO_CLOSE_TIME,),
+        )
+        audit.record(
+            db,
+            clock,
+            audit.SYSTEM,
+            "修改设置",
+            "setting:close_time",
+            {
+                "before": before,
+                "after": DEMO_CLOSE_TIME,
+                "reason": "演示机要室：任何时候都可试借（真实机要室默认 17:30）",
+            },
+        )

@@ -31,12 +31,25 @@ python="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip
 if [ "$mode" = demo ]; then
-  .venv/bin/python -m pip install -q -e .
+  # pip runs only when pyproject.toml (name, version, dependencies, entry points) changed since
+  # the last install, or the program is missing: the install is editable, so code changes need
+  # none. The stamp holds pyproject.toml's hash.
+  stamp=.venv/.mijian-demo-installed
+  current="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ -x .venv/bin/mijian ] && [ "$(cat "$stamp" 2>/dev/null)" = "$current" ] \
+      && .venv/bin/mijian --version >/dev/null 2>&1; then
+    echo "MiJian is already installed in .venv/ and current; skipping pip."
+  else
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e .
+    echo "$current" > "$stamp"
+  fi
+  echo "The program is .venv/bin/mijian (not on PATH): .venv/bin/mijian --demo opens the demo again."
   exec .venv/bin/mijian --demo
 fi
 
+.venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff"

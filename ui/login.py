@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.anchor import RoomBehindAnchor
-from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.demo import DEMO_ACCOUNTS, DEMO_CLOSE_TIME, DEMO_PASSWORD
 from app.model import Credential
 from app.session import Session
 from db.errors import MijianError
@@ -119,6 +119,9 @@ def _demo_hint() -> QLabel:
     hint = QLabel(
         "<p>这是<b>演示机要室</b>，数据均为虚构。<br>演示账户的密码均为 "
         f"<code>{DEMO_PASSWORD}</code>：</p><table cellspacing='6'>{rows}</table>"
+        f"<p>演示机要室的闭库时间设为 <b>{DEMO_CLOSE_TIME}</b>，任何时候都可以试借密件"
+        "（真实机要室默认 17:30，闭库后密件不得借出，只能由保密员按 F7 例外放行）。"
+        "想试闭库后的情形：用 <b>xitong</b> 登录，在“设置”中把闭库时间改早。</p>"
     )
     hint.setWordWrap(True)
     hint.setTextFormat(Qt.TextFormat.RichText)

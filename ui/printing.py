@@ -6,24 +6,33 @@ default 1200 dpi measured 6.6 s and 7.3 MB for two pages, and 300 keeps every QR
 
 Side effects only after success: an `Output`'s record (new slip serials, a report's audit event)
 is made after the pages were painted onto the printer or the file was completely written; a
-preview, a cancelled print dialog or closing the dialog records nothing.
+preview, a cancelled print dialog or closing the dialog records nothing. Printing from inside
+the preview goes through the same path (and is confirmed the same way): the preview is our own
+dialog around QPrintPreviewWidget, because Qt's QPrintPreviewDialog prints (or exports a PDF)
+behind the caller's back.
+
+Print jobs are named by kind and number (处理笺 2026-0001-000004, 收文登记簿 2026), taken from the
+suggested file name, which callers build from those alone: a job name is visible in the print
+queue to anyone on the machine, so it never carries a title.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
@@ -33,10 +42,12 @@ from PySide6.QtWidgets import (
 from app.output import PRINTER, Output, deliver_file
 from app.reports.tables import Cancelled, Progress
 from db.errors import MijianError
+from ui import save_folder
 from ui.errors import show_error
 
 PRINT_DPI = 300
 ChoosePdf = Callable[[QWidget, str], Path | None]
+AskPrinter = Callable[[QPrinter, QWidget], bool]
 
 
 def write_to(label: QLabel, target: Path, write: Callable[[], str]) -> Path | None:
@@ -55,15 +66,42 @@ def write_to(label: QLabel, target: Path, write: Callable[[], str]) -> Path | No
 
 
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(parent, "保存为 PDF", suggested, "PDF 文件 (*.pdf)")
-    return Path(name) if name else None
+    """Ask where to save, starting where this user saved last or on the removable media
+    (app never starts in the program's folder); remembers the folder chosen."""
+    dialog = QFileDialog(parent, "保存为 PDF（请选择涉密存储介质）")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilter("PDF 文件 (*.pdf)")
+    dialog.setDefaultSuffix("pdf")
+    dialog.setDirectory(str(save_folder.start_folder()))
+    dialog.selectFile(suggested)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return None
+    chosen = Path(dialog.selectedFiles()[0])
+    save_folder.remember(chosen.parent)
+    return chosen
 
 
-def new_printer() -> QPrinter:
+def job_name(suggested_name: str) -> str:
+    """The print job's name from the suggested file name: `收文登记簿-2026.pdf` → 收文登记簿 2026."""
+    stem = suggested_name.removesuffix(".pdf")
+    kind, sep, number = stem.partition("-")
+    return f"{kind} {number}" if sep else kind
+
+
+def new_printer(job: str = "") -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setResolution(PRINT_DPI)
     printer.setFullPage(True)
+    if job:
+        printer.setDocName(job)
     return printer
+
+
+def ask_printer(printer: QPrinter, parent: QWidget) -> bool:
+    """Qt's print dialog: which printer, how many copies. False when cancelled."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("打印")
+    return dialog.exec() == QDialog.DialogCode.Accepted
 
 
 class PrinterFailed(MijianError):
@@ -114,7 +152,7 @@ class PdfOutputDialog(QDialog):
         title: str,
         output: bytes | Output,
         suggested_name: str,
-        choose: ChoosePdf = ask_pdf_path,
+        choose: ChoosePdf | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -123,7 +161,13 @@ class PdfOutputDialog(QDialog):
         self._output = output
         pdf = self._pdf = output.pdf
         self._name = suggested_name
-        self._choose = choose
+        self.job = job_name(suggested_name)
+        # Looked up when used, so that a test can stand in for the file and printer dialogs.
+        self._choose: ChoosePdf = choose or (lambda parent, name: ask_pdf_path(parent, name))
+        self._ask_printer: AskPrinter = lambda printer, parent: ask_printer(printer, parent)
+        self.preview: PreviewDialog | None = None
+        self.confirmation: QMessageBox | None = None
+        self._printed_now = False
         self.setWindowTitle(title)
         pages = len(pdfium.PdfDocument(pdf))
         self.message_label = QLabel(
@@ -145,19 +189,28 @@ class PdfOutputDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         close.clicked.connect(self.accept)
 
-    def _preview(self) -> None:
-        printer = new_printer()
-        preview = QPrintPreviewDialog(printer, self)
-        preview.paintRequested.connect(lambda p: paint_pages(p, self._pdf))
-        preview.exec()
+    def _preview(self) -> PreviewDialog:
+        self.preview = PreviewDialog(self.windowTitle(), self._pdf, self.job, self)
+        self.preview.print_button.clicked.connect(self._print_from_preview)
+        self.preview.open()
+        return self.preview
+
+    def _print_from_preview(self) -> None:
+        self._print()
+        if self._printed_now and self.preview is not None:
+            self.preview.accept()
 
     def _print(self) -> None:
-        printer = new_printer()
-        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
-            self.print_to(printer)
+        """Ask for the printer and print (subclasses extend this; SealSheetDialog does)."""
+        printer = new_printer(self.job)
+        parent = self.preview if self.preview is not None and self.preview.isVisible() else self
+        self._printed_now = self._ask_printer(printer, parent) and self.print_to(printer)
 
     def print_to(self, printer: QPrinter) -> bool:
-        """Paint the pages onto `printer`, then record the output; says on the label how it went."""
+        """Paint the pages onto `printer`, then record the output; says how it went, and once
+        it succeeded confirms it in a message the person has to acknowledge."""
+        if not printer.docName():
+            printer.setDocName(self.job)
         try:
             pages = paint_pages(printer, self._pdf)
         except MijianError as exc:
@@ -168,7 +221,13 @@ class PdfOutputDialog(QDialog):
         except MijianError as exc:
             self.message_label.setText(f"{exc.message} {self._output.if_lost}")
             return False
-        self.message_label.setText(f"已送打印机：{pages} 页。")
+        said = (
+            f"已送打印机：{pages} 页（打印任务“{printer.docName()}”）。请到打印机取件并核对页数。"
+        )
+        self.message_label.setText(said)
+        self.confirmation = QMessageBox(QMessageBox.Icon.Information, "已打印", said, parent=self)
+        self.confirmation.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+        self.confirmation.open()
         return True
 
     def save(self) -> Path | None:
@@ -183,6 +242,43 @@ class PdfOutputDialog(QDialog):
             return None
         self.message_label.setText(f"已保存到 {target}")
         return target
+
+
+class PreviewDialog(QDialog):
+    """打印预览: the pages as the printer will print them; 打印… goes through the owner's print
+    path (PdfOutputDialog), so a print from here is recorded and confirmed like any other."""
+
+    def __init__(self, title: str, pdf: bytes, job: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"打印预览 - {title}")
+        self.resize(820, 900)
+        self.printer = new_printer(job)
+        self.view = QPrintPreviewWidget(self.printer, self)
+        self.view.paintRequested.connect(lambda p: _paint_quietly(p, pdf))
+        self.print_button = QPushButton("打印…")
+        zoom_in = QPushButton("放大")
+        zoom_out = QPushButton("缩小")
+        fit = QPushButton("适合页宽")
+        close = QPushButton("关闭")
+        row = QHBoxLayout()
+        for button in (zoom_in, zoom_out, fit):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.print_button)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 1)
+        zoom_in.clicked.connect(lambda: self.view.zoomIn())
+        zoom_out.clicked.connect(lambda: self.view.zoomOut())
+        fit.clicked.connect(self.view.fitToWidth)
+        close.clicked.connect(self.reject)
+
+
+def _paint_quietly(printer: QPrinter, pdf: bytes) -> None:
+    """The preview's painting: nothing is recorded, and a failure only leaves the view empty."""
+    with contextlib.suppress(MijianError):
+        paint_pages(printer, pdf)
 
 
 def offer_pdf(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import accounts, audit, audit_view, settings
+from app import accounts, audit, audit_view, registry, settings
 from app.audit import AuditEvent
 from app.audit_view import AuditLine, for_role
 from app.clock import FixedClock
@@ -92,3 +92,120 @@ def test_security_events_page_back_through_the_trail_within_a_budget(
     assert len(first) == 2 and cursor is not None
     rest, end = audit_view.security_events(db, cursor, budget=total)
     assert len(rest) == 1 and end is None
+
+
+# ---- filters, search and the printed 审计报告 (issue 13, item 13) ------------------------------
+def _three_documents(login: Callable[..., Session], clock: FixedClock) -> Session:
+    from tests.app.test_registry import doc
+
+    custodian = login("jiyao")
+    for n, title in enumerate(("甲件标题", "乙件标题", "丙件标题"), start=1):
+        registry.register(custodian, doc(title=title, doc_number=f"F〔2026〕{n}号"))
+        clock.advance(days=1)
+    return custodian
+
+
+def test_filters_narrow_the_trail_and_search_never_finds_hidden_details(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    from datetime import date
+
+    from app.audit_view import AuditFilter, search
+
+    _three_documents(login, clock)
+    db = login("shenji").db
+
+    def found(reader: Role = Role.AUDITOR, **f: object) -> list[AuditLine]:
+        lines, more = search(db, reader, AuditFilter(**f))  # type: ignore[arg-type]
+        assert more is None
+        return lines
+
+    registered = found(action="登记收文")
+    assert [ln.object for ln in registered] == [
+        "收文 2026-0003",
+        "收文 2026-0002",
+        "收文 2026-0001",
+    ]
+    assert all(ln.reduced and ln.who == "李晓梅（机要员）" for ln in registered)
+    assert {ln.group for ln in registered} == {"收文登记"}
+    assert {ln.account for ln in found(role=Role.CUSTODIAN)} == {"jiyao"}
+    assert {ln.action for ln in found(group="账户与权限")} == {"创建账户", "授予角色"}
+    assert [ln.object for ln in found(object_kind="document", object_text="０００２")] == [
+        "收文 2026-0002"  # full-width input is read as the trail writes it
+    ]
+    day = date(2026, 11, 21)
+    assert [ln.object for ln in found(action="登记收文", since=day, until=day)] == [
+        "收文 2026-0002"
+    ]
+    assert found(account="xitong", action="登记收文") == []
+    # The search box matches what is shown: names and objects, never a reduced event's title.
+    assert len(found(text="李晓梅", action="登记收文")) == 3
+    assert found(text="乙件标题") == [] and found(text="F〔2026〕2号") == []
+    assert [ln.object for ln in found(Role.APPROVER, text="乙件标题")] == ["收文 2026-0002"]
+    created = found(text="赵磊") + found(action="创建账户", text="张志强")
+    assert created and all(not ln.reduced and "姓名：" in ln.details for ln in created)
+
+
+def test_search_reads_a_bounded_stretch_and_says_where_to_go_on(
+    login: Callable[..., Session], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.audit_view import AuditFilter, search
+
+    _three_documents(login, clock)
+    db = login("shenji").db
+    monkeypatch.setattr(audit_view, "WINDOW", 2)
+    want = AuditFilter(action="登记收文")
+    first, cursor = search(db, Role.AUDITOR, want, budget=2)
+    assert cursor is not None and len(first) <= 1
+    seen = list(first)
+    while cursor is not None:
+        more, cursor = search(db, Role.AUDITOR, want, cursor, budget=4)
+        seen += more
+    assert [ln.object for ln in seen] == ["收文 2026-0003", "收文 2026-0002", "收文 2026-0001"]
+
+
+def test_the_audit_report_is_the_auditors_and_audited_once_delivered(
+    login: Callable[..., Session], clock: FixedClock, tmp_path: Path
+) -> None:
+    from app.audit_view import AuditFilter
+    from app.output import PRINTER
+    from app.reports.audit_pdf import audit_report
+    from db.errors import PermissionDenied
+    from tests.pdf_tools import text_of, unembedded_fonts
+
+    custodian = _three_documents(login, clock)
+    with pytest.raises(PermissionDenied):
+        audit_report(custodian, AuditFilter())
+    auditor = login("shenji")
+    before = audit.count(auditor.db)
+    output = audit_report(auditor, AuditFilter(action="登记收文"))
+    assert audit.count(auditor.db) == before  # laid out, not yet on any medium
+    pdf = tmp_path / "audit.pdf"
+    pdf.write_bytes(output.pdf)
+    text = text_of(pdf)
+    assert "审计报告" in text and "事项 登记收文" in text
+    assert "李晓梅（机要员）" in text and "收文 2026-0001" in text and "收文 2026-0003" in text
+    assert "刘芳（安全审计员）" in text
+    assert "甲件标题" not in text and "F〔2026〕1号" not in text and "{" not in text
+    assert text.index("2026-0001") < text.index("2026-0003")  # oldest first
+    assert unembedded_fonts(pdf) == []
+    output.delivered(PRINTER)
+    (event,) = audit.page(auditor.db, None, 1)
+    assert event.action == "输出审计报告" and event.details["where"] == PRINTER
+    (shown,) = for_role(Role.AUDITOR, [event])
+    assert not shown.reduced and "事件数：3" in shown.details and "输出到：打印机" in shown.details
+
+
+def test_a_report_too_long_to_read_asks_for_a_narrower_period(
+    login: Callable[..., Session], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.audit_view import AuditFilter
+    from app.reports import audit_pdf
+    from db.errors import InvalidInput
+
+    _three_documents(login, clock)
+    auditor = login("shenji")
+    monkeypatch.setattr(audit_pdf, "MOST_EVENTS", 2)
+    with pytest.raises(InvalidInput, match="请缩短期间"):
+        audit_pdf.audit_report(auditor, AuditFilter(action="登记收文"))
+    assert audit_pdf.audit_report(auditor, AuditFilter(action="登记收文", object_text="0002"))

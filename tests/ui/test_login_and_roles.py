@@ -127,3 +127,16 @@ def test_a_room_behind_its_anchor_needs_the_security_officer(
     assert calls == ["jiyao"] * 3  # declined; then refused and retried with the officer
     assert dialog.session is not None
     dialog.session.close()
+
+
+def test_the_demo_notice_says_the_demo_is_open_at_any_hour(
+    qtbot, room: RoomPaths, clock: FixedClock
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from app.demo import DEMO_CLOSE_TIME
+
+    dialog = _dialog(qtbot, room, clock)
+    notice = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+    assert DEMO_CLOSE_TIME in notice and "任何时候都可以试借" in notice and "17:30" in notice
+    dialog.close()
