@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5
@@ -21,7 +20,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from app.documents import Copy, Document
 from app.reports.document import SongCanvas
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 from app.slips import IssuedCode, qr_matrix
 
 QUIET = 4  # modules of white around a QR, as the standard asks
@@ -119,7 +118,7 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     label = ParagraphStyle("label", parent=cell, alignment=1)
 
     def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
-        return Paragraph(escape(text), style)
+        return Paragraph(markup(text), style)
 
     deadline = d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else ""
     rows: list[list[object]] = [
@@ -183,7 +182,7 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     note = ParagraphStyle("note", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
     y = table_top - table_height - 20 * mm
     for text in s.exceptions:
-        paragraph = Paragraph(escape(text), note)
+        paragraph = Paragraph(markup(text), note)
         _, h = paragraph.wrapOn(canvas, right - left, height)
         paragraph.drawOn(canvas, left, y - h)
         y -= h + 1 * mm
