@@ -35,6 +35,11 @@ def test_frozen_program_runs(tmp_path: Path) -> None:
         timeout=900,
     )
     program = dist / "mijian" / ("mijian.exe" if os.name == "nt" else "mijian")
+    # The fallback and Latin faces and Qt's Chinese catalogue, where the program looks for them.
+    internal = dist / "mijian" / "_internal"
+    for font in ("uming.ttc", "HanaMinA.ttf", "HanaMinB.ttf", "DejaVuSans.ttf"):
+        assert (internal / "resources" / "fonts" / font).is_file(), font
+    assert (internal / "PySide6" / "Qt" / "translations" / "qtbase_zh_CN.qm").is_file()
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     env = dict(
         os.environ,
