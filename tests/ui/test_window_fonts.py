@@ -3,11 +3,15 @@ Song face, name characters in the Hanazono fallback, and Qt's dialogs in Chinese
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontInfo, QFontMetrics, QTextLayout
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
+from app.session import Session
 from ui.fonts import install_fonts
+from ui.pages.register_page import RegisterPage
 from ui.translations import install_translations
 
 
@@ -49,3 +53,27 @@ def test_qt_dialogs_speak_chinese(qapp, qtbot) -> None:
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)
+
+
+def test_a_name_character_beyond_the_song_face_is_registered_through_the_form(
+    login: Callable[..., Session], qtbot
+) -> None:
+    # Before the fallback faces the form refused 𠮷 ("本机打印字库中没有").
+    session = login("jiyao")
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    form = page.open_registration()
+    form.issuer_edit.setText("𠮷田县委办公室")
+    form.doc_number_edit.setText("𠮷发〔2026〕3号")
+    form.title_edit.setText("关于䶮㐀同志任职的通知")
+    form.level_combo.setCurrentText("机密")
+    form.copies_edit.setText("000036")
+    form.submit()
+    assert "已登记" in form.message_label.text(), form.message_label.text()
+    form.close()
+    assert (
+        session.db.scalar(
+            "SELECT count(*) FROM document WHERE issuer = '𠮷田县委办公室' AND title = '关于䶮㐀同志任职的通知'"
+        )
+        == 1
+    )
