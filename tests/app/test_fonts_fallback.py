@@ -13,7 +13,7 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from app import registry
 from app.output import deliver_file
 from app.reports import fonts
-from app.reports.catalog import output
+from app.reports.catalog import output, render
 from app.reports.cmap import code_points
 from app.session import Session
 from app.slip_print import print_slips
@@ -114,3 +114,27 @@ def test_the_cmap_reader_agrees_with_reportlab() -> None:
         theirs = frozenset(TTFontFile(str(path), subfontIndex=face.subfont).charToGlyph)
         assert ours is not None and ours <= theirs
         assert theirs - ours <= {0, 0xA0}  # mapped to glyph 0, which draws nothing
+
+
+@pytest.mark.parametrize("kind", ["register", "recall"])
+def test_other_reports_print_name_characters_too(
+    kind: str, login: Callable[..., Session], tmp_path: Path
+) -> None:
+    custodian = login("jiyao")
+    registry.register(custodian, doc(title="关于𡈽䶮同志的通知", issuer="𠮷田市委办公室"))
+    pdf = tmp_path / f"{kind}.pdf"
+    pdf.write_bytes(render(custodian, kind, 2026))
+    text = "".join(text_of(pdf).split())
+    assert "关于𡈽䶮同志的通知" in text
+
+
+def test_no_report_escapes_text_past_the_runs() -> None:
+    # A Paragraph fed xml escape() draws every character in the Song face: blank beyond it.
+    # Every report goes through fonts.markup (and canvas strings through SongCanvas).
+    reports = Path(fonts.__file__).parent
+    offenders = [
+        p.name
+        for p in reports.glob("*.py")
+        if p.name != "fonts.py" and "saxutils" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
