@@ -83,14 +83,17 @@ def _register(name: str) -> TTFont:
 
 @cache
 def _coverage() -> dict[str, frozenset[int]]:
-    """Each face found, Song first, with the code points it draws: the Song face from reportlab
-    (it is registered for every page anyway), the fallbacks from their cmap alone."""
+    """Each face found, Song first, with the code points it draws, read from its cmap alone
+    (through reportlab only for a face without a full-Unicode cmap)."""
     coverage = {}
-    for name, path in _paths().items():
-        points = code_points(path) if name != SONG else None
-        coverage[name] = (
-            points if points is not None else frozenset(_register(name).face.charToGlyph)
-        )
+    for face in FACES:
+        path = _paths().get(face.name)
+        if path is None:
+            continue
+        points = code_points(path, face.subfont)
+        if points is None:
+            points = frozenset(_register(face.name).face.charToGlyph)
+        coverage[face.name] = points
     return coverage
 
 
