@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+from html import unescape
 from pathlib import Path
 
 
@@ -26,3 +28,19 @@ def unembedded_fonts(pdf: Path) -> list[str]:
     """Fonts the PDF names but does not embed (pdffonts' `emb` column)."""
     lines = fonts_of(pdf).splitlines()[2:]
     return [line.split()[0] for line in lines if line.split()[-5] != "yes"]
+
+
+def word_boxes(pdf: Path) -> list[tuple[int, str, float, float, float, float]]:
+    """Every word pdftotext finds: (page from 1, word, xMin, yMin, xMax, yMax) in points from the
+    page's top left."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    boxes = []
+    for number, page in enumerate(html.split("<page ")[1:], start=1):
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            page,
+        ):
+            boxes.append((number, unescape(word), float(x0), float(y0), float(x1), float(y1)))
+    return boxes

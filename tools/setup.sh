@@ -10,12 +10,14 @@ case "$mode" in demo|test) ;; *) echo "usage: bash tools/setup.sh demo|test" >&2
 cd "$(dirname "$0")/.."
 
 # Qt's offscreen platform needs the first five; a real window needs the xcb set; the tests
-# rasterise PDFs with poppler-utils; python3-venv makes the virtual environment.
+# rasterise PDFs with poppler-utils; python3-venv makes the virtual environment; fonts-hanazono
+# prints and shows CJK Ext-A/Ext-B name characters (𠮷, 䶮), fonts-dejavu-core is the window's
+# Latin face (app/reports/fonts.py, ui/fonts.py; build.spec copies both into the program).
 packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
           libxcb-xfixes0 libxcb-sync1 libxrender1 libxi6
-          poppler-utils python3-venv)
+          poppler-utils python3-venv fonts-hanazono fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

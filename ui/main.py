@@ -47,12 +47,14 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
 
     from ui.errors import install_excepthook
     from ui.fonts import install_fonts
+    from ui.translations import install_translations
 
     logs.setup(log_path())
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("密件台账")
     install_fonts(app)
+    install_translations(app)
     install_excepthook()
 
     paths = RoomPaths(room_path(args))

@@ -6,8 +6,6 @@ not contain it.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -17,7 +15,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from app.day_close import DayClose
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 
 LEVELS = ("绝密", "机密", "秘密", "非密")
 
@@ -60,7 +58,7 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
         shown = {**e, "expected_return": str(e["expected_return"])[:16].replace("T", " ")}
         ex_rows.append(
             [
-                Paragraph(escape(str(shown[k])), small)
+                Paragraph(markup(str(shown[k])), small)
                 for k in ("copy", "reader", "reason", "approver", "expected_return")
             ]
         )
@@ -77,7 +75,7 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
     story = [
         Paragraph("日终清点表", title),
         Paragraph(
-            escape(f"{unit}　　{close.day:%Y年%m月%d日}"),
+            markup(f"{unit}　　{close.day:%Y年%m月%d日}"),
             ParagraphStyle("c", parent=body, alignment=1),
         ),
         Spacer(1, 6 * mm),
@@ -92,12 +90,12 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
         Paragraph("三、清点与审计链", body),
         Spacer(1, 2 * mm),
         Paragraph(
-            escape(
+            markup(
                 f"清点人：{closed_by_name}（{close.closed_by}）　　清点时间：{close.closed_at:%Y-%m-%d %H:%M}"
             ),
             body,
         ),
-        Paragraph(escape(f"审计链第 {close.chain_seq} 条，链头："), body),
+        Paragraph(markup(f"审计链第 {close.chain_seq} 条，链头："), body),
         Paragraph(f"<font face='Courier' size='9.5'>{close.chain_head}</font>", body),
         _head_code(close.chain_head),
         Paragraph(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -19,7 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from app.destruction import Batch, BatchItem
 from app.recall import LEVELS
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
 
 HEADERS = ("序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "页数")
@@ -119,10 +118,10 @@ def render_register(
     signatures.setStyle(grid_style(font, 10.5, 0))
     story: list[Flowable] = [
         Paragraph("涉密载体销毁登记表", title),
-        Paragraph(escape(f"{unit}　　{batch.label}　　{_status(batch)}"), sub),
+        Paragraph(markup(f"{unit}　　{batch.label}　　{_status(batch)}"), sub),
         Spacer(1, 3 * mm),
         Paragraph(
-            escape(
+            markup(
                 f"销毁方式：{batch.method}　　销毁地点：{batch.place}　　"
                 f"销毁时间：{_when(batch)}　　共 {len(items)} 份"
             ),
@@ -177,12 +176,12 @@ def render_handover(
     sign.setStyle(grid_style(font, 10.5, 0))
     story: list[Flowable] = [
         Paragraph("涉密载体销毁移交单", title),
-        Paragraph(escape(f"{batch.label}　　{_status(batch)}"), sub),
+        Paragraph(markup(f"{batch.label}　　{_status(batch)}"), sub),
         Spacer(1, 6 * mm),
-        Paragraph(escape(f"移交单位：{unit}"), body),
-        Paragraph(escape(f"接收单位：{batch.place}"), body),
+        Paragraph(markup(f"移交单位：{unit}"), body),
+        Paragraph(markup(f"接收单位：{batch.place}"), body),
         Paragraph(
-            escape(f"销毁方式：{batch.method}　　批准人：{people.approver or '（未审批）'}"), body
+            markup(f"销毁方式：{batch.method}　　批准人：{people.approver or '（未审批）'}"), body
         ),
         Spacer(1, 4 * mm),
         table,

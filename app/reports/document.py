@@ -10,9 +10,11 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
+from app.reports import fonts
 from app.reports.fonts import register_fonts
 
 
@@ -57,11 +59,46 @@ def build_pdf(
 
 class SongCanvas(Canvas):
     """A canvas whose initial font is the embedded Song face, so that no page names a base-14
-    font the PDF does not embed (reportlab starts every page in Helvetica)."""
+    font the PDF does not embed (reportlab starts every page in Helvetica).
+
+    Every string drawn on it in one of our faces is drawn in runs by glyph coverage
+    (fonts.runs): the pages' own drawString calls and every plain table cell (reportlab's Table
+    draws those with drawString, drawRightString and drawCentredString)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["initialFontName"] = kwargs.get("initialFontName") or register_fonts()
         super().__init__(*args, **kwargs)
+
+    def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        parts = self._runs(text)
+        if len(parts) <= 1:
+            super().drawString(x, y, text, *args, **kwargs)
+            return
+        base, size, leading = self._fontname, self._fontsize, self._leading
+        for font, part in parts:
+            self.setFont(font, size, leading)
+            super().drawString(x, y, part, *args, **kwargs)
+            x += pdfmetrics.stringWidth(part, font, size)
+        self.setFont(base, size, leading)
+
+    def drawRightString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        if len(self._runs(text)) <= 1:
+            super().drawRightString(x, y, text, *args, **kwargs)
+        else:
+            width = fonts.string_width(text, self._fontsize, self._fontname)
+            self.drawString(x - width, y, text, *args, **kwargs)
+
+    def drawCentredString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        if len(self._runs(text)) <= 1:
+            super().drawCentredString(x, y, text, *args, **kwargs)
+        else:
+            width = fonts.string_width(text, self._fontsize, self._fontname)
+            self.drawString(x - width / 2, y, text, *args, **kwargs)
+
+    def _runs(self, text: str) -> list[tuple[str, str]]:
+        if not fonts.is_ours(self._fontname):  # Courier for a hash, say
+            return [(self._fontname, text)]
+        return fonts.runs(text, self._fontname)
 
 
 class NumberedCanvas(SongCanvas):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -14,7 +13,7 @@ from reportlab.platypus import LongTable, Paragraph, Spacer, Table, TableStyle
 
 from app.instructions import Event, Instruction
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 
 
 def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
@@ -47,7 +46,7 @@ def render_chase_notice(
     body, small, title = _styles()
 
     def p(text: str, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(escape(text), style)
+        return Paragraph(markup(text), style)
 
     chases = [e for e in history if e.kind == "催办"]
     rows = [
@@ -149,7 +148,7 @@ def render_ledger(
             item.done_at.strftime("%Y-%m-%d") if item.done_at else "",
             item.feedback or "",
         )
-        data.append([Paragraph(escape(v), small) for v in values])
+        data.append([Paragraph(markup(v), small) for v in values])
     if len(data) == 1:
         data.append(
             [Paragraph("（本年无批示件）", small)]
@@ -160,7 +159,7 @@ def render_ledger(
     story = [
         Paragraph("批示件台账", title),
         Paragraph(
-            escape(
+            markup(
                 f"{unit}　　{year}年　　共 {len(items)} 件　　打印于 {printed_at:%Y-%m-%d %H:%M}"
             ),
             ParagraphStyle("c", parent=body, alignment=1),

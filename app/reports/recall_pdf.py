@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from itertools import groupby
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -17,7 +16,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 from app.numbers import format_copy_ranges
 from app.recall import LEVELS, RecallRow
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
 
 HEADERS = ("序号", "文号", "标题", "密级", "份号", "份数", "备注")
@@ -153,16 +152,16 @@ def _one_list(
     )
     return [
         Paragraph("清 退 清 单", look.title),
-        Paragraph(escape(f"（{year}年度　{part}）"), look.sub),
+        Paragraph(markup(f"（{year}年度　{part}）"), look.sub),
         Spacer(1, 3 * mm),
-        Paragraph(escape(f"交退单位：{unit}　　　接收单位：{issuer}"), look.body),
+        Paragraph(markup(f"交退单位：{unit}　　　接收单位：{issuer}"), look.body),
         Spacer(1, 2 * mm),
         table,
         Spacer(1, 3 * mm),
         KeepTogether(
             [
                 Paragraph(
-                    escape(
+                    markup(
                         f"清退合计 {sum(returned.values())} 份（{counts}）；"
                         f"留用 {kept} 份；本单位已监销 {destroyed} 份。"
                     ),

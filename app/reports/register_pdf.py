@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -14,7 +13,7 @@ from reportlab.platypus import Paragraph, Spacer
 from app import register_query
 from app.register_query import REGISTER_COLUMNS, RegisterFilter, RegisterRow
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, grid_style
 from db.connection import Database
 
@@ -63,7 +62,7 @@ def render_register(
     table = PagedTable(header, records, make_row, [w * mm for w in WIDTHS_MM], style, progress)
     story = [
         Paragraph("收文登记簿", title),
-        Paragraph(escape(f"{unit}　　{title_period}　　共 {count} 件"), sub),
+        Paragraph(markup(f"{unit}　　{title_period}　　共 {count} 件"), sub),
         Spacer(1, 4 * mm),
         table,
     ]
@@ -94,5 +93,5 @@ def register_values(row: RegisterRow) -> tuple[str, ...]:
 
 
 def _mark(text: str, voided: bool) -> str:
-    text = escape(text)
+    text = markup(text)
     return f"<strike>{text}</strike>" if voided and text and text != "已作废" else text

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A5
@@ -21,7 +20,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from app.documents import Copy, Document
 from app.reports.document import SongCanvas
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts, string_width
 from app.slips import IssuedCode, qr_matrix
 
 QUIET = 4  # modules of white around a QR, as the standard asks
@@ -87,6 +86,130 @@ def render_slips(slips: Sequence[SlipData], unit: str, page: str = "A4") -> byte
     return buffer.getvalue()
 
 
+# reportlab's default cell padding: 6 pt left and right, 3 pt above and below.
+CELL_PAD_X, CELL_PAD_Y = 12.0, 6.0
+SMALLEST = 6.0  # pt: the smallest type a slip is set in, still legible on paper
+CUT = "……"
+
+
+def fit_paragraph(text: str, style: ParagraphStyle, width: float, height: float) -> Paragraph:
+    """`text` (lines split at "\\n") as a Paragraph that fits `width` x `height` points: in the
+    style's size if it fits, else in the largest size down to SMALLEST that does, else cut short
+    with "……" at SMALLEST. Either way it never runs over what is below it."""
+    size = style.fontSize
+    while True:
+        paragraph = _sized(text, style, size)
+        if paragraph.wrap(width, height)[1] <= height:
+            return paragraph
+        if size <= SMALLEST:
+            break
+        size = max(SMALLEST, size - 0.5)
+    kept, longest = 0, len(text)
+    while kept < longest:  # the longest start of `text` that fits with the mark
+        middle = (kept + longest + 1) // 2
+        if _sized(text[:middle] + CUT, style, SMALLEST).wrap(width, height)[1] <= height:
+            kept = middle
+        else:
+            longest = middle - 1
+    return _sized(text[:kept] + CUT, style, SMALLEST)
+
+
+def _sized(text: str, style: ParagraphStyle, size: float) -> Paragraph:
+    leading = size * style.leading / style.fontSize
+    sized = ParagraphStyle(style.name, parent=style, fontSize=size, leading=leading)
+    return Paragraph("<br/>".join(markup(line) for line in text.split("\n")), sized)
+
+
+def _centred_line(canvas: Canvas, text: str, size: float, x: float, y: float, room: float) -> None:
+    """One centred line no wider than `room` points: set smaller down to SMALLEST, then cut."""
+    while size > SMALLEST and string_width(text, size) > room:
+        size = max(SMALLEST, size - 0.5)
+    while len(text) > 1 and string_width(text, size) > room:
+        text = text[:-2] + CUT[0]
+    canvas.setFont(register_fonts(), size)
+    canvas.drawCentredString(x, y, text)
+
+
+LABEL, VALUE = True, False
+
+
+def _slip_table(s: SlipData, total: float) -> Table:
+    """The slip's ruled table. Every row has its height whatever is typed: a long value is set
+    smaller (fit_paragraph) instead of running over the rows below or off the page."""
+    font = register_fonts()
+    cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14, wordWrap="CJK")
+    label = ParagraphStyle("label", parent=cell, alignment=1)
+    cols = [26 * mm, 66 * mm, 26 * mm, total - 118 * mm]
+    d = s.document
+    written = d.written_on.isoformat() if d.written_on else ""
+    deadline = d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else ""
+    circulation = (list(s.handovers)[-6:] + [("", "", "")] * 6)[:6]
+    lines: list[tuple[float, list[tuple[str, bool]]]] = [
+        (
+            12 * mm,
+            [
+                ("来文单位", LABEL),
+                (f"{d.issuer}（{d.source}）", VALUE),
+                ("文号", LABEL),
+                (d.doc_number, VALUE),
+            ],
+        ),
+        (14 * mm, [("标题", LABEL), (d.title, VALUE)]),
+        (
+            8 * mm,
+            [
+                ("成文日期", LABEL),
+                (written, VALUE),
+                ("收文日期", LABEL),
+                (d.received_at.strftime("%Y-%m-%d %H:%M"), VALUE),
+            ],
+        ),
+        (
+            12 * mm,
+            [
+                ("页数", LABEL),
+                (f"{s.copy.pages} 页（附件：{d.attachments or '无'}）", VALUE),
+                ("办理时限", LABEL),
+                (deadline, VALUE),
+            ],
+        ),
+        (26 * mm, [("拟办意见", LABEL), (d.proposal, VALUE)]),
+        (36 * mm, [("领导批示", LABEL), ("；".join(s.instructions), VALUE)]),
+        (8 * mm, [("传阅/承办", LABEL), ("借出时间", LABEL), ("归还时间", LABEL), ("签名", LABEL)]),
+        *[
+            (9 * mm, [(who, LABEL), (out, LABEL), (back, LABEL), ("", VALUE)])
+            for who, out, back in circulation
+        ],
+        (20 * mm, [("办理结果", LABEL), ("", VALUE)]),
+    ]
+    rows: list[list[object]] = []
+    for height, cells in lines:
+        widths = cols if len(cells) == 4 else [cols[0], sum(cols[1:])]  # or one spanning value
+        row: list[object] = [
+            fit_paragraph(text, label if is_label else cell, w - CELL_PAD_X, height - CELL_PAD_Y)
+            for (text, is_label), w in zip(cells, widths, strict=True)
+        ]
+        rows.append(row + [""] * (4 - len(row)))
+    table = Table(rows, colWidths=cols, rowHeights=[height for height, _ in lines])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                ("SPAN", (1, 1), (3, 1)),
+                ("SPAN", (1, 4), (3, 4)),
+                ("SPAN", (1, 5), (3, 5)),
+                ("SPAN", (1, 13), (3, 13)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("VALIGN", (1, 4), (3, 5), "TOP"),
+                ("BACKGROUND", (0, 6), (-1, 6), colors.Color(0.93, 0.93, 0.93)),
+            ]
+        )
+    )
+    return table
+
+
 def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     font = register_fonts()
     width, height = A4
@@ -110,62 +233,12 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     canvas.setFont(font, 10)
     canvas.drawRightString(right, top - qr_size - 8 * mm, f"收文编号 {d.number}")
 
-    canvas.setFont(font, 24)
-    canvas.drawCentredString(width / 2, top - 14 * mm, s.code.kind)
-    canvas.setFont(font, 10.5)
-    canvas.drawCentredString(width / 2, top - 21 * mm, unit)
+    # The centre, between the 密级 on the left and the QR on the right.
+    centre = 2 * min(width / 2 - (left + 40 * mm), (right - qr_size - 4 * mm) - width / 2)
+    _centred_line(canvas, s.code.kind, 24, width / 2, top - 14 * mm, centre)
+    _centred_line(canvas, unit, 10.5, width / 2, top - 21 * mm, centre)
 
-    cell = ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14, wordWrap="CJK")
-    label = ParagraphStyle("label", parent=cell, alignment=1)
-
-    def p(text: str, style: ParagraphStyle = cell) -> Paragraph:
-        return Paragraph(escape(text), style)
-
-    deadline = d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else ""
-    rows: list[list[object]] = [
-        [p("来文单位", label), p(f"{d.issuer}（{d.source}）"), p("文号", label), p(d.doc_number)],
-        [p("标题", label), p(d.title), "", ""],
-        [
-            p("成文日期", label),
-            p(d.written_on.isoformat() if d.written_on else ""),
-            p("收文日期", label),
-            p(d.received_at.strftime("%Y-%m-%d %H:%M")),
-        ],
-        [
-            p("页数", label),
-            p(f"{s.copy.pages} 页（附件：{d.attachments or '无'}）"),
-            p("办理时限", label),
-            p(deadline),
-        ],
-        [p("拟办意见", label), p(d.proposal), "", ""],
-        [p("领导批示", label), p("；".join(s.instructions)), "", ""],
-        [p("传阅/承办", label), p("借出时间", label), p("归还时间", label), p("签名", label)],
-    ]
-    circulation = list(s.handovers)[-6:]
-    for i in range(6):
-        who, out, back = circulation[i] if i < len(circulation) else ("", "", "")
-        rows.append([p(who, label), p(out, label), p(back, label), ""])
-    rows.append([p("办理结果", label), "", "", ""])
-    heights = [None, 14 * mm, None, None, 26 * mm, 36 * mm, None] + [9 * mm] * 6 + [20 * mm]
-    table = Table(
-        rows, colWidths=[26 * mm, 66 * mm, 26 * mm, (right - left) - 118 * mm], rowHeights=heights
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), register_fonts()),
-                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
-                ("SPAN", (1, 1), (3, 1)),
-                ("SPAN", (1, 4), (3, 4)),
-                ("SPAN", (1, 5), (3, 5)),
-                ("SPAN", (1, 13), (3, 13)),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("VALIGN", (1, 4), (3, 5), "TOP"),
-                ("BACKGROUND", (0, 6), (-1, 6), colors.Color(0.93, 0.93, 0.93)),
-            ]
-        )
-    )
+    table = _slip_table(s, right - left)
     _, table_height = table.wrapOn(canvas, right - left, height)
     table_top = top - 40 * mm
     table.drawOn(canvas, left, table_top - table_height)
@@ -182,11 +255,10 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     # 知悉范围 refusal, the approving 单位负责人 and the approval's reference.
     note = ParagraphStyle("note", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
     y = table_top - table_height - 20 * mm
-    for text in s.exceptions:
-        paragraph = Paragraph(escape(text), note)
-        _, h = paragraph.wrapOn(canvas, right - left, height)
+    if s.exceptions:
+        paragraph = fit_paragraph("\n".join(s.exceptions), note, right - left, y - 10 * mm)
+        _, h = paragraph.wrapOn(canvas, right - left, y - 10 * mm)
         paragraph.drawOn(canvas, left, y - h)
-        y -= h + 1 * mm
 
 
 def render_labels(labels: Sequence[tuple[IssuedCode, str, str, str]], unit: str) -> bytes:

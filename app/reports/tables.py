@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from app.reports.fonts import markup, string_width
 from db.errors import MijianError
 
 Progress = Callable[[int, int], None]
@@ -48,9 +47,9 @@ def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[A
 def fitted(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     """The text as a plain one-line cell when it fits `width` (points, padding included), else
     a wrapping Paragraph: plain cells cost a fraction of a Paragraph to measure and draw."""
-    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 8:
+    if "\n" not in text and string_width(text, style.fontSize, style.fontName) <= width - 8:
         return text
-    return Paragraph(escape(text), style)
+    return Paragraph(markup(text), style)
 
 
 # Style commands that set each cell's own properties. Applying them cell by cell on every page's

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -12,7 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 from app.reports.sheets import Sheet
 from app.reports.tables import PagedTable, Progress, grid_style
 
@@ -37,7 +36,7 @@ def sheet_table(
     font, cell, _, _ = _styles()
 
     def make_row(row: tuple[object, ...]) -> list[object]:
-        return [Paragraph(escape(str(v)), cell) if i in wrap else str(v) for i, v in enumerate(row)]
+        return [Paragraph(markup(str(v)), cell) if i in wrap else str(v) for i, v in enumerate(row)]
 
     records: list[tuple[object, ...]] = list(sheet.rows) or [
         ("（无）",) + ("",) * (len(sheet.headers) - 1)
@@ -65,8 +64,8 @@ def render_sheet(
     heading = sheet.title.split("（")[0]
     period = sheet.title[len(heading) :]
     story: list[Flowable] = [
-        Paragraph(escape(heading), title),
-        Paragraph(escape(f"{unit}　　{period}　　共 {len(sheet.rows)} 条{note}"), sub),
+        Paragraph(markup(heading), title),
+        Paragraph(markup(f"{unit}　　{period}　　共 {len(sheet.rows)} 条{note}"), sub),
         Spacer(1, 4 * mm),
         sheet_table(sheet, widths_mm, wrap, progress),
     ]
@@ -101,7 +100,7 @@ def render_stats(
     table.setStyle(style)
     story: list[Flowable] = [
         Paragraph(f"{year} 年度机要工作统计", title),
-        Paragraph(escape(f"{unit}　　统计至 {printed_at:%Y-%m-%d %H:%M}"), sub),
+        Paragraph(markup(f"{unit}　　统计至 {printed_at:%Y-%m-%d %H:%M}"), sub),
         Spacer(1, 4 * mm),
         Paragraph("一、收文、清退与销毁（份）及批示督办、违规过夜（件）", section),
         table,

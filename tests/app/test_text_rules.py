@@ -74,11 +74,14 @@ def test_tab_and_ordinary_text_pass() -> None:
 
 
 def test_a_character_the_bundled_font_lacks_is_refused_never_printed_blank() -> None:
+    # Ext-A and Ext-B print in the Hanazono fallback (tests/app/test_fonts_fallback.py);
+    # Ext-G (U+30000...) is in no bundled face.
+    for field in ("title", "reader_name", "issuer"):
+        assert text_rules.clean(field, "张𠮷㐀村") == "张𠮷㐀村"
     for field, char in (
-        ("title", "𠮷"),
-        ("reader_name", "𠮷"),
-        ("issuer", "㐀"),
-        ("remarks", "😀"),
+        ("title", "\U00030000"),
+        ("reader_name", "\U00030001"),
+        ("remarks", "\U0003134a"),
     ):
         with pytest.raises(InvalidInput) as refused:
             text_rules.clean(field, f"张{char}村")
