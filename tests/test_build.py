@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import tomllib
 from pathlib import Path
@@ -15,26 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-def test_frozen_program_runs(tmp_path: Path) -> None:
-    dist, work = tmp_path / "dist", tmp_path / "work"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "PyInstaller",
-            str(ROOT / "build.spec"),
-            "--noconfirm",
-            "--distpath",
-            str(dist),
-            "--workpath",
-            str(work),
-        ],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        timeout=900,
-    )
-    program = dist / "mijian" / ("mijian.exe" if os.name == "nt" else "mijian")
+def test_frozen_program_runs(frozen_program: Path, tmp_path: Path) -> None:
+    program = frozen_program
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     env = dict(
         os.environ,
