@@ -38,6 +38,9 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mijian", description="密件台账：机要室密件管理")
     parser.add_argument("--version", action="version", version=f"mijian {__version__}")
+    parser.add_argument(
+        "--self-check", action="store_true", help="核对已安装的程序文件与安装清单，然后退出"
+    )
     parser.add_argument("--db", type=Path, help="数据库文件（默认：本机的机要室）")
     parser.add_argument("--demo", action="store_true", help="打开演示机要室（不存在则创建）")
     sub = parser.add_subparsers(dest="command", metavar="命令")

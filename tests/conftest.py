@@ -19,6 +19,7 @@ from app.clock import FixedClock  # noqa: E402
 from app.demo import DEMO_PASSWORD, create_demo_room, sheet_path  # noqa: E402
 from app.paths import RoomPaths  # noqa: E402
 from app.session import Session, open_session  # noqa: E402
+from tests.frozen import frozen_program  # noqa: E402, F401  (shared by the build and bundle tests)
 
 BEIJING = timezone(timedelta(hours=8))
 START = datetime(2026, 11, 20, 9, 0, tzinfo=BEIJING)

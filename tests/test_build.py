@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import tomllib
 from pathlib import Path
@@ -15,28 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-def test_frozen_program_runs(tmp_path: Path) -> None:
-    dist, work = tmp_path / "dist", tmp_path / "work"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "PyInstaller",
-            str(ROOT / "build.spec"),
-            "--noconfirm",
-            "--distpath",
-            str(dist),
-            "--workpath",
-            str(work),
-        ],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-        timeout=900,
-    )
-    program = dist / "mijian" / ("mijian.exe" if os.name == "nt" else "mijian")
+def test_frozen_program_runs(frozen_program: Path, tmp_path: Path) -> None:
+    program = frozen_program
     # The fallback and Latin faces and Qt's Chinese catalogue, where the program looks for them.
-    internal = dist / "mijian" / "_internal"
+    internal = program.parent / "_internal"
     for font in ("uming.ttc", "HanaMinA.ttf", "HanaMinB.ttf", "DejaVuSans.ttf"):
         assert (internal / "resources" / "fonts" / font).is_file(), font
     assert (internal / "PySide6" / "Qt" / "translations" / "qtbase_zh_CN.qm").is_file()

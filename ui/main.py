@@ -30,6 +30,10 @@ log = logging.getLogger("mijian")
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = cli.build_parser().parse_args(argv)
+    if args.self_check:
+        from app import selfcheck
+
+        return selfcheck.run()
     if args.command is not None:
         return cli.run(args)
     return run_window(args, SystemClock())
