@@ -422,7 +422,7 @@ def void(
 ) -> Document:
     """作废: kept with its reason. Refused once a recall campaign or a destruction batch covers
     the registration; a classified one whose copies have a history needs the 保密员's password
-    (`approver`). The triggers of migration 0013 hold the same rules."""
+    (`approver`). The triggers of migration 0011 (rules) hold the same rules."""
     session.require(Role.CUSTODIAN)
     reason = text_rules.clean("void_reason", reason)
     if len(reason) < 2:

@@ -1,4 +1,4 @@
--- 0013: rules that were off (issue 13 items 18, 19).
+-- 0011: rules that were off (issue 13 items 18, 19).
 --
 -- A lost copy (遗失) is never marked 留用: that would hide the loss on the 清退清单 and let the
 -- campaign close over it.
