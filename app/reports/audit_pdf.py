@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -20,7 +19,7 @@ from app import audit, audit_view
 from app.audit_view import AuditFilter, AuditLine
 from app.output import Output
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
 from app.roles import Role
 from app.session import Session
@@ -129,13 +128,13 @@ def render_audit_report(
     story = [
         Paragraph(TITLE, title),
         Paragraph(
-            escape(f"{unit}　　期间：{f.period()}"), ParagraphStyle("c", parent=body, alignment=1)
+            markup(f"{unit}　　期间：{f.period()}"), ParagraphStyle("c", parent=body, alignment=1)
         ),
         Spacer(1, 4 * mm),
-        Paragraph(escape(f"筛选条件：{f.describe()}"), body),
-        Paragraph(escape(f"输出人：{printed_by}　　输出时间：{printed_at:%Y-%m-%d %H:%M}"), body),
+        Paragraph(markup(f"筛选条件：{f.describe()}"), body),
+        Paragraph(markup(f"输出人：{printed_by}　　输出时间：{printed_at:%Y-%m-%d %H:%M}"), body),
         Paragraph(
-            escape(f"审计链共 {total} 条，输出时链头：{head}"),
+            markup(f"审计链共 {total} 条，输出时链头：{head}"),
             body,
         ),
         Paragraph(
