@@ -51,6 +51,7 @@ class Page(StrEnum):
     RECALL = "清退销毁"
     REPORTS = "报表"
     PEOPLE = "人员"
+    UNITS = "单位"
     AUDIT = "审计"
     SECURITY = "安全管理"
     SETTINGS = "设置"
@@ -70,6 +71,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.INSTRUCTIONS,
         Page.RECALL,
         Page.REPORTS,
+        Page.UNITS,
     ),
     Role.APPROVER: (
         Page.REGISTER,

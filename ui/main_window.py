@@ -31,6 +31,7 @@ from ui.pages.register_page import RegisterPage
 from ui.pages.reports_page import ReportsPage
 from ui.pages.security_page import SecurityPage
 from ui.pages.settings_page import SettingsPage
+from ui.pages.units_page import UnitsPage
 from ui.report_dialog import ReportDialog
 
 PageFactory = Callable[[Session], QWidget]
@@ -45,6 +46,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     Page.DESK: lambda s: DeskPage(s),
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
+    Page.UNITS: lambda s: UnitsPage(s),
     Page.INSTRUCTIONS: lambda s: InstructionsPage(s),
     Page.RECALL: lambda s: RecallPage(s),
     Page.REPORTS: lambda s: ReportsPage(s),
