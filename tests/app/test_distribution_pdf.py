@@ -1,0 +1,64 @@
+"""The printed 分发签收单: read back as a person reads it, its QR decoded as a scanner does."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+
+from app import audit, distribution, receipt_code
+from app.distribution_print import print_receipt, read_receipt_code, sheet
+from app.output import PRINTER
+from tests.app.test_distribution import handout  # noqa: F401
+from tests.pdf_tools import rasterise, text_of, unembedded_fonts
+
+
+def test_the_receipt_prints_ranges_counts_signatures_and_a_qr(handout, tmp_path: Path) -> None:  # noqa: F811
+    custodian, readers, docs, office, _ = handout
+    db = custodian.db
+    copies = [c.id for c in docs["secret"].copies] + [c.id for c in docs["confidential"].copies]
+    receipt = distribution.issue(
+        custodian, office.id, readers["zhang"].id, copies, recall_by=date(2027, 5, 31)
+    )
+    distribution.take_back(custodian, copies[1])
+    before = audit.count(db)
+    output = print_receipt(custodian, receipt.id)
+    assert audit.count(db) == before  # nothing recorded until the paper exists
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(output.pdf)
+    text = text_of(pdf)
+    for expected in (
+        "分发签收单",
+        "分2026-0001",
+        "区委办公室",
+        "张建国",
+        "000001-000003",
+        "共 2 件 4 份（机密 1 份、秘密 3 份）",
+        "签收人签字",
+        "2027年05月31日前",
+        "1 份",  # one of the three 秘密 copies is back already
+    ):
+        assert expected in text, expected
+    assert unembedded_fonts(pdf) == []
+    pages = rasterise(pdf, dpi=150)
+    found = [r.text for r in zxingcpp.read_barcodes(Image.open(pages[0]))]
+    assert len(found) == 1 and found[0].startswith("MJF")
+    assert read_receipt_code(db, found[0]) == receipt.id
+    output.delivered(PRINTER)
+    event = audit.page(db, None, 1)[0]
+    assert (event.action, event.object) == ("打印分发签收单", "receipt:分2026-0001")
+
+
+def test_a_receipt_code_is_signed(handout) -> None:  # noqa: F811
+    custodian, readers, docs, office, _ = handout
+    receipt = distribution.issue(
+        custodian, office.id, readers["zhang"].id, [docs["secret"].copies[0].id]
+    )
+    code = sheet(custodian.db, receipt.id).code
+    assert read_receipt_code(custodian.db, code) == receipt.id
+    flipped = code[:-1] + ("A" if code[-1] != "A" else "B")
+    assert read_receipt_code(custodian.db, flipped) is None
+    assert receipt_code.decode(b"another room", "x", code) is None
+    assert read_receipt_code(custodian.db, "MJ1ABC") is None
