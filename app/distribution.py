@@ -313,6 +313,31 @@ def disclosure(db: Database, copy_id: int) -> list[tuple[str, str, str, str | No
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+def holdings_on(db: Database, receipt_id: int) -> int:
+    """How many copies of a receipt are still held."""
+    return int(
+        db.scalar(
+            "SELECT count(*) FROM distribution_item WHERE receipt_id = ? AND back_at IS NULL",
+            (receipt_id,),
+        )
+    )
+
+
+def receipt_counts(db: Database, receipt_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per receipt: (copies on it, copies still held)."""
+    out: dict[int, tuple[int, int]] = {}
+    for start in range(0, len(receipt_ids), 500):
+        chunk = receipt_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.query(
+            "SELECT receipt_id, count(*), sum(back_at IS NULL) FROM distribution_item"
+            f" WHERE receipt_id IN ({marks}) GROUP BY receipt_id",
+            chunk,
+        ):
+            out[int(row[0])] = (int(row[1]), int(row[2]))
+    return out
+
+
 def get_receipt(db: Database, receipt_id: int) -> Receipt:
     row = db.one(
         "SELECT r.*, p.name AS signer FROM distribution_receipt r"

@@ -50,6 +50,7 @@ class Page(StrEnum):
     INSTRUCTIONS = "批示督办"
     RECALL = "清退销毁"
     REPORTS = "报表"
+    DISTRIBUTION = "分发"
     PEOPLE = "人员"
     UNITS = "单位"
     AUDIT = "审计"
@@ -71,6 +72,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.INSTRUCTIONS,
         Page.RECALL,
         Page.REPORTS,
+        Page.DISTRIBUTION,
         Page.UNITS,
     ),
     Role.APPROVER: (

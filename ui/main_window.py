@@ -24,6 +24,7 @@ from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
 from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
+from ui.pages.distribution_page import DistributionPage
 from ui.pages.instructions_page import InstructionsPage
 from ui.pages.people_page import PeoplePage
 from ui.pages.recall_page import RecallPage
@@ -44,6 +45,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
         ).open(),
     ),
     Page.DESK: lambda s: DeskPage(s),
+    Page.DISTRIBUTION: lambda s: DistributionPage(s),
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
     Page.UNITS: lambda s: UnitsPage(s),

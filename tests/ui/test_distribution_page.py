@@ -1,0 +1,87 @@
+"""分发 through the window: keys typed as a scanner types them, Enter to confirm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from app import audit, distribution, scanning
+from tests.app.test_distribution import handout  # noqa: F401
+from tests.pdf_tools import rasterise
+from ui.pages.distribution_page import DistributionPage
+
+
+def scan(qtbot, page: DistributionPage, code: str) -> None:
+    qtbot.keyClicks(page.scan_edit, code)
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+
+
+def test_issue_print_and_take_back_by_scan(handout, qtbot, tmp_path: Path, shot) -> None:  # noqa: F811
+    custodian, readers, docs, office, town = handout
+    page = DistributionPage(custodian)
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    number = docs["secret"].document.number
+    scan(qtbot, page, f"{number}/000001")
+    assert "请先选择接收单位" in page.banner.text() and "#b00020" in page.banner.styleSheet()
+    scan(qtbot, page, "B0001")  # 张建国's badge: his unit is chosen with him
+    assert page.unit_combo.currentText() == "区委办公室" and page.signed_by_badge
+    for copy_no in ("000001", "000002", "000003"):
+        scan(qtbot, page, f"{number}/{copy_no}")
+    scan(qtbot, page, f"{number}/000003")
+    assert "已在本次分发中" in page.banner.text()
+    assert page.pending_model.rowCount() == 3
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)  # the empty Enter registers the receipt
+    assert "已登记分发 分2026-0001：3 份交 区委办公室" in page.banner.text()
+    assert page.holdings_model.rowCount() == 3 and page.receipts_model.rowCount() == 1
+    receipt = distribution.get_receipt(custodian.db, page.last_receipt.id)
+    assert receipt.signed_by_badge
+    shot(page, "distribution-issued")
+
+    # F8: the common print path; the audit only once the file is written.
+    dialog = page.print_receipt()
+    assert dialog is not None
+    target = tmp_path / "receipt.pdf"
+    dialog._choose = lambda parent, name: target
+    assert dialog.save() == target
+    dialog.close()
+    assert audit.page(custodian.db, None, 1)[0].action == "打印分发签收单"
+    found = [r.text for r in zxingcpp.read_barcodes(Image.open(rasterise(target, 150)[0]))]
+    assert len(found) == 1
+
+    # A single return by scan, checked and confirmed with Enter.
+    page.clear()
+    scan(qtbot, page, f"{number}/000002")
+    assert "收回" in page.banner.text() and "区委办公室" in page.banner.text()
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "已收回" in page.banner.text()
+    assert page.holdings_model.rowCount() == 2
+    # The printed receipt's QR brings back the rest.
+    scan(qtbot, page, found[0])
+    assert "整单收回 分2026-0001" in page.banner.text() and "在外 2 份" in page.banner.text()
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "已整单收回 分2026-0001：2 份" in page.banner.text()
+    assert page.holdings_model.rowCount() == 0
+    assert scanning.copy_ref(custodian.db, docs["secret"].copies[0].id).state == "在柜"
+    forged = found[0][:-1] + ("A" if found[0][-1] != "A" else "B")
+    scan(qtbot, page, forged)
+    assert "无法验证" in page.banner.text()
+    assert audit.page(custodian.db, None, 1)[0].action == "扫描被拒"
+
+
+def test_refusals_at_the_counter(handout, qtbot) -> None:  # noqa: F811
+    custodian, readers, docs, office, town = handout
+    page = DistributionPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    page.unit_combo.setCurrentIndex(page.unit_combo.findData(town.id))
+    scan(qtbot, page, "ls")  # 李四: 非涉密
+    scan(qtbot, page, "2026-0002")
+    assert "涉密等级不能签收" in page.banner.text()
+    assert page.pending == []
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "没有要确认的操作" in page.banner.text()
