@@ -252,6 +252,14 @@ def _line(row: Any) -> Line:
     )
 
 
+def year_lines(db: Database, year: int) -> list[Line]:
+    """Every line of the receipts issued in `year`, in receipt order (分发登记)."""
+    rows = db.query(
+        f"{_LINE_SQL} WHERE r.year = ? ORDER BY r.serial, d.year, d.serial, c.copy_no", (year,)
+    )
+    return [_line(r) for r in rows]
+
+
 def open_line(db: Database, copy_id: int) -> Line | None:
     """The unit holding `copy_id` now, if it is 分发在外."""
     row = db.one(f"{_LINE_SQL} WHERE i.copy_id = ? AND i.back_at IS NULL", (copy_id,))

@@ -62,3 +62,31 @@ def test_a_receipt_code_is_signed(handout) -> None:  # noqa: F811
     assert read_receipt_code(custodian.db, flipped) is None
     assert receipt_code.decode(b"another room", "x", code) is None
     assert read_receipt_code(custodian.db, "MJ1ABC") is None
+
+
+def test_the_year_register_from_the_catalogue_and_the_command_line(handout, tmp_path: Path) -> None:  # noqa: F811
+    from app.reports import catalog
+    from tests.app.test_cli import mijian
+    from tests.conftest import PASSWORD
+
+    custodian, readers, docs, office, town = handout
+    secret = [c.id for c in docs["secret"].copies]
+    distribution.issue(custodian, office.id, readers["zhang"].id, secret[:2])
+    distribution.issue(custodian, town.id, readers["wang"].id, secret[2:])
+    distribution.take_back(custodian, secret[0])
+    sheet = catalog.sheet(custodian, "distribution", 2026)
+    assert sheet.title == "分发登记（2026年，共 1 件 3 份）"
+    assert [(r[0], r[1], r[9]) for r in sheet.rows] == [
+        ("分2026-0001", "区委办公室", "已收回"),
+        ("分2026-0001", "区委办公室", "在外"),
+        ("分2026-0002", "城关镇", "在外"),
+    ]
+    out = tmp_path / "distribution.pdf"
+    args = ("report", "distribution", "--db", str(custodian.paths.db), "--user", "jiyao")
+    made = mijian(
+        tmp_path, *args, "--password-stdin", "--year", "2026", "-o", str(out), stdin=PASSWORD + "\n"
+    )
+    assert made.returncode == 0, made.stderr
+    text = text_of(out)
+    assert "分发登记" in text and "共 1 件 3 份" in text and "城关镇" in text
+    assert not unembedded_fonts(out)
