@@ -85,3 +85,18 @@ def test_refusals_at_the_counter(handout, qtbot) -> None:  # noqa: F811
     assert page.pending == []
     qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
     assert "没有要确认的操作" in page.banner.text()
+
+
+def test_the_register_filters_distributed_copies(handout, qtbot) -> None:  # noqa: F811
+    from ui.pages.register_page import RegisterPage
+
+    custodian, readers, docs, office, town = handout
+    distribution.issue(
+        custodian, office.id, readers["zhang"].id, [docs["confidential"].copies[0].id]
+    )
+    page = RegisterPage(custodian)
+    qtbot.addWidget(page)
+    page.state_combo.setCurrentIndex(page.state_combo.findData("分发在外"))
+    page.refresh()
+    assert page.count_label.text() == "共 1 件"
+    assert page.model.row_at(0).id == docs["confidential"].document.id
