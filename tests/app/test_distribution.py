@@ -155,6 +155,10 @@ def test_overdue_holdings(handout, clock) -> None:
     distribution.issue(custodian, office.id, readers["zhang"].id, secret[1:2])
     deadline = docs["secret"].document.deadline
     assert deadline is not None
+    # Before the 办理时限: late only against a recall deadline already past.
+    assert distribution.overdue(db, clock.now()) == []
+    late = distribution.overdue(db, clock.now(), date(2026, 11, 19))
+    assert [x.overdue(clock.now(), date(2026, 11, 19)) for x in late] == ["超过清退期限"] * 2
     clock.set(deadline)
     assert distribution.overdue(db, clock.now()) == []
     clock.advance(minutes=1)
