@@ -205,3 +205,17 @@ def test_the_disclosure_record_names_the_unit(handout) -> None:
     secret = _ids(docs["secret"])
     distribution.issue(custodian, office.id, readers["zhang"].id, secret[:1])
     assert any("区委办公室" in str(entry) for entry in desk.disclosure(custodian.db, secret[0]))
+
+
+@pytest.mark.xfail(
+    strict=True, reason="recall.record_return reaches the 分发在外 trigger: needs a calm refusal"
+)
+def test_the_recall_refuses_to_return_a_copy_a_unit_holds(handout) -> None:
+    from app import recall
+
+    custodian, readers, docs, office, _ = handout
+    secret = _ids(docs["secret"])
+    distribution.issue(custodian, office.id, readers["zhang"].id, secret[:1])
+    recall.open_campaign(custodian, 2026)
+    with pytest.raises(InvalidInput):
+        recall.record_return(custodian, 2026, secret[:1], date(2026, 11, 20), "市委机要局", "R1")
