@@ -88,6 +88,27 @@ def test_refusals_at_the_counter(handout, qtbot) -> None:  # noqa: F811
     assert "没有要确认的操作" in page.banner.text()
 
 
+def test_the_overdue_list_across_units(handout, qtbot, clock) -> None:  # noqa: F811
+    custodian, readers, docs, office, town = handout
+    secret = [c.id for c in docs["secret"].copies]
+    distribution.issue(custodian, office.id, readers["zhang"].id, secret[:1])
+    distribution.issue(custodian, town.id, readers["wang"].id, secret[1:2])
+    page = DistributionPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    page.unit_combo.setCurrentIndex(page.unit_combo.findData(office.id))
+    assert page.holdings_model.rowCount() == 1 and "逾期" not in page.holdings_title.text()
+    clock.set(docs["secret"].document.deadline)
+    clock.advance(minutes=1)
+    page.refresh()
+    assert "逾期 1 份" in page.holdings_title.text()
+    page.overdue_check.setChecked(True)
+    assert page.holdings_title.text() == "<b>逾期未收回 2 份</b>（2 个单位）"
+    units_shown = [page.holdings_model.row_at(r)[0] for r in range(2)]
+    assert units_shown == ["区委办公室", "城关镇"]
+    assert page.holdings_model.row_at(0)[6] == "超过办理时限"
+
+
 def test_the_register_filters_distributed_copies(handout, qtbot) -> None:  # noqa: F811
     from ui.pages.register_page import RegisterPage
 

@@ -9,12 +9,14 @@ shows. The scan field takes no input method, so a Chinese IME never swallows a s
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -64,7 +66,11 @@ class DistributionPage(QWidget):
         self.pending_model = ListModel(("份", "标题", "密级", "页数"), self)
         self.pending_view = table_view(self.pending_model, select_rows=False)
         self.holdings_title = QLabel()
-        self.holdings_model = ListModel(("签收单", "份", "标题", "密级", "分发时间", "状态"), self)
+        self.holdings_model = ListModel(
+            ("单位", "签收单", "份", "标题", "密级", "分发时间", "状态"), self
+        )
+        self.overdue_check = QCheckBox("逾期清单（全部单位）")
+        self.overdue_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.holdings_view = table_view(self.holdings_model, select_rows=False)
         self.receipts_model = ListModel(("签收单", "签收人", "分发时间", "份数", "在外"), self)
         self.receipts_view = table_view(self.receipts_model)
@@ -99,7 +105,10 @@ class DistributionPage(QWidget):
             buttons.addWidget(button)
         left.addLayout(buttons)
         right = QVBoxLayout()
-        right.addWidget(self.holdings_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.holdings_title, 1)
+        title_row.addWidget(self.overdue_check)
+        right.addLayout(title_row)
         right.addWidget(self.holdings_view, 2)
         right.addWidget(QLabel("该单位的分发签收单"))
         right.addWidget(self.receipts_view, 1)
@@ -118,6 +127,7 @@ class DistributionPage(QWidget):
         self.clear_button.clicked.connect(lambda: self.clear())
         self.print_button.clicked.connect(self.print_receipt)
         self.return_all_button.clicked.connect(self._ask_return_selected)
+        self.overdue_check.toggled.connect(self.refresh)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_receipt)
 
     # ---- scanning -----------------------------------------------------------------------
@@ -295,35 +305,32 @@ class DistributionPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        db = self._session.db
         unit_id = self._unit_id()
+        self._show_holdings(unit_id)
+        self._show_receipts(unit_id)
+
+    def _show_holdings(self, unit_id: int | None) -> None:
+        db = self._session.db
         now = self._session.clock.now()
-        if unit_id is None:
-            self.holdings_model.set_rows([])
-            self.receipts_model.set_rows([])
-            self._receipts = []
-            self.holdings_title.setText("<b>单位持有</b>（选择单位后显示）")
-            return
-        held = distribution.holdings(db, unit_id)
-        late = [line for line in held if line.overdue(now)]
-        self.holdings_model.set_rows(
-            [
-                (
-                    line.receipt_label,
-                    line.copy.label,
-                    line.copy.title,
-                    line.copy.level,
-                    f"{line.out_at:%Y-%m-%d}",
-                    line.overdue(now) or "在外",
-                )
-                for line in held
-            ]
-        )
-        self.holdings_title.setText(
-            f"<b>单位持有 {len(held)} 份</b>"
-            + (f"　<span style='color:{RED}'>逾期 {len(late)} 份</span>" if late else "")
-        )
-        self._receipts = distribution.receipts(db, unit_id)
+        if self.overdue_check.isChecked():
+            late = distribution.overdue(db, now)
+            units_late = len({line.unit_id for line in late})
+            title = f"<b>逾期未收回 {len(late)} 份</b>（{units_late} 个单位）"
+            rows = late
+        elif unit_id is None:
+            title, rows = "<b>单位持有</b>（选择单位后显示）", []
+        else:
+            rows = distribution.holdings(db, unit_id)
+            late = [line for line in rows if line.overdue(now)]
+            title = f"<b>单位持有 {len(rows)} 份</b>" + (
+                f"　<span style='color:{RED}'>逾期 {len(late)} 份</span>" if late else ""
+            )
+        self.holdings_model.set_rows([self._holding(line, now) for line in rows])
+        self.holdings_title.setText(title)
+
+    def _show_receipts(self, unit_id: int | None) -> None:
+        db = self._session.db
+        self._receipts = [] if unit_id is None else distribution.receipts(db, unit_id)
         counts = distribution.receipt_counts(db, [r.id for r in self._receipts])
         self.receipts_model.set_rows(
             [
@@ -336,6 +343,18 @@ class DistributionPage(QWidget):
                 )
                 for r in self._receipts
             ]
+        )
+
+    @staticmethod
+    def _holding(line: distribution.Line, now: datetime) -> tuple[object, ...]:
+        return (
+            line.unit,
+            line.receipt_label,
+            line.copy.label,
+            line.copy.title,
+            line.copy.level,
+            f"{line.out_at:%Y-%m-%d}",
+            line.overdue(now) or "在外",
         )
 
     def _show_pending(self) -> None:
