@@ -80,3 +80,17 @@ def test_readers_belong_to_units(login: Callable[..., Session]) -> None:
 
 def test_the_migrated_room_matches_its_schema(login: Callable[..., Session]) -> None:
     assert schema_check.problems(login("jiyao").db) == []
+
+
+def test_a_rotated_room_keeps_the_distributed_state(login: Callable[..., Session]) -> None:
+    """The key rotation exports the schema text: the widened copy CHECK must survive it."""
+    from app import accounts
+    from app.model import NewAccount
+    from app.roles import Role
+
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, "Secret-2026x"))
+    accounts.deactivate(admin, "zhaolei")  # rotates the data key: a new file by export
+    assert schema_check.problems(admin.db) == []
+    sql = admin.db.scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'copy'")
+    assert "'分发在外'" in sql
