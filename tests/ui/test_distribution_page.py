@@ -122,6 +122,12 @@ def test_the_register_filters_distributed_copies(handout, qtbot) -> None:  # noq
     page.refresh()
     assert page.count_label.text() == "共 1 件"
     assert page.model.row_at(0).id == docs["confidential"].document.id
+    # The copy's custody history names the unit and who signed for it.
+    dialog = page.open_row(0)
+    qtbot.addWidget(dialog)
+    rows = [dialog.history_model.row_at(r) for r in range(dialog.history_model.rowCount())]
+    assert rows[-1][2:] == ("分发", "单位：区委办公室；签收人：张建国；回执编号：分2026-0001")
+    dialog.close()
 
 
 @pytest.mark.xfail(strict=True, reason="the desk page does not say a copy is 分发在外, or where")
