@@ -260,6 +260,18 @@ def year_lines(db: Database, year: int) -> list[Line]:
     return [_line(r) for r in rows]
 
 
+def held_of_year(db: Database, year: int, unit_id: int | None = None) -> list[Line]:
+    """Copies of `year`'s registrations still held by a unit (all units, or one), by unit."""
+    unit = "" if unit_id is None else " AND r.unit_id = ?"
+    params: tuple[Any, ...] = (year,) if unit_id is None else (year, unit_id)
+    rows = db.query(
+        f"{_LINE_SQL} WHERE i.back_at IS NULL AND d.year = ?{unit}"
+        " ORDER BY u.name, d.serial, c.copy_no",
+        params,
+    )
+    return [_line(r) for r in rows]
+
+
 def open_line(db: Database, copy_id: int) -> Line | None:
     """The unit holding `copy_id` now, if it is 分发在外."""
     row = db.one(f"{_LINE_SQL} WHERE i.copy_id = ? AND i.back_at IS NULL", (copy_id,))

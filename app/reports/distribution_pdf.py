@@ -1,4 +1,5 @@
-"""分发签收单: one unit's receipt for the copies it takes away, with the room's signed QR.
+"""分发签收单: one unit's receipt for the copies it takes away, with the room's signed QR; and
+the 清退催收单 listing what a unit still holds of a year's documents.
 
 Per document: 收文编号, 文号, 标题, 密级★期限, the 份号 as ranges, 份数 and 页数, and where a
 copy has already come back, when. Totals in 件 and 份 by 密级; lines for the custodian's and the
@@ -15,7 +16,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.reports.document import build_pdf
 from app.reports.fonts import register_fonts
@@ -141,3 +142,76 @@ def render_receipt(sheet: ReceiptSheet, room_unit: str) -> bytes:
         ),
     ]
     return build_pdf(story, f"分发签收单 {sheet.label}", room_unit, margins_mm=(15, 15))
+
+
+@dataclass(frozen=True)
+class ChaseSheet:
+    """清退催收单: what one unit still holds of a year's documents, to return by `deadline`."""
+
+    unit: str
+    contact: str
+    phone: str
+    year: int
+    deadline: date
+    printed_at: datetime
+    rows: tuple[SheetRow, ...]  # `returned` carries the receipts the copies went out on
+
+
+def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
+    """One unit per page (or more), in the order given."""
+    font = register_fonts()
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
+    cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5)
+    title = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1)
+    centred = ParagraphStyle("centred", parent=body, alignment=1)
+    story: list[Flowable] = []
+    for n, s in enumerate(sheets):
+        if n:
+            story.append(PageBreak())
+        rows: list[list[Any]] = [
+            ["序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "签收单"]
+        ]
+        for i, r in enumerate(s.rows, 1):
+            rows.append(
+                [
+                    str(i),
+                    r.number,
+                    Paragraph(escape(r.doc_number), cell),
+                    Paragraph(escape(r.title), cell),
+                    Paragraph(escape(r.level_label), cell),
+                    Paragraph(escape(r.copy_ranges), cell),
+                    str(r.copies),
+                    Paragraph(escape(r.returned), cell),
+                ]
+            )
+        table = Table(
+            rows, colWidths=[w * mm for w in (8, 18, 26, 44, 23, 30, 9, 22)], repeatRows=1
+        )
+        table.setStyle(TableStyle(grid_style(font, 9)))
+        contact = "　".join(x for x in (s.contact, s.phone) if x)
+        story += [
+            Paragraph("清退催收单", title),
+            Paragraph(escape(room_unit), centred),
+            Spacer(1, 4 * mm),
+            Paragraph(
+                escape(
+                    f"{s.unit}{'（' + contact + '）' if contact else ''}："
+                    f"按照密级文件清退要求，贵单位签收的 {s.year} 年度以下密件尚未退回，"
+                    f"请于 {s.deadline:%Y年%m月%d日} 前按份号全部退回机要室。"
+                ),
+                body,
+            ),
+            Spacer(1, 3 * mm),
+            table,
+            Spacer(1, 2 * mm),
+            Paragraph(escape(totals(s.rows)), body),
+            Spacer(1, 10 * mm),
+            Paragraph(
+                "催收人（机要员）签字：＿＿＿＿＿＿　　接收单位签收：＿＿＿＿＿＿"
+                f"　　日期：{s.printed_at:%Y年%m月%d日}",
+                body,
+            ),
+        ]
+    if not story:
+        story.append(Paragraph("各单位均已退回，无需催收。", body))
+    return build_pdf(story, "清退催收单", room_unit, margins_mm=(15, 15))

@@ -90,3 +90,40 @@ def test_the_year_register_from_the_catalogue_and_the_command_line(handout, tmp_
     text = text_of(out)
     assert "分发登记" in text and "共 1 件 3 份" in text and "城关镇" in text
     assert not unembedded_fonts(out)
+
+
+def test_the_chase_sheets_list_what_each_unit_still_holds(handout, tmp_path: Path) -> None:  # noqa: F811
+    from app.distribution_print import chase_sheets, print_chases
+
+    custodian, readers, docs, office, town = handout
+    secret = [c.id for c in docs["secret"].copies]
+    confidential = [c.id for c in docs["confidential"].copies]
+    distribution.issue(custodian, office.id, readers["zhang"].id, secret[:2] + confidential)
+    distribution.issue(custodian, town.id, readers["wang"].id, secret[2:])
+    distribution.take_back(custodian, secret[0])
+    sheets = chase_sheets(custodian, 2026, date(2027, 5, 31))
+    assert [(s.unit, [(r.number, r.copy_ranges, r.returned) for r in s.rows]) for s in sheets] == [
+        (
+            "区委办公室",
+            [("2026-0001", "000002", "分2026-0001"), ("2026-0002", "000010", "分2026-0001")],
+        ),
+        ("城关镇", [("2026-0001", "000003", "分2026-0002")]),
+    ]
+    assert chase_sheets(custodian, 2025, date(2027, 5, 31)) == []
+    one = chase_sheets(custodian, 2026, date(2027, 5, 31), town.id)
+    assert [s.unit for s in one] == ["城关镇"]
+    before = audit.count(custodian.db)
+    output = print_chases(custodian, 2026, date(2027, 5, 31))
+    assert audit.count(custodian.db) == before
+    pdf = tmp_path / "chase.pdf"
+    pdf.write_bytes(output.pdf)
+    text = text_of(pdf)
+    assert text.count("清退催收单") == 2 and "请于 2027年05月31日 前" in text
+    assert "共 2 件 2 份（机密 1 份、秘密 1 份）" in text and "共 1 件 1 份（秘密 1 份）" in text
+    assert len(rasterise(pdf)) == 2 and not unembedded_fonts(pdf)
+    output.delivered(PRINTER)
+    events = audit.page(custodian.db, None, 2)
+    assert {(e.action, e.object, e.details["copies"]) for e in events} == {
+        ("清退催收", "unit:区委办公室", 2),
+        ("清退催收", "unit:城关镇", 1),
+    }
