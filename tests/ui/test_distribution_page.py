@@ -140,3 +140,29 @@ def test_the_desk_page_says_where_a_distributed_copy_is(handout, qtbot) -> None:
     qtbot.addWidget(page)
     scan(qtbot, page, f"{docs['secret'].document.number}/000001")
     assert "分发在外" in page.banner.text() and "区委办公室" in page.banner.text()
+
+
+def test_chase_sheets_from_the_page(handout, qtbot, tmp_path: Path, clock) -> None:  # noqa: F811
+    from datetime import date, datetime
+
+    from tests.conftest import BEIJING
+    from ui.pages.distribution_page import ChaseDialog
+
+    custodian, readers, docs, office, town = handout
+    distribution.issue(custodian, office.id, readers["zhang"].id, [docs["secret"].copies[0].id])
+    clock.set(datetime(2027, 4, 20, 9, 0, tzinfo=BEIJING))
+    page = DistributionPage(custodian)
+    qtbot.addWidget(page)
+    chase = ChaseDialog(custodian, None, page)
+    qtbot.addWidget(chase)
+    # Last year's copies, due a month before the room's own recall deadline (06-30).
+    assert chase.year_spin.value() == 2026
+    assert chase.deadline_edit.date().toPython() == date(2027, 5, 31)
+    dialog = page.print_chases(2026, date(2027, 5, 31))
+    assert dialog is not None
+    target = tmp_path / "chase.pdf"
+    dialog._choose = lambda parent, name: target
+    assert dialog.save() == target
+    dialog.close()
+    event = audit.page(custodian.db, None, 1)[0]
+    assert (event.action, event.object) == ("清退催收", "unit:区委办公室")

@@ -9,7 +9,7 @@ shows. The scan field takes no input method, so a Chinese IME never swallows a s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -18,25 +18,59 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app import distribution, distribution_scan, units
 from app.distribution import Receipt
-from app.distribution_print import print_receipt
+from app.distribution_print import print_chases, print_receipt
 from app.people import Reader
+from app.recall_records import default_deadline
 from app.scanning import CopyRef
 from app.session import Session
 from db.errors import MijianError
+from ui.account_dialogs import FormDialog
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
 
 GREEN, AMBER, RED, GREY = "#1b5e20", "#e65100", "#b00020", "#455a64"
+
+
+class ChaseDialog(FormDialog):
+    """Which year's copies to chase, and by when the units must return them: by default a
+    month before the room's own recall deadline, so the room can still make its."""
+
+    def __init__(self, session: Session, unit_id: int | None, parent: QWidget | None = None):
+        super().__init__("清退催收单", parent)
+        self._session = session
+        now = session.clock.now()
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, now.year)
+        self.year_spin.setValue(now.year - 1)
+        self.deadline_edit = QDateEdit()
+        self.deadline_edit.setCalendarPopup(True)
+        self.deadline_edit.setDisplayFormat("yyyy-MM-dd")
+        self.year_spin.valueChanged.connect(self._default_deadline)
+        self._default_deadline()
+        target = "所选单位" if unit_id is not None else "全部持有该年度文件的单位"
+        self.form.addRow("催收对象", QLabel(target))
+        self.form.addRow("文件年度", self.year_spin)
+        self.form.addRow("退回期限", self.deadline_edit)
+        self.finish_layout()
+
+    def _default_deadline(self) -> None:
+        room = default_deadline(self._session.db, self.year_spin.value())
+        self.deadline_edit.setDate(room - timedelta(days=30))
+
+    def submit(self) -> None:
+        pass
 
 
 class DistributionPage(QWidget):
@@ -78,6 +112,7 @@ class DistributionPage(QWidget):
         self.clear_button = QPushButton("清空（Esc）")
         self.print_button = QPushButton("打印签收单（F8）")
         self.return_all_button = QPushButton("整单收回…")
+        self.chase_button = QPushButton("清退催收单…")
         self._lay_out()
         self._connect()
         self.refresh_units()
@@ -100,6 +135,7 @@ class DistributionPage(QWidget):
             self.clear_button,
             self.print_button,
             self.return_all_button,
+            self.chase_button,
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button)
@@ -128,6 +164,7 @@ class DistributionPage(QWidget):
         self.print_button.clicked.connect(self.print_receipt)
         self.return_all_button.clicked.connect(self._ask_return_selected)
         self.overdue_check.toggled.connect(self.refresh)
+        self.chase_button.clicked.connect(self._ask_chase)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_receipt)
 
     # ---- scanning -----------------------------------------------------------------------
@@ -277,6 +314,23 @@ class DistributionPage(QWidget):
             self._refuse("先在右侧选中一张签收单，或扫描签收单二维码。")
             return
         self._offer_receipt_return(receipt)
+
+    def _ask_chase(self) -> None:
+        dialog = ChaseDialog(self._session, self._unit_id(), self)
+        if dialog.exec():
+            self.print_chases(dialog.year_spin.value(), dialog.deadline_edit.date().toPython())
+        self.scan_edit.setFocus()
+
+    def print_chases(self, year: int, deadline: date) -> PdfOutputDialog | None:
+        """The 清退催收单 of the chosen unit, or of every unit when none is chosen."""
+        unit_id = self._unit_id()
+        who = self.unit_combo.currentText() if unit_id is not None else "各单位"
+        return offer_pdf(
+            self,
+            f"清退催收单 {year}年 {who}",
+            f"清退催收单-{year}-{who}.pdf",
+            lambda: print_chases(self._session, year, deadline, unit_id),
+        )
 
     # ---- showing ------------------------------------------------------------------------
     def refresh_units(self) -> None:
