@@ -1,5 +1,6 @@
 """分发 benchmark: issuing 50-copy distributions by scan through the real page, returns by scan,
-a unit's holdings and the overdue list, encrypted against plain.
+a unit's holdings, the overdue list, and the 清退催收单 of every unit for a year, encrypted
+against plain.
 
     python bench/distribution.py [--room small|large|stress]
 
@@ -152,11 +153,39 @@ def run(session, plain: Database, distributed: int) -> None:  # type: ignore[no-
         base = timed(make(plain), 30)
         print(f"{name}_p95: {pct(enc, 0.95):.1f} ms")
         print(f"{name}_ratio: {statistics.median(enc) / statistics.median(base):.2f} x")
-    enc = timed(lambda: distribution.overdue(db, now), 3)
-    base = timed(lambda: distribution.overdue(plain, now), 3)
+    # The worst case: a recall deadline past, so every held copy is listed.
+    past = now.date().replace(month=1, day=1)
+    enc = timed(lambda: distribution.overdue(db, now, past), 3)
+    base = timed(lambda: distribution.overdue(plain, now, past), 3)
+    print(f"overdue_listed: {len(distribution.overdue(db, now, past))} copies")
     print(f"overdue_all_units: {max(enc) * 1000:.0f} ms (max of 3)")
     print(f"overdue_ratio: {statistics.median(enc) / statistics.median(base):.2f} x")
+    chase(session)
     through_the_page(session)
+
+
+def chase(session) -> None:  # type: ignore[no-untyped-def]
+    """The 清退催收单 of every unit still holding a year's copies: rows, then the PDF."""
+    from datetime import date
+
+    from app.distribution_print import chase_sheets, print_chases
+
+    year = int(
+        session.db.scalar(
+            "SELECT d.year FROM distribution_item i JOIN copy c ON c.id = i.copy_id"
+            " JOIN document d ON d.id = c.document_id WHERE i.back_at IS NULL"
+            " GROUP BY d.year ORDER BY count(*) DESC LIMIT 1"
+        )
+    )
+    t = time.perf_counter()
+    sheets = chase_sheets(session, year, date(NOW.year, 5, 31))
+    rows = time.perf_counter() - t
+    t = time.perf_counter()
+    pdf = print_chases(session, year, date(NOW.year, 5, 31)).pdf
+    copies = sum(r.copies for s in sheets for r in s.rows)
+    print(f"chase_year: {year}, {len(sheets)} units, {copies} copies")
+    print(f"chase_rows: {rows * 1000:.0f} ms")
+    print(f"chase_pdf_all_units: {time.perf_counter() - t:.2f} s ({len(pdf) // 1024} KiB)")
 
 
 def held_sql() -> str:
