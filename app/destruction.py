@@ -16,6 +16,7 @@ from app import accounts, audit, scanning, text_rules
 from app.classification import CLASSIFIED
 from app.clock import stamp
 from app.destruction_records import Batch, BatchItem, batches, get, items, totals
+from app.distribution import open_receipt_of
 from app.model import Credential
 from app.numbers import registration_number
 from app.roles import Role
@@ -122,6 +123,9 @@ def _why_not(db: Database, copy: scanning.CopyRef, batch_id: int) -> str | None:
         return "非密件不列入密件销毁批次。"
     if copy.state != "在柜":
         return f"状态为{copy.state}，只有在柜的文件才能列入销毁。"
+    receipt = open_receipt_of(db, copy.copy_id)
+    if receipt is not None:
+        return f"所在分发签收单 {receipt} 尚未结清，不能销毁。"
     other = db.one(
         "SELECT b.id, b.year, b.serial FROM destruction_item i JOIN destruction_batch b"
         " ON b.id = i.batch_id WHERE i.copy_id = ? AND b.cancelled_at IS NULL",

@@ -64,3 +64,8 @@ def _plain(text: str) -> str:
     for part in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"):
         letters.extend(part)
     return "".join(p[:1].lower() for p in letters if p and p[:1].isalnum())
+
+
+def plain_initials(text: str) -> str:
+    """Initials of a word that is not a person's name (a unit: 区委办 is qwb, not owb)."""
+    return _plain(text.strip())

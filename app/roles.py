@@ -50,7 +50,9 @@ class Page(StrEnum):
     INSTRUCTIONS = "批示督办"
     RECALL = "清退销毁"
     REPORTS = "报表"
+    DISTRIBUTION = "分发"
     PEOPLE = "人员"
+    UNITS = "单位"
     AUDIT = "审计"
     SECURITY = "安全管理"
     SETTINGS = "设置"
@@ -70,6 +72,8 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.INSTRUCTIONS,
         Page.RECALL,
         Page.REPORTS,
+        Page.DISTRIBUTION,
+        Page.UNITS,
     ),
     Role.APPROVER: (
         Page.REGISTER,

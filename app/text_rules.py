@@ -66,6 +66,10 @@ RULES: dict[str, Rule] = {
     "cancel_reason": Rule("撤销原因", 200),
     # accounts
     "display_name": Rule("姓名", 20),
+    # units (distribution)
+    "unit_name": Rule("单位名称", 60),
+    "unit_short_name": Rule("单位简称", 20),
+    "unit_contact": Rule("联系人", 20),
 }
 
 # 份号 are not free text, but their printed ranges fill one cell of the register: 100 scattered

@@ -256,6 +256,8 @@ _DETAIL_LABELS = {
     "on": "日期",
     "batch": "批次",
     "method": "销毁方式",
+    "unit": "单位",
+    "signer": "签收人",
 }
 
 

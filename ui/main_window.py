@@ -24,6 +24,7 @@ from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
 from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
+from ui.pages.distribution_page import DistributionPage
 from ui.pages.instructions_page import InstructionsPage
 from ui.pages.people_page import PeoplePage
 from ui.pages.recall_page import RecallPage
@@ -31,6 +32,7 @@ from ui.pages.register_page import RegisterPage
 from ui.pages.reports_page import ReportsPage
 from ui.pages.security_page import SecurityPage
 from ui.pages.settings_page import SettingsPage
+from ui.pages.units_page import UnitsPage
 from ui.report_dialog import ReportDialog
 
 PageFactory = Callable[[Session], QWidget]
@@ -43,8 +45,10 @@ BUILT_PAGES: dict[Page, PageFactory] = {
         ).open(),
     ),
     Page.DESK: lambda s: DeskPage(s),
+    Page.DISTRIBUTION: lambda s: DistributionPage(s),
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
+    Page.UNITS: lambda s: UnitsPage(s),
     Page.INSTRUCTIONS: lambda s: InstructionsPage(s),
     Page.RECALL: lambda s: RecallPage(s),
     Page.REPORTS: lambda s: ReportsPage(s),

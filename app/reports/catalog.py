@@ -15,7 +15,7 @@ from app import accounts, audit, destruction, instructions, recall
 from app.clock import stamp
 from app.output import Output
 from app.register_query import RegisterFilter
-from app.reports import sheets
+from app.reports import distribution_register, sheets
 from app.reports.destruction_pdf import People, render_handover
 from app.reports.destruction_pdf import render_register as render_destruction_register
 from app.reports.instructions_pdf import render_ledger
@@ -180,6 +180,14 @@ REPORTS: dict[str, Report] = {
         ),
         Report("stats", "年度统计", _stats, _stats_sheet),
         Report("review", "保密期限届满审查清单", _review, _review_sheet),
+        Report(
+            "distribution",
+            "分发登记",
+            lambda s, o: distribution_register.render(
+                s.db, o.year, s.room.unit, s.clock.now(), o.progress
+            ),
+            lambda s, o: distribution_register.sheet(s.db, o.year, s.clock.now()),
+        ),
     )
 }
 

@@ -64,7 +64,7 @@ def test_an_empty_login_is_asked_for(qtbot, room: RoomPaths, clock: FixedClock) 
 
 def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, shot) -> None:
     expected = {
-        "jiyao": ["收文登记", "借阅台", "日终清点", "批示督办", "清退销毁", "报表"],
+        "jiyao": ["收文登记", "借阅台", "日终清点", "批示督办", "清退销毁", "报表", "分发", "单位"],
         "baomi": ["收文登记", "人员", "日终清点", "批示督办", "清退销毁", "报表"],
         "anquan": ["安全管理"],
         "xitong": ["设置"],

@@ -28,7 +28,7 @@ from ui.import_dialog import ChooseFile, ImportDialog, ask_ledger
 from ui.register_model import RegisterModel
 from ui.registration_dialog import RegistrationDialog
 
-STATES = ("在柜", "借出", "已清退", "已销毁", "留用", "遗失")
+STATES = ("在柜", "借出", "分发在外", "已清退", "已销毁", "留用", "遗失")
 ALL = "全部"
 
 
