@@ -4,7 +4,7 @@ A distributed copy is 分发在外: held by the unit (often for months, until th
 reader for the day, so the same-day rule of the desk does not apply and the desk refuses to lend
 it. The custodian issues a receipt's copies all or none, by scan; they come back by scan, one at
 a time or the whole receipt, and the receipt closes (a trigger keeps it) when the last one is
-back. Triggers bind the state to the open line (migration 0015); nothing here is deleted.
+back. Triggers bind the state to the open line (the distribution migration); nothing here is deleted.
 """
 
 from __future__ import annotations
@@ -280,7 +280,7 @@ def open_line(db: Database, copy_id: int) -> Line | None:
 
 def open_receipt_of(db: Database, copy_id: int) -> str | None:
     """The number of an open receipt `copy_id` is on (back or not), or None: while it is
-    open the copy is not destroyed (trigger in migration 0015)."""
+    open the copy is not destroyed (a trigger of the distribution migration)."""
     row = db.one(
         "SELECT r.year, r.serial FROM distribution_item i JOIN distribution_receipt r"
         " ON r.id = i.receipt_id WHERE i.copy_id = ? AND r.closed_at IS NULL",

@@ -7,6 +7,7 @@ the filters and the search box match only what the role may read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, QTimer
@@ -49,7 +50,7 @@ def _date_edit() -> QDateEdit:
     return edit
 
 
-def _combo(first: str, items: list[tuple[str, object]]) -> QComboBox:
+def _combo(first: str, items: Sequence[tuple[str, object]]) -> QComboBox:
     combo = QComboBox()
     combo.addItem(first, None)
     for text, data in items:

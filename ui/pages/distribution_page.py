@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -67,7 +67,8 @@ class ChaseDialog(FormDialog):
 
     def _default_deadline(self) -> None:
         room = default_deadline(self._session.db, self.year_spin.value())
-        self.deadline_edit.setDate(room - timedelta(days=30))
+        day = room - timedelta(days=30)
+        self.deadline_edit.setDate(QDate(day.year, day.month, day.day))
 
     def submit(self) -> None:
         pass
@@ -318,7 +319,9 @@ class DistributionPage(QWidget):
     def _ask_chase(self) -> None:
         dialog = ChaseDialog(self._session, self._unit_id(), self)
         if dialog.exec():
-            self.print_chases(dialog.year_spin.value(), dialog.deadline_edit.date().toPython())
+            chosen = dialog.deadline_edit.date()
+            deadline = date(chosen.year(), chosen.month(), chosen.day())
+            self.print_chases(dialog.year_spin.value(), deadline)
         self.scan_edit.setFocus()
 
     def print_chases(self, year: int, deadline: date) -> PdfOutputDialog | None:

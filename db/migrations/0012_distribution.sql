@@ -1,4 +1,4 @@
--- 0015: the units the room deals with, and the distribution (分发) of received copies to them
+-- 0012: the units the room deals with, and the distribution (分发) of received copies to them
 -- against a signed receipt (分发签收单). A distributed copy is 分发在外: held by a unit, often
 -- for months, until it comes back by scan. Nothing here is ever deleted.
 
@@ -36,10 +36,10 @@ SET sql = replace(sql, '''留用'', ''遗失'')', '''留用'', ''遗失'', ''分
 WHERE type = 'table' AND name = 'copy';
 PRAGMA writable_schema = RESET;
 -- Refuse to go on if the edit did not land (the CHECK text was not the one expected).
-CREATE TEMP TABLE migration_0015_guard (ok INTEGER NOT NULL CHECK (ok = 1));
-INSERT INTO migration_0015_guard (ok)
+CREATE TEMP TABLE migration_distribution_guard (ok INTEGER NOT NULL CHECK (ok = 1));
+INSERT INTO migration_distribution_guard (ok)
     SELECT instr(sql, '''分发在外''') > 0 FROM sqlite_master WHERE type = 'table' AND name = 'copy';
-DROP TABLE migration_0015_guard;
+DROP TABLE migration_distribution_guard;
 
 INSERT INTO copy_count (level, state, n)
     SELECT l.level, '分发在外', 0
