@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -68,6 +69,16 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     Page.SECURITY: lambda s: SecurityPage(s),
     Page.SETTINGS: lambda s: SettingsPage(s),
 }
+
+
+def _refresh(page: QWidget | None) -> None:
+    """refresh() the page; a page of tabs (清退销毁) refreshes the tab in sight (its own tabs
+    refresh as they are chosen)."""
+    refresh = getattr(page, "refresh", None)
+    if callable(refresh):
+        refresh()
+    elif isinstance(page, QTabWidget):
+        _refresh(page.currentWidget())
 
 
 class MainWindow(QMainWindow):
@@ -145,10 +156,8 @@ class MainWindow(QMainWindow):
 
     def refresh_page(self) -> None:
         """Show the current page as the room is now (see the class's contract)."""
-        page = self.pages.currentWidget()
-        refresh = getattr(page, "refresh", None)
-        if callable(refresh) and not self.locked:
-            refresh()
+        if not self.locked:
+            _refresh(self.pages.currentWidget())
 
     def _page_changed(self, _index: int) -> None:
         if self.isVisible():  # not while the window is closed or being torn down

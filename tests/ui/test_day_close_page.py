@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QTabWidget
 
 from app import audit, desk
 from tests.conftest import BEIJING, PASSWORD
@@ -145,3 +145,23 @@ def test_after_the_close_the_desk_lends_nothing_until_the_approver_reopens(
     _scan(qtbot, counter_page, "2026-0001/000001")
     qtbot.keyClick(counter_page.scan_edit, Qt.Key.Key_Return)
     assert "已借出 1 份给 王芳" in counter_page.banner.text()
+
+
+def test_every_business_page_refreshes_when_shown(login, qtbot, monkeypatch) -> None:
+    """The window's contract: a page showing the room's records has refresh(), and it is
+    called each time the page is shown."""
+    for user in ("jiyao", "baomi"):
+        window = MainWindow(login(user))
+        qtbot.addWidget(window)
+        window.show()
+        shown: list[str] = []
+        for index, title in enumerate(window.page_titles()):
+            page = window.pages.widget(index)
+            if isinstance(page, QTabWidget):  # 清退销毁: each tab is a page of its own
+                page = page.widget(0)
+            assert callable(getattr(page, "refresh", None)), title
+            monkeypatch.setattr(page, "refresh", lambda t=title, s=shown: s.append(t))
+        for title in reversed(window.page_titles()):
+            window.nav.setCurrentRow(window.page_titles().index(title))
+        assert shown == list(reversed(window.page_titles()))[: len(shown)]
+        assert set(shown) >= set(window.page_titles()[1:])
