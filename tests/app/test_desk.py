@@ -306,6 +306,10 @@ def test_nothing_goes_out_after_the_close_until_the_approver_reopens(counter, cl
     assert last_close(custodian.db) == second
     with pytest.raises(InvalidInput, match="今日已清点关闭"):
         desk.checkout(custodian, readers["li"].id, [plain])
+    # `mijian check` finds both closes in the trail, each head in its place.
+    from app.maintenance import check_room
+
+    assert check_room(custodian).findings == ()
     with pytest.raises(Exception, match="final"):
         custodian.db.execute("UPDATE day_reopen SET reason = 'x'")
     with pytest.raises(Exception, match="final"):
