@@ -271,6 +271,8 @@ def test_out_tables_show_the_whole_copy_number_and_give_the_title_room(
     closing = window.pages.currentWidget().out_view
     assert all(_fits(closing, 0, label) for label in labels)
     assert closing.columnWidth(1) >= widest
+    incidents = window.pages.currentWidget().incident_view  # empty, yet ready for a copy
+    assert _fits(incidents, 1, labels[1]) and _fits(incidents, 2, "11-20 17:30")
 
 
 def _lines(banner) -> list[str]:

@@ -29,11 +29,12 @@ from app.session import Session
 from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
-from ui.out_model import OutModel, out_view
+from ui.out_model import OUT_SAMPLES, OutModel, out_view, size_columns
 from ui.printing import PdfOutputDialog, ask_pdf_path
 from ui.table_model import RowsModel, table_view
 
 ChoosePdf = Callable[[QWidget, str], Path | None]
+INCIDENT_SAMPLES = ("核对异常", OUT_SAMPLES[0], "00-00 00:00", None)
 
 
 class IncidentModel(RowsModel):
@@ -95,7 +96,8 @@ class DayClosePage(QWidget):
         self.out_model = OutModel(self)
         self.out_view = out_view(self.out_model)
         self.incident_model = IncidentModel(self)
-        self.incident_view = table_view(self.incident_model)
+        self.incident_view = table_view(self.incident_model, fit_contents=False)
+        size_columns(self.incident_view, INCIDENT_SAMPLES)
         self.exception_button = QPushButton("登记过夜例外…")
         self.exception_button.setVisible(officer)
         self.resolve_button = QPushButton("处理事件…")
