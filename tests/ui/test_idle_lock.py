@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app import audit
@@ -182,3 +183,52 @@ def test_the_approver_is_sent_to_someone_who_has_the_holidays(
     assert Page.SETTINGS not in pages_for(Role.APPROVER)
     holders = [r for r in Role if Page.SETTINGS in pages_for(r)]
     assert holders == [Role.SYSADMIN] and Role.SYSADMIN.label in note
+
+
+def test_switching_user_closes_the_session_and_logs_the_next_person_in(
+    room, clock: FixedClock, qtbot, monkeypatch
+) -> None:
+    """The composition root: 切换用户 ends the window and its session, then the login comes
+    again; the next person gets a window of their own."""
+    import argparse
+
+    from PySide6.QtWidgets import QApplication
+
+    import ui.errors
+    import ui.main
+    from app.session import open_session
+
+    monkeypatch.setattr(ui.main.logs, "setup", lambda path: None)
+    monkeypatch.setattr(ui.errors, "install_excepthook", lambda: None)
+    people = iter(["jiyao", "baomi", None])
+    opened: list[Session] = []
+
+    def log_in(paths, clock_) -> Session | None:
+        user = next(people)
+        if user is None:
+            return None
+        opened.append(open_session(paths.db, user, PASSWORD, clock_))
+        return opened[-1]
+
+    seen: list[str] = []
+
+    def run(app) -> int:  # stands for the event loop: the person at the window acts
+        window = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
+        qtbot.addWidget(window)
+        seen.append(window.session.account.login)
+        if len(seen) == 1:
+            window.switch_action.trigger()
+        else:
+            window.quit_action.trigger()
+        return 0
+
+    monkeypatch.setattr(ui.main, "_login", log_in)
+    monkeypatch.setattr(QApplication, "exec", run)
+    args = argparse.Namespace(demo=False, db=str(room.db))
+    assert ui.main.run_window(args, clock) == 0
+    assert seen == ["jiyao", "baomi"]
+    for session in opened:  # each window's session ended with it
+        with pytest.raises(Exception, match="closed database"):
+            session.db.scalar("SELECT 1")
