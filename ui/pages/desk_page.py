@@ -262,6 +262,7 @@ class DeskPage(QWidget):
         assert self.reader is not None
         ids = desk.checkout(self._session, self.reader.id, [c.copy_id for c in copies], override)
         count, name = len(copies), self.reader.name
+        lifted = "、".join(r.kind for r in self._refused[1]) if self._refused else ""
         self.clear(quiet=True)
         self.refresh()
         rows = [self.out_model.row_at(i) for i in range(self.out_model.rowCount())]
@@ -270,8 +271,10 @@ class DeskPage(QWidget):
         if override is None:
             self._say(f"已借出 {count} 份给 {name}{when}。", GREEN)
         else:
+            what = f"（{lifted}）" if lifted else ""
             self._say(
-                f"经保密员 {override.approver} 例外放行，已借出 {count} 份给 {name}{when}。", AMBER
+                f"经保密员 {override.approver} 例外放行{what}，已借出 {count} 份给 {name}{when}。",
+                AMBER,
             )
 
     def _when(self, due: datetime) -> str:
