@@ -10,6 +10,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from app import __version__, cli_trust
@@ -69,7 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="；".join(f"{k} {r.title}" for k, r in REPORTS.items()),
     )
     _add_login(rep)
-    rep.add_argument("--year", type=int, required=True)
+    rep.add_argument("--year", type=int, help="年度（day-close 以外的报表必填）")
+    rep.add_argument(
+        "--day",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="day-close：哪一天的日终清点表（默认最近一次清点的那天）",
+    )
     rep.add_argument(
         "--months", type=int, default=12, help="review：审查未来几个月内到期的（默认 12）"
     )
@@ -200,7 +207,14 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
     output: Path = args.output
     if output.exists():
         raise MijianError(f"文件已存在，不会覆盖：{output}")
-    title = f"{REPORTS[args.kind].title}（{args.year}年）"
+    day: date | None = args.day
+    if args.kind == "day-close":
+        args.year = args.year or (day or clock.now().date()).year
+        title = f"{REPORTS[args.kind].title}（{day:%Y年%m月%d日}）" if day else "日终清点表"
+    elif args.year is None:
+        raise MijianError("请用 --year 指定年度。")
+    else:
+        title = f"{REPORTS[args.kind].title}（{args.year}年）"
     if output.suffix.lower() in (".csv", ".xlsx"):
         if not args.plaintext_ok:
             raise MijianError(
@@ -208,12 +222,14 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
             )
         with _logged_in(args, db, read, clock) as session:
             session.require(*BUSINESS_ROLES)
-            rows = export_report(session, args.kind, args.year, output, args.months, replace=False)
+            rows = export_report(
+                session, args.kind, args.year, output, args.months, replace=False, day=day
+            )
         print(f"已导出 {title} {rows} 行到明文文件 {output}，请按涉密载体管理。")
         return EXIT_OK
     with _logged_in(args, db, read, clock) as session:
         session.require(*BUSINESS_ROLES)
-        report = report_output(session, args.kind, args.year, months=args.months)
+        report = report_output(session, args.kind, args.year, months=args.months, day=day)
         # Audited only once the file is completely written; a failed write records nothing.
         deliver_file(output, report.pdf, report.delivered, replace=False)
     print(f"已输出 {title}到 {output}")

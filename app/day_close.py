@@ -10,14 +10,15 @@ stayed out overnight without an exception becomes a 违规过夜 incident.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from app import audit, seal
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
-from app.desk import OutRow, close_handover, out_now
+from app.desk import OutRow, close_handover, counter_closed, out_now
+from app.model import Credential
 from app.roles import Role
 from app.scanning import copy_ref
 from db.connection import Database
@@ -36,6 +37,15 @@ class Incident:
     description: str
     resolved: bool
 
+    @property
+    def summary(self) -> str:
+        """One line for a list of events: kind, the copy, what happened (no closing 。, so
+        that the list's ；joins cleanly)."""
+        text = self.description.strip().rstrip("。；;，, ")
+        if not text.startswith(self.copy_label):
+            text = f"{self.copy_label}：{text}"
+        return f"【{self.kind}】{text}"
+
 
 @dataclass(frozen=True)
 class DayClose:
@@ -46,6 +56,12 @@ class DayClose:
     chain_head: str
     counts: dict[str, dict[str, int]]  # 密级 → {在柜, 借出}
     exceptions: list[dict[str, str]]
+    # The day's exceptions at the counter (F7), handed over before this close.
+    overrides: list[dict[str, str]] = field(default_factory=list)
+    # 1 for the day's close; 2, 3 … for a close after the 保密员 reopened the day, with
+    # who reopened it, when and why.
+    round: int = 1
+    reopen: dict[str, str] | None = None
 
 
 def blockers(db: Database, day: date) -> list[OutRow]:
@@ -103,13 +119,20 @@ def counts(db: Database) -> dict[str, dict[str, int]]:
 
 
 def close_day(session: Session) -> DayClose:
+    """Close today on paper. A day reopened by the 保密员 is closed again (补充清点): that close
+    is written on the reopening, and the first close and its signed sheet stay as they were."""
     session.require(Role.CUSTODIAN, Role.APPROVER)
     db = session.db
     now = session.clock.now()
     day = now.date()
     with db.transaction():
+        reopened = None
         if db.one("SELECT 1 FROM day_close WHERE day = ?", (day.isoformat(),)):
-            raise InvalidInput(f"{day:%Y年%m月%d日} 已清点关闭。")
+            reopened = db.scalar(
+                "SELECT id FROM day_reopen WHERE day = ? AND closed_at IS NULL", (day.isoformat(),)
+            )
+            if reopened is None:
+                raise InvalidInput(f"{day:%Y年%m月%d日} 已清点关闭。")
         waiting = blockers(db, day)
         if waiting:
             names = "；".join(f"{r.copy.label}（{r.reader}）" for r in waiting[:5])
@@ -133,46 +156,136 @@ def close_day(session: Session) -> DayClose:
                 (day.isoformat(),),
             )
         ]
+        details: dict[str, object] = {"counts": tally, "exceptions": len(exceptions)}
+        if reopened is not None:
+            details["reopen"] = reopened
         event = audit.record(
-            db,
-            session.clock,
-            session.account.login,
-            "日终清点",
-            f"day:{day}",
-            {"counts": tally, "exceptions": len(exceptions)},
+            db, session.clock, session.account.login, "日终清点", f"day:{day}", details
         )
-        db.execute(
-            "INSERT INTO day_close (day, closed_at, closed_by, chain_seq, chain_head, counts)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                day.isoformat(),
-                stamp(now),
-                session.account.login,
-                event.seq,
-                event.hash,
-                json.dumps({"counts": tally, "exceptions": exceptions}, ensure_ascii=False),
-            ),
-        )
+        stored = json.dumps({"counts": tally, "exceptions": exceptions}, ensure_ascii=False)
+        closing = (stamp(now), session.account.login, event.seq, event.hash, stored)
+        if reopened is None:
+            db.execute(
+                "INSERT INTO day_close (closed_at, closed_by, chain_seq, chain_head, counts, day)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (*closing, day.isoformat()),
+            )
+        else:
+            db.execute(
+                "UPDATE day_reopen SET closed_at = ?, closed_by = ?, chain_seq = ?,"
+                " chain_head = ?, counts = ? WHERE id = ?",
+                (*closing, reopened),
+            )
         # The day's events are sealed with the close: once the paper is signed, nobody holding
         # tomorrow's key can rewrite today (app/seal.py).
         seal.seal(db, session.clock, session.room.room_id)
-    return DayClose(day, now, session.account.login, event.seq, event.hash, tally, exceptions)
+    return closes_of(db, day)[-1]
 
 
-def last_close(db: Database) -> DayClose | None:
-    row = db.one("SELECT * FROM day_close ORDER BY day DESC LIMIT 1")
-    if row is None:
-        return None
+def reopen_day(session: Session, reason: str, approver: Credential | None = None) -> None:
+    """The 保密员 reopens today after its close, so that a copy may still go out; the day is
+    then closed again. At the counter the custodian's session carries the 保密员's login and
+    password (`approver`), checked on the one confirmation path; a 保密员 logged in gives none."""
+    session.require(Role.CUSTODIAN, Role.APPROVER)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise InvalidInput("重新开启须写明理由。")
+    db = session.db
+    day = session.clock.now().date()
+    if not counter_closed(db, day):
+        raise InvalidInput(f"{day:%Y年%m月%d日} 尚未清点关闭，无需重新开启。")
+    by = session.account.login
+    if session.role is not Role.APPROVER:
+        if approver is None:
+            raise InvalidInput("重新开启当日须由保密员输入本人密码确认。")
+        by = session.confirm(approver, "重新开启当日", Role.APPROVER).login
+    now = session.clock.now()
+    with db.transaction():
+        if not counter_closed(db, day):
+            raise InvalidInput(f"{day:%Y年%m月%d日} 已重新开启。")
+        cursor = db.execute(
+            "INSERT INTO day_reopen (day, reopened_at, reopened_by, reason) VALUES (?, ?, ?, ?)",
+            (day.isoformat(), stamp(now), by, reason),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "重开当日",
+            f"day:{day}",
+            {"approver": by, "reason": reason, "reopen": int(cursor.lastrowid)},
+        )
+
+
+def closes_of(db: Database, day: date) -> list[DayClose]:
+    """Every close of `day`, in order: the day's close, then one per reopening closed again."""
+    first = db.one("SELECT * FROM day_close WHERE day = ?", (day.isoformat(),))
+    if first is None:
+        return []
+    found = [_close(db, first, 1, None)]
+    for n, row in enumerate(
+        db.query(
+            "SELECT * FROM day_reopen WHERE day = ? AND closed_at IS NOT NULL ORDER BY id",
+            (day.isoformat(),),
+        ),
+        start=2,
+    ):
+        reopen = {"by": row["reopened_by"], "at": row["reopened_at"], "reason": row["reason"]}
+        found.append(_close(db, row, n, reopen))
+    return found
+
+
+def closed_days(db: Database, limit: int = 400) -> list[date]:
+    """The days closed, newest first."""
+    rows = db.query("SELECT day FROM day_close ORDER BY day DESC LIMIT ?", (limit,))
+    return [date.fromisoformat(r["day"]) for r in rows]
+
+
+def _close(db: Database, row: Any, n: int, reopen: dict[str, str] | None) -> DayClose:
     stored = json.loads(row["counts"])
+    closed_at = parse_stamp(row["closed_at"])
     return DayClose(
         date.fromisoformat(row["day"]),
-        parse_stamp(row["closed_at"]),
+        closed_at,
         row["closed_by"],
         row["chain_seq"],
         row["chain_head"],
         stored["counts"],
         stored["exceptions"],
+        overrides(db, closed_at),
+        n,
+        reopen,
     )
+
+
+def overrides(db: Database, until: datetime) -> list[dict[str, str]]:
+    """The exceptions at the counter (F7) on `until`'s day up to `until`: copy, reader, what
+    was lifted, who approved, why, and for a clearance or 知悉范围 refusal the 单位负责人."""
+    start = datetime.combine(until.date(), time(0), until.tzinfo)
+    rows = db.query(
+        "SELECT h.copy_id, h.out_at, r.name, h.override_by, h.override_kind, h.override_reason,"
+        " h.override_head, h.override_ref FROM handover h INDEXED BY handover_out_at"
+        " JOIN reader r ON r.id = h.reader_id"
+        " WHERE h.out_at >= ? AND h.out_at <= ? AND h.override_by IS NOT NULL ORDER BY h.id",
+        (stamp(start), stamp(until)),
+    )
+    return [
+        {
+            "copy": copy_ref(db, r["copy_id"]).label,
+            "reader": r["name"],
+            "out_at": r["out_at"],
+            "kind": r["override_kind"] or "",
+            "approver": r["override_by"],
+            "reason": r["override_reason"] or "",
+            "head": " ".join(x for x in (r["override_head"], r["override_ref"]) if x),
+        }
+        for r in rows
+    ]
+
+
+def last_close(db: Database) -> DayClose | None:
+    row = db.one("SELECT day FROM day_close ORDER BY day DESC LIMIT 1")
+    return None if row is None else closes_of(db, date.fromisoformat(row["day"]))[-1]
 
 
 def detect_overnight(session: Session) -> list[int]:

@@ -11,7 +11,7 @@ the approving 单位负责人 and the approval's reference (the law reserves acc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app import audit, settings, text_rules
@@ -65,6 +65,30 @@ class OutRow:
         return "正常"
 
 
+# ---- the day's close --------------------------------------------------------------------------
+def counter_closed(db: Database, day: date) -> bool:
+    """True once `day` is closed (日终清点) and not reopened by the 保密员 since: nothing may go
+    out then, or the signed sheet would say a copy is in the room while it is out."""
+    if db.one("SELECT 1 FROM day_close WHERE day = ?", (day.isoformat(),)) is None:
+        return False
+    return (
+        db.one("SELECT 1 FROM day_reopen WHERE day = ? AND closed_at IS NULL", (day.isoformat(),))
+        is None
+    )
+
+
+CLOSED_MESSAGE = (
+    "今日已清点关闭，不能再借出：日终清点表已记下在柜与借出。"
+    "确需借出的，请保密员在“日终清点”页重新开启当日，借出后再次清点。"
+)
+
+
+def check_open(db: Database, now: datetime) -> None:
+    """InvalidInput when today is closed (see counter_closed)."""
+    if counter_closed(db, now.date()):
+        raise InvalidInput(CLOSED_MESSAGE)
+
+
 # ---- checkout ---------------------------------------------------------------------------------
 def due_time(db: Database, copy: CopyRef, now: datetime) -> datetime:
     s = settings.load(db)
@@ -91,6 +115,7 @@ def checkout(
         raise InvalidInput("文件夹里还没有文件，请先扫描。")
     db = session.db
     now = session.clock.now()
+    check_open(db, now)  # F7 lifts a refusal, not the close: reopening is the 保密员's own act
     approver = None
     if override is not None:
         _check_override_fields(override)
@@ -103,6 +128,7 @@ def checkout(
             approver = session.confirm(credential, "例外放行", Role.APPROVER).login
     ids: list[int] = []
     with db.transaction():
+        check_open(db, now)
         reader = active_reader(db, reader_id)
         for copy_id in copy_ids:
             copy = copy_ref(db, copy_id)
@@ -206,14 +232,17 @@ def take_back(session: Session, copy_id: int, discrepancy: str = "") -> int | No
         )
         if open_row is None:
             raise InvalidInput(f"{copy.label} 没有借出记录，无需归还。")
-        if discrepancy.strip():
-            pending = db.scalar(
-                "SELECT id FROM incident WHERE handover_id = ? AND kind = '核对异常'"
-                " AND resolved_at IS NULL",
-                (open_row["id"],),
+        # An open discrepancy is resolved through its incident by the 保密员, never overwritten
+        # by a plain return: the trail would say both 核对异常 and 核对无误.
+        pending = pending_discrepancy(db, copy_id)
+        if pending is not None:
+            said = (
+                f"{copy.label} 已登记核对异常（{pending}），待保密员处理（日终清点页的 处理事件）"
             )
-            if pending:
-                raise InvalidInput(f"{copy.label} 已登记核对异常，待保密员处理。")
+            if discrepancy.strip():
+                raise InvalidInput(f"{said}。")
+            raise InvalidInput(f"{said}；该份仍记为借出，不能按核对无误归还。")
+        if discrepancy.strip():
             cursor = db.execute(
                 "INSERT INTO incident (kind, copy_id, handover_id, at, noted_by, description)"
                 " VALUES ('核对异常', ?, ?, ?, ?, ?)",
@@ -238,6 +267,17 @@ def take_back(session: Session, copy_id: int, discrepancy: str = "") -> int | No
             return int(cursor.lastrowid)
         close_handover(session, copy, open_row["id"], open_row["name"], "核对无误")
     return None
+
+
+def pending_discrepancy(db: Database, copy_id: int) -> str | None:
+    """The note of the copy's unresolved 核对异常 on its open handover, if there is one."""
+    row = db.one(
+        "SELECT i.description FROM incident i JOIN handover h ON h.id = i.handover_id"
+        " WHERE h.copy_id = ? AND h.back_at IS NULL AND i.kind = '核对异常'"
+        " AND i.resolved_at IS NULL ORDER BY i.id LIMIT 1",
+        (copy_id,),
+    )
+    return None if row is None else str(row["description"])
 
 
 def close_handover(

@@ -72,7 +72,11 @@ def check_room(session: Session) -> CheckReport:
 def close_heads(db: Database) -> list[str]:
     """Every stored 日终清点 head must stand at its place in the chain."""
     out = []
-    for row in db.query("SELECT day, chain_seq, chain_head FROM day_close ORDER BY day"):
+    for row in db.query(
+        "SELECT day, chain_seq, chain_head FROM day_close UNION ALL"
+        " SELECT day, chain_seq, chain_head FROM day_reopen WHERE closed_at IS NOT NULL"
+        " ORDER BY day, chain_seq"
+    ):
         found = db.scalar("SELECT hash FROM audit_event WHERE seq = ?", (row["chain_seq"],))
         if found != row["chain_head"]:
             out.append(

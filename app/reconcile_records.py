@@ -150,9 +150,13 @@ def _closed_days(db: Database) -> list[str]:
         (str(r["object"]).removeprefix("day:"), int(r["seq"]))
         for r in db.query("SELECT object, seq FROM audit_event WHERE action = '日终清点'")
     }
+    # A day reopened by the 保密员 and closed again has its second close on the reopening.
     rows = {
         (str(r["day"]), int(r["chain_seq"]))
-        for r in db.query("SELECT day, chain_seq FROM day_close")
+        for r in db.query(
+            "SELECT day, chain_seq FROM day_close UNION ALL"
+            " SELECT day, chain_seq FROM day_reopen WHERE closed_at IS NOT NULL"
+        )
     }
     out = []
     if events - rows:

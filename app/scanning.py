@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app import qr_payload, slips
-from app.numbers import halfwidth_digits, parse_registration_number, registration_number
+from app.numbers import parse_registration_number, registration_number
 from app.people import Reader, find_readers, get_reader
 from app.roles import BUSINESS_ROLES
 from db.connection import Database
@@ -70,7 +71,27 @@ def copy_ref(db: Database, copy_id: int) -> CopyRef:
 
 
 # ---- reading a scan ---------------------------------------------------------------------------
-_COPY_CODE = re.compile(r"^(\d{4})\s*[-－]\s*(\d{1,6})\s*[/／\\\s\-－#]\s*(\d{1,6})$")
+# 、 is what the / key types while a Chinese input method is on.
+_COPY_CODE = re.compile(r"^(\d{4})\s*-\s*(\d{1,6})\s*[/\\\s\-#、]\s*(\d{1,6})$")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[0-9A-Za-z]")
+# Punctuation a Chinese input method types for - / . and the like.
+_IME_PUNCTUATION = re.compile(r"[、。，；：—·“”‘’【】《》¥…]")
+SWITCH_IME = "请切换到英文输入法后重新扫描：输入法把扫描内容变成了中文字符。"
+
+
+def normalise(code: str) -> str:
+    """A scan as the rules read it: NFKC (full-width ＭＪ１ and Ｂ０００６ become MJ1 and B0006,
+    as a Chinese input method's full-width mode types them), trimmed."""
+    return unicodedata.normalize("NFKC", code).strip()
+
+
+def composed_by_ime(text: str) -> bool:
+    """True when an input method has turned a scan into Chinese: Chinese characters or its
+    punctuation mixed with the letters and digits of a code. A name alone is not."""
+    if not _LATIN.search(text):
+        return False
+    return bool(_HAN.search(text) or _IME_PUNCTUATION.search(text))
 
 
 def resolve(db: Database, code: str) -> Scan:
@@ -78,10 +99,12 @@ def resolve(db: Database, code: str) -> Scan:
 
     A copy is `收文编号/份号` (2026-0001/000031); a 收文编号 alone is enough for a one-copy item.
     """
-    text = halfwidth_digits(code.strip())
+    text = normalise(code)
     if not text:
         raise InvalidInput("没有读到内容，请重新扫描。")
     if qr_payload.looks_like_payload(text):
+        if composed_by_ime(text):
+            raise InvalidInput(SWITCH_IME)
         return Scan(copy=copy_ref(db, slips.read_code(db, text)))
     badge = db.one("SELECT id FROM reader WHERE badge_code = ?", (text.upper(),))
     if badge is not None:
@@ -116,6 +139,8 @@ def resolve(db: Database, code: str) -> Scan:
         raise InvalidInput(
             f"“{text}”对应多位读者（" + "、".join(r.name for r in readers) + "），请扫描证件。"
         )
+    if composed_by_ime(text):
+        raise InvalidInput(SWITCH_IME)
     raise InvalidInput(f"无法识别“{text}”：不是读者证件、姓名，也不是 收文编号/份号。")
 
 

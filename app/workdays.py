@@ -76,7 +76,10 @@ def warning_for(db: Database, year: int) -> str | None:
     found = db.scalar("SELECT count(*) FROM calendar_day WHERE substr(day, 1, 4) = ?", (str(year),))
     if found:
         return None
-    return f"{year} 年的节假日尚未录入（设置 → 节假日），办理时限暂按周末计算。"
+    # Shown on the business pages; only the system administrator has the 设置 page.
+    return (
+        f"{year} 年的节假日尚未录入，办理时限暂按周末计算。请系统管理员在其“设置 → 节假日”中录入。"
+    )
 
 
 def entries(db: Database, year: int) -> list[tuple[date, str, str]]:

@@ -62,13 +62,19 @@ class LockScreen(QWidget):
     """Shown in place of every page while the window is locked."""
 
     unlocked = Signal()
+    # Someone else is at the window: end this session and show the login.
+    switch_user = Signal()
 
     def __init__(self, who: str, verify: Callable[[str], None], parent: QWidget | None = None):
         super().__init__(parent)
         self._verify = verify
+        self._who = who
         title = QLabel("窗口已锁定")
         title.setStyleSheet("font-size: 26px; font-weight: bold;")
-        hint = QLabel(f"长时间无操作，所有记录已隐藏。请 {who} 输入密码解锁。")
+        self.hint_label = hint = QLabel()
+        self.show_reason(idle=True)
+        self.switch_button = QPushButton("切换用户…")
+        self.switch_button.setMaximumWidth(120)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText("密码")
@@ -79,11 +85,26 @@ class LockScreen(QWidget):
         self.error_label.setStyleSheet("color: #b00020;")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, hint, self.password_edit, self.unlock_button, self.error_label):
+        for widget in (
+            title,
+            hint,
+            self.password_edit,
+            self.unlock_button,
+            self.error_label,
+            self.switch_button,
+        ):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.password_edit.returnPressed.connect(self._try_unlock)
         self.unlock_button.clicked.connect(self._try_unlock)
+        self.switch_button.clicked.connect(self.switch_user)
+
+    def show_reason(self, idle: bool) -> None:
+        """Why the window is locked: the idle limit, or its user locked it by hand."""
+        why = "长时间无操作" if idle else f"{self._who} 已手动锁定窗口"
+        self.hint_label.setText(
+            f"{why}，所有记录已隐藏。请 {self._who} 输入密码解锁；其他人请点“切换用户”登录。"
+        )
 
     def _try_unlock(self) -> None:
         try:

@@ -71,21 +71,27 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
     except MijianError as exc:
         QMessageBox.critical(None, "密件台账", exc.message)
         return 2
-    if session is None:
-        return 0
-    if session.role in (Role.CUSTODIAN, Role.APPROVER):
-        # At every start: a classified copy that stayed out overnight without an exception
-        # becomes a 违规过夜 incident, shown on the desk until the 保密员 handles it.
-        detect_overnight(session)
     from ui.main_window import MainWindow
 
-    window = MainWindow(session)
-    window.show()
-    log.info("window opened for role %s", session.role.value)
-    try:
-        return int(app.exec())
-    finally:
-        session.close()
+    # One window per login; 账户 → 切换用户 (or the lock screen's button) closes this session
+    # and asks for the next person's login.
+    while session is not None:
+        if session.role in (Role.CUSTODIAN, Role.APPROVER):
+            # At every start: a classified copy that stayed out overnight without an exception
+            # becomes a 违规过夜 incident, shown on the desk until the 保密员 handles it.
+            detect_overnight(session)
+        window = MainWindow(session)
+        window.show()
+        log.info("window opened for role %s", session.role.value)
+        try:
+            code = int(app.exec())
+        finally:
+            session.close()
+        if not window.switching:
+            return code
+        window.deleteLater()
+        session = _login(paths, clock)
+    return 0
 
 
 def _first_run(paths: RoomPaths, clock: Clock) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -11,13 +12,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import accounts, settings
-from app.roles import Page, pages_for
+from app import accounts, day_close, settings
+from app.roles import BUSINESS_ROLES, Page, pages_for
 from app.session import Session
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
@@ -36,6 +39,20 @@ from ui.pages.units_page import UnitsPage
 from ui.report_dialog import ReportDialog
 
 PageFactory = Callable[[Session], QWidget]
+# Asked before quitting while copies are out: (parent, question) → quit?
+ConfirmQuit = Callable[[QWidget, str], bool]
+
+
+def confirm_quit(parent: QWidget, question: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "退出",
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
 
 BUILT_PAGES: dict[Page, PageFactory] = {
     Page.REGISTER: lambda s: RegisterPage(
@@ -58,10 +75,32 @@ BUILT_PAGES: dict[Page, PageFactory] = {
 }
 
 
+def _refresh(page: QWidget | None) -> None:
+    """refresh() the page; a page of tabs (清退销毁) refreshes the tab in sight (its own tabs
+    refresh as they are chosen)."""
+    refresh = getattr(page, "refresh", None)
+    if callable(refresh):
+        refresh()
+    elif isinstance(page, QTabWidget):
+        _refresh(page.currentWidget())
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    """Every page that shows the room's records has a `refresh()`; the window calls it each
+    time the page is shown (chosen in the list, or the window unlocked), so no page shows the
+    room as it was when it was built."""
+
+    # The user asked to switch user: the composition root closes this session and logs in anew.
+    switch_user = Signal()
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, ask_quit: ConfirmQuit = confirm_quit
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        self._ask_quit = ask_quit
+        self.switching = False
+        self._closed = False
         account = session.account
         self.setWindowTitle(f"密件台账 · {session.room.name}")
         self.resize(1440, 860)
@@ -97,6 +136,7 @@ class MainWindow(QMainWindow):
         self.screens.addWidget(content)
         self.screens.addWidget(self.lock_screen)
         self.setCentralWidget(self.screens)
+        self.pages.currentChanged.connect(self._page_changed)
 
         self.idle = IdleWatcher(session.clock, self._idle_minutes, self)
         app = QApplication.instance()
@@ -107,13 +147,67 @@ class MainWindow(QMainWindow):
             self.destroyed.connect(lambda: app.removeEventFilter(idle))
 
         self._build_menu()
-        self.statusBar().showMessage(
-            f"数据库：{session.paths.db}　｜　无操作 {self._idle_minutes()} 分钟自动锁定"
+        # A widget, not showMessage(): a menu's status tips would clear a message (and leave
+        # the bar blank after the 账户 menu); they only cover a widget while they show.
+        self.status_label = QLabel(
+            f"{account.display_name}（{account.role.label}）　｜　数据库：{session.paths.db}"
+            f"　｜　无操作 {self._idle_minutes()} 分钟自动锁定（Ctrl+L 立即锁定）"
         )
-        self.idle.idle.connect(self.lock)
+        self.statusBar().addWidget(self.status_label, 1)
+        self.idle.idle.connect(self._lock_when_idle)
         self.lock_screen.unlocked.connect(self._unlock)
+        self.lock_screen.switch_user.connect(self.request_switch)
+
+    def refresh_page(self) -> None:
+        """Show the current page as the room is now (see the class's contract)."""
+        if not self.locked:
+            _refresh(self.pages.currentWidget())
+
+    def _page_changed(self, _index: int) -> None:
+        if self.isVisible():  # not while the window is closed or being torn down
+            self.refresh_page()
+
+    def out_question(self) -> str | None:
+        """What to ask before quitting while copies are out (None: nothing is out, or the
+        role may not read the room's records)."""
+        if self.session.role not in BUSINESS_ROLES:
+            return None
+        tally = day_close.counts(self.session.db)
+        out = sum(v["借出"] for v in tally.values())
+        if not out:
+            return None
+        classified = sum(v["借出"] for k, v in tally.items() if k != "非密")
+        of = f"（其中密件 {classified} 份）" if classified else ""
+        return f"尚有 {out} 份文件借出在外{of}，未收回。确定退出密件台账吗？"
+
+    def request_switch(self) -> None:
+        """End this session's window; the login comes next (ui.main)."""
+        self.switching = True
+        self.close()
+        if self.isVisible():  # refused: stay as we were
+            self.switching = False
+            return
+        self.switch_user.emit()
+
+    def request_quit(self) -> None:
+        """退出 (Ctrl+Q): asks first while copies are out, naming how many."""
+        if self._may_quit():
+            self.close()
+
+    def _may_quit(self) -> bool:
+        question = self.out_question()
+        return question is None or self._ask_quit(self, question)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        # The window's own close button asks like 退出; a close by the program (switching
+        # user, after 退出 asked) does not ask again.
+        if event.spontaneous() and not self._may_quit():
+            event.ignore()
+            return
+        # Pages change as the window is torn down; the session may be closed by then.
+        if not self._closed:
+            self.pages.currentChanged.disconnect(self._page_changed)
+        self._closed = True
         # The idle watcher filters the whole application's input; it must not outlive us.
         app = QApplication.instance()
         if app is not None:
@@ -128,19 +222,29 @@ class MainWindow(QMainWindow):
     def page_titles(self) -> list[str]:
         return [p.value for p in self.page_names]
 
-    def lock(self) -> None:
+    def lock(self, idle: bool = False) -> None:
+        """Hide every record until the same person's password: after the idle limit, or by
+        hand (Ctrl+L, 账户 → 锁定窗口)."""
         if self.locked:
             return
+        self.lock_screen.show_reason(idle)
         self.screens.setCurrentIndex(1)
         self.menuBar().setEnabled(False)
         self.idle.paused = True
         self.lock_screen.password_edit.setFocus()
+
+    def _lock_when_idle(self) -> None:
+        self.lock(idle=True)
+
+    def _lock_by_hand(self) -> None:
+        self.lock(idle=False)
 
     def _unlock(self) -> None:
         self.screens.setCurrentIndex(0)
         self.menuBar().setEnabled(True)
         self.idle.paused = False
         self.idle.touch()
+        self.refresh_page()
 
     def _idle_minutes(self) -> int:
         return settings.load(self.session.db).idle_lock_minutes
@@ -150,13 +254,16 @@ class MainWindow(QMainWindow):
         change = QAction("修改密码…", self)
         lock = QAction("锁定窗口", self)
         lock.setShortcut(QKeySequence("Ctrl+L"))
+        switch = QAction("切换用户…", self)
         quit_action = QAction("退出", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        for action in (change, lock, quit_action):
+        for action in (change, lock, switch, quit_action):
             menu.addAction(action)
         change.triggered.connect(self._change_password)
-        lock.triggered.connect(self.lock)
-        quit_action.triggered.connect(self.close)
+        lock.triggered.connect(self._lock_by_hand)
+        switch.triggered.connect(self.request_switch)
+        quit_action.triggered.connect(self.request_quit)
+        self.lock_action, self.switch_action, self.quit_action = lock, switch, quit_action
 
     def _change_password(self) -> None:
         ChangePasswordDialog(

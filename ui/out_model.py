@@ -3,6 +3,7 @@ close, red after."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -46,16 +47,41 @@ class OutModel(RowsModel):
         return None
 
 
-def out_view(model: OutModel) -> QTableView:
-    """Fixed column widths: fitting to contents would read every row on each refresh (hundreds
-    of copies out at a big office) and cost a scan its 100 ms."""
-    view = table_view(model, fit_contents=False)
+# The widest text each column of the out-tables shows (None: the title, which stretches).
+OUT_SAMPLES = (
+    "2026-0000 第000000份",
+    None,
+    "非密",
+    "欧阳建国",
+    "13800000000",
+    "00:00",
+    "00-00 00:00",
+    "已登记例外",
+)
+CELL_MARGIN = 20  # the cell's padding and focus frame, with room to spare
+
+
+def size_columns(view: QTableView, samples: Sequence[str | None]) -> None:
+    """Fixed widths measured from the view's own fonts, so that no 份号 is ever elided (two
+    copies would look alike), and the one column without a sample (the title) takes the rest.
+    Measuring samples, not rows: fitting to contents would read every row on each refresh."""
     header = view.horizontalHeader()
-    for column, width in enumerate((150, 0, 48, 70, 100, 52, 96, 80)):
-        if width:
-            view.setColumnWidth(column, width)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    cells, heads = view.fontMetrics(), header.fontMetrics()
+    model = view.model()
     header.setStretchLastSection(False)
+    for column, sample in enumerate(samples):
+        if sample is None:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            continue
+        name = str(model.headerData(column, Qt.Orientation.Horizontal))
+        width = max(cells.horizontalAdvance(sample), heads.horizontalAdvance(name)) + CELL_MARGIN
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        view.setColumnWidth(column, width)
+
+
+def out_view(model: OutModel) -> QTableView:
+    view = table_view(model, fit_contents=False)
+    size_columns(view, OUT_SAMPLES)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(26)
     return view

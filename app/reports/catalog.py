@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
-from app import accounts, audit, destruction, instructions, recall
+from app import accounts, audit, day_close, destruction, instructions, recall
 from app.clock import stamp
 from app.output import Output
 from app.register_query import RegisterFilter
 from app.reports import distribution_register, sheets
+from app.reports.day_close_pdf import render_day_closes
 from app.reports.destruction_pdf import People, render_handover
 from app.reports.destruction_pdf import render_register as render_destruction_register
 from app.reports.instructions_pdf import render_ledger
@@ -38,6 +40,7 @@ class Options:
     year: int
     months: int = 12  # the 保密期限 review looks this far ahead
     progress: Progress | None = None
+    day: date | None = None  # the 日终清点表's day (default: the last day closed)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,56 @@ def _review(session: Session, o: Options) -> bytes:
     )
 
 
+def _closes(session: Session, o: Options) -> list[day_close.DayClose]:
+    day = o.day
+    if day is None:
+        last = day_close.last_close(session.db)
+        if last is None:
+            raise InvalidInput("还没有日终清点过，没有清点表。")
+        day = last.day
+    closes = day_close.closes_of(session.db, day)
+    if not closes:
+        raise InvalidInput(f"{day:%Y年%m月%d日} 没有日终清点，没有清点表。")
+    return closes
+
+
+def _day_close(session: Session, o: Options) -> bytes:
+    closes = _closes(session, o)
+
+    def name(login: str) -> str:
+        account = accounts.find(session.db, login)
+        return account.display_name if account else login
+
+    names = {c.closed_by: name(c.closed_by) for c in closes}
+    return render_day_closes(closes, session.room.unit, names)
+
+
+def _day_close_sheet(session: Session, o: Options) -> Sheet:
+    closes = _closes(session, o)
+    rows: list[tuple[object, ...]] = []
+    for c in closes:
+        at = f"{c.closed_at:%H:%M} {c.closed_by}（第 {c.round} 次）"
+        for level, n in c.counts.items():
+            rows.append(
+                (at, "在柜与借出", level, f"在柜 {n.get('在柜', 0)}，借出 {n.get('借出', 0)}", "")
+            )
+        for e in c.exceptions:
+            rows.append((at, "过夜例外", e["copy"], e["reader"], f"{e['approver']}：{e['reason']}"))
+        for v in c.overrides:
+            rows.append(
+                (
+                    at,
+                    "例外放行",
+                    v["copy"],
+                    v["reader"],
+                    f"{v['approver']}：{v['kind']} {v['reason']}",
+                )
+            )
+        rows.append((at, "审计链头", str(c.chain_seq), c.chain_head, ""))
+    day = closes[0].day
+    return Sheet(f"日终清点表（{day:%Y年%m月%d日}）", ("清点", "项目", "内容", "", "批准"), rows)
+
+
 REPORTS: dict[str, Report] = {
     r.kind: r
     for r in (
@@ -188,6 +241,7 @@ REPORTS: dict[str, Report] = {
             ),
             lambda s, o: distribution_register.sheet(s.db, o.year, s.clock.now()),
         ),
+        Report("day-close", "日终清点表", _day_close, _day_close_sheet),
     )
 }
 
@@ -205,34 +259,53 @@ def _check(session: Session, kind: str, o: Options) -> Report:
 
 
 def render(
-    session: Session, kind: str, year: int, *, months: int = 12, progress: Progress | None = None
+    session: Session,
+    kind: str,
+    year: int,
+    *,
+    months: int = 12,
+    progress: Progress | None = None,
+    day: date | None = None,
 ) -> bytes:
     """The report's PDF bytes, not audited: deliver them with `output` or `record_output`.
-    `months` for the 保密期限 review, `progress` for long layouts."""
-    o = Options(year, months, progress)
+    `months` for the 保密期限 review, `progress` for long layouts, `day` for the 日终清点表."""
+    o = Options(year, months, progress, day)
     return _check(session, kind, o).render(session, o)
 
 
 def output(
-    session: Session, kind: str, year: int, *, months: int = 12, progress: Progress | None = None
+    session: Session,
+    kind: str,
+    year: int,
+    *,
+    months: int = 12,
+    progress: Progress | None = None,
+    day: date | None = None,
 ) -> Output:
     """The report's PDF and its audit record, made when the bytes reach the printer or a file."""
-    pdf = render(session, kind, year, months=months, progress=progress)
+    pdf = render(session, kind, year, months=months, progress=progress, day=day)
     return Output(
         pdf,
-        lambda where: record_output(session, kind, year, len(pdf), where),
+        lambda where: record_output(session, kind, year, len(pdf), where, day),
         "报表已输出但未能记入审计，请销毁后重新输出。",
     )
 
 
-def record_output(session: Session, kind: str, year: int, size: int, where: str) -> None:
+def record_output(
+    session: Session, kind: str, year: int, size: int, where: str, day: date | None = None
+) -> None:
     """The audit event of a report whose `size` bytes are now at `where` (a path or 打印机)."""
-    _audit(session, "输出报表", kind, {"year": year, "bytes": size, "to": where})
+    details: dict[str, object] = {"year": year, "bytes": size, "to": where}
+    if day is not None:
+        details["day"] = day.isoformat()
+    _audit(session, "输出报表", kind, details)
 
 
-def sheet(session: Session, kind: str, year: int, months: int = 12) -> Sheet:
+def sheet(
+    session: Session, kind: str, year: int, months: int = 12, day: date | None = None
+) -> Sheet:
     """The report's rows, for app.reports.export (which audits the plaintext file it writes)."""
-    o = Options(year, months)
+    o = Options(year, months, day=day)
     return _check(session, kind, o).sheet(session, o)
 
 

@@ -6,12 +6,15 @@ not contain it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.day_close import DayClose
 from app.reports.document import build_pdf
@@ -32,6 +35,21 @@ def _head_code(head: str) -> Drawing:
 
 
 def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
+    return render_day_closes([close], unit, {close.closed_by: closed_by_name})
+
+
+def render_day_closes(closes: Sequence[DayClose], unit: str, names: Mapping[str, str]) -> bytes:
+    """One sheet per close of a day (the day's close, then each close after a reopening), as
+    printed on the day; `names` gives the display name of each login that closed."""
+    story: list[Flowable] = []
+    for close in closes:
+        if story:
+            story.append(PageBreak())
+        story += _sheet(close, unit, names.get(close.closed_by, close.closed_by))
+    return build_pdf(story, "日终清点表", unit)
+
+
+def _sheet(close: DayClose, unit: str, closed_by_name: str) -> list[Flowable]:
     font = register_fonts()
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=12)
@@ -72,12 +90,58 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
     if len(close.exceptions) == 0:
         exceptions.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
 
-    story = [
-        Paragraph("日终清点表", title),
+    ov_rows = [
+        [
+            Paragraph(h, small)
+            for h in ("份", "读者", "借出", "放行事由", "批准人", "理由、单位负责人")
+        ]
+    ]
+    for o in close.overrides:
+        ov_rows.append(
+            [
+                Paragraph(markup(str(v)), small)
+                for v in (
+                    o["copy"],
+                    o["reader"],
+                    str(o["out_at"])[11:16],
+                    o["kind"],
+                    o["approver"],
+                    "；".join(x for x in (o["reason"], o["head"]) if x),
+                )
+            ]
+        )
+    if len(ov_rows) == 1:
+        ov_rows.append([Paragraph("无", small)] + [""] * 5)
+    overrides = Table(
+        ov_rows, colWidths=[38 * mm, 20 * mm, 14 * mm, 26 * mm, 20 * mm, 52 * mm], repeatRows=1
+    )
+    overrides.setStyle(TableStyle([*grid.getCommands(), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+    if not close.overrides:
+        overrides.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+
+    heading = (
+        "日终清点表" if close.round == 1 else f"日终清点表（补充清点，当日第 {close.round} 次）"
+    )
+    reopened: list[Flowable] = []
+    if close.reopen is not None:
+        at = str(close.reopen["at"])[11:16]
+        reopened = [
+            Spacer(1, 2 * mm),
+            Paragraph(
+                markup(
+                    f"当日曾清点关闭，{at} 经保密员 {close.reopen['by']} 重新开启，"
+                    f"理由：{close.reopen['reason']}。前次清点表仍然有效，本表记重新开启后的清点。"
+                ),
+                small,
+            ),
+        ]
+    story: list[Any] = [
+        Paragraph(heading, title),
         Paragraph(
             markup(f"{unit}　　{close.day:%Y年%m月%d日}"),
             ParagraphStyle("c", parent=body, alignment=1),
         ),
+        *reopened,
         Spacer(1, 6 * mm),
         Paragraph("一、密件在柜与借出情况", body),
         Spacer(1, 2 * mm),
@@ -87,7 +151,11 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
         Spacer(1, 2 * mm),
         exceptions,
         Spacer(1, 6 * mm),
-        Paragraph("三、清点与审计链", body),
+        Paragraph("三、当日例外放行（借阅台 F7）", body),
+        Spacer(1, 2 * mm),
+        overrides,
+        Spacer(1, 6 * mm),
+        Paragraph("四、清点与审计链", body),
         Spacer(1, 2 * mm),
         Paragraph(
             markup(
@@ -106,4 +174,4 @@ def render_day_close(close: DayClose, unit: str, closed_by_name: str) -> bytes:
         Spacer(1, 16 * mm),
         Paragraph("清点人签字：＿＿＿＿＿＿＿＿　　　　复核人签字：＿＿＿＿＿＿＿＿", body),
     ]
-    return build_pdf(story, "日终清点表", unit)
+    return story

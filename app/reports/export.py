@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,14 +32,21 @@ PLAINTEXT_WARNING = (
 
 
 def export(
-    session: Session, kind: str, year: int, target: Path, months: int = 12, *, replace: bool = True
+    session: Session,
+    kind: str,
+    year: int,
+    target: Path,
+    months: int = 12,
+    *,
+    replace: bool = True,
+    day: date | None = None,
 ) -> int:
     """Write the report's rows to `target` (.csv or .xlsx); returns the row count. `replace`
-    False refuses an existing file."""
+    False refuses an existing file; `day` is the 日终清点表's day."""
     suffix = target.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InvalidInput("导出文件须以 .csv 或 .xlsx 结尾。")
-    data = sheet(session, kind, year, months)
+    data = sheet(session, kind, year, months, day)
     payload = _csv(data) if suffix == ".csv" else _xlsx(data)
 
     def record(where: str) -> None:

@@ -224,3 +224,96 @@ def test_returned_handovers_are_final(counter) -> None:
         custodian.db.execute("UPDATE handover SET back_at = NULL WHERE id = ?", (handover,))
     with pytest.raises(Exception, match="never deleted"):
         custodian.db.execute("DELETE FROM handover WHERE id = ?", (handover,))
+
+
+def test_full_width_and_ime_scans(counter) -> None:
+    """A Chinese input method's full-width mode types ＭＪ１…, Ｂ０００６, ２０２６－０００１／２."""
+    custodian, _, readers, docs = counter
+    db = custodian.db
+    assert scanning.resolve(db, "Ｂ０００１").reader == readers["zhang"]
+    assert scanning.resolve(db, "ｂ０００２").reader == readers["wang"]
+    copy = scanning.resolve(db, "２０２６－０００１／０００００２").copy
+    assert copy is not None and copy.copy_no == "000002"
+    assert scanning.resolve(db, "2026-0001、3").copy.copy_no == "000003"  # / with the IME on
+    from app import slips
+
+    code = slips.issue(custodian, [docs["secret"].copies[0].id], slips.LABEL)[0].payload
+    wide = code.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    assert wide != code and scanning.resolve(db, wide).copy.copy_id == docs["secret"].copies[0].id
+    assert scanning.resolve(db, code.lower()).copy.copy_id == docs["secret"].copies[0].id
+    # An input method composed Chinese out of a scan: say so, not 无法识别.
+    for garbled in ("不0001", "2026-0001，不1", "MJ1中国-AB", "2026【0001"):
+        with pytest.raises(InvalidInput, match="请切换到英文输入法"):
+            scanning.resolve(db, garbled)
+    with pytest.raises(InvalidInput, match="无法识别"):
+        scanning.resolve(db, "赵六")  # a name not known is not an input-method fault
+
+
+def test_a_plain_return_never_overwrites_an_open_discrepancy(counter) -> None:
+    custodian, officer, readers, docs = counter
+    copy = docs["secret"].copies[0]
+    desk.checkout(custodian, readers["wang"].id, [copy.id])
+    incident = desk.take_back(custodian, copy.id, "缺第3页")
+    assert desk.pending_discrepancy(custodian.db, copy.id) == "缺第3页"
+    with pytest.raises(InvalidInput, match="已登记核对异常（缺第3页）.*不能按核对无误归还"):
+        desk.take_back(custodian, copy.id)
+    actions = [e.action for e in audit.page(custodian.db, None, 1)[:3]]
+    assert "归还" not in actions
+    assert scanning.copy_ref(custodian.db, copy.id).state == "借出"
+    resolve_incident(officer, incident, "找回第3页，已补齐", "归还")
+    assert desk.pending_discrepancy(custodian.db, copy.id) is None
+
+
+def test_nothing_goes_out_after_the_close_until_the_approver_reopens(counter, clock) -> None:
+    custodian, officer, readers, docs = counter
+    from app.day_close import closes_of, reopen_day
+    from app.model import Credential
+
+    clock.set(datetime(2026, 11, 20, 17, 0, tzinfo=BEIJING))
+    first = close_day(custodian)
+    assert first.counts["秘密"]["借出"] == 0
+    plain = docs["plain"].copies[0].id
+    with pytest.raises(InvalidInput, match="今日已清点关闭"):
+        desk.checkout(custodian, readers["li"].id, [plain])
+    # F7 does not lift the close.
+    with pytest.raises(InvalidInput, match="今日已清点关闭"):
+        desk.checkout(
+            custodian,
+            readers["wang"].id,
+            [docs["secret"].copies[0].id],
+            Override("baomi", PASSWORD, "领导急需"),
+        )
+    with pytest.raises(InvalidInput, match="须由保密员"):
+        reopen_day(custodian, "领导急需阅看")
+    with pytest.raises(PermissionDenied):
+        reopen_day(custodian, "领导急需阅看", Credential("jiyao", PASSWORD))
+    with pytest.raises(WrongPassword):
+        reopen_day(custodian, "领导急需阅看", Credential("baomi", "wrong-pass"))
+    assert desk.counter_closed(custodian.db, clock.now().date())
+    reopen_day(custodian, "领导急需阅看", Credential("baomi", PASSWORD))
+    event = audit.page(custodian.db, None, 1)[0]
+    assert event.action == "重开当日" and event.details["approver"] == "baomi"
+    with pytest.raises(InvalidInput, match="尚未清点关闭"):
+        reopen_day(officer, "再开一次")
+    desk.checkout(custodian, readers["li"].id, [plain])
+    desk.take_back(custodian, plain)
+    clock.set(datetime(2026, 11, 20, 17, 20, tzinfo=BEIJING))
+    second = close_day(custodian)
+    assert second.round == 2 and second.reopen is not None
+    assert second.reopen["by"] == "baomi" and second.reopen["reason"] == "领导急需阅看"
+    # The first close and its sheet are as they were.
+    assert closes_of(custodian.db, first.day) == [first, second]
+    assert last_close(custodian.db) == second
+    with pytest.raises(InvalidInput, match="今日已清点关闭"):
+        desk.checkout(custodian, readers["li"].id, [plain])
+    # `mijian check` finds both closes in the trail, each head in its place.
+    from app.maintenance import check_room
+
+    assert check_room(custodian).findings == ()
+    with pytest.raises(Exception, match="final"):
+        custodian.db.execute("UPDATE day_reopen SET reason = 'x'")
+    with pytest.raises(Exception, match="final"):
+        custodian.db.execute("DELETE FROM day_reopen")
+    # The next day is open.
+    clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=BEIJING))
+    desk.checkout(custodian, readers["li"].id, [plain])

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QDialogButtonBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -19,16 +21,20 @@ from PySide6.QtWidgets import (
 
 from app import day_close, desk
 from app.day_close import Incident
-from app.reports.day_close_pdf import render_day_close
+from app.model import Credential
+from app.output import PRINTER, Output
+from app.reports.catalog import output
 from app.roles import Role
 from app.session import Session
 from db.errors import InvalidInput, MijianError
+from ui.account_dialogs import FormDialog
 from ui.errors import show_error
-from ui.out_model import OutModel, out_view
-from ui.printing import ask_pdf_path
+from ui.out_model import OUT_SAMPLES, OutModel, out_view, size_columns
+from ui.printing import PdfOutputDialog, ask_pdf_path
 from ui.table_model import RowsModel, table_view
 
 ChoosePdf = Callable[[QWidget, str], Path | None]
+INCIDENT_SAMPLES = ("核对异常", OUT_SAMPLES[0], "00-00 00:00", None)
 
 
 class IncidentModel(RowsModel):
@@ -38,6 +44,43 @@ class IncidentModel(RowsModel):
         return (i.kind, i.copy_label, i.at.strftime("%m-%d %H:%M"), i.description)[column]
 
 
+class ReopenDialog(FormDialog):
+    """重新开启当日: the 保密员's reason, and at the custodian's window their login and their
+    own password (checked on the one confirmation path, lockout honoured)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("重新开启当日", parent)
+        self._session = session
+        self.asks_approver = session.role is not Role.APPROVER
+        self.login_edit = QLineEdit()
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("如 领导急需阅看某件")
+        note = QLabel(
+            "今日已清点关闭，清点表已记下在柜与借出。重新开启后可以再借出，"
+            "借出的文件收回（或登记例外）后须再次日终清点。已签字的清点表仍然有效。"
+            "须由保密员确认并写明理由，此操作记入审计。"
+        )
+        note.setWordWrap(True)
+        self.form.addRow(note)
+        if self.asks_approver:
+            self.form.addRow("保密员登录名", self.login_edit)
+            self.form.addRow("密码", self.password_edit)
+        self.form.addRow("理由", self.reason_edit)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("重新开启")
+        self.finish_layout()
+
+    def submit(self) -> None:
+        approver = None
+        if self.asks_approver:
+            approver = Credential(self.login_edit.text().strip(), self.password_edit.text())
+        try:
+            day_close.reopen_day(self._session, self.reason_edit.text(), approver)
+        finally:
+            self.password_edit.clear()
+
+
 class DayClosePage(QWidget):
     def __init__(
         self, session: Session, choose_pdf: ChoosePdf = ask_pdf_path, parent: QWidget | None = None
@@ -45,24 +88,30 @@ class DayClosePage(QWidget):
         super().__init__(parent)
         self._session = session
         self._choose_pdf = choose_pdf
+        self.sheet_delivered = False
         officer = session.role is Role.APPROVER
         self.summary_label = QLabel()
         self.summary_label.setStyleSheet("font-size: 16px;")
+        self.summary_label.setWordWrap(True)
         self.out_model = OutModel(self)
         self.out_view = out_view(self.out_model)
         self.incident_model = IncidentModel(self)
-        self.incident_view = table_view(self.incident_model)
+        self.incident_view = table_view(self.incident_model, fit_contents=False)
+        size_columns(self.incident_view, INCIDENT_SAMPLES)
         self.exception_button = QPushButton("登记过夜例外…")
         self.exception_button.setVisible(officer)
         self.resolve_button = QPushButton("处理事件…")
         self.resolve_button.setVisible(officer)
+        self.reopen_button = QPushButton("重新开启当日（保密员）…")
+        self.sheet_button = QPushButton("重新输出清点表…")
         self.close_button = QPushButton("日终清点并输出清点表…")
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         buttons = QHBoxLayout()
-        for button in (self.exception_button, self.resolve_button):
+        for button in (self.exception_button, self.resolve_button, self.reopen_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.sheet_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
@@ -74,18 +123,22 @@ class DayClosePage(QWidget):
         layout.addWidget(self.result_label)
         self.exception_button.clicked.connect(self._exception)
         self.resolve_button.clicked.connect(self._resolve)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.sheet_button.clicked.connect(self._sheet_again)
         self.close_button.clicked.connect(self.close_today)
         self.refresh()
 
     def refresh(self) -> None:
+        """The room as it is now: called whenever the page is shown (ui.main_window)."""
         db = self._session.db
         now = self._session.clock.now()
+        today = now.date()
         self.out_model.now = now
-        self.out_model.set_rows(desk.out_now(db, now.date().isoformat()))
+        self.out_model.set_rows(desk.out_now(db, today.isoformat()))
         self.incident_model.set_rows(day_close.open_incidents(db))
-        waiting = day_close.blockers(db, now.date())
-        last = day_close.last_close(db)
-        closed_today = last is not None and last.day == now.date()
+        waiting = day_close.blockers(db, today)
+        closes = day_close.closes_of(db, today)
+        closed_today = desk.counter_closed(db, today)
         tally = day_close.counts(db)
         in_room = sum(v["在柜"] for k, v in tally.items() if k != "非密")
         out = sum(v["借出"] for k, v in tally.items() if k != "非密")
@@ -96,12 +149,17 @@ class DayClosePage(QWidget):
             if waiting
             else "<span style='color:#1b5e20'>密件已全部归还（或已登记例外），可以清点</span>"
         )
+        if closes and not closed_today:
+            state = "今日已由保密员重新开启，收回后须再次清点　｜　" + state
         self.summary_label.setText(
             f"{now:%Y年%m月%d日}　密件在柜 {in_room} 份，借出 {out} 份　｜　{state}"
         )
         self.close_button.setEnabled(not closed_today)
+        self.reopen_button.setVisible(closed_today)
+        self.sheet_button.setEnabled(bool(closes))
 
-    def close_today(self) -> Path | None:
+    def close_today(self) -> PdfOutputDialog | None:
+        """Close the day, then offer the sheet to print (preview, print, or save) at once."""
         try:
             closed = day_close.close_day(self._session)
         except MijianError as exc:
@@ -109,25 +167,60 @@ class DayClosePage(QWidget):
             self.refresh()
             return None
         self.refresh()
-        pdf = render_day_close(closed, self._session.room.unit, self._session.account.display_name)
         self.result_label.setText(
-            f"已于 {closed.closed_at:%H:%M} 清点关闭。审计链第 {closed.chain_seq} 条，链头 {closed.chain_head}"
+            f"已于 {closed.closed_at:%H:%M} 清点关闭。审计链第 {closed.chain_seq} 条，"
+            f"链头 {closed.chain_head}\n请在打开的窗口中打印清点表，签字存档。"
         )
-        target = self._choose_pdf(self, f"日终清点表-{closed.day:%Y%m%d}.pdf")
-        if target is None:
-            self.result_label.setText(
-                self.result_label.text() + "\n清点表未保存：可稍后在报表中重新输出。"
-            )
-            return None
+        return self.offer_sheet()
+
+    def offer_sheet(self) -> PdfOutputDialog | None:
+        """Today's 日终清点表 through the common print path; audited once printed or saved."""
+        today = self._session.clock.now().date()
+        title = "日终清点表"
         try:
-            target.write_bytes(pdf)
-        except OSError as exc:
-            self.result_label.setText(f"清点表无法写入 {target}：{exc.strerror}")
+            report = output(self._session, "day-close", today.year, day=today)
+        except MijianError as exc:
+            self.result_label.setText(exc.message)
             return None
-        self.result_label.setText(
-            self.result_label.text() + f"\n清点表已保存到 {target}，请打印签字存档。"
+
+        self.sheet_delivered = False
+
+        def delivered(where: str) -> None:
+            report.delivered(where)
+            self.sheet_delivered = True
+            done = "已送打印机" if where == PRINTER else f"已保存到 {where}"
+            self.result_label.setText(f"清点表{done}，请签字存档。")
+
+        dialog = PdfOutputDialog(
+            title,
+            Output(report.pdf, delivered, report.if_lost),
+            f"{title}-{today:%Y%m%d}.pdf",
+            self._choose_pdf,
+            self,
         )
-        return target
+        dialog.finished.connect(self._after_sheet_dialog)
+        dialog.open()
+        return dialog
+
+    def _sheet_again(self) -> None:
+        self.offer_sheet()
+
+    def _after_sheet_dialog(self, _result: int) -> None:
+        if not self.sheet_delivered:
+            said = self.result_label.text().replace("\n请在打开的窗口中打印清点表，签字存档。", "")
+            missing = (
+                "清点表尚未打印：请点“重新输出清点表”，或在 报表 → 日终清点表 中输出，"
+                "打印后签字存档。"
+            )
+            self.result_label.setText("\n".join(t for t in (said, missing) if t))
+
+    def reopen(self) -> bool:
+        """The 保密员 reopens today (ReopenDialog); True once done."""
+        done = bool(ReopenDialog(self._session, self).exec())
+        self.refresh()
+        if done:
+            self.result_label.setText("今日已重新开启：可以借出，收回后请再次日终清点。")
+        return done
 
     def _selected(self, view: QTableView, model: RowsModel) -> Any:
         rows = view.selectionModel().selectedRows()

@@ -10,6 +10,8 @@ takes no input method, so a Chinese IME never swallows a scan.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -33,12 +35,50 @@ from app.scanning import CopyRef
 from app.session import Session
 from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
-from ui.out_model import AMBER, RED, OutModel, out_view
+from ui.out_model import AMBER, RED, OutModel, out_view, size_columns
 from ui.override_dialog import ask_override
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
 
 GREEN, GREY = "#1b5e20", "#455a64"
+FOLDER_SAMPLES = ("2026-0000 第000000份", None, "非密", "0000")
+BANNER_LINES = 3
+BANNER_STYLE = "font-size: 22px; font-weight: bold; color: white; background: {}; padding: 10px;"
+# Where a banner line may break: after Chinese punctuation and ——, before 《, after a closing
+# bracket that no punctuation follows. Never inside a phrase: "有异常" must not become "有异/常".
+_BREAKS = re.compile(r"(?<=[，。；：、！？])|(?<=——)|(?=《)|(?<=[》）”])(?![，。；：、！？）》”])")
+_JOIN, _MAY_BREAK = "\u2060", "\u200b"  # WORD JOINER, ZERO WIDTH SPACE
+
+
+def banner_lines(text: str) -> str:
+    """`text` with a word joiner between the characters of each phrase (spaces included) and
+    a zero-width space between phrases: the label's line breaking then breaks only there."""
+    phrases = [p for p in _BREAKS.split(text) if p]
+    return _MAY_BREAK.join(_JOIN.join(p) for p in phrases)
+
+
+class Banner(QLabel):
+    """The desk's answer to every scan in large letters, at a fixed height of BANNER_LINES
+    lines (a long message never pushes the scan field down), broken only between phrases.
+    `text()` is the message as said; the label shows it with the joiners of banner_lines."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._message = ""
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.say("请扫描读者证件或文件", GREY)
+        self.ensurePolished()
+        lines = self.fontMetrics().lineSpacing() * BANNER_LINES
+        self.setFixedHeight(lines + 2 * 10 + 8)  # the padding of BANNER_STYLE, and the frame
+
+    def say(self, text: str, colour: str) -> None:
+        self._message = text
+        self.setStyleSheet(BANNER_STYLE.format(colour))
+        self.setText(banner_lines(text))
+
+    def text(self) -> str:
+        return self._message
 
 
 class DeskPage(QWidget):
@@ -51,9 +91,7 @@ class DeskPage(QWidget):
         # The last copy refused and why, which F7 may override.
         self._refused: tuple[CopyRef, list[Refusal]] | None = None
 
-        self.banner = QLabel("请扫描读者证件或文件")
-        self.banner.setMinimumHeight(64)
-        self.banner.setWordWrap(True)
+        self.banner = Banner()
         self.scan_edit = QLineEdit()
         self.scan_edit.setPlaceholderText(
             "扫描 / 输入：读者证件、姓名、拼音首字母，或 收文编号/份号；空行回车＝确认"
@@ -63,7 +101,7 @@ class DeskPage(QWidget):
         self.reader_label = QLabel("读者：—")
         self.reader_label.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.folder_model = ListModel(("份", "标题", "密级", "页数"), self)
-        self.folder_view = table_view(self.folder_model, select_rows=False)
+        self.folder_view = table_view(self.folder_model, select_rows=False, fit_contents=False)
         self.folder_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.confirm_button = QPushButton("确认借出（回车）")
         self.clear_button = QPushButton("清空（Esc）")
@@ -93,18 +131,25 @@ class DeskPage(QWidget):
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button)
-        left.addLayout(buttons)
+        buttons.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.out_title)
         right.addWidget(self.out_view, 1)
         body = QHBoxLayout()
-        body.addLayout(left, 2)
-        body.addLayout(right, 3)
+        # The out-list has eight columns and the folder four: two thirds of the width to it,
+        # so that the titles in both keep room beside the whole 份号.
+        body.addLayout(left, 1)
+        body.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.scan_edit)
         layout.addLayout(body, 1)
+        # Below both tables, not under the folder: five buttons side by side would hold the
+        # folder at their width and squeeze the out-list.
+        layout.addLayout(buttons)
         layout.addWidget(self.incidents_label)
+
+        size_columns(self.folder_view, FOLDER_SAMPLES)
 
         self.scan_edit.returnPressed.connect(self._on_enter)
         self.confirm_button.clicked.connect(self.confirm)
@@ -117,9 +162,8 @@ class DeskPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_last_slip)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         self._timer.start()
-        self._say("请扫描读者证件或文件", GREY)
         self.refresh()
 
     # ---- scanning -----------------------------------------------------------------------
@@ -152,6 +196,13 @@ class DeskPage(QWidget):
         assert copy is not None
         self._last_copy = copy
         if copy.state == "借出" and self.reader is None:
+            pending = desk.pending_discrepancy(db, copy.copy_id)
+            if pending is not None:
+                self._refuse(
+                    f"{copy.label} 已登记核对异常（{pending}），待保密员处理；"
+                    "该份仍记为借出，不能按核对无误归还。"
+                )
+                return
             self.pending_return = copy
             self._say(
                 f"归还 {copy.label}《{copy.title}》：核对 {copy.pages} 页完整、无损坏、无复制——"
@@ -165,7 +216,11 @@ class DeskPage(QWidget):
         if any(c.copy_id == copy.copy_id for c in self.folder):
             self._refuse(f"{copy.label} 已在文件夹中。")
             return
-        refused = desk.refusals(db, self.reader, copy, self._session.clock.now())
+        now = self._session.clock.now()
+        if desk.counter_closed(db, now.date()):
+            self._refuse(desk.CLOSED_MESSAGE)
+            return
+        refused = desk.refusals(db, self.reader, copy, now)
         if refused:
             text = "".join(r.message for r in refused)
             if all(r.overridable for r in refused):
@@ -205,11 +260,26 @@ class DeskPage(QWidget):
     def _check_out(self, copies: list[CopyRef], override: Override | None) -> None:
         """Hand `copies` to the reader, or raise and leave the folder as it was."""
         assert self.reader is not None
-        desk.checkout(self._session, self.reader.id, [c.copy_id for c in copies], override)
+        ids = desk.checkout(self._session, self.reader.id, [c.copy_id for c in copies], override)
         count, name = len(copies), self.reader.name
+        lifted = "、".join(r.kind for r in self._refused[1]) if self._refused else ""
         self.clear(quiet=True)
-        self._say(f"已借出 {count} 份给 {name}，请于闭库前交回", GREEN)
         self.refresh()
+        rows = [self.out_model.row_at(i) for i in range(self.out_model.rowCount())]
+        due = min((r.due_at for r in rows if r.handover_id in ids), default=None)
+        when = "" if due is None else f"，请于 {self._when(due)} 前交回"
+        if override is None:
+            self._say(f"已借出 {count} 份给 {name}{when}。", GREEN)
+        else:
+            what = f"（{lifted}）" if lifted else ""
+            self._say(
+                f"经保密员 {override.approver} 例外放行{what}，已借出 {count} 份给 {name}{when}。",
+                AMBER,
+            )
+
+    def _when(self, due: datetime) -> str:
+        today = self._session.clock.now().date()
+        return f"{due:%H:%M}" if due.date() == today else f"{due:%m月%d日 %H:%M}"
 
     def clear(self, quiet: bool = False) -> None:
         self.reader = None
@@ -302,20 +372,23 @@ class DeskPage(QWidget):
         incidents = open_incidents(db)
         self.incidents_label.setText(
             "待处理事件："
-            + "；".join(f"【{i.kind}】{i.description}" for i in incidents[:5])
+            + "；".join(i.summary for i in incidents[:5])
             + (f" 等 {len(incidents)} 件" if len(incidents) > 5 else "")
             if incidents
             else ""
         )
 
+    def _tick(self) -> None:
+        """The colours move with the clock while the desk is in sight; a hidden page is
+        refreshed when it is shown again (ui.main_window), and a closed one never."""
+        if self.isVisible():
+            self.refresh()
+
     def _show_folder(self) -> None:
         self.folder_model.set_rows([(c.label, c.title, c.level, c.pages) for c in self.folder])
 
     def _say(self, text: str, colour: str) -> None:
-        self.banner.setText(text)
-        self.banner.setStyleSheet(
-            f"font-size: 22px; font-weight: bold; color: white; background: {colour}; padding: 10px;"
-        )
+        self.banner.say(text, colour)
         self.scan_edit.setFocus()
 
     def _refuse(self, text: str) -> None:
@@ -329,6 +402,7 @@ class DeskPage(QWidget):
         super().keyPressEvent(event)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        # The window refreshes a page each time it is shown (ui.main_window); the scan field
+        # takes the focus so that the next scan lands there.
         super().showEvent(event)
-        self.refresh()
         self.scan_edit.setFocus()

@@ -4,9 +4,11 @@ warning that the file will be plaintext."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.day_close import closed_days
 from app.reports.catalog import REPORTS, output
 from app.reports.export import PLAINTEXT_WARNING, export
 from app.session import Session
@@ -32,6 +35,7 @@ DESCRIPTIONS = {
     "destruction": "本年内经监销封存的每一份",
     "stats": "收文、清退、销毁按密级和来文类别合计；违规过夜与例外；批示办理",
     "review": "保密期限将在所选月数内届满（或已届满）、仍在管的文件",
+    "day-close": "所选日期的日终清点表（含重新开启后的补充清点），补打存档",
 }
 
 Confirm = Callable[[QWidget], bool]
@@ -77,6 +81,8 @@ class ReportsPage(QWidget):
         self.months_spin.setRange(1, 120)
         self.months_spin.setValue(12)
         self.months_spin.setSuffix(" 个月内")
+        self.day_combo = QComboBox()  # the closed days, for the 日终清点表
+        self.day_combo.setMinimumContentsLength(12)
         self.list = QListWidget()
         self.list.setStyleSheet("QListWidget::item { padding: 7px 4px; }")
 
@@ -96,6 +102,8 @@ class ReportsPage(QWidget):
         top.addWidget(self.year_spin)
         top.addWidget(QLabel("保密期限审查"))
         top.addWidget(self.months_spin)
+        top.addWidget(QLabel("日终清点表日期"))
+        top.addWidget(self.day_combo)
         top.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.pdf_button)
@@ -109,6 +117,26 @@ class ReportsPage(QWidget):
         self.pdf_button.clicked.connect(self.show_pdf)
         self.export_button.clicked.connect(self.export_sheet)
         self.list.itemDoubleClicked.connect(lambda _: self.show_pdf())
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The days closed so far (the window calls this whenever the page is shown)."""
+        chosen = self.day_combo.currentData()
+        self.day_combo.clear()
+        for day in closed_days(self._session.db):
+            self.day_combo.addItem(f"{day:%Y-%m-%d}", day)
+        if chosen is not None and (at := self.day_combo.findData(chosen)) >= 0:
+            self.day_combo.setCurrentIndex(at)
+
+    def _day(self) -> date | None:
+        day = self.day_combo.currentData()
+        return day if isinstance(day, date) else None
+
+    def _name(self, kind: str, year: int, suffix: str) -> str:
+        day = self._day()
+        if kind == "day-close" and day is not None:
+            return f"{REPORTS[kind].title}-{day:%Y%m%d}{suffix}"
+        return f"{REPORTS[kind].title}-{year}{suffix}"
 
     @property
     def kind(self) -> str:
@@ -120,12 +148,16 @@ class ReportsPage(QWidget):
 
     def show_pdf(self) -> PdfOutputDialog | None:
         kind, year, months = self.kind, self.year_spin.value(), self.months_spin.value()
-        title = REPORTS[kind].title
+        title, day = REPORTS[kind].title, self._day()
+        if kind == "day-close" and day is not None:
+            year = day.year
         return offer_long_pdf(
             self,
             title,
-            f"{title}-{year}.pdf",
-            lambda progress: output(self._session, kind, year, months=months, progress=progress),
+            self._name(kind, year, ".pdf"),
+            lambda progress: output(
+                self._session, kind, year, months=months, progress=progress, day=day
+            ),
         )
 
     def export_sheet(self) -> Path | None:
@@ -133,14 +165,17 @@ class ReportsPage(QWidget):
         if not self._confirm(self):
             self.message_label.setText("已取消导出。")
             return None
-        target = self._choose(self, f"{REPORTS[kind].title}-{year}.xlsx")
+        day = self._day()
+        if kind == "day-close" and day is not None:
+            year = day.year
+        target = self._choose(self, self._name(kind, year, ".xlsx"))
         if target is None:
             return None
         if not target.suffix:  # a name typed without .xlsx/.csv: the workbook it was offered
             target = target.with_suffix(".xlsx")
 
         def write() -> str:
-            rows = export(self._session, kind, year, target, self.months_spin.value())
+            rows = export(self._session, kind, year, target, self.months_spin.value(), day=day)
             return f"已导出 {rows} 行到明文文件 {target}，请按涉密载体管理。"
 
         return write_to(self.message_label, target, write)
