@@ -116,7 +116,7 @@ class DistributionPage(QWidget):
         self.chase_button = QPushButton("清退催收单…")
         self._lay_out()
         self._connect()
-        self.refresh_units()
+        self.refresh()
         self._say("请选择单位或扫描签收人证件，再扫描要分发的文件；扫描在外文件即收回", GREY)
 
     def _lay_out(self) -> None:
@@ -336,7 +336,8 @@ class DistributionPage(QWidget):
         )
 
     # ---- showing ------------------------------------------------------------------------
-    def refresh_units(self) -> None:
+    def _fill_units(self) -> None:
+        """The unit list as the room has it now, keeping the unit chosen."""
         current = self._unit_id()
         self.unit_combo.blockSignals(True)
         self.unit_combo.clear()
@@ -345,7 +346,6 @@ class DistributionPage(QWidget):
             self.unit_combo.addItem(unit.name, unit.id)
         self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(current)))
         self.unit_combo.blockSignals(False)
-        self.refresh()
 
     def _unit_id(self) -> int | None:
         data = self.unit_combo.currentData()
@@ -362,6 +362,8 @@ class DistributionPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """The page as the room is now (the window calls this each time the page is shown)."""
+        self._fill_units()
         unit_id = self._unit_id()
         self._show_holdings(unit_id)
         self._show_receipts(unit_id)
@@ -436,5 +438,4 @@ class DistributionPage(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
-        self.refresh_units()
         self.scan_edit.setFocus()
