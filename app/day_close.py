@@ -110,10 +110,16 @@ def add_exception(
         )
 
 
+COUNTED = ("在柜", "借出", "分发在外")
+
+
 def counts(db: Database) -> dict[str, dict[str, int]]:
-    """In the room and out, by 密级 (from the trigger-kept counts, not from the copies)."""
-    result = {level: {"在柜": 0, "借出": 0} for level in ("绝密", "机密", "秘密", "非密")}
-    for row in db.query("SELECT level, state, n FROM copy_count WHERE state IN ('在柜', '借出')"):
+    """In the room, lent today and held by units (分发在外, its own count: not an open loan), by
+    密级, from the trigger-kept counts, not from the copies."""
+    result = {level: dict.fromkeys(COUNTED, 0) for level in ("绝密", "机密", "秘密", "非密")}
+    for row in db.query(
+        "SELECT level, state, n FROM copy_count WHERE state IN ('在柜', '借出', '分发在外')"
+    ):
         result[row["level"]][row["state"]] = row["n"]
     return result
 

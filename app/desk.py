@@ -339,10 +339,15 @@ def out_now(db: Database, night: str | None = None) -> list[OutRow]:
 
 
 def disclosure(db: Database, copy_id: int) -> list[tuple[str, str, str | None]]:
-    """Everyone who has held this copy: (reader, out, back)."""
+    """Everyone who has held this copy, readers at the desk and units it was distributed to:
+    (holder, out, back), in the order they had it."""
     rows = db.query(
         "SELECT r.name, h.out_at, h.back_at FROM handover h JOIN reader r"
-        " ON r.id = h.reader_id WHERE h.copy_id = ? ORDER BY h.id",
-        (copy_id,),
+        " ON r.id = h.reader_id WHERE h.copy_id = ?"
+        " UNION ALL SELECT u.name || '（' || p.name || ' 签收）', i.out_at, i.back_at"
+        " FROM distribution_item i JOIN distribution_receipt d ON d.id = i.receipt_id"
+        " JOIN unit u ON u.id = d.unit_id JOIN reader p ON p.id = d.signer_id"
+        " WHERE i.copy_id = ? ORDER BY 2",
+        (copy_id, copy_id),
     )
     return [(r[0], r[1], r[2]) for r in rows]

@@ -278,6 +278,17 @@ def open_line(db: Database, copy_id: int) -> Line | None:
     return None if row is None else _line(row)
 
 
+def held_text(db: Database, copy_id: int) -> str | None:
+    """Where a 分发在外 copy is, in the desk's words; None when no unit holds it."""
+    line = open_line(db, copy_id)
+    if line is None:
+        return None
+    return (
+        f"{line.copy.label} 分发在外：{line.unit}（{line.signer} 签收，签收单 {line.receipt_label}，"
+        f"{line.out_at:%Y-%m-%d} 起），收回后才能借出；收回请到“分发”页扫描。"
+    )
+
+
 def open_receipt_of(db: Database, copy_id: int) -> str | None:
     """The number of an open receipt `copy_id` is on (back or not), or None: while it is
     open the copy is not destroyed (a trigger of the distribution migration)."""

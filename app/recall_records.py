@@ -189,6 +189,8 @@ def _row(r: Any, doc: _Doc) -> RecallRow:
     if outcome not in OUTCOMES:
         if state == "借出":
             blocker = "借出未还"
+        elif state == "分发在外":
+            blocker = "分发未收回"
         elif state == "遗失":
             blocker = "遗失待查"
         elif doc.open_instruction:

@@ -64,11 +64,11 @@ def _sheet(close: DayClose, unit: str, closed_by_name: str) -> list[Flowable]:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]
     )
-    rows = [["密级", "在柜（份）", "借出（份）"]]
+    rows = [["密级", "在柜（份）", "借出（份）", "分发在外（份）"]]
     for level in LEVELS:
         c = close.counts.get(level, {})
-        rows.append([level, str(c.get("在柜", 0)), str(c.get("借出", 0))])
-    counts = Table(rows, colWidths=[40 * mm, 50 * mm, 50 * mm])
+        rows.append([level, *(str(c.get(state, 0)) for state in ("在柜", "借出", "分发在外"))])
+    counts = Table(rows, colWidths=[34 * mm, 42 * mm, 42 * mm, 42 * mm])
     counts.setStyle(grid)
 
     ex_rows = [[Paragraph(h, small) for h in ("份", "持有人", "理由", "批准人", "预计归还")]]

@@ -179,7 +179,6 @@ def test_overdue_holdings(handout, clock) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="day_close counts only 在柜 and 借出: needs 分发在外")
 def test_the_day_close_counts_distributed_copies(handout) -> None:
     from app import day_close
 
@@ -188,7 +187,6 @@ def test_the_day_close_counts_distributed_copies(handout) -> None:
     assert "分发在外" in repr(day_close.counts(custodian.db))
 
 
-@pytest.mark.xfail(strict=True, reason="recall_records._row gives 分发在外 no blocker: needs one")
 def test_the_recall_sees_a_unit_still_holding_a_copy(handout) -> None:
     from app import recall_records
 
@@ -199,7 +197,6 @@ def test_the_recall_sees_a_unit_still_holding_a_copy(handout) -> None:
     assert row.blocker
 
 
-@pytest.mark.xfail(strict=True, reason="desk.disclosure lists readers only: needs the units")
 def test_the_disclosure_record_names_the_unit(handout) -> None:
     custodian, readers, docs, office, _ = handout
     secret = _ids(docs["secret"])
@@ -207,9 +204,6 @@ def test_the_disclosure_record_names_the_unit(handout) -> None:
     assert any("区委办公室" in str(entry) for entry in desk.disclosure(custodian.db, secret[0]))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="recall.record_return reaches the 分发在外 trigger: needs a calm refusal"
-)
 def test_the_recall_refuses_to_return_a_copy_a_unit_holds(handout) -> None:
     from app import recall
 

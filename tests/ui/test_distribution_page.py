@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -130,7 +129,6 @@ def test_the_register_filters_distributed_copies(handout, qtbot) -> None:  # noq
     dialog.close()
 
 
-@pytest.mark.xfail(strict=True, reason="the desk page does not say a copy is 分发在外, or where")
 def test_the_desk_page_says_where_a_distributed_copy_is(handout, qtbot) -> None:  # noqa: F811
     from ui.pages.desk_page import DeskPage
 

@@ -142,6 +142,7 @@ class DayClosePage(QWidget):
         tally = day_close.counts(db)
         in_room = sum(v["在柜"] for k, v in tally.items() if k != "非密")
         out = sum(v["借出"] for k, v in tally.items() if k != "非密")
+        held = sum(v["分发在外"] for k, v in tally.items() if k != "非密")
         state = (
             "今日已清点关闭"
             if closed_today
@@ -152,7 +153,8 @@ class DayClosePage(QWidget):
         if closes and not closed_today:
             state = "今日已由保密员重新开启，收回后须再次清点　｜　" + state
         self.summary_label.setText(
-            f"{now:%Y年%m月%d日}　密件在柜 {in_room} 份，借出 {out} 份　｜　{state}"
+            f"{now:%Y年%m月%d日}　密件在柜 {in_room} 份，借出 {out} 份，"
+            f"分发在外 {held} 份　｜　{state}"
         )
         self.close_button.setEnabled(not closed_today)
         self.reopen_button.setVisible(closed_today)

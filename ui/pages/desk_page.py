@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import desk, scanning
+from app import desk, distribution, scanning
 from app.day_close import open_incidents
 from app.desk import Override, Refusal
 from app.people import CLEARANCE_LABELS, Reader
@@ -214,7 +214,8 @@ class DeskPage(QWidget):
             )
             return
         if self.reader is None:
-            self._refuse("请先扫描读者证件（或输入姓名），再扫描文件。")
+            held = distribution.held_text(db, copy.copy_id)
+            self._refuse(held or "请先扫描读者证件（或输入姓名），再扫描文件。")
             return
         if any(c.copy_id == copy.copy_id for c in self.folder):
             self._refuse(f"{copy.label} 已在文件夹中。")
