@@ -89,10 +89,9 @@ def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list
             return [Refusal(RefusalKind.HELD, text)]
         return [Refusal(RefusalKind.NOT_IN_ROOM, f"{copy.label} 未在柜。")]
     if copy.state != "在柜":
-        text = distribution.held_text(db, copy.copy_id)
-        if text is None:
-            text = f"{copy.label} 状态为{copy.state}，不能借出。"
-        return [Refusal(RefusalKind.NOT_IN_ROOM, text)]
+        held = distribution.held_text(db, copy.copy_id)
+        said = held or f"{copy.label} 状态为{copy.state}，不能借出。"
+        return [Refusal(RefusalKind.NOT_IN_ROOM, said)]
     found = []
     if db.scalar(IN_OPEN_BATCH, (copy.copy_id,)):
         found.append(Refusal(RefusalKind.IN_BATCH, f"{copy.label} 已列入待销毁批次，不能借出。"))
