@@ -224,10 +224,7 @@ def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
     for row in report.rows:
         if row.status == "错误":
             print(f"第 {row.line} 行未导入：{row.message}")
-    print(
-        f"已导入 {report.count('已导入')} 行，已存在 {report.count('已存在')} 行，"
-        f"未导入 {report.count('错误')} 行。"
-    )
+    print(report.summary)
     return EXIT_OK if report.complete else EXIT_FAILED
 
 

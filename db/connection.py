@@ -1,8 +1,11 @@
 """One encrypted SQLCipher connection, opened in a fixed order: key, proof, pragmas, checks.
 
-Thread contract: a `Database` is used by one thread at a time (the UI serialises its work);
-`check_same_thread` is off only so that the worker that owns it may be a different thread
-from the one that opened it.
+Thread contract: a `Database` belongs to one thread, which alone uses it. The window's
+connection belongs to the GUI thread; the task worker (ui/tasks.py) opens its own connection to
+the same room on the worker thread (app.room.worker_session) and closes it there.
+`check_same_thread` is off only so that a connection may be opened by one thread and then owned
+by another (the tests' synchronous runner, a worker handed a connection); it never means two
+threads share one: two connections to the room, in WAL mode, are how they work side by side.
 """
 
 from __future__ import annotations

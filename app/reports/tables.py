@@ -18,14 +18,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from db.errors import MijianError
+from app.progress import Cancelled
+from app.progress import ProgressCallback as Progress
 
-Progress = Callable[[int, int], None]
-
-
-class Cancelled(MijianError):
-    def __init__(self) -> None:
-        super().__init__("已取消输出，未生成文件。")
+# Re-exported for the report modules and ui/printing: the one definition is app/progress.py.
+__all__ = ["Cancelled", "PagedTable", "Progress", "fitted", "grid_style"]
 
 
 def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[Any, ...]]:

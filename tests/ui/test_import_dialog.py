@@ -1,0 +1,154 @@
+"""The import dialog: the import runs on the task worker, the window keeps ticking, the desk
+keeps working between chunks, 取消 stops after a chunk and the same file resumes."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+from app import desk, register_query, scanning
+from app.register_query import RegisterFilter
+from app.session import Session
+from tests.app.test_ledger_import import ROWS, write_xlsx
+from tests.app.test_ledger_import_jobs import ledger_rows, write_csv
+from ui.import_dialog import ImportDialog
+from ui.tasks import SyncRunner
+
+
+class Ticks:
+    """A 10 ms QTimer on the GUI thread; the longest gap between ticks is the longest stall."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.clock.start()
+        self.last = 0
+        self.gaps: list[int] = []
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.gaps.append(now - self.last)
+        self.last = now
+
+    def stop(self) -> int:
+        self.timer.stop()
+        return max(self.gaps[1:])
+
+
+def test_the_window_keeps_ticking_and_the_desk_keeps_working_during_an_import(
+    counter, qtbot, tmp_path: Path
+) -> None:
+    custodian, _, readers, docs = counter
+    ledger = write_csv(tmp_path / "big.csv", ledger_rows(1500))
+    dialog = ImportDialog(custodian, lambda parent: ledger)  # its own worker thread
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=30_000)
+    assert dialog.import_button.text() == "导入全部"
+    assert "前 1000 行中：可导入 1000 行" in dialog.summary_label.text()
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.bar.value() > 0, timeout=30_000)
+    # The desk, on the window's own connection, between the worker's transactions.
+    scans: list[float] = []
+    for _ in range(5):
+        started = time.perf_counter()
+        scanning.scan(custodian, "B0002")
+        scans.append(time.perf_counter() - started)
+        qtbot.wait(20)
+    started = time.perf_counter()
+    desk.checkout(custodian, readers["wang"].id, [docs["secret"].copies[0].id])
+    commit_s = time.perf_counter() - started
+    assert dialog.busy, "the import should still be running: make the ledger longer"
+    ticks = Ticks()  # from here on the GUI thread only waits: any stall is the import's
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=180_000)
+    longest = ticks.stop()
+    assert len(ticks.gaps) > 50, "too short an import to measure"
+
+    assert dialog.summary_label.text() == "已导入 1500 行，已存在 0 行，未导入 0 行。"
+    assert register_query.count(custodian.db, RegisterFilter()) == 4 + 1500
+    assert [r.reader for r in desk.out_now(custodian.db)] == ["王芳"]
+    print(
+        f"longest stall {longest} ms, scan median {statistics.median(scans) * 1000:.0f} ms,"
+        f" checkout {commit_s * 1000:.0f} ms"
+    )
+    assert longest < 200, f"the event loop stalled {longest} ms"
+    assert commit_s < 0.5  # waited for one short transaction at most, never for the import
+    dialog.close()
+
+
+def test_cancel_stops_after_a_chunk_and_the_same_file_resumes(
+    login: Callable[..., Session], qtbot, tmp_path: Path
+) -> None:
+    custodian = login("jiyao")
+    ledger = write_csv(tmp_path / "l.csv", ledger_rows(3000))
+    dialog = ImportDialog(custodian, lambda parent: ledger)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=30_000)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.bar.value() > 0, timeout=30_000)
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    text = dialog.summary_label.text()
+    assert "已取消：已提交到第" in text, text
+    committed = register_query.count(custodian.db, RegisterFilter())
+    assert 0 < committed < 3000 and committed % 500 == 0
+
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=30_000)
+    assert f"将从第 {committed + 2} 行继续" in dialog.note_label.text()
+    assert dialog.import_button.text() == "继续导入"
+    assert not dialog.combos["title"].isEnabled()  # a resume keeps its column mapping
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=180_000)
+    assert dialog.summary_label.text().startswith(f"从第 {committed + 2} 行继续导入")
+    assert register_query.count(custodian.db, RegisterFilter()) == 3000
+
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "不会再次导入" in dialog.note_label.text(), timeout=30_000)
+    assert not dialog.import_button.isEnabled()
+    dialog.close()
+
+
+@pytest.mark.parametrize("name", ["random.xlsx", "empty.csv"])
+def test_an_unreadable_file_is_a_calm_message(
+    login: Callable[..., Session], qtbot, tmp_path: Path, name: str
+) -> None:
+    custodian = login("jiyao")
+    path = tmp_path / name
+    path.write_bytes(b"\x00\x01garbage" if name.endswith("xlsx") else b"")
+    dialog = ImportDialog(custodian, lambda parent: path, runner=SyncRunner(custodian))
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    assert name in dialog.summary_label.text()
+    assert ("不是有效的 .xlsx 工作簿" if name.endswith("xlsx") else "空文件") in (
+        dialog.summary_label.text()
+    )
+    assert not dialog.import_button.isEnabled()
+
+
+def test_a_small_ledger_is_checked_whole_before_import(
+    login: Callable[..., Session], qtbot, tmp_path: Path
+) -> None:
+    custodian = login("jiyao")
+    ledger = tmp_path / "台账.xlsx"
+    write_xlsx(ledger, ROWS)
+    dialog = ImportDialog(custodian, lambda parent: ledger, runner=SyncRunner(custodian))
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
+    assert dialog.summary_label.text() == "可导入 3 行　已存在 0 行　错误 3 行"
+    assert dialog.preview_model.rowCount() == 6
+    dialog.combos["title"].setCurrentIndex(0)  # no title column: the mapping is refused
+    assert "找不到“标题”列" in dialog.summary_label.text()
+    assert not dialog.import_button.isEnabled()
