@@ -65,7 +65,7 @@ __all__ = [
 # LOCK_SECONDS each, so a handover at the desk waits at most that long for an import, on a busy
 # machine as on an idle one (bench/imports.py reports the longest).
 CHUNK_ROWS = 500
-LOCK_SECONDS = 0.05
+LOCK_SECONDS = 0.2
 PREVIEW_ROWS = 1000  # rows checked (not written) before the custodian presses 导入
 NOTED_LIMIT = 10_000  # rows with a message kept for the report; the rest are only counted
 STATUSES = ("已导入", "已存在", "错误")

@@ -186,12 +186,25 @@ def existing(db: Database, data: DocumentInput, numbers: Sequence[str]) -> str:
         return ""
 
     assert data.received_at is not None
+    day = data.received_at.date().isoformat()
     same = db.one(
-        "SELECT year, serial FROM document WHERE issuer = ? AND title = ? AND doc_number = ?"
-        " AND substr(received_at, 1, 10) = ? AND voided_at IS NULL",
-        (data.issuer.strip(), data.title.strip(), doc_number, data.received_at.date().isoformat()),
+        SAME_DAY_SQL if doc_number else SAME_DAY_NO_NUMBER_SQL,
+        (data.issuer.strip(), data.title.strip(), *([doc_number] if doc_number else []), day),
     )
     return "" if same is None else f"已于 {same['year']}-{same['serial']:04d} 登记。"
+
+
+# A row without copy numbers is "already there" when the same issuer sent the same title under
+# the same 文号 that day. Without a 文号 the partial index document_without_number (migration 0012)
+# finds it; the (issuer, 文号) index would walk every document of the issuer without one.
+SAME_DAY_SQL = (
+    "SELECT year, serial FROM document WHERE issuer = ? AND title = ? AND doc_number = ?"
+    " AND substr(received_at, 1, 10) = ? AND voided_at IS NULL"
+)
+SAME_DAY_NO_NUMBER_SQL = (
+    "SELECT year, serial FROM document WHERE issuer = ? AND title = ? AND doc_number = ''"
+    " AND substr(received_at, 1, 10) = ? AND voided_at IS NULL"
+)
 
 
 class SeenInFile:

@@ -197,3 +197,31 @@ def test_a_transaction_holds_the_write_lock_only_briefly(
         ("3-3", False),
         ("4-4", True),
     ]
+
+
+def test_a_row_without_a_doc_number_is_found_by_its_day(login: Callable[..., Session]) -> None:
+    from app.ledger_rows import SAME_DAY_NO_NUMBER_SQL
+
+    db = login("jiyao").db
+    rows = db.query("EXPLAIN QUERY PLAN " + SAME_DAY_NO_NUMBER_SQL, ("", "", ""))
+    plan = " ".join(r[3] for r in rows)
+    assert "document_without_number" in plan, plan
+
+
+def test_the_duplicate_check_starts_from_the_document(login: Callable[..., Session]) -> None:
+    """It used to start from copy_no_index: every copy numbered 000001 in the room, per row."""
+    from app import registry
+
+    db = login("jiyao").db
+    captured: list[str] = []
+    original = db.one
+
+    def capture(sql: str, params: tuple[object, ...] = ()) -> object:
+        captured.append(sql)
+        return original(sql, params)
+
+    db.one = capture  # type: ignore[method-assign]
+    registry.refuse_duplicates(db, "市委办公室", "市委办发〔2025〕1号", ["000001"])
+    db.one = original  # type: ignore[method-assign]
+    plan = [r[3] for r in db.query("EXPLAIN QUERY PLAN " + captured[0], ("", "", ""))]
+    assert plan[0].startswith("SEARCH d USING INDEX document_issuer_number"), plan
