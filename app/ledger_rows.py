@@ -15,7 +15,7 @@ from datetime import datetime, time
 from app import registry
 from app.classification import CLASSIFIED, LEVELS, SOURCES, URGENCIES
 from app.entry import parse_date, parse_period
-from app.numbers import normalise_doc_number, parse_copy_numbers
+from app.numbers import normalise_doc_number
 from app.registry import DocumentInput
 from db.connection import Database
 from db.errors import InvalidInput
@@ -167,41 +167,34 @@ def document(cell: Callable[[str], str], now: datetime) -> DocumentInput:
 def existing(db: Database, data: DocumentInput, numbers: Sequence[str]) -> str:
     """Why the row is already registered, or "" when it is new.
 
-    Raises InvalidInput when some of its copies are registered and some not (the same refusal
-    as registering by hand), so a row is never half registered.
+    With a 文号 this is exactly the register's own rule (registry.refuse_duplicates: each copy of
+    an issuer's 文号 once), checked first so that registering never refuses: all its copies
+    there is "已存在", some of them raises InvalidInput naming one, so a row is never half
+    registered. Without a 文号 the same title from the same issuer on the same day is there.
     """
     doc_number, _ = normalise_doc_number(data.doc_number)
-    if doc_number and data.copy_numbers:
-        wanted = parse_copy_numbers(data.copy_numbers)
-        marks = ",".join("?" * len(wanted))
+    issuer = data.issuer.strip()
+    if doc_number:
+        marks = ",".join("?" * len(numbers))
         found = db.scalar(
             "SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id WHERE d.issuer = ?"
             f" AND d.doc_number = ? AND d.voided_at IS NULL AND c.copy_no IN ({marks})",
-            (data.issuer.strip(), doc_number, *wanted),
+            (issuer, doc_number, *numbers),
         )
-        if found == len(wanted):
+        if found == len(numbers):
             return "各份均已登记。"
         if found:  # some copies are registered and some not: say which one clashes
-            registry.refuse_duplicates(db, data.issuer.strip(), doc_number, list(numbers))
+            registry.refuse_duplicates(db, issuer, doc_number, list(numbers))
         return ""
-
     assert data.received_at is not None
-    day = data.received_at.date().isoformat()
-    same = db.one(
-        SAME_DAY_SQL if doc_number else SAME_DAY_NO_NUMBER_SQL,
-        (data.issuer.strip(), data.title.strip(), *([doc_number] if doc_number else []), day),
-    )
+    same = db.one(SAME_DAY_SQL, (issuer, data.title.strip(), data.received_at.date().isoformat()))
     return "" if same is None else f"已于 {same['year']}-{same['serial']:04d} 登记。"
 
 
-# A row without copy numbers is "already there" when the same issuer sent the same title under
-# the same 文号 that day. Without a 文号 the partial index document_without_number (migration 0012)
-# finds it; the (issuer, 文号) index would walk every document of the issuer without one.
+# Without a 文号 the partial index document_without_number (migration 0012) finds the same
+# title; the (issuer, 文号) index would walk every document of the issuer without one, a walk
+# that grew with each row an import added.
 SAME_DAY_SQL = (
-    "SELECT year, serial FROM document WHERE issuer = ? AND title = ? AND doc_number = ?"
-    " AND substr(received_at, 1, 10) = ? AND voided_at IS NULL"
-)
-SAME_DAY_NO_NUMBER_SQL = (
     "SELECT year, serial FROM document WHERE issuer = ? AND title = ? AND doc_number = ''"
     " AND substr(received_at, 1, 10) = ? AND voided_at IS NULL"
 )

@@ -200,10 +200,10 @@ def test_a_transaction_holds_the_write_lock_only_briefly(
 
 
 def test_a_row_without_a_doc_number_is_found_by_its_day(login: Callable[..., Session]) -> None:
-    from app.ledger_rows import SAME_DAY_NO_NUMBER_SQL
+    from app.ledger_rows import SAME_DAY_SQL
 
     db = login("jiyao").db
-    rows = db.query("EXPLAIN QUERY PLAN " + SAME_DAY_NO_NUMBER_SQL, ("", "", ""))
+    rows = db.query("EXPLAIN QUERY PLAN " + SAME_DAY_SQL, ("", "", ""))
     plan = " ".join(r[3] for r in rows)
     assert "document_without_number" in plan, plan
 
@@ -225,3 +225,17 @@ def test_the_duplicate_check_starts_from_the_document(login: Callable[..., Sessi
     db.one = original  # type: ignore[method-assign]
     plan = [r[3] for r in db.query("EXPLAIN QUERY PLAN " + captured[0], ("", "", ""))]
     assert plan[0].startswith("SEARCH d USING INDEX document_issuer_number"), plan
+
+
+def test_an_unclassified_row_with_a_doc_number_and_no_copy_numbers(
+    login: Callable[..., Session], tmp_path: Path
+) -> None:
+    """Its copies are numbered 000001… as by hand, so the register's rule applies to them: a
+    second row for the same 文号 is 已存在, never an error that stops the import."""
+    custodian = login("jiyao")
+    row = ["1", "2025-03-02", "区财政局", "区财〔2025〕5号", "预算通知", "非密", "1", "", "2", ""]
+    import_ledger(custodian, write_csv(tmp_path / "a.csv", [row]))
+    later = [*row[:1], "2025-03-09", *row[2:4], "预算通知（另一标题）", *row[5:]]
+    report = import_ledger(custodian, write_csv(tmp_path / "b.csv", [later, *ledger_rows(1)]))
+    assert (report.count("已导入"), report.count("已存在")) == (1, 1)
+    assert report.rows[0].message == "各份均已登记。"
