@@ -86,8 +86,12 @@ class ImportDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.preview_model)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Fixed widths: sizing to contents measures every row, a stall with thousands of them.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((70, 70, 360)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
         self.note_label = QLabel()
         self.note_label.setWordWrap(True)
         self.summary_label = QLabel()

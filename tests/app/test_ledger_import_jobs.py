@@ -4,6 +4,7 @@ file resumes after its last chunk, a finished one is refused, no row is register
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -239,3 +240,36 @@ def test_an_unclassified_row_with_a_doc_number_and_no_copy_numbers(
     report = import_ledger(custodian, write_csv(tmp_path / "b.csv", [later, *ledger_rows(1)]))
     assert (report.count("已导入"), report.count("已存在")) == (1, 1)
     assert report.rows[0].message == "各份均已登记。"
+
+
+def test_writers_in_one_process_take_turns_and_see_who_waits(
+    login: Callable[..., Session],
+) -> None:
+    """The window's connection and the worker's: a writer that waits is seen, and served next."""
+    import threading
+
+    from app.room import worker_session
+
+    window = login("jiyao")
+    worker = worker_session(window)
+    order: list[str] = []
+    holding, waiting_seen = threading.Event(), threading.Event()
+
+    def import_like() -> None:
+        with worker.db.transaction():
+            holding.set()
+            while not worker.db.writer_waiting:  # the import ends its transaction here
+                time.sleep(0.001)
+            waiting_seen.set()
+            order.append("worker")
+        with worker.db.transaction():  # straight back for the next one: it must queue behind
+            order.append("worker again")
+
+    thread = threading.Thread(target=import_like)
+    thread.start()
+    holding.wait(10)
+    with window.db.transaction():
+        order.append("window")
+    thread.join(10)
+    worker.db.close()
+    assert order == ["worker", "window", "worker again"]

@@ -3,7 +3,6 @@ keeps working between chunks, 取消 stops after a chunk and the same file resum
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,12 +10,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from app import desk, register_query, scanning
+from app import register_query
 from app.register_query import RegisterFilter
 from app.session import Session
 from tests.app.test_ledger_import import ROWS, write_xlsx
 from tests.app.test_ledger_import_jobs import ledger_rows, write_csv
 from ui.import_dialog import ImportDialog
+from ui.pages.desk_page import DeskPage
 from ui.tasks import SyncRunner
 
 
@@ -54,10 +54,13 @@ class Ticks:
 def test_the_window_keeps_ticking_and_the_desk_keeps_working_during_an_import(
     counter, qtbot, tmp_path: Path
 ) -> None:
-    custodian, _, readers, docs = counter
-    ledger = write_csv(tmp_path / "big.csv", ledger_rows(1500))
+    custodian, _, _, _ = counter
+    ledger = write_csv(tmp_path / "big.csv", ledger_rows(3000))
     dialog = ImportDialog(custodian, lambda parent: ledger)  # its own worker thread
     qtbot.addWidget(dialog)
+    desk_page = DeskPage(custodian)  # the counter, on the window's own connection
+    qtbot.addWidget(desk_page)
+    desk_page.show()
     dialog.open()
     qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=30_000)
@@ -67,34 +70,43 @@ def test_the_window_keeps_ticking_and_the_desk_keeps_working_during_an_import(
     ticks = Ticks()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.bar.value() > 0, timeout=30_000)
-    # The desk, on the window's own connection, between the worker's transactions.
     scans: list[float] = []
-    for _ in range(5):
+
+    def scan(code: str) -> None:
+        """A scanner types the code and Enter; the GUI thread is ours meanwhile, not a stall."""
         ticks.pause()
         started = time.perf_counter()
-        scanning.scan(custodian, "B0002")
+        qtbot.keyClicks(desk_page.scan_edit, code)
+        qtbot.keyClick(desk_page.scan_edit, Qt.Key.Key_Return)
         scans.append(time.perf_counter() - started)
         ticks.resume()
-        qtbot.wait(20)
-    ticks.pause()
-    started = time.perf_counter()
-    desk.checkout(custodian, readers["wang"].id, [docs["secret"].copies[0].id])
-    commit_s = time.perf_counter() - started
-    ticks.resume()
-    assert dialog.busy, "the import should still be running: make the ledger longer"
+        qtbot.wait(30)
+
+    rounds = 0
+    while dialog.busy and rounds < 6:
+        scan("B0002")
+        scan("2026-0001/000001")
+        scan("")  # Enter: hand over (a commit, between the import's transactions)
+        assert "已借出 1 份给 王芳" in desk_page.banner.text(), desk_page.banner.text()
+        scan("2026-0001/000001")
+        scan("")  # Enter: checked and taken back (another commit)
+        assert "已归还" in desk_page.banner.text(), desk_page.banner.text()
+        rounds += 1
+    assert rounds >= 2, "the import ended too soon: make the ledger longer"
     qtbot.waitUntil(lambda: not dialog.busy, timeout=180_000)
     longest = ticks.stop()
-    assert len(ticks.gaps) > 50, "too short an import to measure"
 
-    assert dialog.summary_label.text() == "已导入 1500 行，已存在 0 行，未导入 0 行。"
-    assert register_query.count(custodian.db, RegisterFilter()) == 4 + 1500
-    assert [r.reader for r in desk.out_now(custodian.db)] == ["王芳"]
+    assert dialog.summary_label.text() == "已导入 3000 行，已存在 0 行，未导入 0 行。"
+    assert register_query.count(custodian.db, RegisterFilter()) == 4 + 3000
+    ordered = sorted(scans)
+    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
     print(
-        f"longest stall {longest} ms, scan median {statistics.median(scans) * 1000:.0f} ms,"
-        f" checkout {commit_s * 1000:.0f} ms"
+        f"longest stall {longest} ms; {len(scans)} scans through the page, p95 {p95:.0f} ms,"
+        f" max {ordered[-1] * 1000:.0f} ms"
     )
     assert longest < 200, f"the event loop stalled {longest} ms"
-    assert commit_s < 1.0  # waited for one short transaction at most, never for the import
+    # A handover waits for one short import transaction at most, never for the import.
+    assert p95 < 300, p95
     dialog.close()
 
 
