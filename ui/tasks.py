@@ -16,10 +16,11 @@ anything else is a bug and goes to the crash dialog (sys.excepthook).
 
 Threads and connections (the contract db/connection.py promises):
 - The GUI thread owns the window's `session.db` and is the only thread that touches it.
-- The worker thread owns a second connection to the same room, opened on the worker at its
-  first job with the session's raw data key (app.room.worker_session: no second Argon2 KDF),
-  and closed on the worker by `shutdown()`. Only jobs touch it, one at a time, in the order
-  they were run: a single worker serialises the room's background work.
+- The worker thread owns a second connection to the same room, opened on the worker at the
+  first job of a run of jobs with the session's raw data key (app.room.worker_session: no
+  second Argon2 KDF), and closed on the worker when the queue is empty (the thread then ends,
+  so an idle runner leaves nothing running) or at `shutdown()`. Only jobs touch it, one at a
+  time, in the order they were run: a single worker serialises the room's background work.
 - Both connections are in WAL mode: the window reads while a job writes, and a job's write
   transactions are short (the import commits in chunks), so the window's own writes wait at
   most one chunk (busy_timeout).
@@ -34,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from app.progress import Progress
 from app.room import worker_session
@@ -160,8 +161,10 @@ class TaskRunner(QObject):
         self._worker.done.connect(self._done)
         self._worker.failed.connect(self._failed)
         self._worker.progressed.connect(self._progressed)
-        self._thread.start()
         self._running = True
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
 
     def run(
         self,
@@ -180,6 +183,8 @@ class TaskRunner(QObject):
 
         task = Task(Progress(report), _callbacks=(on_done, on_error, on_progress))
         self._tasks[task_id] = task
+        if not self._thread.isRunning():
+            self._thread.start()
         self._submit.emit(task_id, job, task.progress)
         return task
 
@@ -194,10 +199,16 @@ class TaskRunner(QObject):
         self._running = False
         for task in self._tasks.values():
             task.cancel()
-        self._close.emit()
-        self._thread.quit()
-        self._thread.wait()
+        self._stop_thread()
         self._tasks.clear()
+
+    def _stop_thread(self) -> None:
+        """Close the worker's connection on the worker, then end the thread. An idle runner
+        has no thread and no connection: nothing is left running when its owner goes away."""
+        if self._thread.isRunning():
+            self._close.emit()  # blocking: waits for the job in hand, if any
+            self._thread.quit()
+            self._thread.wait()
 
     # ---- on the GUI thread --------------------------------------------------------------
     @Slot(int, object)
@@ -207,6 +218,7 @@ class TaskRunner(QObject):
             return
         task.finished = True
         task._callbacks[0](result)
+        self._rest_if_idle()
 
     @Slot(int, object)
     def _failed(self, task_id: int, exc: BaseException) -> None:
@@ -215,10 +227,17 @@ class TaskRunner(QObject):
             return
         task.finished = True
         on_error = task._callbacks[1]
-        if isinstance(exc, MijianError) and on_error is not None:
-            on_error(exc)
-        else:
-            _unexpected(exc)
+        try:
+            if isinstance(exc, MijianError) and on_error is not None:
+                on_error(exc)
+            else:
+                _unexpected(exc)
+        finally:
+            self._rest_if_idle()
+
+    def _rest_if_idle(self) -> None:
+        if not self._tasks:  # a callback that ran the next job keeps the worker going
+            self._stop_thread()
 
     @Slot(int, int, int)
     def _progressed(self, task_id: int, done: int, total: int) -> None:

@@ -63,10 +63,15 @@ def test_a_job_runs_on_the_worker_with_its_own_connection_and_no_second_kdf(
     assert worker.account == session.account and worker._lock is None
     assert results == [session.db.scalar("SELECT count(*) FROM account")]
     assert reports == [(1, 2, gui)]  # progress arrives on the GUI thread
-    tasks.shutdown()
+    # Idle: the worker closed its connection and its thread ended; nothing is left running.
+    assert not tasks._thread.isRunning()
     with pytest.raises(Exception, match="closed"):
-        worker.db.scalar("SELECT 1")  # shutdown closed the worker's connection, on the worker
-    assert session.db.scalar("SELECT 1") == 1  # and left the window's alone
+        worker.db.scalar("SELECT 1")
+    assert session.db.scalar("SELECT 1") == 1  # and the window's is untouched
+    again: list[int] = []
+    tasks.run(job, again.append)  # the next job starts the worker again
+    qtbot.waitUntil(lambda: bool(again), timeout=10_000)
+    tasks.shutdown()
 
 
 def test_jobs_run_one_at_a_time_in_order(login: Callable[..., Session], runner, qtbot) -> None:
