@@ -190,13 +190,13 @@ class ImportDialog(QDialog):
         finished = job is not None and job.finished
         ready = counts["可导入"] > 0 or not self._preview.whole
         self.import_button.setEnabled(ready and not finished)
-        self.import_button.setText(
-            "继续导入"
-            if job is not None
-            else f"导入 {counts['可导入']} 行"
-            if self._preview.whole
-            else "导入全部"
-        )
+        if finished:
+            text = "已导入"
+        elif job is not None:
+            text = "继续导入"
+        else:
+            text = f"导入 {counts['可导入']} 行" if self._preview.whole else "导入全部"
+        self.import_button.setText(text)
 
     # ---- importing ----------------------------------------------------------------------
     def run_import(self) -> None:

@@ -140,8 +140,8 @@ def test_cancel_stops_after_a_chunk_and_the_same_file_resumes(
     assert register_query.count(custodian.db, RegisterFilter()) == 3000
 
     qtbot.mouseClick(dialog.file_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "不会再次导入" in dialog.note_label.text(), timeout=30_000)
-    assert not dialog.import_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.import_button.text() == "已导入", timeout=30_000)
+    assert "不会再次导入" in dialog.note_label.text() and not dialog.import_button.isEnabled()
     dialog.close()
 
 
