@@ -75,11 +75,20 @@ class Chunks:
     def __init__(self) -> None:
         self.last = time.perf_counter()
         self.longest = 0.0
+        self.points: list[tuple[float, int]] = [(self.last, 0)]
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()
         self.longest = max(self.longest, now - self.last)
         self.last = now
+        self.points.append((now, done))
+
+    def rate(self, part: slice) -> float:
+        """Rows a second over a stretch of the import (the first or last tenth): flat when a
+        row costs the same in a full room as in an empty one."""
+        points = self.points[part]
+        (t0, d0), (t1, d1) = points[0], points[-1]
+        return (d1 - d0) / max(t1 - t0, 1e-9)
 
 
 def main() -> None:
@@ -108,6 +117,9 @@ def main() -> None:
         print(f"import_cpu_s: {cpu:.1f} s")
         print(f"rows_per_s: {rows / seconds:.0f} rows/s")
         print(f"chunk_max_ms: {chunks.longest * 1000:.0f} ms")
+        tenth = max(2, len(chunks.points) // 10)
+        print(f"rows_per_s_first_tenth: {chunks.rate(slice(0, tenth)):.0f} rows/s")
+        print(f"rows_per_s_last_tenth: {chunks.rate(slice(-tenth, None)):.0f} rows/s")
         print(f"peak_rss_mb: {peak_rss_mb():.0f} MB")
         print(f"rss_growth_mb: {peak_rss_mb() - before:.0f} MB")
         if args.no_plain:
