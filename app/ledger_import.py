@@ -368,7 +368,10 @@ class _Run:
         if reason:
             return RowResult(line, "已存在", reason, data, data.title)
         try:
-            result = registry.register_checked(self.session, data, numbers, [])
+            # `existing` just applied the register's duplicate rule in this same transaction.
+            result = registry.register_checked(
+                self.session, data, numbers, [], duplicates_checked=True
+            )
         except MijianError as exc:
             # Past the checks a failure (a full disk, a damaged page) stops the whole chunk: it
             # rolls back, and the job stays at the last committed chunk.

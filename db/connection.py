@@ -224,6 +224,11 @@ class Database:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
+    @property
+    def depth(self) -> int:
+        """How many `transaction()` blocks are open (1 = the outermost)."""
+        return self._depth
+
     # ---- maintenance --------------------------------------------------------------------
     @property
     def user_version(self) -> int:

@@ -120,11 +120,11 @@ def test_a_failure_inside_a_chunk_rolls_back_that_chunk_only(
     real = registry.register_checked
     calls = {"n": 0}
 
-    def failing(session, clean, numbers, warnings):  # type: ignore[no-untyped-def]
+    def failing(session, clean, numbers, warnings, **options):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 4:  # the second chunk's second row: after its first row was written
             raise DiskFull("磁盘空间不足。")
-        return real(session, clean, numbers, warnings)
+        return real(session, clean, numbers, warnings, **options)
 
     monkeypatch.setattr(registry, "register_checked", failing)
     with pytest.raises(DiskFull, match="第 5 行无法登记：磁盘空间不足。（第 3 行及之前已提交"):
@@ -273,3 +273,33 @@ def test_writers_in_one_process_take_turns_and_see_who_waits(
     thread.join(10)
     worker.db.close()
     assert order == ["worker", "window", "worker again"]
+
+
+def test_a_row_whose_copies_are_partly_registered_is_refused_whole(
+    login: Callable[..., Session], tmp_path: Path
+) -> None:
+    """The import checks the register's duplicate rule itself (registering then skips it): a
+    row with one copy registered by hand and one new is refused, and neither is written."""
+    from app import registry
+    from app.registry import DocumentInput
+
+    custodian = login("jiyao")
+    registry.register(
+        custodian,
+        DocumentInput(
+            issuer="市委办公室",
+            source="市",
+            title="手工登记的一件",
+            level="秘密",
+            copy_numbers="000001",
+            doc_number="市委办发〔2025〕1号",
+            pages=3,
+        ),
+    )
+    row = ledger_rows(1)[0]
+    row[7] = "000001-000002"
+    row[6] = "2"
+    report = import_ledger(custodian, write_csv(tmp_path / "l.csv", [row]))
+    assert report.count("错误") == 1 and report.count("已导入") == 0
+    assert "第 000001 份已于收文编号 2026-0001 登记" in report.rows[0].message
+    assert register_query.count(custodian.db, RegisterFilter()) == 1
