@@ -303,3 +303,33 @@ def test_a_row_whose_copies_are_partly_registered_is_refused_whole(
     assert report.count("错误") == 1 and report.count("已导入") == 0
     assert "第 000001 份已于收文编号 2026-0001 登记" in report.rows[0].message
     assert register_query.count(custodian.db, RegisterFilter()) == 1
+
+
+def test_logins_go_on_while_an_import_runs(login: Callable[..., Session], tmp_path: Path) -> None:
+    """The import used to hold the write lock for the whole file: every login was refused."""
+    import threading
+
+    from app.room import worker_session
+
+    custodian = login("jiyao")
+    worker = worker_session(custodian)
+    ledger = write_csv(tmp_path / "l.csv", ledger_rows(3000))
+    started, results = threading.Event(), []
+
+    def run() -> None:
+        results.append(import_ledger(worker, ledger, progress=lambda done, total: started.set()))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert started.wait(60)
+    waits = []
+    for user in ("baomi", "shenji", "jiyao"):
+        begun = time.perf_counter()
+        login(user).close()  # its 登录 event is a write
+        waits.append(time.perf_counter() - begun)
+    still_running = thread.is_alive()
+    thread.join(120)
+    worker.db.close()
+    assert still_running, "the import ended before the logins: make the ledger longer"
+    assert results[0].count("已导入") == 3000
+    assert max(waits) < 3.0, waits  # a login's own work (Argon2id) plus one short transaction
