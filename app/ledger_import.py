@@ -1,13 +1,16 @@
 """Importing an old ledger (收文登记簿 kept in Excel or CSV), in chunks that commit as they go.
 
-The file is read row by row (app/ledger_read.py), each row checked as a hand registration would
-be (app/ledger_rows.py), and every `chunk_rows` rows are registered in one transaction together
-with their audit events (登记收文 per document, as by hand, and one 导入台账 for the chunk) and
-the file's job record (app/ledger_jobs.py). So:
-- the write lock is held for one chunk at a time, and the desk and logins go on between chunks;
-- a stopped import (取消, a crash, a full disk) resumes after its last committed chunk when the
-  same file is imported again, and a finished file is refused;
-- a row whose copies are already registered is "已存在", never registered twice.
+The file is read row by row (app/ledger_read.py); every `chunk_rows` rows are checked as hand
+registrations would be (app/ledger_rows.py, no lock held) and then registered in short
+transactions, each with its rows' audit events (登记收文 per document, as by hand, and one
+导入台账 for the transaction) and the file's job record (app/ledger_jobs.py). So:
+- the write lock is held briefly: a transaction ends as soon as the window waits to write
+  (Database.writer_waiting) and after LOCK_SECONDS at most, so the desk and logins go on;
+- a stopped import (取消, a crash, a full disk) resumes after its last committed row when the
+  same file is imported again, and a finished file is refused (AlreadyImported);
+- a row whose copies are already registered is "已存在", never registered twice. A copy listed
+  twice in one file is named with its first row ("与本文件第 N 行重复"); across a resume the
+  first one is already registered, so the second is "已存在".
 A cancel is honoured between chunks: what was committed stays, and the report says where.
 
 Threads: the caller's session (and its connection) is used on the caller's thread only; the
@@ -212,7 +215,7 @@ def import_ledger(
     *,
     chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
-    """Import the file (or resume it), `chunk_rows` rows per transaction.
+    """Import the file (or resume it), checking `chunk_rows` rows at a time.
 
     `progress(rows_done, rows_estimated)` is called after every committed chunk; raising
     `Cancelled` there stops the import with that chunk committed (the report says where).
