@@ -16,7 +16,7 @@ from pathlib import Path
 from app import __version__, cli_trust
 from app.clock import Clock, SystemClock
 from app.demo import create_demo_room
-from app.ledger_import import import_file
+from app.ledger_import import import_ledger
 from app.lockout import unlock
 from app.model import NewAccount
 from app.numbers import parse_registration_number
@@ -239,15 +239,25 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     with _logged_in(args, db, read, clock) as session:
         session.require(Role.CUSTODIAN)  # before a row is read or compared with the register
-        report = import_file(session, args.ledger)
+        report = import_ledger(session, args.ledger, progress=_import_progress())
+    if sys.stderr.isatty():
+        print(file=sys.stderr)  # end the progress line
     for row in report.rows:
         if row.status == "错误":
             print(f"第 {row.line} 行未导入：{row.message}")
-    print(
-        f"已导入 {report.count('已导入')} 行，已存在 {report.count('已存在')} 行，"
-        f"未导入 {report.count('错误')} 行。"
-    )
+    print(report.summary)
     return EXIT_OK if report.complete else EXIT_FAILED
+
+
+def _import_progress() -> Callable[[int, int], None] | None:
+    """A line on the terminal that counts the rows (a long ledger takes minutes); none in a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r已处理约 {done} / {max(done, total)} 行", end="", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:

@@ -19,7 +19,7 @@ from app.recall_records import (
     OUTCOMES,
     SOURCES,
     Campaign,
-    Progress,
+    CampaignProgress,
     RecallRow,
     Tally,
     campaign,
@@ -43,7 +43,7 @@ __all__ = [
     "OUTCOMES",
     "SOURCES",
     "Campaign",
-    "Progress",
+    "CampaignProgress",
     "RecallRow",
     "Tally",
     "campaign",
@@ -257,7 +257,7 @@ def close_campaign(session: Session, year: int, approver: Credential) -> Campaig
     return found
 
 
-def _all_settled(db: Database, year: int) -> Progress:
+def _all_settled(db: Database, year: int) -> CampaignProgress:
     _open(db, year)
     left = progress(rows(db, year))
     if left.overall.settled < left.overall.total:

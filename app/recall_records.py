@@ -75,7 +75,9 @@ class Tally:
 
 
 @dataclass
-class Progress:
+class CampaignProgress:
+    """How far a recall campaign has come (not a job's progress reporter: that is app/progress.py)."""
+
     overall: Tally = field(default_factory=Tally)
     by_issuer: dict[str, Tally] = field(default_factory=dict)
     by_level: dict[str, Tally] = field(default_factory=dict)
@@ -218,8 +220,8 @@ def doc_number_key(text: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
 
-def progress(items: list[RecallRow]) -> Progress:
-    result = Progress()
+def progress(items: list[RecallRow]) -> CampaignProgress:
+    result = CampaignProgress()
     # Counted once over a handful of distinct keys, not row by row.
     kinds = Counter((r.issuer, r.level, r.outcome, r.blocker != "") for r in items)
     for (issuer, level, outcome, blocked), n in kinds.items():

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import audit, seal
 from app.accounts import insert_account, validate_new_account
+from app.anchor import Anchor, anchor_path
 from app.clock import Clock, stamp
 from app.model import NewAccount
 from app.paths import RoomPaths
@@ -19,6 +22,9 @@ from db.connection import Database
 from db.errors import InvalidInput, MijianError
 from db.keyslots import DATA_KEY_BYTES, DEFAULT_KDF, KdfParams, KeyFile
 from db.migrate import migrate
+
+if TYPE_CHECKING:
+    from app.session import Session
 
 
 def create_room(
@@ -92,3 +98,20 @@ def create_room(
         raise
     db.close()
     return paths
+
+
+def worker_session(session: Session) -> Session:
+    """The same person in the same room on a connection of its own, for the task worker.
+
+    Opened with the session's raw data key (the key slot was unwrapped at login: no second
+    Argon2 run), in `Database.open`'s order, and following the room's anchor like the window's
+    connection. The caller's thread owns the new connection; it must close it (`.db.close()`),
+    never the session's instance lock, which stays with the window's session.
+    """
+    db = Database.open(session.db.path, session.data_key)
+    try:
+        db.on_commit = Anchor(db, anchor_path(session.db.path)).on_commit
+    except BaseException:
+        db.close()
+        raise
+    return dataclasses.replace(session, db=db, _lock=None)

@@ -16,15 +16,12 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from app.progress import Cancelled
+from app.progress import ProgressCallback as Progress
 from app.reports.fonts import markup, string_width
-from db.errors import MijianError
 
-Progress = Callable[[int, int], None]
-
-
-class Cancelled(MijianError):
-    def __init__(self) -> None:
-        super().__init__("已取消输出，未生成文件。")
+# Re-exported for the report modules and ui/printing: the one definition is app/progress.py.
+__all__ = ["Cancelled", "PagedTable", "Progress", "fitted", "grid_style"]
 
 
 def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[Any, ...]]:

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from app import audit, register_query
-from app.ledger_import import import_file, map_columns, read_table
+from app.ledger_import import AlreadyImported, import_file, map_columns, read_table
 from app.register_query import RegisterFilter
 from app.session import Session
 from db.errors import InvalidInput
@@ -133,6 +133,10 @@ def test_import_xlsx_reports_each_refused_row_and_never_imports_twice(
         "秘密★10年",
     )
     assert "原收文编号 1" in row.remarks
+    with pytest.raises(AlreadyImported, match="该文件已于 .* 导入"):
+        import_file(custodian, ledger)
+    # The same rows in another file (a row corrected, say): each registered copy only once.
+    write_xlsx(ledger, ROWS[:3])
     again = import_file(custodian, ledger)
     assert again.count("已导入") == 0 and again.count("已存在") == 3
     assert register_query.count(db, RegisterFilter()) == 3
@@ -168,7 +172,8 @@ def test_import_from_the_command_line(room, tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "已导入 3 行，已存在 0 行，未导入 0 行。" in first.stdout
     second = mijian(tmp_path, *args, stdin=PASSWORD + "\n")
-    assert second.returncode == 0 and "已导入 0 行，已存在 3 行" in second.stdout
+    assert second.returncode == 2 and "该文件已于" in second.stderr + second.stdout
+    assert "Traceback" not in second.stderr
     bad = tmp_path / "bad.xlsx"
     write_xlsx(bad, ROWS[3:5])
     third = mijian(tmp_path, *args[:-1], str(bad), stdin=PASSWORD + "\n")

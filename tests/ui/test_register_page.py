@@ -156,7 +156,9 @@ def test_import_an_old_ledger_through_the_window(
     write_xlsx(ledger, ROWS)
     page = RegisterPage(session)
     qtbot.addWidget(page)
-    dialog = page.open_import(choose=lambda parent: ledger)
+    from ui.tasks import SyncRunner
+
+    dialog = page.open_import(choose=lambda parent: ledger, runner=SyncRunner(session))
     dialog.pick()
     assert dialog.summary_label.text() == "可导入 3 行　已存在 0 行　错误 3 行"
     assert dialog.import_button.text() == "导入 3 行"

@@ -161,7 +161,7 @@ class CampaignPage(QWidget):
         self.issuer_combo.blockSignals(False)
         self._show()
 
-    def _fill_bars(self, p: recall.Progress) -> None:
+    def _fill_bars(self, p: recall.CampaignProgress) -> None:
         while self.bars.count():
             item = self.bars.takeAt(0)
             old = item.widget() if item is not None else None

@@ -27,6 +27,7 @@ from ui.document_dialog import DocumentDialog
 from ui.import_dialog import ChooseFile, ImportDialog, ask_ledger
 from ui.register_model import RegisterModel
 from ui.registration_dialog import RegistrationDialog
+from ui.tasks import Runner
 
 STATES = ("在柜", "借出", "分发在外", "已清退", "已销毁", "留用", "遗失")
 ALL = "全部"
@@ -167,8 +168,10 @@ class RegisterPage(QWidget):
     def _register(self) -> None:
         self.open_registration()
 
-    def open_import(self, choose: ChooseFile = ask_ledger) -> ImportDialog:
-        dialog = ImportDialog(self._session, choose, self)
+    def open_import(
+        self, choose: ChooseFile = ask_ledger, runner: Runner | None = None
+    ) -> ImportDialog:
+        dialog = ImportDialog(self._session, choose, self, runner)
         dialog.finished.connect(lambda _: self.refresh())
         dialog.open()
         return dialog

@@ -1,0 +1,53 @@
+"""Progress and cancellation for long jobs, without Qt.
+
+A long job (an import, a report, a check) takes a `Progress` and calls it as `progress(done,
+total)` between units of work. The call reports to whoever listens (the task runner forwards it
+to the window by a signal; the command line prints or ignores it) and raises `Cancelled` once
+someone has asked the job to stop, so the job stops at a point it chose as safe: the caller only
+ever sets a flag, never interrupts.
+
+Threads: `cancel()` may be called from any thread (the window's 取消 button); the callback runs
+on the job's own thread, so a listener that touches widgets must hand over to the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from db.errors import MijianError
+
+# What a job is handed when it does not need the flag itself: the report modules type their
+# progress argument with this, and a `Progress` is one.
+ProgressCallback = Callable[[int, int], None]
+
+
+class Cancelled(MijianError):
+    """The job stopped because it was asked to; what it had committed stays committed."""
+
+    message = "已取消。"
+
+
+class Progress:
+    """Reports (done, total) to `report` and carries the cancel flag."""
+
+    def __init__(self, report: ProgressCallback | None = None) -> None:
+        self._report = report
+        self._cancel = threading.Event()
+
+    def __call__(self, done: int, total: int) -> None:
+        """Report and check: raises `Cancelled` when a stop was asked for."""
+        if self._report is not None:
+            self._report(done, total)
+        self.check()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
