@@ -66,6 +66,9 @@ RULES: dict[str, Rule] = {
     "cancel_reason": Rule("撤销原因", 200),
     # accounts
     "display_name": Rule("姓名", 20),
+    # 保管 (cabinets)
+    "cabinet_location": Rule("存放位置", 60),
+    "cabinet_keeper": Rule("保管人", 20),
 }
 
 # 份号 are not free text, but their printed ranges fill one cell of the register: 100 scattered
