@@ -59,6 +59,7 @@ CREATE TABLE stocktake_scan (
 );
 CREATE UNIQUE INDEX stocktake_scan_copy ON stocktake_scan (stocktake_id, copy_id)
     WHERE copy_id IS NOT NULL;
+CREATE INDEX stocktake_scan_of ON stocktake_scan (stocktake_id, id);
 CREATE TRIGGER stocktake_scan_open_only BEFORE INSERT ON stocktake_scan
 WHEN (SELECT finished_at FROM stocktake WHERE id = new.stocktake_id) IS NOT NULL
 BEGIN
