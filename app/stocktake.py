@@ -202,17 +202,16 @@ def scan(session: Session, stocktake_id: int, code: str) -> Scanned:
             (taken.id, copy.copy_id),
         ):
             return Scanned(True, f"{copy.label} 已扫描过，不重复计数。", copy, _count(db, taken.id))
-        db.execute(
+        cursor = db.execute(
             "INSERT INTO stocktake_scan (stocktake_id, at, copy_id, outcome) VALUES (?, ?, ?, ?)",
             (taken.id, stamp(session.clock.now()), copy.copy_id, OUTCOME_COPY),
         )
-        place = db.one("SELECT cabinet_id FROM copy WHERE id = ?", (copy.copy_id,))[0]
-        problem = _problem(db, taken, copy, place)
+        problem = db.one(_CLASSIFY + " AND s.id = ?", (*_classify_params(taken), cursor.lastrowid))
     scans = _count(db, taken.id)
-    if problem is None:
+    if problem is None or problem["class"] is None:
         return Scanned(True, f"{copy.label} 相符。", copy, scans)
-    finding, detail = problem
-    return Scanned(False, f"{copy.label}：{finding.label}（{detail}）", copy, scans)
+    finding = Finding(problem["class"])
+    return Scanned(False, f"{copy.label}：{finding.label}（{problem['detail']}）", copy, scans)
 
 
 def _refused(session: Session, taken: Stocktake, outcome: str, code: str, reason: str) -> Scanned:
@@ -233,25 +232,39 @@ def _count(db: Database, stocktake_id: int) -> int:
     )
 
 
-def _problem(
-    db: Database, taken: Stocktake, copy: CopyRef, place: int | None
-) -> tuple[Finding, str] | None:
-    """What is wrong with finding `copy` here, or None when the record agrees."""
-    if copy.state == "借出":
-        holder = db.one(
-            "SELECT r.name FROM handover h JOIN reader r ON r.id = h.reader_id"
-            " WHERE h.copy_id = ? AND h.back_at IS NULL",
-            (copy.copy_id,),
-        )
-        return Finding.RECORDED_OUT, f"借阅人 {holder[0] if holder else '不明'}"
-    if copy.state not in cabinets.IN_ROOM:
-        return Finding.RECORDED_ENDED, f"记录为{copy.state}"
-    if copy.voided:
-        return Finding.RECORDED_ENDED, "登记已作废"
-    if taken.cabinet is not None and place != taken.cabinet.id:
-        where = cabinets.get(db, place).name if place is not None else "未登记柜位"
-        return Finding.WRONG_CABINET, f"记录在 {where}"
-    return None
+# What each scan of a stocktake says against the record: its finding class (NULL when it
+# agrees) and the detail. One statement serves the scan's instant answer (one scan id) and the
+# finish (every scan, inserted in one pass), so the two can never disagree. Parameters: the
+# stocktake's cabinet id twice (NULL for the whole room, where any cabinet is right), then the
+# stocktake id.
+_CLASSIFY = """
+SELECT s.id AS scan_id, c.id AS copy_id,
+    CASE
+        WHEN s.outcome = '无法识别' THEN '无法识别'
+        WHEN s.outcome <> '份' THEN '伪造或作废'
+        WHEN c.state = '借出' THEN '记录借出'
+        WHEN c.state NOT IN ('在柜', '留用') OR d.voided_at IS NOT NULL THEN '记录已结'
+        WHEN ? IS NOT NULL AND c.cabinet_id IS NOT ? THEN '错柜'
+    END AS class,
+    CASE
+        WHEN s.outcome <> '份' THEN s.code || '：' || s.reason
+        WHEN c.state = '借出' THEN '借阅人 ' || coalesce(
+            (SELECT r.name FROM handover h JOIN reader r ON r.id = h.reader_id
+             WHERE h.copy_id = c.id AND h.back_at IS NULL), '不明')
+        WHEN c.state NOT IN ('在柜', '留用') THEN '记录为' || c.state
+        WHEN d.voided_at IS NOT NULL THEN '登记已作废'
+        ELSE '记录在 ' || coalesce(k.name, '未登记柜位')
+    END AS detail
+FROM stocktake_scan s
+LEFT JOIN copy c ON c.id = s.copy_id
+LEFT JOIN document d ON d.id = c.document_id
+LEFT JOIN cabinet k ON k.id = c.cabinet_id
+WHERE s.stocktake_id = ?"""
+
+
+def _classify_params(taken: Stocktake) -> tuple[Any, ...]:
+    cabinet_id = taken.cabinet.id if taken.cabinet else None
+    return (cabinet_id, cabinet_id, taken.id)
 
 
 # ---- finish -----------------------------------------------------------------------------------
@@ -329,28 +342,12 @@ def _record_missing(db: Database, taken: Stocktake) -> int:
 
 
 def _record_scanned(db: Database, taken: Stocktake) -> None:
-    rows = db.query(
-        "SELECT s.id AS scan_id, s.outcome, s.code, s.reason, c.id AS copy_id, c.cabinet_id"
-        " FROM stocktake_scan s LEFT JOIN copy c ON c.id = s.copy_id"
-        " WHERE s.stocktake_id = ? ORDER BY s.id",
-        (taken.id,),
+    db.execute(
+        "INSERT INTO stocktake_finding (stocktake_id, class, copy_id, scan_id, detail)"
+        f" SELECT ?, class, copy_id, scan_id, detail FROM ({_CLASSIFY})"
+        " WHERE class IS NOT NULL ORDER BY scan_id",
+        (taken.id, *_classify_params(taken)),
     )
-    for r in rows:
-        if r["outcome"] != OUTCOME_COPY:
-            finding = Finding.UNKNOWN if r["outcome"] == "无法识别" else Finding.BAD_CODE
-            detail = f"{r['code']}：{r['reason']}"
-            copy_id = None
-        else:
-            problem = _problem(db, taken, scanning.copy_ref(db, r["copy_id"]), r["cabinet_id"])
-            if problem is None:
-                continue
-            finding, detail = problem
-            copy_id = r["copy_id"]
-        db.execute(
-            "INSERT INTO stocktake_finding (stocktake_id, class, copy_id, scan_id, detail)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (taken.id, finding.value, copy_id, r["scan_id"], detail),
-        )
 
 
 def _counts(db: Database, stocktake_id: int) -> dict[Finding, int]:

@@ -141,3 +141,45 @@ def test_two_people_one_at_a_time(shelves, login) -> None:
         stocktake.start(custodian, None, "baomi")
     with pytest.raises(PermissionDenied):
         stocktake.findings(login("shenji"), 1)
+
+
+def test_findings_are_settled_once_by_incident_relocation_or_correction(shelves) -> None:
+    from app.day_close import open_incidents
+    from app.stocktake_resolve import Resolution, resolve
+
+    custodian, officer, a, b, docs = shelves
+    db = custodian.db
+    taken = stocktake.start(custodian, a.id, "baomi")
+    for code in ("2026-0001/1", "2026-0003", "XYZ-1"):
+        stocktake.scan(custodian, taken.id, code)
+    stocktake.finish(custodian, taken.id, PASSWORD)
+    rows = {r.finding: r for r in stocktake.findings(custodian, taken.id)}
+    missing, wrong, unknown = (
+        rows[Finding.MISSING],
+        rows[Finding.WRONG_CABINET],
+        rows[Finding.UNKNOWN],
+    )
+    with pytest.raises(InvalidInput, match="只有“错柜”"):
+        resolve(custodian, missing.id, Resolution.RELOCATION, "移回")
+    with pytest.raises(InvalidInput, match="请写明处理情况"):
+        resolve(custodian, wrong.id, Resolution.RELOCATION, " ")
+    with pytest.raises(PermissionDenied):
+        resolve(officer, wrong.id, Resolution.RELOCATION, "就地入柜")
+    resolve(custodian, wrong.id, Resolution.RELOCATION, "就地入柜")
+    assert cabinets.place_of(db, docs["scoped"].copies[0].id) == a
+    resolve(custodian, missing.id, Resolution.INCIDENT, "柜内未找到，报保密员")
+    incident = open_incidents(db)[-1]
+    assert incident.kind == "核对异常" and "清查A柜：2026-0001 第000002份" in incident.description
+    with pytest.raises(InvalidInput, match="按更正处理"):
+        resolve(custodian, unknown.id, Resolution.INCIDENT, "不明")
+    resolve(custodian, unknown.id, Resolution.CORRECTION, "为他室旧标签，已交保密员")
+    with pytest.raises(InvalidInput, match="已经处理"):
+        resolve(custodian, unknown.id, Resolution.CORRECTION, "再次")
+    settled = {r.finding: r.resolution for r in stocktake.findings(custodian, taken.id)}
+    assert settled[Finding.WRONG_CABINET] == (
+        "移柜：2026-0003 第000020份 已从 B柜 移到 A柜。就地入柜"
+    )
+    assert settled[Finding.MISSING].startswith("事件：已登记核对异常")
+    assert audit.page(db, None, 1)[0].action == "处理清查差异"
+    with pytest.raises(Exception, match="only its resolution"):
+        db.execute("UPDATE stocktake_finding SET detail = 'x' WHERE id = ?", (wrong.id,))
