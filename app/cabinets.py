@@ -149,3 +149,35 @@ def _not_in_room(copy: CopyRef) -> str:
     if copy.state == "遗失":
         return f"{copy.label} 记为遗失：找回须先由保密员处理遗失事件，再入柜。"
     return f"{copy.label} {copy.state}，已不在本室保管，不能入柜。"
+
+
+def place_as_registered(session: Session) -> int:
+    """Put every copy in the room that has no place yet into the cabinet its registration
+    names (收文登记's 保密柜 field, typed text), where a cabinet of exactly that name exists.
+    One audit event for the batch, a custody event per copy. Returns how many were placed."""
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    now = session.clock.now()
+    with db.transaction():
+        rows = db.query(
+            "SELECT c.id, k.id AS cabinet_id FROM copy c JOIN document d ON d.id = c.document_id"
+            " JOIN cabinet k ON k.name = d.cabinet"
+            " WHERE c.cabinet_id IS NULL AND c.state IN ('在柜', '留用') AND d.voided_at IS NULL"
+        )
+        by_cabinet: dict[int, int] = {}
+        for r in rows:
+            db.execute("UPDATE copy SET cabinet_id = ? WHERE id = ?", (r["cabinet_id"], r["id"]))
+            add_copy_event(
+                db, r["id"], now, session.account.login, "入柜", {"from": None, "by": "登记"}
+            )
+            by_cabinet[r["cabinet_id"]] = by_cabinet.get(r["cabinet_id"], 0) + 1
+        if rows:
+            audit.record(
+                db,
+                session.clock,
+                session.account.login,
+                "按登记入柜",
+                "cabinet",
+                {get(db, k).name: n for k, n in sorted(by_cabinet.items())},
+            )
+    return len(rows)

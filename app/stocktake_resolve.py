@@ -25,8 +25,12 @@ class Resolution(StrEnum):
     CORRECTION = "更正"
 
 
-def resolve(session: Session, finding_id: int, kind: Resolution, note: str) -> None:
+def resolve(session: Session, finding_id: int, kind: Resolution | str, note: str) -> None:
     session.require(Role.CUSTODIAN)
+    try:
+        kind = Resolution(kind)
+    except ValueError:
+        raise InvalidInput("处理方式须为 事件、移柜 或 更正。") from None
     note = text_rules.clean("discrepancy", note)
     if len(note) < 2:
         raise InvalidInput("请写明处理情况。")

@@ -75,3 +75,21 @@ def test_what_is_not_in_the_room_is_not_placed(counter, clock) -> None:
         cabinets.place_by_scan(custodian, one.id, forged)
     assert audit.page(custodian.db, None, 1)[0].action == "扫描被拒"
     assert cabinets.place_of(custodian.db, copy.id) is None
+
+
+def test_copies_go_to_the_cabinet_their_registration_names(counter) -> None:
+    custodian, _, _, docs = counter
+    db = custodian.db
+    # The counter's documents were registered with 保密柜 “1号保密柜” (tests/app/test_registry.doc).
+    assert cabinets.place_as_registered(custodian) == 0  # no such cabinet yet
+    one = cabinets.add_cabinet(custodian, "1号保密柜")
+    other = cabinets.add_cabinet(custodian, "2号保密柜")
+    cabinets.place_by_scan(custodian, other.id, "2026-0001/1")
+    placed = cabinets.place_as_registered(custodian)
+    total = sum(len(d.copies) for d in docs.values())
+    assert placed == total - 1
+    assert cabinets.place_of(db, docs["secret"].copies[0].id) == other  # a placed copy stays
+    assert cabinets.place_of(db, docs["plain"].copies[0].id) == one
+    event = audit.page(db, None, 1)[0]
+    assert event.action == "按登记入柜" and event.details == {"1号保密柜": total - 1}
+    assert cabinets.place_as_registered(custodian) == 0

@@ -64,6 +64,21 @@ def test_cabinets_placing_and_a_stocktake_by_scan(counter, qtbot, shot, tmp_path
         page.model.row_at(0).copies == 3 and page.model.display(page.model.row_at(0), 4) != "未清查"
     )
 
+    findings = [page.findings_model.row_at(i) for i in range(page.findings_model.rowCount())]
+    assert [f.finding.value for f in findings] == ["缺失", "缺失", "错柜", "无法识别"]
+    page.findings_view.selectRow(2)
+    page.resolution_combo.setCurrentIndex(page.resolution_combo.findText("移柜"))
+    page.resolution_edit.setText("就地入柜")
+    page.resolve_button.click()
+    assert page.findings_model.display(page.findings_model.row_at(2), 4) == (
+        "移柜：2026-0003 第000020份 已放入 1号保密柜。就地入柜"
+    )
+    assert page.model.row_at(0).copies == 4
+    page.registered_button.click()
+    assert page.place_label.text() == "已按收文登记的保密柜放入 2 份。"
+    assert page.model.row_at(0).copies == 6
+    shot(page, "custody-page-findings")
+
     sheet = page.print_sheet()
     assert sheet is not None
     qtbot.addWidget(sheet)
@@ -72,5 +87,6 @@ def test_cabinets_placing_and_a_stocktake_by_scan(counter, qtbot, shot, tmp_path
     assert sheet.save() == target
     text = text_of(target)
     assert "清查范围：1号保密柜" in text and "2026-0001 第000002份" in text
+    assert "就地入柜" in text  # the sheet shows how each finding was settled
     assert audit.page(custodian.db, None, 1)[0].action == "输出清查登记表"
     assert cabinets.place_of(custodian.db, 1) is not None

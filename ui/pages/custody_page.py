@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from app import accounts, cabinets, stocktake
 from app.cabinets import CabinetRow
+from app.stocktake import FindingRow
+from app.stocktake_resolve import Resolution, resolve
 from app.roles import BUSINESS_ROLES
 from app.session import Session
 from app.stocktake import Stocktake
@@ -45,6 +47,20 @@ class CabinetsModel(RowsModel):
     def display(self, r: CabinetRow, column: int) -> Any:
         c = r.cabinet
         values = (c.name, c.location, c.keeper, r.copies, self.last_checked.get(c.id, "未清查"))
+        return values[column]
+
+
+class FindingsModel(RowsModel):
+    columns = ("差异", "收文编号/份号", "密级", "说明", "处理")
+
+    def display(self, r: FindingRow, column: int) -> Any:
+        values = (
+            r.finding.value,
+            r.item or "—",
+            r.level,
+            r.detail,
+            r.resolution or f"待处理（{r.finding.what_to_do}）",
+        )
         return values[column]
 
 
@@ -98,6 +114,8 @@ class CustodyPage(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton("新增保密柜…")
+        self.registered_button = QPushButton("按登记入柜")
+        self.registered_button.setToolTip("尚无柜位的文件，放入收文登记时填写的同名保密柜")
         self.place_edit = _scan_field("扫描处理笺或标签：放入表中选中的保密柜（或从他柜移来）")
         self.place_label = QLabel("选中一个保密柜，再扫描文件。")
         cabinet_box = QGroupBox("保密柜")
@@ -105,6 +123,7 @@ class CustodyPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.place_edit, 1)
         top.addWidget(self.add_button)
+        top.addWidget(self.registered_button)
         box.addWidget(self.table, 1)
         box.addLayout(top)
         box.addWidget(self.place_label)
@@ -138,13 +157,36 @@ class CustodyPage(QWidget):
         end.addWidget(self.finish_button)
         end.addWidget(self.sheet_button)
         check.addLayout(end)
+        self.findings_model = FindingsModel(self)
+        self.findings_view = QTableView()
+        self.findings_view.setModel(self.findings_model)
+        self.findings_view.verticalHeader().setVisible(False)
+        self.findings_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.findings_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        header = self.findings_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.resolution_combo = QComboBox()
+        for kind in Resolution:
+            self.resolution_combo.addItem(kind.value, kind)
+        self.resolution_edit = QLineEdit()
+        self.resolution_edit.setPlaceholderText("处理情况，如：柜内复查未找到，报保密员")
+        self.resolve_button = QPushButton("处理所选差异")
+        check.addWidget(self.findings_view, 1)
+        settle = QHBoxLayout()
+        settle.addWidget(self.resolution_combo)
+        settle.addWidget(self.resolution_edit, 1)
+        settle.addWidget(self.resolve_button)
+        check.addLayout(settle)
 
         layout = QVBoxLayout(self)
         layout.addWidget(cabinet_box, 1)
-        layout.addWidget(check_box)
+        layout.addWidget(check_box, 1)
 
     def _connect(self) -> None:
         self.add_button.clicked.connect(self._add)
+        self.registered_button.clicked.connect(self._place_registered)
+        self.resolve_button.clicked.connect(self._resolve)
         self.place_edit.returnPressed.connect(self._place)
         self.start_button.clicked.connect(self._start)
         self.stocktake_edit.returnPressed.connect(self._scan)
@@ -186,6 +228,9 @@ class CustodyPage(QWidget):
         for widget in (self.scope_combo, self.second_combo, self.start_button):
             widget.setEnabled(not running)
         self.sheet_button.setEnabled(self.last_finished is not None)
+        self.resolve_button.setEnabled(self.last_finished is not None)
+        if self.last_finished is not None:
+            self.findings_model.set_rows(stocktake.findings(self._session, self.last_finished))
         if taken is None:
             self.state_label.setText("没有进行中的清查。")
             return
@@ -220,6 +265,38 @@ class CustodyPage(QWidget):
         selected = self.table.selectionModel().selectedRows()[0].row()
         self.refresh()
         self.table.selectRow(selected)
+
+    def _place_registered(self) -> None:
+        try:
+            placed = cabinets.place_as_registered(self._session)
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.place_label.setStyleSheet(OK_STYLE)
+        self.place_label.setText(
+            f"已按收文登记的保密柜放入 {placed} 份。" if placed else "没有可按登记入柜的文件。"
+        )
+        self.refresh()
+
+    def _resolve(self) -> None:
+        rows = self.findings_view.selectionModel().selectedRows()
+        try:
+            if not rows:
+                raise InvalidInput("请先在差异表中选中一项。")
+            finding: FindingRow = self.findings_model.row_at(rows[0].row())
+            resolve(
+                self._session,
+                finding.id,
+                self.resolution_combo.currentData(),
+                self.resolution_edit.text(),
+            )
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.resolution_edit.clear()
+        selected = rows[0].row()
+        self.refresh()
+        self.findings_view.selectRow(selected)
 
     def _start(self) -> None:
         try:
