@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 
 from app import accounts, cabinets, stocktake
 from app.cabinets import CabinetRow
-from app.stocktake import FindingRow
-from app.stocktake_resolve import Resolution, resolve
 from app.roles import BUSINESS_ROLES
 from app.session import Session
-from app.stocktake import Stocktake
+from app.stocktake import FindingRow, Stocktake
+from app.stocktake_resolve import Resolution, resolve
 from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
