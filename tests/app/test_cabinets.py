@@ -93,3 +93,19 @@ def test_copies_go_to_the_cabinet_their_registration_names(counter) -> None:
     event = audit.page(db, None, 1)[0]
     assert event.action == "按登记入柜" and event.details == {"1号保密柜": total - 1}
     assert cabinets.place_as_registered(custodian) == 0
+
+
+def test_the_trail_reads_custody_events_by_name(counter) -> None:
+    from app import audit_view, stocktake
+    from app.roles import Role
+
+    custodian, _, _, _ = counter
+    one = cabinets.add_cabinet(custodian, "1号保密柜")
+    cabinets.place_as_registered(custodian)
+    taken = stocktake.start(custodian, one.id, "baomi")
+    lines = audit_view.for_role(Role.AUDITOR, audit.page(custodian.db, None, 3))
+    assert [(x.group, x.object, x.reduced) for x in lines] == [
+        ("保管", f"清查 第{taken.id}号", True),
+        ("保管", "保密柜", True),
+        ("保管", f"保密柜 第{one.id}号", True),
+    ]
