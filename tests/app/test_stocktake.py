@@ -183,3 +183,36 @@ def test_findings_are_settled_once_by_incident_relocation_or_correction(shelves)
     assert audit.page(db, None, 1)[0].action == "处理清查差异"
     with pytest.raises(Exception, match="only its resolution"):
         db.execute("UPDATE stocktake_finding SET detail = 'x' WHERE id = ?", (wrong.id,))
+
+
+def test_each_cabinet_is_due_by_the_highest_level_it_holds(shelves, clock) -> None:
+    from datetime import timedelta
+
+    from app.stocktake_due import due
+
+    custodian, _, a, b, docs = shelves
+    c = cabinets.add_cabinet(custodian, "C柜")  # empty: no cadence
+    today = clock.now().date()
+    # A holds 秘密 copies now (its 机密 copy is lent), B a 秘密 one; neither was ever checked.
+    labels = {d.cabinet.name: (d.level, d.label(today), d.overdue(today)) for d in due(custodian)}
+    assert labels == {
+        "A柜": ("秘密", "从未清查，应即清查", True),
+        "B柜": ("秘密", "从未清查，应即清查", True),
+        "C柜": (None, "无密件", False),
+    }
+    taken = stocktake.start(custodian, a.id, "baomi")
+    stocktake.finish(custodian, taken.id, PASSWORD)
+    desk.take_back(custodian, docs["confidential"].copies[0].id)  # 机密 back in A: fortnightly
+    found = {d.cabinet.name: d for d in due(custodian)}
+    assert found["A柜"].level == "机密" and found["A柜"].due_on == today + timedelta(days=14)
+    custodian.db.execute(
+        "INSERT INTO setting (key, value) VALUES ('stocktake_days_confidential', '10')"
+    )
+    clock.set(clock.now() + timedelta(days=12))
+    found = {d.cabinet.name: d for d in due(custodian)}
+    assert found["A柜"].label(clock.now().date()) == "已逾期 2 天"
+    taken = stocktake.start(custodian, None, "baomi")  # the whole room counts for every cabinet
+    stocktake.finish(custodian, taken.id, PASSWORD)
+    found = {d.cabinet.name: d for d in due(custodian)}
+    assert not found["A柜"].overdue(clock.now().date()) and found["B柜"].last == clock.now()
+    assert c.id in {d.cabinet.id for d in due(custodian)}

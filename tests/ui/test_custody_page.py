@@ -30,6 +30,7 @@ def test_cabinets_placing_and_a_stocktake_by_scan(counter, qtbot, shot, tmp_path
     assert dialog.result() == dialog.DialogCode.Accepted
     page.refresh()
     assert page.model.rowCount() == 1
+    assert page.model.display(page.model.row_at(0), 5) == "无密件"
 
     _scan(qtbot, page.place_edit, "2026-0001/1")
     assert page.place_label.text() == "请先在表中选中一个保密柜。"

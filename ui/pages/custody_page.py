@@ -25,6 +25,7 @@ from app.cabinets import CabinetRow
 from app.roles import BUSINESS_ROLES
 from app.session import Session
 from app.stocktake import FindingRow, Stocktake
+from app.stocktake_due import due
 from app.stocktake_resolve import Resolution, resolve
 from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
@@ -37,15 +38,16 @@ BAD_STYLE = "font-size: 16px; color: #b00020; font-weight: bold;"
 
 
 class CabinetsModel(RowsModel):
-    columns = ("保密柜", "存放位置", "保管人", "在柜份数", "上次清查")
+    columns = ("保密柜", "存放位置", "保管人", "在柜份数", "上次清查", "下次清查")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.last_checked: dict[int | None, str] = {}
+        self.checks: dict[int, tuple[str, str]] = {}  # cabinet id: (last check, next check)
 
     def display(self, r: CabinetRow, column: int) -> Any:
         c = r.cabinet
-        values = (c.name, c.location, c.keeper, r.copies, self.last_checked.get(c.id, "未清查"))
+        last, next_check = self.checks.get(c.id, ("未清查", ""))
+        values = (c.name, c.location, c.keeper, r.copies, last, next_check)
         return values[column]
 
 
@@ -198,8 +200,10 @@ class CustodyPage(QWidget):
         session = self._session
         db = session.db
         rows = cabinets.listing(session)
-        self.model.last_checked = {
-            k: f"{v:%Y-%m-%d}" for k, v in stocktake.last_per_cabinet(db).items()
+        today = session.clock.now().date()
+        self.model.checks = {
+            d.cabinet.id: (f"{d.last:%Y-%m-%d}" if d.last else "未清查", d.label(today))
+            for d in due(session)
         }
         self.model.set_rows(rows)
         self.scope_combo.clear()
