@@ -20,9 +20,6 @@ from app import accounts, audit, cabinets, scanning, slips
 from app.cabinets import Cabinet
 from app.clock import parse_stamp, stamp
 from app.model import Credential
-from app.numbers import registration_number
-from app.output import Output
-from app.reports.stocktake_pdf import Signers, render_stocktake_sheet
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import CopyRef
 from db.connection import Database
@@ -94,17 +91,6 @@ class Scanned:
     message: str
     copy: CopyRef | None
     scans: int
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    id: int
-    finding: Finding
-    item: str
-    level: str
-    title: str
-    detail: str
-    resolution: str | None
 
 
 @dataclass(frozen=True)
@@ -234,7 +220,8 @@ def _count(db: Database, stocktake_id: int) -> int:
 
 # What each scan of a stocktake says against the record: its finding class (NULL when it
 # agrees) and the detail. One statement serves the scan's instant answer (one scan id) and the
-# finish (every scan, inserted in one pass), so the two can never disagree. Parameters: the
+# finish (every scan, inserted in one pass), so both apply the same rules; the finish reads the
+# record as it is then (a copy taken back at the desk meanwhile is no longer 记录借出). Parameters: the
 # stocktake's cabinet id twice (NULL for the whole room, where any cabinet is right), then the
 # stocktake id.
 _CLASSIFY = """
@@ -282,7 +269,7 @@ def finish(session: Session, stocktake_id: int, second_password: str) -> Summary
             raise InvalidInput("这次清查已经完成。")
         expected = _record_missing(db, taken)
         _record_scanned(db, taken)
-        counts = _counts(db, taken.id)
+        counts = finding_counts(db, taken.id)
         copies = db.one(
             "SELECT count(*) FROM stocktake_scan WHERE stocktake_id = ? AND copy_id IS NOT NULL",
             (taken.id,),
@@ -350,7 +337,7 @@ def _record_scanned(db: Database, taken: Stocktake) -> None:
     )
 
 
-def _counts(db: Database, stocktake_id: int) -> dict[Finding, int]:
+def finding_counts(db: Database, stocktake_id: int) -> dict[Finding, int]:
     found = Counter(
         {
             Finding(r[0]): int(r[1])
@@ -367,63 +354,7 @@ def _counts(db: Database, stocktake_id: int) -> dict[Finding, int]:
 # ---- reading ----------------------------------------------------------------------------------
 def summary(session: Session, stocktake_id: int) -> Summary:
     session.require(*BUSINESS_ROLES)
-    return Summary(get(session.db, stocktake_id), _counts(session.db, stocktake_id))
-
-
-def findings(session: Session, stocktake_id: int) -> list[FindingRow]:
-    """Every discrepancy of one stocktake, class by class in the order of `Finding`."""
-    session.require(*BUSINESS_ROLES)
-    rows = session.db.query(
-        "SELECT f.id, f.class, f.detail, f.resolution_kind, f.resolution, c.copy_no,"
-        " d.year, d.serial, d.level, d.title FROM stocktake_finding f"
-        " LEFT JOIN copy c ON c.id = f.copy_id LEFT JOIN document d ON d.id = c.document_id"
-        " WHERE f.stocktake_id = ? ORDER BY f.id",
-        (stocktake_id,),
-    )
-    order = {f: i for i, f in enumerate(Finding)}
-    out = [
-        FindingRow(
-            r["id"],
-            Finding(r["class"]),
-            f"{registration_number(r['year'], r['serial'])} 第{r['copy_no']}份"
-            if r["copy_no"]
-            else "",
-            r["level"] or "",
-            r["title"] or "",
-            r["detail"],
-            f"{r['resolution_kind']}：{r['resolution']}" if r["resolution_kind"] else None,
-        )
-        for r in rows
-    ]
-    return sorted(out, key=lambda f: (order[f.finding], f.id))
-
-
-def register_sheet(session: Session, stocktake_id: int) -> Output:
-    """清查登记表 of one stocktake, for both signatures; audited once printed or saved."""
-    session.require(*BUSINESS_ROLES)
-    db = session.db
-    done = summary(session, stocktake_id)
-    taken = done.stocktake
-    signers = Signers(
-        person_name(db, taken.started_by),
-        person_name(db, taken.second_person),
-        taken.confirmed_by is not None,
-    )
-    rows = findings(session, stocktake_id)
-    pdf = render_stocktake_sheet(done, rows, signers, session.room.unit, session.clock.now())
-
-    def delivered(where: str) -> None:
-        with db.transaction():
-            audit.record(
-                db,
-                session.clock,
-                session.account.login,
-                "输出清查登记表",
-                f"stocktake:{stocktake_id}",
-                {"scope": taken.scope, "findings": len(rows), "to": where},
-            )
-
-    return Output(pdf, delivered, "清查登记表已输出但未能记入审计，请销毁后重新输出。")
+    return Summary(get(session.db, stocktake_id), finding_counts(session.db, stocktake_id))
 
 
 def person_name(db: Database, login: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import cabinets, stocktake  # noqa: E402
+from app import cabinets, stocktake, stocktake_records  # noqa: E402
 from app.clock import FixedClock  # noqa: E402
 from app.demo import DEMO_PASSWORD  # noqa: E402
 from app.numbers import registration_number  # noqa: E402
@@ -140,7 +140,7 @@ def main() -> None:
     print(f"finish_room: {(time.perf_counter() - t) * 1000:.0f} ms (incl. password check)")
     print(f"room_expected: {done.stocktake.expected} copies")
     t = time.perf_counter()
-    rows = stocktake.findings(session, taken.id)
+    rows = stocktake_records.findings(session, taken.id)
     print(f"room_findings_read: {(time.perf_counter() - t) * 1000:.0f} ms for {len(rows)} rows")
     session.close()
 

@@ -17,7 +17,8 @@ from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
 
 if TYPE_CHECKING:
-    from app.stocktake import FindingRow, Summary
+    from app.stocktake import Summary
+    from app.stocktake_records import FindingRow
 
 HEADERS = ("序号", "差异类别", "收文编号/份号", "密级", "标题", "说明", "处理意见")
 WIDTHS_MM = (9, 17, 34, 10, 36, 38, 36)

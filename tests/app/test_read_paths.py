@@ -29,6 +29,7 @@ from app import (
     scanning,
     slip_print,
     stocktake,
+    stocktake_records,
 )
 from app.clock import FixedClock
 from app.demo import create_demo_room
@@ -141,8 +142,8 @@ def _read_functions(s: Secrets, out: Path) -> dict[str, Callable[[Session], Any]
         "cabinets.place_by_scan": lambda x: cabinets.place_by_scan(x, 1, s.copy_code),
         "stocktake.scan": lambda x: stocktake.scan(x, 1, s.copy_code),
         "stocktake.summary": lambda x: stocktake.summary(x, 1),
-        "stocktake.findings": lambda x: stocktake.findings(x, 1),
-        "stocktake.register_sheet": lambda x: stocktake.register_sheet(x, 1),
+        "stocktake_records.findings": lambda x: stocktake_records.findings(x, 1),
+        "stocktake_records.register_sheet": lambda x: stocktake_records.register_sheet(x, 1),
     }
     for kind in catalog.REPORTS:
         paths[f"catalog.render({kind})"] = lambda x, k=kind: catalog.render(x, k, YEAR)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import audit, cabinets, desk, recall, slips, stocktake
+from app import audit, cabinets, desk, recall, slips, stocktake, stocktake_records
 from app.output import PRINTER
 from app.stocktake import Finding
 from db.errors import InvalidInput, PermissionDenied, WrongPassword
@@ -76,7 +76,7 @@ def test_a_cabinet_stocktake_finds_every_class(shelves, clock, tmp_path: Path) -
         Finding.BAD_CODE: 2,
         Finding.UNKNOWN: 2,
     }
-    rows = stocktake.findings(custodian, taken.id)
+    rows = stocktake_records.findings(custodian, taken.id)
     assert [(r.finding, r.item) for r in rows[:4]] == [
         (Finding.MISSING, "2026-0001 第000002份"),
         (Finding.WRONG_CABINET, "2026-0003 第000020份"),
@@ -91,7 +91,7 @@ def test_a_cabinet_stocktake_finds_every_class(shelves, clock, tmp_path: Path) -
     with pytest.raises(Exception, match="append-only"):
         db.execute("DELETE FROM stocktake_scan WHERE stocktake_id = ?", (taken.id,))
 
-    sheet = stocktake.register_sheet(officer, taken.id)
+    sheet = stocktake_records.register_sheet(officer, taken.id)
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(sheet.pdf)
     text = text_of(pdf)
@@ -120,7 +120,7 @@ def test_a_whole_room_stocktake_expects_every_copy_in_the_room(shelves) -> None:
         assert stocktake.scan(custodian, taken.id, code).ok  # no wrong cabinet in a room check
     done = stocktake.finish(custodian, taken.id, PASSWORD)
     assert (done.stocktake.expected, done.stocktake.matched) == (4, 3)
-    rows = stocktake.findings(custodian, taken.id)
+    rows = stocktake_records.findings(custodian, taken.id)
     assert [(r.finding, r.item, r.detail) for r in rows] == [
         (Finding.MISSING, "2026-0004 第000001份", "未登记柜位")
     ]
@@ -140,7 +140,7 @@ def test_two_people_one_at_a_time(shelves, login) -> None:
     with pytest.raises(InvalidInput, match="A柜的清查尚未完成"):
         stocktake.start(custodian, None, "baomi")
     with pytest.raises(PermissionDenied):
-        stocktake.findings(login("shenji"), 1)
+        stocktake_records.findings(login("shenji"), 1)
 
 
 def test_findings_are_settled_once_by_incident_relocation_or_correction(shelves) -> None:
@@ -153,7 +153,7 @@ def test_findings_are_settled_once_by_incident_relocation_or_correction(shelves)
     for code in ("2026-0001/1", "2026-0003", "XYZ-1"):
         stocktake.scan(custodian, taken.id, code)
     stocktake.finish(custodian, taken.id, PASSWORD)
-    rows = {r.finding: r for r in stocktake.findings(custodian, taken.id)}
+    rows = {r.finding: r for r in stocktake_records.findings(custodian, taken.id)}
     missing, wrong, unknown = (
         rows[Finding.MISSING],
         rows[Finding.WRONG_CABINET],
@@ -175,7 +175,7 @@ def test_findings_are_settled_once_by_incident_relocation_or_correction(shelves)
     resolve(custodian, unknown.id, Resolution.CORRECTION, "为他室旧标签，已交保密员")
     with pytest.raises(InvalidInput, match="已经处理"):
         resolve(custodian, unknown.id, Resolution.CORRECTION, "再次")
-    settled = {r.finding: r.resolution for r in stocktake.findings(custodian, taken.id)}
+    settled = {r.finding: r.resolution for r in stocktake_records.findings(custodian, taken.id)}
     assert settled[Finding.WRONG_CABINET] == (
         "移柜：2026-0003 第000020份 已从 B柜 移到 A柜。就地入柜"
     )

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import accounts, cabinets, stocktake
+from app import accounts, cabinets, stocktake, stocktake_records
 from app.cabinets import CabinetRow
 from app.roles import BUSINESS_ROLES
 from app.session import Session
-from app.stocktake import FindingRow, Stocktake
+from app.stocktake import Stocktake
 from app.stocktake_due import due
+from app.stocktake_records import FindingRow
 from app.stocktake_resolve import Resolution, resolve
 from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
@@ -233,7 +234,9 @@ class CustodyPage(QWidget):
         self.sheet_button.setEnabled(self.last_finished is not None)
         self.resolve_button.setEnabled(self.last_finished is not None)
         if self.last_finished is not None:
-            self.findings_model.set_rows(stocktake.findings(self._session, self.last_finished))
+            self.findings_model.set_rows(
+                stocktake_records.findings(self._session, self.last_finished)
+            )
         if taken is None:
             self.state_label.setText("没有进行中的清查。")
             return
@@ -356,5 +359,5 @@ class CustodyPage(QWidget):
             self,
             "清查登记表",
             f"清查登记表-{stocktake_id}.pdf",
-            lambda: stocktake.register_sheet(self._session, stocktake_id),
+            lambda: stocktake_records.register_sheet(self._session, stocktake_id),
         )
