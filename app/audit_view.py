@@ -107,10 +107,20 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
         "修改读者",
         "读者离岗",
         "新增读者分组",
+        "输出交接清单",
         "新增单位",
         "修改单位",
         "撤销单位",
         "读者所属单位",
+    ),
+    "保管": (
+        "新增保密柜",
+        "入柜",
+        "按登记入柜",
+        "开始清查",
+        "完成清查",
+        "处理清查差异",
+        "输出清查登记表",
     ),
     "输出": ("输出报表", "导出明文报表"),
 }
@@ -495,8 +505,16 @@ OBJECT_KINDS = {
     "setting": "设置",
     "calendar": "节假日",
     "instruction": "批示",
+    "cabinet": "保密柜",
+    "stocktake": "清查",
 }
-WHOLE_OBJECTS = {"room": "机要室", "slips": "处理笺", "ledger": "台账", "scan": "扫描"}
+WHOLE_OBJECTS = {
+    "room": "机要室",
+    "slips": "处理笺",
+    "ledger": "台账",
+    "scan": "扫描",
+    "cabinet": "保密柜",
+}
 _SETTINGS = {
     "idle_lock_minutes": "空闲锁定分钟数",
     "close_time": "闭库时间",
@@ -603,7 +621,7 @@ def object_label(obj: str, actors: Mapping[str, Actor] | None = None) -> str:
         ident = f"{year}年第{serial}批"
     elif kind in ("recall", "calendar") and ident.isdigit():
         ident = f"{ident}年度"
-    elif kind in ("reader", "group", "incident") and ident.isdigit():
+    elif kind in ("reader", "group", "incident", "cabinet", "stocktake") and ident.isdigit():
         ident = f"第{ident}号"
     elif kind == "instruction":
         number, _, item = ident.partition("#")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from app import audit, text_rules
+from app import audit, departure, text_rules
 from app.clock import stamp
 from app.pinyin import initials
 from app.roles import Role
@@ -144,12 +144,15 @@ def update_reader(session: Session, reader_id: int, data: ReaderInput) -> Reader
 
 
 def mark_left(session: Session, reader_id: int) -> None:
+    """离岗 (left, transferred, retired): refused while the reader still holds anything
+    (调离前清退, app.departure.StillHolding lists it)."""
     session.require(Role.APPROVER)
     db = session.db
     with db.transaction():
         reader = get_reader(db, reader_id)
         if not reader.active:
             raise InvalidInput(f"{reader.name} 已是离岗状态。")
+        departure.refuse_if_holding(db, reader.id, reader.name)
         db.execute(
             "UPDATE reader SET active = 0, left_at = ? WHERE id = ?",
             (stamp(session.clock.now()), reader_id),

@@ -49,6 +49,7 @@ class Page(StrEnum):
     DAY_CLOSE = "日终清点"
     INSTRUCTIONS = "批示督办"
     RECALL = "清退销毁"
+    CUSTODY = "保管"
     REPORTS = "报表"
     DISTRIBUTION = "分发"
     PEOPLE = "人员"
@@ -71,6 +72,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.DAY_CLOSE,
         Page.INSTRUCTIONS,
         Page.RECALL,
+        Page.CUSTODY,
         Page.REPORTS,
         Page.DISTRIBUTION,
         Page.UNITS,

@@ -70,6 +70,9 @@ RULES: dict[str, Rule] = {
     "unit_name": Rule("单位名称", 60),
     "unit_short_name": Rule("单位简称", 20),
     "unit_contact": Rule("联系人", 20),
+    # 保管 (cabinets)
+    "cabinet_location": Rule("存放位置", 60),
+    "cabinet_keeper": Rule("保管人", 20),
 }
 
 # 份号 are not free text, but their printed ranges fill one cell of the register: 100 scattered

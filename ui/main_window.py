@@ -25,6 +25,7 @@ from app.session import Session
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
+from ui.pages.custody_page import CustodyPage
 from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
 from ui.pages.distribution_page import DistributionPage
@@ -68,6 +69,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     Page.UNITS: lambda s: UnitsPage(s),
     Page.INSTRUCTIONS: lambda s: InstructionsPage(s),
     Page.RECALL: lambda s: RecallPage(s),
+    Page.CUSTODY: lambda s: CustodyPage(s),
     Page.REPORTS: lambda s: ReportsPage(s),
     Page.AUDIT: lambda s: AuditPage(s.db, s.role, session=s),
     Page.SECURITY: lambda s: SecurityPage(s),

@@ -97,7 +97,11 @@ def test_the_day_at_the_counter(counter, clock) -> None:
         close_day(custodian)
     desk.take_back(custodian, copy.id)
     closed = close_day(custodian)
-    assert closed.counts["秘密"] == {"在柜": 4, "借出": 0, "分发在外": 0}  # three copies and the scoped one
+    assert closed.counts["秘密"] == {
+        "在柜": 4,
+        "借出": 0,
+        "分发在外": 0,
+    }  # three copies and the scoped one
     assert closed.counts["机密"] == {"在柜": 1, "借出": 0, "分发在外": 0}
     assert closed.chain_head == audit.head(db)
     assert last_close(db) == closed

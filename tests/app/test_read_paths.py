@@ -18,7 +18,19 @@ from typing import Any
 
 import pytest
 
-from app import audit, audit_view, cli, grants, ledger_import, scanning, slip_print
+from app import (
+    audit,
+    audit_view,
+    cabinets,
+    cli,
+    departure,
+    grants,
+    ledger_import,
+    scanning,
+    slip_print,
+    stocktake,
+    stocktake_records,
+)
 from app.clock import FixedClock
 from app.demo import create_demo_room
 from app.paths import RoomPaths
@@ -125,6 +137,13 @@ def _read_functions(s: Secrets, out: Path) -> dict[str, Callable[[Session], Any]
         "catalog.batch_form(register)": lambda x: catalog.batch_form(x, s.batch_id, "register"),
         "catalog.batch_form(handover)": lambda x: catalog.batch_form(x, s.batch_id, "handover"),
         "ledger_import.import_file": lambda x: ledger_import.import_file(x, _ledger(out)),
+        "departure.handover_list": lambda x: departure.handover_list(x, s.reader_ids[0]),
+        "cabinets.listing": cabinets.listing,
+        "cabinets.place_by_scan": lambda x: cabinets.place_by_scan(x, 1, s.copy_code),
+        "stocktake.scan": lambda x: stocktake.scan(x, 1, s.copy_code),
+        "stocktake.summary": lambda x: stocktake.summary(x, 1),
+        "stocktake_records.findings": lambda x: stocktake_records.findings(x, 1),
+        "stocktake_records.register_sheet": lambda x: stocktake_records.register_sheet(x, 1),
     }
     for kind in catalog.REPORTS:
         paths[f"catalog.render({kind})"] = lambda x, k=kind: catalog.render(x, k, YEAR)

@@ -62,3 +62,35 @@ def test_desk_and_day_close_queries_use_indexes(login: Callable[..., Session]) -
     assert len(captured) >= 8
     for sql, params in captured:
         assert_indexed(db, sql, params)
+
+
+def test_cabinet_and_stocktake_scan_queries_use_indexes(login: Callable[..., Session]) -> None:
+    """A scan during a stocktake and the cabinet list stay indexed as scans and copies grow."""
+    from app import cabinets, stocktake
+
+    session = login("jiyao")
+    db = session.db
+    cabinet = cabinets.add_cabinet(session, "1号保密柜")
+    taken = stocktake.start(session, cabinet.id, "baomi")
+    captured: list[tuple[str, tuple[object, ...]]] = []
+    original = db.execute
+
+    def capture(sql: str, params: tuple[object, ...] = ()) -> object:  # type: ignore[assignment]
+        if sql.lstrip().upper().startswith("SELECT"):
+            captured.append((sql, tuple(params)))
+        return original(sql, params)
+
+    db.execute = capture  # type: ignore[method-assign]
+    try:
+        for code in ("2026-0001/000001", "XYZ-1"):
+            stocktake.scan(session, taken.id, code)
+        cabinets.listing(session)
+        stocktake.last_per_cabinet(db)
+        stocktake.open_stocktake(db)
+    finally:
+        db.execute = original  # type: ignore[method-assign]
+    assert len(captured) >= 6
+    for sql, params in captured:
+        assert_indexed(db, sql, params)
+        for line in plans(db, sql, params):
+            assert not line.startswith("SCAN stocktake_scan") or "USING" in line, (line, sql)

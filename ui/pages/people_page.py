@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import people
+from app import departure, people
 from app.entry import parse_scope
 from app.people import CLEARANCE_LABELS, CLEARANCES, Reader, ReaderInput
 from app.session import Session
@@ -119,6 +119,7 @@ class PeoplePage(QWidget):
         self.left_button = QPushButton("离岗")
         self.group_button = QPushButton("新建分组…")
         self.badge_button = QPushButton("打印读者证…")
+        self.handover_button = QPushButton("交接清单…")
         self.groups_label = QLabel()
         self.groups_label.setWordWrap(True)
         self.model = ReadersModel(self)
@@ -136,6 +137,7 @@ class PeoplePage(QWidget):
             self.left_button,
             self.group_button,
             self.badge_button,
+            self.handover_button,
         ):
             top.addWidget(button)
         layout = QVBoxLayout(self)
@@ -148,6 +150,7 @@ class PeoplePage(QWidget):
         self.left_button.clicked.connect(self._left)
         self.group_button.clicked.connect(self._group)
         self.badge_button.clicked.connect(self.print_badge)
+        self.handover_button.clicked.connect(self.print_handover_list)
         self.refresh()
 
     def refresh(self) -> None:
@@ -219,6 +222,20 @@ class PeoplePage(QWidget):
             f"{reader.name} 读者证",
             f"读者证-{reader.name}.pdf",
             lambda: print_badges(self._session, [reader.id]),
+        )
+
+    def print_handover_list(self) -> PdfOutputDialog | None:
+        """交接清单 (调离前清退) of the selected reader: what they hold, for two signatures."""
+        try:
+            reader = self._selected()
+        except MijianError as exc:
+            show_error(self, exc)
+            return None
+        return offer_pdf(
+            self,
+            f"{reader.name} 交接清单",
+            f"交接清单-{reader.name}.pdf",
+            lambda: departure.handover_list(self._session, reader.id),
         )
 
     def _group(self) -> None:
