@@ -2,8 +2,8 @@
 the 交接清单 of everything they held and have not settled.
 
 A person holds a copy lent to them at the desk (no return written yet) and every 批示 of which
-they are the 承办人 that is not yet 办结. Distributed copies (分发, kept by a unit against a
-receipt) are another helper's work: `_distributed` is the hook where they join the list.
+they are the 承办人 that is not yet 办结, and every distributed copy (分发) on a receipt they
+signed for that has not come back.
 """
 
 from __future__ import annotations
@@ -150,6 +150,24 @@ def _instructions(db: Database, name: str) -> list[Holding]:
 
 
 def _distributed(db: Database, reader_id: int) -> list[Holding]:
-    """HOOK for the lead: copies distributed (分发) to this person and not yet returned, as
-    Holding(DISTRIBUTED, …), once app/distribution.py exists. Nothing is distributed today."""
-    return []
+    """Copies distributed (分发) on a receipt this person signed for, not yet back: the unit
+    holds them, but the signature is theirs until the copies return or a colleague re-signs."""
+    rows = db.query(
+        "SELECT i.out_at, c.copy_no, d.year, d.serial, d.level, d.title, u.name AS unit,"
+        " r.year AS r_year, r.serial AS r_serial FROM distribution_item i"
+        " JOIN distribution_receipt r ON r.id = i.receipt_id JOIN unit u ON u.id = r.unit_id"
+        " JOIN copy c ON c.id = i.copy_id JOIN document d ON d.id = c.document_id"
+        " WHERE r.signer_id = ? AND i.back_at IS NULL ORDER BY i.id",
+        (reader_id,),
+    )
+    return [
+        Holding(
+            DISTRIBUTED,
+            f"{registration_number(r['year'], r['serial'])} 第{r['copy_no']}份",
+            r["level"],
+            r["title"],
+            parse_stamp(r["out_at"]),
+            f"{r['unit']} 签收单 分{r['r_year']}-{r['r_serial']:04d}",
+        )
+        for r in rows
+    ]

@@ -95,3 +95,20 @@ def test_a_clear_reader_gets_an_empty_list_and_administrators_none(
         departure.handover_list(login("shenji"), readers["li"].id)
     new = add_reader(officer, ReaderInput("周明"))
     mark_left(officer, new.id)
+
+
+def test_a_signer_of_copies_still_distributed_cannot_leave(counter) -> None:
+    """The gate counts copies a unit holds on a receipt the person signed for."""
+    from app import distribution
+    from app.units import UnitInput, add_unit, set_reader_unit
+
+    custodian, officer, readers, docs = counter
+    office = add_unit(custodian, UnitInput("区委办公室", "部门", "区委办"))
+    set_reader_unit(custodian, readers["zhang"].id, office.id)
+    copies = [c.id for c in docs["secret"].copies]
+    distribution.issue(custodian, office.id, readers["zhang"].id, copies[:1])
+    with pytest.raises(departure.StillHolding) as refused:
+        mark_left(officer, readers["zhang"].id)
+    assert "分发未退：2026-0001 第000001份〔秘密〕" in refused.value.message
+    held = departure.holdings(officer.db, readers["zhang"].id, "张建国")
+    assert [h.note for h in held] == ["区委办公室 签收单 分2026-0001"]

@@ -227,9 +227,11 @@ class CustodyPage(QWidget):
     def _show_state(self) -> None:
         taken = self.current
         running = taken is not None
-        for widget in (self.stocktake_edit, self.password_edit, self.finish_button):
+        during: tuple[QWidget, ...] = (self.stocktake_edit, self.password_edit, self.finish_button)
+        before: tuple[QWidget, ...] = (self.scope_combo, self.second_combo, self.start_button)
+        for widget in during:
             widget.setEnabled(running)
-        for widget in (self.scope_combo, self.second_combo, self.start_button):
+        for widget in before:
             widget.setEnabled(not running)
         self.sheet_button.setEnabled(self.last_finished is not None)
         self.resolve_button.setEnabled(self.last_finished is not None)
