@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ import sqlcipher3
 from db import sqlite_codes
 from db.errors import (
     DatabaseDamaged,
+    DatabaseInUse,
     DiskFull,
     MijianError,
     NotAMijianDatabase,
@@ -277,29 +279,43 @@ class _Turns:
     """A fair lock: the writers of one room file in this process go in the order they came.
 
     Another process still meets SQLite's busy timeout as before; this only orders the window
-    and its task worker, whose connections would otherwise race for SQLite's lock.
+    and its task worker, whose connections would otherwise race for SQLite's lock. A writer
+    that waits longer than `patience` (a bug: one thread writing on a second connection inside
+    its own transaction; or a job that never yields) gives up its place with DatabaseInUse
+    instead of hanging the window.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, patience: float = 15.0) -> None:
         self._changed = threading.Condition()
         self._next = 0
         self._serving = 0
+        self._abandoned: set[int] = set()
+        self._patience = patience
 
     def take(self) -> None:
         with self._changed:
             ticket = self._next
             self._next += 1
+            deadline = time.monotonic() + self._patience
             while ticket != self._serving:
-                self._changed.wait()
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._changed.wait(left):
+                    if ticket == self._serving:
+                        break
+                    self._abandoned.add(ticket)
+                    raise DatabaseInUse(sqlite_codes.IN_USE)
 
     def waiting(self) -> bool:
         """Someone is queued behind the writer that holds the turn."""
         with self._changed:
-            return self._next - self._serving > 1
+            return self._next - self._serving - len(self._abandoned) > 1
 
     def give(self) -> None:
         with self._changed:
             self._serving += 1
+            while self._serving in self._abandoned:
+                self._abandoned.discard(self._serving)
+                self._serving += 1
             self._changed.notify_all()
 
 

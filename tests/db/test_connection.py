@@ -162,3 +162,25 @@ def test_a_truncated_file_is_reported_damaged(tmp_path: Path) -> None:
     problems = db.integrity_problems()
     db.close()
     assert problems
+
+
+def test_a_writer_that_cannot_get_its_turn_gives_up_calmly_and_the_queue_goes_on() -> None:
+    """One thread writing on a second connection inside its own transaction would wait for
+    itself for ever: it gives up its place with a calm 正被使用 message instead, and the
+    writers after it are still served in order."""
+    import threading
+
+    from db.connection import _Turns
+    from db.errors import DatabaseInUse
+
+    turns = _Turns(patience=0.2)
+    turns.take()  # the outer transaction holds the turn
+    with pytest.raises(DatabaseInUse, match="正被其他程序或窗口使用"):
+        turns.take()  # the same thread, a second connection: gives up after 0.2 s
+    served: list[str] = []
+    later = threading.Thread(target=lambda: (turns.take(), served.append("later"), turns.give()))
+    later.start()
+    turns.give()  # the abandoned ticket is skipped; the later writer goes next
+    later.join(timeout=5)
+    assert served == ["later"]
+    assert not turns.waiting()
