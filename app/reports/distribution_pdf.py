@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -19,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from app.reports.document import build_pdf
-from app.reports.fonts import register_fonts
+from app.reports.fonts import markup, register_fonts
 from app.reports.slip_pdf import draw_matrix
 from app.reports.tables import grid_style
 from app.slips import qr_matrix
@@ -95,13 +94,13 @@ def render_receipt(sheet: ReceiptSheet, room_unit: str) -> bytes:
             [
                 str(i),
                 r.number,
-                Paragraph(escape(r.doc_number), cell),
-                Paragraph(escape(r.title), cell),
-                Paragraph(escape(r.level_label), cell),
-                Paragraph(escape(r.copy_ranges), cell),
+                Paragraph(markup(r.doc_number), cell),
+                Paragraph(markup(r.title), cell),
+                Paragraph(markup(r.level_label), cell),
+                Paragraph(markup(r.copy_ranges), cell),
                 str(r.copies),
                 str(r.pages),
-                Paragraph(escape(r.returned), cell),
+                Paragraph(markup(r.returned), cell),
             ]
         )
     widths = [8, 18, 24, 37, 23, 30, 9, 9, 22]
@@ -110,19 +109,19 @@ def render_receipt(sheet: ReceiptSheet, room_unit: str) -> bytes:
     recall = f"{sheet.recall_by:%Y年%m月%d日}前" if sheet.recall_by else "按清退通知"
     facts = (
         f"单号：{sheet.label}　　接收单位：{sheet.unit}（{sheet.unit_kind}）<br/>"
-        f"签收人：{escape(sheet.signer)}　　分发时间：{sheet.issued_at:%Y-%m-%d %H:%M}"
+        f"签收人：{markup(sheet.signer)}　　分发时间：{sheet.issued_at:%Y-%m-%d %H:%M}"
         f"　　清退期限：{recall}"
     )
     story: list[Flowable] = [
         _Code(sheet.code, 24 * mm),
         Paragraph("分发签收单", title),
-        Paragraph(escape(room_unit), centred),
+        Paragraph(markup(room_unit), centred),
         Spacer(1, 4 * mm),
         Paragraph(facts, body),
         Spacer(1, 3 * mm),
         table,
         Spacer(1, 2 * mm),
-        Paragraph(escape(totals(sheet.rows)), body),
+        Paragraph(markup(totals(sheet.rows)), body),
         Spacer(1, 3 * mm),
         Paragraph(
             "以上密件由接收单位专人专柜保管，不得复制、转借、扩大知悉范围；清退时按份号"
@@ -131,7 +130,7 @@ def render_receipt(sheet: ReceiptSheet, room_unit: str) -> bytes:
         ),
         Spacer(1, 12 * mm),
         Paragraph(
-            f"分发人（机要员）：{escape(sheet.issued_by)}　签字：＿＿＿＿＿＿"
+            f"分发人（机要员）：{markup(sheet.issued_by)}　签字：＿＿＿＿＿＿"
             "　　签收人签字：＿＿＿＿＿＿　　日期：＿＿＿＿＿",
             body,
         ),
@@ -176,12 +175,12 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
                 [
                     str(i),
                     r.number,
-                    Paragraph(escape(r.doc_number), cell),
-                    Paragraph(escape(r.title), cell),
-                    Paragraph(escape(r.level_label), cell),
-                    Paragraph(escape(r.copy_ranges), cell),
+                    Paragraph(markup(r.doc_number), cell),
+                    Paragraph(markup(r.title), cell),
+                    Paragraph(markup(r.level_label), cell),
+                    Paragraph(markup(r.copy_ranges), cell),
                     str(r.copies),
-                    Paragraph(escape(r.returned), cell),
+                    Paragraph(markup(r.returned), cell),
                 ]
             )
         table = Table(
@@ -191,10 +190,10 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
         contact = "　".join(x for x in (s.contact, s.phone) if x)
         story += [
             Paragraph("清退催收单", title),
-            Paragraph(escape(room_unit), centred),
+            Paragraph(markup(room_unit), centred),
             Spacer(1, 4 * mm),
             Paragraph(
-                escape(
+                markup(
                     f"{s.unit}{'（' + contact + '）' if contact else ''}："
                     f"按照密级文件清退要求，贵单位签收的 {s.year} 年度以下密件尚未退回，"
                     f"请于 {s.deadline:%Y年%m月%d日} 前按份号全部退回机要室。"
@@ -204,7 +203,7 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
             Spacer(1, 3 * mm),
             table,
             Spacer(1, 2 * mm),
-            Paragraph(escape(totals(s.rows)), body),
+            Paragraph(markup(totals(s.rows)), body),
             Spacer(1, 10 * mm),
             Paragraph(
                 "催收人（机要员）签字：＿＿＿＿＿＿　　接收单位签收：＿＿＿＿＿＿"
