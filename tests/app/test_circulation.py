@@ -9,6 +9,7 @@ import pytest
 from app import audit, circulation, desk, registry
 from app.people import ReaderInput, add_reader
 from db.errors import InvalidInput, PermissionDenied
+from tests.app.test_register_pdf import SHOTS
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
 
@@ -138,3 +139,42 @@ def test_desk_return_records_read_and_names_next(leaders) -> None:
     desk.take_back(custodian, copy)
     status = circulation.status(custodian.db, reg.document.id)
     assert status.steps[0].read_at is not None
+
+
+def test_printed_circulation_sheet(leaders, clock, tmp_path) -> None:
+    from app import instructions
+    from app.documents import get_document
+    from app.reports.circulation_pdf import render_circulation
+    from tests.pdf_tools import fonts_of, rasterise, text_of
+
+    custodian, _, readers, reg = leaders
+    db = custodian.db
+    circulation.set_route(custodian, reg.document.id, [readers["zhang"].id, readers["fu"].id])
+    copy = reg.copies[0].id
+    clock.set(datetime(2026, 11, 20, 9, 5, tzinfo=BEIJING))
+    desk.checkout(custodian, readers["zhang"].id, [copy])
+    clock.set(datetime(2026, 11, 20, 10, 20, tzinfo=BEIJING))
+    desk.take_back(custodian, copy)
+    circulation.record_read(custodian, copy, readers["zhang"].id, instructed=True)
+    instructions.add(custodian, reg.document.id, "张建国", "请宣传部抓好落实")
+    pdf = tmp_path / "circ.pdf"
+    pdf.write_bytes(
+        render_circulation(
+            get_document(db, reg.document.id),
+            circulation.status(db, reg.document.id),
+            instructions.of_document(db, reg.document.id),
+            custodian.room.unit,
+            clock.now(),
+        )
+    )
+    text = text_of(pdf)
+    assert "传　阅　单" in text or "传 阅 单" in text
+    assert "张建国→赵副" in text
+    assert "11-20 09:05" in text and "11-20 10:20" in text and "1小时15分" in text
+    assert "请宣传部抓好落实" in text and "未阅" in text
+    assert "000031、000032、000033" in text
+    assert "UMing" in fonts_of(pdf)
+    pages = rasterise(pdf)
+    assert pages
+    SHOTS.mkdir(exist_ok=True)
+    pages[0].replace(SHOTS / "circulation-pdf.png")
