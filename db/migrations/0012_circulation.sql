@@ -105,3 +105,6 @@ ALTER TABLE instruction ADD COLUMN flagged_at TEXT;
 ALTER TABLE instruction ADD COLUMN flagged_by TEXT;
 ALTER TABLE instruction ADD COLUMN flag_reason TEXT;
 CREATE INDEX instruction_flagged ON instruction (deadline) WHERE flagged_at IS NOT NULL;
+-- The board walks open instructions in deadline order (instruction_open is by state first,
+-- so an ordered walk over the three open states would sort every open row).
+CREATE INDEX instruction_open_due ON instruction (deadline) WHERE state <> '已办结';
