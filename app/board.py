@@ -58,6 +58,7 @@ class Item:
     due: datetime
     flagged: bool
     who: str  # 批示: leader; 借出: the reader; others: ''
+    chase_to: str  # 批示: the 承办人 or 承办单位 (else the leader); 借出: the reader
     holders: str  # who physically holds the document's copies now: 张三（000031）、…
     last_chase: tuple[datetime, str] | None
 
@@ -103,23 +104,26 @@ SELECT u.*, d.year, d.serial, d.title, d.level, d.urgency, {_HOLDERS} AS holders
        {_LAST_CHASE} AS chased
 FROM (
     SELECT * FROM (SELECT '批示' AS kind, i.id AS key, i.document_id, NULL AS copy_id,
-                          NULL AS copy_no, i.deadline AS due, 1 AS flagged, i.leader AS who
+                          NULL AS copy_no, i.deadline AS due, 1 AS flagged, i.leader AS who,
+                          coalesce(nullif(i.handler, ''), nullif(i.unit, ''), i.leader) AS chase_to
                    FROM instruction i INDEXED BY instruction_flagged
                    WHERE i.flagged_at IS NOT NULL AND i.{_OPEN}
                    ORDER BY i.deadline LIMIT :limit)
     UNION ALL
-    SELECT * FROM (SELECT '批示', i.id, i.document_id, NULL, NULL, i.deadline, 0, i.leader
+    SELECT * FROM (SELECT '批示', i.id, i.document_id, NULL, NULL, i.deadline, 0, i.leader,
+                          coalesce(nullif(i.handler, ''), nullif(i.unit, ''), i.leader)
                    FROM instruction i INDEXED BY instruction_open_due
                    WHERE i.{_OPEN} AND i.deadline < :end AND i.flagged_at IS NULL
                    ORDER BY i.deadline LIMIT :limit)
     UNION ALL
     SELECT * FROM (SELECT CASE WHEN d.telegram THEN '电报' ELSE d.handling END, d.id, d.id,
-                          NULL, NULL, d.deadline, 0, ''
+                          NULL, NULL, d.deadline, 0, '', ''
                    FROM document d INDEXED BY document_open_deadline
                    WHERE {REGISTRATION_OPEN} AND d.deadline < :end
                    ORDER BY d.deadline LIMIT :limit)
     UNION ALL
-    SELECT * FROM (SELECT '借出', h.id, c.document_id, h.copy_id, c.copy_no, h.due_at, 0, r.name
+    SELECT * FROM (SELECT '借出', h.id, c.document_id, h.copy_id, c.copy_no, h.due_at, 0, r.name,
+                          r.name
                    FROM handover h INDEXED BY handover_open_due
                    JOIN copy c ON c.id = h.copy_id JOIN reader r ON r.id = h.reader_id
                    WHERE h.back_at IS NULL AND h.due_at < :end
@@ -153,6 +157,7 @@ def items(db: Database, now: datetime, limit: int = 300) -> list[Item]:
                 parse_stamp(r["due"]),
                 bool(r["flagged"]),
                 r["who"],
+                r["chase_to"],
                 # 借出: the one copy this row is about; otherwise every copy out now
                 f"{r['who']}（{r['copy_no']}）" if r["copy_no"] else r["holders"] or "",
                 chased,
@@ -201,13 +206,13 @@ def read_items(session: Session, limit: int = 300) -> list[Item]:
 
 # ---- 催办 --------------------------------------------------------------------------------------
 def default_whom(item: Item) -> str:
-    """Whom a one-keystroke 催办 names: the holder of the copy, else the leader's 承办, else
-    whoever holds the document's copies, else the 承办单位 to be filled in later."""
-    if item.kind == Kind.OUT:
-        return item.who
+    """Whom a one-keystroke 催办 names: the reader holding the copy, the instruction's 承办,
+    else whoever holds the document's copies, else the 承办单位 in general."""
+    if item.chase_to:
+        return item.chase_to
     if item.holders:
         return item.holders.split("（")[0]
-    return item.who or "承办单位"
+    return "承办单位"
 
 
 def chase(session: Session, item: Item, how: str = "电话", whom: str = "", note: str = "") -> None:

@@ -44,6 +44,7 @@ _LABELS = {
 class Page(StrEnum):
     """The main window's pages, in the order they appear."""
 
+    BOARD = "今日时限"
     REGISTER = "收文登记"
     DESK = "借阅台"
     DAY_CLOSE = "日终清点"
@@ -64,6 +65,7 @@ BUSINESS_ROLES = (Role.CUSTODIAN, Role.APPROVER)
 # roles and handles security events. None of the three reads classified records.
 PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
     Role.CUSTODIAN: (
+        Page.BOARD,  # the custodian's first screen each morning (issue 16)
         Page.REGISTER,
         Page.DESK,
         Page.DAY_CLOSE,

@@ -22,6 +22,7 @@ from app.session import Session
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
+from ui.pages.board_page import BoardPage
 from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
 from ui.pages.instructions_page import InstructionsPage
@@ -36,6 +37,7 @@ from ui.report_dialog import ReportDialog
 PageFactory = Callable[[Session], QWidget]
 
 BUILT_PAGES: dict[Page, PageFactory] = {
+    Page.BOARD: lambda s: BoardPage(s),
     Page.REGISTER: lambda s: RegisterPage(
         s,
         print_register=lambda parent, f: ReportDialog(
@@ -103,6 +105,13 @@ class MainWindow(QMainWindow):
             self.destroyed.connect(lambda: app.removeEventFilter(idle))
 
         self._build_menu()
+        self.limits_label = QLabel()  # 今日时限 count, kept by the board page
+        self.statusBar().addPermanentWidget(self.limits_label)
+        for index in range(self.pages.count()):
+            widget = self.pages.widget(index)
+            if isinstance(widget, BoardPage):
+                widget.counted.connect(self._show_limits)
+                widget.refresh()
         self.statusBar().showMessage(
             f"数据库：{session.paths.db}　｜　无操作 {self._idle_minutes()} 分钟自动锁定"
         )
@@ -137,6 +146,9 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         self.idle.paused = False
         self.idle.touch()
+
+    def _show_limits(self, total: int, overdue: int) -> None:
+        self.limits_label.setText(f"今日时限 {total} 项（逾期 {overdue}）")
 
     def _idle_minutes(self) -> int:
         return settings.load(self.session.db).idle_lock_minutes

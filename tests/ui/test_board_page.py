@@ -1,0 +1,50 @@
+"""今日时限 through the window: the first screen, the rows by urgency, 催办 with one key."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app import instructions
+from app.board import Kind
+from tests.app.test_board import morning  # noqa: F401 (fixture)
+from ui.main_window import MainWindow
+from ui.pages.board_page import BoardPage
+
+
+def test_board_is_the_custodians_first_screen_and_c_chases(morning, qtbot, shot) -> None:  # noqa: F811
+    custodian, *_ = morning
+    window = MainWindow(custodian)
+    qtbot.addWidget(window)
+    window.resize(1400, 700)
+    window.show()
+    page = window.pages.currentWidget()
+    assert isinstance(page, BoardPage) and window.nav.currentRow() == 0
+    assert window.limits_label.text() == "今日时限 5 项（逾期 3）"
+    assert "今日到期及逾期 <b>5</b> 项" in page.summary_label.text()
+    model = page.model
+    assert [model.display(model.row_at(r), 1).split("·")[0] for r in range(5)] == [
+        "电报",
+        "批示",
+        "办件",
+        "批示",
+        "借出",
+    ]
+    assert model.display(model.row_at(4), 8) == "张建国（000001）"
+    assert model.display(model.row_at(0), 7) == "逾期"
+    assert model.display(model.row_at(3), 7) == "今日到期"
+    # One keystroke on the selected row: the instruction due on the 19th is chased by phone.
+    page.table.setFocus()
+    page.table.selectRow(1)
+    item = model.row_at(1)
+    assert item.kind == Kind.INSTRUCTION
+    qtbot.keyClick(page.table, Qt.Key.Key_C)
+    assert instructions.last_chase(custodian.db, item.key).how == "电话"
+    assert model.display(model.row_at(1), 9).endswith("电话")
+    assert "已电话催办 张建国" in page.status_label.text()
+    # The copy out: chased in the board's own log.
+    page.table.selectRow(4)
+    qtbot.keyClick(page.table, Qt.Key.Key_C)
+    assert model.display(model.row_at(4), 9).endswith("电话")
+    shot(window, "board-page")
+    # The desk is still there, one row down.
+    assert "借阅台" in window.page_titles()
