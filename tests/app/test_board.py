@@ -8,7 +8,7 @@ import pytest
 
 from app import audit, board, desk, instructions, registry
 from app.board import Kind
-from db.errors import PermissionDenied
+from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
 
@@ -113,3 +113,33 @@ def test_returned_copy_and_finished_instruction_leave_the_board(morning) -> None
     kinds = [r.kind for r in board.read_items(custodian)]
     assert Kind.OUT not in kinds and kinds.count(Kind.INSTRUCTION) == 1
     assert board.count(custodian.db, custodian.clock.now()).total == 3
+
+
+def test_flagged_instruction_comes_first_and_is_marked_in_the_ledger(morning, tmp_path) -> None:
+    from app import supervision
+    from app.reports.catalog import render
+    from tests.pdf_tools import text_of
+
+    custodian, officer, _, _, _, _, later = morning
+    with pytest.raises(InvalidInput, match="须写明理由"):
+        supervision.flag(custodian, later.id, "")
+    with pytest.raises(PermissionDenied):
+        supervision.flag(officer, later.id, "重大决策")
+    flagged = supervision.flag(custodian, later.id, "重点工作，专项督办")
+    assert flagged.flagged and flagged.flag_reason == "重点工作，专项督办"
+    rows = board.read_items(custodian)
+    # Due next week, yet first on the board.
+    assert (rows[0].kind, rows[0].key, rows[0].flagged) == (Kind.INSTRUCTION, later.id, True)
+    assert board.count(custodian.db, custodian.clock.now()) == board.Count(6, 3, 1)
+    with pytest.raises(InvalidInput, match="已挂牌"):
+        supervision.flag(custodian, later.id, "再挂一次")
+    ledger = tmp_path / "ledger.pdf"
+    ledger.write_bytes(render(custodian, "instructions", 2026))
+    assert text_of(ledger).count("【挂牌】") == 1
+    supervision.unflag(custodian, later.id, "已列入常规办理")
+    assert board.read_items(custodian)[0].key != later.id
+    actions = [e.action for e in audit.page(custodian.db, None, 5)]
+    assert "挂牌督办" in actions and actions[0] == "摘牌"
+    instructions.finish(custodian, later.id, "已按期汇报完毕")
+    with pytest.raises(InvalidInput, match="已办结"):
+        supervision.flag(custodian, later.id, "重点工作")

@@ -48,3 +48,29 @@ def test_board_is_the_custodians_first_screen_and_c_chases(morning, qtbot, shot)
     shot(window, "board-page")
     # The desk is still there, one row down.
     assert "借阅台" in window.page_titles()
+
+
+def test_flag_from_the_instructions_page_puts_it_first_on_the_board(
+    morning,  # noqa: F811
+    qtbot,
+    monkeypatch,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ui.pages.instructions_page import InstructionsPage
+
+    custodian, *_, later = morning
+    page = InstructionsPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).item.id == later.id)
+    page.table.selectRow(row)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("重点工作，专项督办", True))
+    page.buttons["flag"].click()
+    row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).item.id == later.id)
+    assert page.model.display(page.model.row_at(row), 7).startswith("挂牌·")
+    board_page = BoardPage(custodian)
+    qtbot.addWidget(board_page)
+    first = board_page.model.row_at(0)
+    assert first.key == later.id and board_page.model.display(first, 0) == "挂牌"
+    assert "挂牌督办 <b>1</b>" in board_page.summary_label.text()
