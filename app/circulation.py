@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app import audit, text_rules
+from app import audit, text_rules, workdays
 from app.circulation_records import (
     NextReader,
     RouteStatus,
@@ -25,7 +25,7 @@ from app.circulation_records import (
     saved_routes,
     status,
 )
-from app.clock import stamp
+from app.clock import parse_stamp, stamp
 from app.numbers import registration_number
 from app.people import CLEARANCE_MAX_LEVEL, Reader, get_reader
 from app.registry import add_copy_event
@@ -136,6 +136,7 @@ def set_route(
         readers = [_eligible(db, document_id, level, r) for r in reader_ids]
         if by_rank:
             readers.sort(key=lambda r: rank_of(r.position))  # stable: equal ranks keep order
+        limit = _start_reading_limit(db, document_id)
         now = stamp(session.clock.now())
         for seq, reader in enumerate(readers, start=1):
             db.execute(
@@ -149,7 +150,7 @@ def set_route(
             session.account.login,
             "设定传阅路线",
             f"document:{number}",
-            {"after": [r.name for r in readers], "route_id": route_id},
+            {"after": [r.name for r in readers], "route_id": route_id, "reading_limit": limit},
         )
     return status(db, document_id)
 
@@ -283,6 +284,21 @@ def record_read(session: Session, copy_id: int, reader_id: int, instructed: bool
         add_copy_event(db, copy_id, now, session.account.login, "阅毕", details)
         audit.record(db, session.clock, session.account.login, "阅毕", f"copy:{label}", details)
     return ReadResult(reader.name, instructed, next_reader(db, copy_id))
+
+
+def _start_reading_limit(db: Database, document_id: int) -> str | None:
+    """A 阅件 (not a telegram) with no limit yet gets its reading limit when its route is set:
+    the whole range read within the room's limit from receipt (app.workdays.reading_deadline).
+    Returns the limit set, if any."""
+    row = db.one(
+        "SELECT handling, telegram, urgency, received_at, deadline FROM document WHERE id = ?",
+        (document_id,),
+    )
+    if row["handling"] != "阅件" or row["telegram"] or row["deadline"]:
+        return None
+    due = stamp(workdays.reading_deadline(db, parse_stamp(row["received_at"]), row["urgency"]))
+    db.execute("UPDATE document SET deadline = ? WHERE id = ?", (due, document_id))
+    return due
 
 
 # ---- checks -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 
 from app import audit, board, desk, instructions, registry
 from app.board import Kind
+from app.documents import get_document
 from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
@@ -143,3 +144,46 @@ def test_flagged_instruction_comes_first_and_is_marked_in_the_ledger(morning, tm
     instructions.finish(custodian, later.id, "已按期汇报完毕")
     with pytest.raises(InvalidInput, match="已办结"):
         supervision.flag(custodian, later.id, "重点工作")
+
+
+def test_a_read_item_gets_its_reading_limit_with_its_route_and_leaves_when_read(
+    counter, clock, login
+) -> None:
+    from app import circulation, settings
+
+    custodian, _, readers, _ = counter
+    clock.set(at(20, 9))
+    settings.set_time_limit(login("xitong"), "limit_reading_urgent_hours", 3)
+    urgent = registry.register(
+        custodian,
+        doc(
+            handling="阅件",
+            urgency="特急",
+            level="秘密",
+            copy_numbers="7",
+            doc_number="R〔2026〕1号",
+        ),
+    )
+    ordinary = registry.register(
+        custodian,
+        doc(
+            handling="阅件",
+            urgency="平件",
+            level="秘密",
+            copy_numbers="8",
+            doc_number="R〔2026〕2号",
+        ),
+    )
+    assert urgent.document.deadline is None  # no limit until it circulates
+    circulation.set_route(custodian, urgent.document.id, [readers["zhang"].id])
+    circulation.set_route(custodian, ordinary.document.id, [readers["zhang"].id])
+    assert get_document(custodian.db, urgent.document.id).deadline == at(20, 12)  # 3 hours
+    assert get_document(custodian.db, ordinary.document.id).deadline == at(24, 9)  # 2 working days
+    rows = board.read_items(custodian)
+    assert [(r.kind, r.document_id) for r in rows] == [(Kind.READ, urgent.document.id)]
+    copy = urgent.copies[0].id
+    desk.checkout(custodian, readers["zhang"].id, [copy])
+    desk.take_back(custodian, copy)
+    circulation.record_read(custodian, copy, readers["zhang"].id, instructed=False)
+    assert board.read_items(custodian) == []  # the whole range has read it
+    assert board.count(custodian.db, clock.now()).total == 0
