@@ -33,7 +33,8 @@ OPEN_ITEMS = 100_000
 
 
 def add_open_items(db: Database, seed: int = 11) -> tuple[int, int]:
-    """Registrations' 办理时限 on up to 40% of the items, instructions for the rest."""
+    """Registrations' 办理时限 on up to 40% of the items (half of them 阅件, whose reading is
+    checked against their route), instructions for the rest."""
     rng = random.Random(seed)
     documents = int(db.scalar("SELECT max(id) FROM document"))
     with_deadline = min(documents, OPEN_ITEMS * 2 // 5)
@@ -44,8 +45,11 @@ def add_open_items(db: Database, seed: int = 11) -> tuple[int, int]:
 
     with db.transaction():
         db.executemany(
-            "UPDATE document SET deadline = ?, handling = '办件' WHERE id = ?",
-            [(due(), doc_id) for doc_id in range(1, with_deadline + 1)],
+            "UPDATE document SET deadline = ?, handling = ? WHERE id = ?",
+            [
+                (due(), ("办件", "阅件")[doc_id % 2], doc_id)
+                for doc_id in range(1, with_deadline + 1)
+            ],
         )
         rows = []
         for n in range(OPEN_ITEMS - with_deadline):
