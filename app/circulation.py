@@ -12,6 +12,7 @@ read, and `next_reader(db, copy_id)` to show "下一位：…".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from app.circulation_records import (
 )
 from app.clock import parse_stamp, stamp
 from app.numbers import registration_number
-from app.people import CLEARANCE_MAX_LEVEL, Reader, get_reader
+from app.people import CLEARANCE_MAX_LEVEL, Reader, find_readers, get_reader
 from app.registry import add_copy_event
 from app.roles import Role
 from db.connection import Database
@@ -43,6 +44,7 @@ __all__ = [
     "SavedRoute",
     "narrow",
     "next_reader",
+    "readers_from_text",
     "record_read",
     "save_route",
     "saved_routes",
@@ -299,6 +301,28 @@ def _start_reading_limit(db: Database, document_id: int) -> str | None:
     due = stamp(workdays.reading_deadline(db, parse_stamp(row["received_at"]), row["urgency"]))
     db.execute("UPDATE document SET deadline = ? WHERE id = ?", (due, document_id))
     return due
+
+
+def readers_from_text(db: Database, text: str) -> list[int]:
+    """Readers named one by one (name, pinyin initials or badge), separated by spaces, commas
+    or 、, in the order typed: each must name exactly one active reader."""
+    found: list[int] = []
+    for token in re.split(r"[\s,，、;；]+", text.strip()):
+        if not token:
+            continue
+        matches = find_readers(db, token)
+        exact = [r for r in matches if r.name == token]
+        if len(exact) == 1:
+            matches = exact
+        if not matches:
+            raise InvalidInput(f"没有找到读者“{token}”。")
+        if len(matches) > 1:
+            names = "、".join(r.name for r in matches[:5])
+            raise InvalidInput(f"“{token}”对应多位读者（{names}），请写全名。")
+        found.append(matches[0].id)
+    if not found:
+        raise InvalidInput("请填写传阅的读者。")
+    return found
 
 
 # ---- checks -----------------------------------------------------------------------------------

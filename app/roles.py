@@ -47,6 +47,7 @@ class Page(StrEnum):
     BOARD = "今日时限"
     REGISTER = "收文登记"
     DESK = "借阅台"
+    CIRCULATION = "传阅"
     DAY_CLOSE = "日终清点"
     INSTRUCTIONS = "批示督办"
     RECALL = "清退销毁"
@@ -68,6 +69,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.BOARD,  # the custodian's first screen each morning (issue 16)
         Page.REGISTER,
         Page.DESK,
+        Page.CIRCULATION,
         Page.DAY_CLOSE,
         Page.INSTRUCTIONS,
         Page.RECALL,

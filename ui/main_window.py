@@ -23,6 +23,7 @@ from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
 from ui.pages.board_page import BoardPage
+from ui.pages.circulation_page import CirculationPage
 from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
 from ui.pages.instructions_page import InstructionsPage
@@ -45,6 +46,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
         ).open(),
     ),
     Page.DESK: lambda s: DeskPage(s),
+    Page.CIRCULATION: lambda s: CirculationPage(s),
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
     Page.INSTRUCTIONS: lambda s: InstructionsPage(s),

@@ -65,7 +65,16 @@ def test_an_empty_login_is_asked_for(qtbot, room: RoomPaths, clock: FixedClock) 
 
 def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, shot) -> None:
     expected = {
-        "jiyao": ["今日时限", "收文登记", "借阅台", "日终清点", "批示督办", "清退销毁", "报表"],
+        "jiyao": [
+            "今日时限",
+            "收文登记",
+            "借阅台",
+            "传阅",
+            "日终清点",
+            "批示督办",
+            "清退销毁",
+            "报表",
+        ],
         "baomi": ["收文登记", "人员", "日终清点", "批示督办", "清退销毁", "报表"],
         "anquan": ["安全管理"],
         "xitong": ["设置"],
@@ -82,8 +91,8 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
     qtbot.addWidget(custodian)
     assert isinstance(custodian.pages.widget(0), BoardPage)  # the first screen each morning
     assert isinstance(custodian.pages.widget(1), RegisterPage)
-    assert isinstance(custodian.pages.widget(5), RecallPage)
-    assert isinstance(custodian.pages.widget(6), ReportsPage)
+    assert isinstance(custodian.pages.widget(6), RecallPage)
+    assert isinstance(custodian.pages.widget(7), ReportsPage)
 
 
 def test_a_room_behind_its_anchor_needs_the_security_officer(
