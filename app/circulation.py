@@ -193,6 +193,7 @@ def widen(
                 reason,
             ),
         )
+        _mark_read_through(db, document_id, stamp(session.clock.now()))
         audit.record(
             db,
             session.clock,
@@ -229,6 +230,7 @@ def narrow(session: Session, document_id: int, reader_id: int, reason: str) -> R
             " AND seq > ?",
             (document_id, step.seq),
         )
+        _mark_read_through(db, document_id, stamp(session.clock.now()))
         audit.record(
             db,
             session.clock,
@@ -282,10 +284,29 @@ def record_read(session: Session, copy_id: int, reader_id: int, instructed: bool
                 session.account.login,
             ),
         )
+        _mark_read_through(db, copy["document_id"], stamp(now))
         details = {"reader": reader.name, "instructed": instructed}
         add_copy_event(db, copy_id, now, session.account.login, "阅毕", details)
         audit.record(db, session.clock, session.account.login, "阅毕", f"copy:{label}", details)
     return ReadResult(reader.name, instructed, next_reader(db, copy_id))
+
+
+def _mark_read_through(db: Database, document_id: int, now: str) -> None:
+    """Keep document.read_done_at: set when everyone on a 阅件's route has read it, cleared
+    when a widening puts an unread reader back on it (the board's index reads it)."""
+    db.execute(
+        """UPDATE document SET read_done_at = CASE WHEN
+               EXISTS (SELECT 1 FROM reading_step s WHERE s.document_id = document.id
+                       AND s.removed_at IS NULL)
+               AND NOT EXISTS (SELECT 1 FROM reading_step s WHERE s.document_id = document.id
+                               AND s.removed_at IS NULL
+                               AND NOT EXISTS (SELECT 1 FROM reading g
+                                               WHERE g.document_id = document.id
+                                                 AND g.reader_id = s.reader_id))
+               THEN coalesce(read_done_at, ?) END
+           WHERE id = ? AND handling = '阅件'""",
+        (now, document_id),
+    )
 
 
 def _start_reading_limit(db: Database, document_id: int) -> str | None:

@@ -95,10 +95,14 @@ BEGIN
     SELECT RAISE(ABORT, 'the chase log is append-only');
 END;
 
+-- When everyone on a 阅件's route has read it (kept by app.circulation): its reading limit
+-- is met and it leaves the board.
+ALTER TABLE document ADD COLUMN read_done_at TEXT;
+
 -- The board reads a registration's open 办理时限 from this partial index: deadline set, not
--- voided. (A registration's 办结 state is another part of issue 16.)
+-- voided, not read through. (A registration's 办结 state is another part of issue 16.)
 CREATE INDEX document_open_deadline ON document (deadline)
-    WHERE deadline IS NOT NULL AND voided_at IS NULL;
+    WHERE deadline IS NOT NULL AND voided_at IS NULL AND read_done_at IS NULL;
 
 -- 挂牌督办: an important instruction flagged for special follow-up (seed 000).
 ALTER TABLE instruction ADD COLUMN flagged_at TEXT;

@@ -187,3 +187,31 @@ def test_a_read_item_gets_its_reading_limit_with_its_route_and_leaves_when_read(
     circulation.record_read(custodian, copy, readers["zhang"].id, instructed=False)
     assert board.read_items(custodian) == []  # the whole range has read it
     assert board.count(custodian.db, clock.now()).total == 0
+
+
+def test_narrowing_the_last_unread_reader_or_widening_moves_the_item(counter, clock) -> None:
+    from app import circulation
+
+    custodian, officer, readers, _ = counter
+    clock.set(at(20, 9))
+    item = registry.register(
+        custodian,
+        doc(
+            handling="阅件",
+            urgency="特急",
+            level="秘密",
+            copy_numbers="7",
+            doc_number="R〔2026〕3号",
+        ),
+    )
+    doc_id = item.document.id
+    circulation.set_route(custodian, doc_id, [readers["zhang"].id, readers["wang"].id])
+    copy = item.copies[0].id
+    desk.checkout(custodian, readers["zhang"].id, [copy])
+    desk.take_back(custodian, copy)
+    circulation.record_read(custodian, copy, readers["zhang"].id, instructed=False)
+    assert [r.document_id for r in board.read_items(custodian)] == [doc_id]
+    circulation.narrow(custodian, doc_id, readers["wang"].id, "王芳休假，不再送阅")
+    assert board.read_items(custodian) == []  # everyone left on the route has read it
+    circulation.widen(custodian, doc_id, readers["wang"].id, "休假提前结束，补阅")
+    assert [r.document_id for r in board.read_items(custodian)] == [doc_id]
