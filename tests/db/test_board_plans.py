@@ -27,3 +27,33 @@ def test_board_queries_use_indexes(login: Callable[..., Session]) -> None:
             if words[0] == "SCAN":
                 table = ALIASES.get(words[1], words[1])
                 assert table not in BIG or "USING" in line, line
+
+
+def test_route_queries_use_indexes(login: Callable[..., Session]) -> None:
+    from app import circulation, registry
+    from tests.app.test_registry import doc
+
+    session = login("jiyao")
+    db = session.db
+    registered = registry.register(session, doc())
+    captured: list[tuple[str, tuple[object, ...]]] = []
+    original = db.execute
+
+    def capture(sql: str, params: tuple[object, ...] = ()) -> object:
+        if sql.lstrip().upper().startswith("SELECT"):
+            captured.append((sql, tuple(params)))
+        return original(sql, params)
+
+    db.execute = capture  # type: ignore[method-assign]
+    try:
+        circulation.next_reader(db, registered.copies[0].id)
+        circulation.status(db, registered.document.id)
+    finally:
+        db.execute = original  # type: ignore[method-assign]
+    assert len(captured) >= 3
+    for sql, params in captured:
+        for line in plans(db, sql, params):
+            words = line.split()
+            if words[0] == "SCAN":
+                table = ALIASES.get(words[1], words[1])
+                assert table not in BIG or "USING" in line, (line, sql)

@@ -74,3 +74,19 @@ def test_flag_from_the_instructions_page_puts_it_first_on_the_board(
     first = board_page.model.row_at(0)
     assert first.key == later.id and board_page.model.display(first, 0) == "挂牌"
     assert "挂牌督办 <b>1</b>" in board_page.summary_label.text()
+
+
+def test_status_bar_count_follows_the_other_pages(morning, qtbot) -> None:  # noqa: F811
+    from app import desk
+
+    custodian, _, docs, *_ = morning
+    window = MainWindow(custodian)
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(2)  # 借阅台: the board is off screen
+    assert window.limits_label.text() == "今日时限 5 项（逾期 3）"
+    desk.checkout(custodian, 1, [docs["confidential"].copies[0].id])
+    board_page = window.pages.widget(0)
+    assert board_page._timer.isActive() and board_page._timer.interval() == 60_000
+    board_page.tick()
+    assert window.limits_label.text() == "今日时限 6 项（逾期 3）"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -100,7 +100,20 @@ class BoardPage(QWidget):
         refresh_key = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
         refresh_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         refresh_key.activated.connect(self.refresh)
+        # The status bar's count follows what other pages do: recounted each minute (one
+        # indexed query), the rows re-read only while the board is on screen.
+        self._timer = QTimer(self)
+        self._timer.setInterval(60_000)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
         self.refresh()
+
+    def tick(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            count = board.count(self._session.db, self._session.clock.now())
+            self.counted.emit(count.total, count.overdue)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if (
