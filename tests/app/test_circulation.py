@@ -178,3 +178,11 @@ def test_printed_circulation_sheet(leaders, clock, tmp_path) -> None:
     assert pages
     SHOTS.mkdir(exist_ok=True)
     pages[0].replace(SHOTS / "circulation-pdf.png")
+
+
+def test_reading_levels() -> None:
+    from app.circulation_records import rank_of
+
+    positions = ["科员", "区委副书记", "区长", "常委、宣传部长", "区委书记", "副区长", "顾问"]
+    ordered = sorted(positions, key=rank_of)
+    assert ordered == ["区委书记", "区长", "区委副书记", "常委、宣传部长", "副区长", "科员", "顾问"]
