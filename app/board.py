@@ -39,11 +39,14 @@ class Kind(StrEnum):
 # Most urgent first, within the same deadline.
 URGENCY_RANK = {"特提": 0, "特急": 1, "加急": 2, "平急": 3, "平件": 4}
 CHASE_WAYS = instructions.CHASE_WAYS
-# A registration is open while its 办理时限 is set, it is not voided and (a 阅件 with a route)
-# not everyone on the route has read it — the partial index document_open_deadline's own
-# condition, so a count is an index count. The 办结 state of a registration (issue 16, another
-# part) adds its condition here and to that index.
-REGISTRATION_OPEN = "d.deadline IS NOT NULL AND d.voided_at IS NULL AND d.read_done_at IS NULL"
+# A registration is open while its 办理时限 is set, it is not voided and it is not a 阅件
+# read through by its whole route — the partial index document_open_deadline's own condition,
+# word for word, so a count is an index count. The 办结 state of a registration (issue 16,
+# another part) adds its condition here and to that index.
+REGISTRATION_OPEN = (
+    "d.deadline IS NOT NULL AND d.voided_at IS NULL"
+    " AND (d.handling = '办件' OR d.reading_state IS NOT '已阅毕')"
+)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING
 
 from app import audit, text_rules, workdays
 from app.circulation_records import (
+    InProgress,
     NextReader,
     RouteStatus,
     SavedRoute,
+    in_progress,
     next_reader,
     rank_of,
     saved_routes,
@@ -38,10 +40,12 @@ if TYPE_CHECKING:
     from app.session import Session
 
 __all__ = [
+    "InProgress",
     "NextReader",
     "ReadResult",
     "RouteStatus",
     "SavedRoute",
+    "in_progress",
     "narrow",
     "next_reader",
     "readers_from_text",
@@ -146,6 +150,7 @@ def set_route(
                 " added_by) VALUES (?, ?, ?, '设定', ?, ?)",
                 (document_id, reader.id, seq, now, session.account.login),
             )
+        _mark_reading_state(db, document_id)
         audit.record(
             db,
             session.clock,
@@ -193,7 +198,7 @@ def widen(
                 reason,
             ),
         )
-        _mark_read_through(db, document_id, stamp(session.clock.now()))
+        _mark_reading_state(db, document_id)
         audit.record(
             db,
             session.clock,
@@ -230,7 +235,7 @@ def narrow(session: Session, document_id: int, reader_id: int, reason: str) -> R
             " AND seq > ?",
             (document_id, step.seq),
         )
-        _mark_read_through(db, document_id, stamp(session.clock.now()))
+        _mark_reading_state(db, document_id)
         audit.record(
             db,
             session.clock,
@@ -284,28 +289,28 @@ def record_read(session: Session, copy_id: int, reader_id: int, instructed: bool
                 session.account.login,
             ),
         )
-        _mark_read_through(db, copy["document_id"], stamp(now))
+        _mark_reading_state(db, copy["document_id"])
         details = {"reader": reader.name, "instructed": instructed}
         add_copy_event(db, copy_id, now, session.account.login, "阅毕", details)
         audit.record(db, session.clock, session.account.login, "阅毕", f"copy:{label}", details)
     return ReadResult(reader.name, instructed, next_reader(db, copy_id))
 
 
-def _mark_read_through(db: Database, document_id: int, now: str) -> None:
-    """Keep document.read_done_at: set when everyone on a 阅件's route has read it, cleared
-    when a widening puts an unread reader back on it (the board's index reads it)."""
+def _mark_reading_state(db: Database, document_id: int) -> None:
+    """Keep document.reading_state: 传阅中 while someone on the route has not read it,
+    已阅毕 once all have (the board's and the 传阅 page's indexes read it)."""
     db.execute(
-        """UPDATE document SET read_done_at = CASE WHEN
-               EXISTS (SELECT 1 FROM reading_step s WHERE s.document_id = document.id
-                       AND s.removed_at IS NULL)
-               AND NOT EXISTS (SELECT 1 FROM reading_step s WHERE s.document_id = document.id
-                               AND s.removed_at IS NULL
-                               AND NOT EXISTS (SELECT 1 FROM reading g
-                                               WHERE g.document_id = document.id
-                                                 AND g.reader_id = s.reader_id))
-               THEN coalesce(read_done_at, ?) END
-           WHERE id = ? AND handling = '阅件'""",
-        (now, document_id),
+        """UPDATE document SET reading_state = CASE
+               WHEN NOT EXISTS (SELECT 1 FROM reading_step s WHERE s.document_id = document.id
+                                AND s.removed_at IS NULL) THEN NULL
+               WHEN EXISTS (SELECT 1 FROM reading_step s WHERE s.document_id = document.id
+                            AND s.removed_at IS NULL
+                            AND NOT EXISTS (SELECT 1 FROM reading g
+                                            WHERE g.document_id = document.id
+                                              AND g.reader_id = s.reader_id)) THEN '传阅中'
+               ELSE '已阅毕' END
+           WHERE id = ?""",
+        (document_id,),
     )
 
 

@@ -244,3 +244,50 @@ def saved_routes(db: Database) -> list[SavedRoute]:
             entry[1].append(r["reader_id"])
             entry[2].append(r["reader"])
     return [SavedRoute(i, n, tuple(ids), tuple(names)) for i, (n, ids, names) in found.items()]
+
+
+@dataclass(frozen=True)
+class InProgress:
+    """A document still going round its route: how far, who holds its copies now."""
+
+    document_id: int
+    number: str
+    title: str
+    level: str
+    deadline: datetime | None
+    readers: int
+    read: int
+    holders: str
+
+
+def in_progress(db: Database, limit: int = 500) -> list[InProgress]:
+    """Documents whose route is not yet read through (传阅中), the earliest limit first: one
+    query over their partial index, the counts only for the rows shown."""
+    rows = db.query(
+        """SELECT d.id, d.year, d.serial, d.title, d.level, d.deadline,
+                  (SELECT count(*) FROM reading_step s WHERE s.document_id = d.id
+                   AND s.removed_at IS NULL) AS readers,
+                  (SELECT count(*) FROM reading_step s JOIN reading g
+                     ON g.document_id = s.document_id AND g.reader_id = s.reader_id
+                   WHERE s.document_id = d.id AND s.removed_at IS NULL) AS read,
+                  (SELECT group_concat(r.name || '（' || c.copy_no || '）', '、')
+                   FROM copy c JOIN handover h ON h.copy_id = c.id AND h.back_at IS NULL
+                   JOIN reader r ON r.id = h.reader_id WHERE c.document_id = d.id) AS holders
+           FROM document d INDEXED BY document_in_circulation
+           WHERE d.reading_state = '传阅中' AND d.voided_at IS NULL
+           ORDER BY d.deadline IS NULL, d.deadline, d.id LIMIT ?""",
+        (limit,),
+    )
+    return [
+        InProgress(
+            r["id"],
+            registration_number(r["year"], r["serial"]),
+            r["title"],
+            r["level"],
+            parse_stamp(r["deadline"]) if r["deadline"] else None,
+            r["readers"],
+            r["read"],
+            r["holders"] or "",
+        )
+        for r in rows
+    ]

@@ -95,14 +95,17 @@ BEGIN
     SELECT RAISE(ABORT, 'the chase log is append-only');
 END;
 
--- When everyone on a 阅件's route has read it (kept by app.circulation): its reading limit
--- is met and it leaves the board.
-ALTER TABLE document ADD COLUMN read_done_at TEXT;
+-- Where a document is on its route (kept by app.circulation): NULL (no route), 传阅中, or
+-- 已阅毕 once everyone on it has read it. A 阅件 read through has met its reading limit and
+-- leaves the board; the 传阅 page lists what is 传阅中 from its own index.
+ALTER TABLE document ADD COLUMN reading_state TEXT CHECK (reading_state IN ('传阅中', '已阅毕'));
+CREATE INDEX document_in_circulation ON document (deadline) WHERE reading_state = '传阅中';
 
 -- The board reads a registration's open 办理时限 from this partial index: deadline set, not
--- voided, not read through. (A registration's 办结 state is another part of issue 16.)
+-- voided, and not a 阅件 read through. (A registration's 办结 state is another part of issue 16.)
 CREATE INDEX document_open_deadline ON document (deadline)
-    WHERE deadline IS NOT NULL AND voided_at IS NULL AND read_done_at IS NULL;
+    WHERE deadline IS NOT NULL AND voided_at IS NULL
+      AND (handling = '办件' OR reading_state IS NOT '已阅毕');
 
 -- 挂牌督办: an important instruction flagged for special follow-up (seed 000).
 ALTER TABLE instruction ADD COLUMN flagged_at TEXT;

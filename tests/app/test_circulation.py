@@ -109,6 +109,8 @@ def test_saved_route_and_narrowing_a_reader(leaders, clock) -> None:
     assert again.id == saved.id and again.names == ("张建国", "赵副")
     route = circulation.set_route(custodian, reg.document.id, route_id=saved.id)
     assert [s.name for s in route.steps] == ["张建国", "赵副"]
+    going = circulation.in_progress(custodian.db)
+    assert [(g.number, g.readers, g.read) for g in going] == [(reg.document.number, 2, 0)]
     copy = reg.copies[0].id
     desk.checkout(custodian, readers["zhang"].id, [copy])
     with pytest.raises(InvalidInput, match="正持有"):
@@ -124,6 +126,7 @@ def test_saved_route_and_narrowing_a_reader(leaders, clock) -> None:
     done = circulation.record_read(custodian, copy, readers["fu"].id, instructed=False)
     assert done.next is None
     assert circulation.status(custodian.db, reg.document.id).complete
+    assert circulation.in_progress(custodian.db) == []  # read through: no longer 传阅中
 
 
 def test_printed_circulation_sheet(leaders, clock, tmp_path) -> None:

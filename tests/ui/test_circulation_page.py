@@ -34,6 +34,8 @@ def test_route_typed_by_name_shown_narrowed_and_printed(
     assert names == ["张建国", "赵副", "钱常"]  # by 阅读层次
     assert page.progress_label.text() == "已阅 0/3，未阅：张建国、赵副、钱常"
     assert page.copies_model.row_at(0)[4] == "下一位：张建国"
+    assert [r[0] for r in page.progress_model._rows] == [reg.document.number]  # 在传阅
+    assert page.progress_model.row_at(0)[4] == "0/3"
     # The first copy goes to 张建国: the next copy in the room goes to 赵副.
     desk.checkout(custodian, readers["zhang"].id, [reg.copies[0].id])
     page.show_document(reg.document.id)
@@ -50,6 +52,11 @@ def test_route_typed_by_name_shown_narrowed_and_printed(
     page.buttons["save"].click()
     assert [s.name for s in circulation.saved_routes(custodian.db)] == ["常委传阅"]
     assert page.route_combo.count() == 1
+    page.refresh_progress()
+    assert page.progress_model.row_at(0)[5] == "张建国（000031）"
+    page.number_edit.clear()
+    page.progress_view.doubleClicked.emit(page.progress_model.index(0, 0))
+    assert page.info_label.text().startswith(f"<b>{reg.document.number}")
     shot(page, "circulation-page")
     dialog = page.print_sheet()
     assert dialog is not None

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -75,6 +77,11 @@ class CirculationPage(QWidget):
         self.steps_view = table_view(self.steps_model)
         self.copies_model = ListModel(("份号", "状态", "持有人", "借出时间", "下一位"), self)
         self.copies_view = table_view(self.copies_model, select_rows=False)
+        self.progress_model = ListModel(
+            ("收文编号", "文件", "密级", "时限", "已阅", "现在在"), self
+        )
+        self.progress_view = table_view(self.progress_model)
+        self._progress_ids: list[int] = []
         self.route_combo = QComboBox()
         self.readers_edit = QLineEdit()
         self.readers_edit.setPlaceholderText("读者姓名，按传阅顺序，以空格或顿号分隔")
@@ -106,15 +113,21 @@ class CirculationPage(QWidget):
         splitter.addWidget(self.steps_view)
         splitter.addWidget(self.copies_view)
         splitter.setSizes([700, 420])
+        outer = QSplitter(Qt.Orientation.Vertical)
+        outer.addWidget(splitter)
+        outer.addWidget(self.progress_view)
+        outer.setSizes([320, 240])
         layout = QVBoxLayout(self)
         layout.addWidget(self.number_edit)
         layout.addWidget(self.info_label)
         layout.addWidget(self.progress_label)
         layout.addLayout(setting)
         layout.addLayout(row)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(outer, 1)
 
         self.number_edit.returnPressed.connect(self._open_number)
+        self.progress_view.doubleClicked.connect(self._open_progress_row)
+        self.progress_view.activated.connect(self._open_progress_row)
         self.buttons["by_route"].clicked.connect(self._set_by_route)
         self.buttons["by_names"].clicked.connect(self._set_by_names)
         self.buttons["widen"].clicked.connect(self._widen)
@@ -122,6 +135,7 @@ class CirculationPage(QWidget):
         self.buttons["save"].clicked.connect(self._save_route)
         self.buttons["print"].clicked.connect(self.print_sheet)
         self._load_routes()
+        self.refresh_progress()
 
     # ---- showing ------------------------------------------------------------------------
     def show_document(self, document_id: int) -> None:
@@ -158,6 +172,32 @@ class CirculationPage(QWidget):
         )
         self.progress_label.setText(progress)
 
+    def refresh_progress(self) -> None:
+        """在传阅: every document still going round, the earliest limit first."""
+        rows = circulation.in_progress(self._session.db)
+        self._progress_ids = [r.document_id for r in rows]
+        self.progress_model.set_rows(
+            [
+                (
+                    r.number,
+                    r.title,
+                    r.level,
+                    r.deadline.strftime("%m-%d %H:%M") if r.deadline else "",
+                    f"{r.read}/{r.readers}",
+                    r.holders or "在柜",
+                )
+                for r in rows
+            ]
+        )
+
+    def _open_progress_row(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.show_document(self._progress_ids[index.row()])
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.refresh_progress()
+
     def _open_number(self) -> None:
         try:
             self.show_document(documents.id_by_number(self._session.db, self.number_edit.text()))
@@ -179,6 +219,7 @@ class CirculationPage(QWidget):
             show_error(self, exc)
             return
         self.show_document(self._document_id)
+        self.refresh_progress()
 
     def _set_by_route(self) -> None:
         def run(document_id: int) -> None:
