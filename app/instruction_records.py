@@ -28,6 +28,11 @@ class Instruction:
     state: str
     feedback: str | None
     done_at: datetime | None
+    flag_reason: str | None = None  # 挂牌督办 (app.supervision), with its reason
+
+    @property
+    def flagged(self) -> bool:
+        return self.flag_reason is not None
 
     def due_label(self, now: datetime) -> str:
         if self.state == "已办结":
@@ -253,4 +258,5 @@ def _instruction(row: Any) -> Instruction:
         row["state"],
         row["feedback"],
         parse_stamp(row["done_at"]) if row["done_at"] else None,
+        row["flag_reason"],
     )

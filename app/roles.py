@@ -44,8 +44,10 @@ _LABELS = {
 class Page(StrEnum):
     """The main window's pages, in the order they appear."""
 
+    BOARD = "今日时限"
     REGISTER = "收文登记"
     DESK = "借阅台"
+    CIRCULATION = "传阅"
     DAY_CLOSE = "日终清点"
     INSTRUCTIONS = "批示督办"
     RECALL = "清退销毁"
@@ -67,15 +69,17 @@ BUSINESS_ROLES = (Role.CUSTODIAN, Role.APPROVER)
 # roles and handles security events. None of the three reads classified records.
 PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
     Role.CUSTODIAN: (
+        Page.BOARD,  # the custodian's first screen each morning (issue 16)
         Page.REGISTER,
         Page.DESK,
+        Page.CIRCULATION,
+        Page.DISTRIBUTION,
         Page.DAY_CLOSE,
         Page.INSTRUCTIONS,
         Page.RECALL,
         Page.CUSTODY,
-        Page.REPORTS,
-        Page.DISTRIBUTION,
         Page.UNITS,
+        Page.REPORTS,
     ),
     Role.APPROVER: (
         Page.REGISTER,

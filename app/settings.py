@@ -78,6 +78,24 @@ TIME_LIMITS = (
         30,
         "种子003的“事务性1个工作日”原是本机关发文的审核时限，不是收文批示的规定；本室可改",
     ),
+    # Seed 000 gives its figures in the paragraph on reading: they are 阅件 limits too (the
+    # time to read the whole 阅文范围), kept apart so that a room may set them differently.
+    TimeLimit(
+        "limit_reading_urgent_hours",
+        "特急阅件",
+        "小时",
+        2,
+        72,
+        "种子000（规范文件阅读）：会议通知、特急件做到2小时办结",
+    ),
+    TimeLimit(
+        "limit_reading_days",
+        "普通阅件",
+        "个工作日",
+        2,
+        30,
+        "种子000（规范文件阅读）：普通件2天办结",
+    ),
 )
 TIME_LIMIT_KEYS = {limit.key: limit for limit in TIME_LIMITS}
 DEFAULTS.update({limit.key: str(limit.default) for limit in TIME_LIMITS})
@@ -91,6 +109,8 @@ class TimeLimits:
     telegram_other_days: int  # 加急 and 平急 telegrams (特提: at once)
     policy_days: int  # 政策性 instructions
     routine_days: int  # 事务性 instructions
+    reading_urgent_hours: int  # 特急 阅件: the whole 阅文范围 read within, clock hours
+    reading_days: int  # other 阅件, working days
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ RULES: dict[str, Rule] = {
     "override_head": Rule("批准负责人", 20),
     "override_reference": Rule("批准文号", 50),
     "discrepancy": Rule("差异说明", 200),
+    # 传阅 and the board (circulation, board)
+    "route_name": Rule("路线名称", 30),
+    "route_reason": Rule("调整理由", 200),
+    "flag_reason": Rule("挂牌理由", 200),
     # recall and destruction
     "receiver": Rule("接收人", 20),
     "receipt_no": Rule("回执编号", 50),

@@ -41,7 +41,8 @@ def add_working_days(db: Database, start: datetime, days: int) -> datetime:
 def registration_deadline(
     db: Database, received: datetime, urgency: str, telegram: bool, handling: str
 ) -> datetime | None:
-    """The default 办理时限 of a registration; 阅件 have none by default.
+    """The default 办理时限 of a registration; 阅件 have none by default (their reading limit
+    starts with their route: `reading_deadline`).
 
     特急: hours; ordinary: working days. Telegrams: 特提 at once, 特急 and the others in working
     days. Every figure is a room setting (app.settings.TIME_LIMITS, the seeds' figures by default).
@@ -57,6 +58,15 @@ def registration_deadline(
     if urgency == "特急":
         return received + timedelta(hours=limits.urgent_hours)
     return add_working_days(db, received, limits.ordinary_days)
+
+
+def reading_deadline(db: Database, received: datetime, urgency: str) -> datetime:
+    """A 阅件's reading limit: its whole 阅文范围 read by then. Seed 000 gives the figures in
+    its paragraph on reading (特急 2 hours, ordinary 2 days); each is a room setting."""
+    limits = settings.load_time_limits(db)
+    if urgency in ("特急", "特提"):
+        return received + timedelta(hours=limits.reading_urgent_hours)
+    return add_working_days(db, received, limits.reading_days)
 
 
 def instruction_deadline(db: Database, given: datetime, kind: str) -> datetime:

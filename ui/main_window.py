@@ -25,6 +25,8 @@ from app.session import Session
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
+from ui.pages.board_page import BoardPage
+from ui.pages.circulation_page import CirculationPage
 from ui.pages.custody_page import CustodyPage
 from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
@@ -56,6 +58,7 @@ def confirm_quit(parent: QWidget, question: str) -> bool:
 
 
 BUILT_PAGES: dict[Page, PageFactory] = {
+    Page.BOARD: lambda s: BoardPage(s),
     Page.REGISTER: lambda s: RegisterPage(
         s,
         print_register=lambda parent, f: ReportDialog(
@@ -64,6 +67,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     ),
     Page.DESK: lambda s: DeskPage(s),
     Page.DISTRIBUTION: lambda s: DistributionPage(s),
+    Page.CIRCULATION: lambda s: CirculationPage(s),
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),
     Page.UNITS: lambda s: UnitsPage(s),
@@ -156,6 +160,13 @@ class MainWindow(QMainWindow):
             f"　｜　无操作 {self._idle_minutes()} 分钟自动锁定（Ctrl+L 立即锁定）"
         )
         self.statusBar().addWidget(self.status_label, 1)
+        self.limits_label = QLabel()  # 今日时限 count, kept by the board page
+        self.statusBar().addPermanentWidget(self.limits_label)
+        for index in range(self.pages.count()):
+            widget = self.pages.widget(index)
+            if isinstance(widget, BoardPage):
+                widget.counted.connect(self._show_limits)
+                widget.refresh()
         self.idle.idle.connect(self._lock_when_idle)
         self.lock_screen.unlocked.connect(self._unlock)
         self.lock_screen.switch_user.connect(self.request_switch)
@@ -247,6 +258,9 @@ class MainWindow(QMainWindow):
         self.idle.paused = False
         self.idle.touch()
         self.refresh_page()
+
+    def _show_limits(self, total: int, overdue: int) -> None:
+        self.limits_label.setText(f"今日时限 {total} 项（逾期 {overdue}）")
 
     def _idle_minutes(self) -> int:
         return settings.load(self.session.db).idle_lock_minutes

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app import accounts, audit, day_close, destruction, instructions, recall
+from app import accounts, audit, circulation_records, day_close, destruction, instructions, recall
 from app.clock import stamp
+from app.documents import get_document
 from app.output import Output
 from app.register_query import RegisterFilter
 from app.reports import distribution_register, sheets
+from app.reports.circulation_pdf import render_circulation
 from app.reports.day_close_pdf import render_day_closes
 from app.reports.destruction_pdf import People, render_handover
 from app.reports.destruction_pdf import render_register as render_destruction_register
@@ -357,6 +359,22 @@ def batch_form(
     else:
         pdf = render_handover(batch, found, people, unit, now)
     return _delivered_with_audit(session, pdf, f"destruction-{which}", {"batch": batch.label})
+
+
+def circulation_sheet(session: Session, document_id: int) -> Output:
+    """传阅单 of one document, with its route and the times filled so far; audited when
+    printed or saved."""
+    session.require(*READERS)
+    db = session.db
+    doc = get_document(db, document_id)
+    pdf = render_circulation(
+        doc,
+        circulation_records.status(db, document_id),
+        instructions.of_document(db, document_id),
+        session.room.unit,
+        session.clock.now(),
+    )
+    return _delivered_with_audit(session, pdf, "circulation", {"document": doc.number})
 
 
 def _delivered_with_audit(

@@ -120,7 +120,7 @@ LEDGER_COLUMNS = (
     "办结日期",
     "反馈",
 )
-LEDGER_WIDTHS = (19, 40, 16, 18, 50, 26, 20, 26, 14, 18, 26)
+LEDGER_WIDTHS = (19, 40, 16, 18, 46, 26, 20, 26, 18, 18, 26)  # 状态 holds 【挂牌】
 
 
 def render_ledger(
@@ -135,6 +135,8 @@ def render_ledger(
             f"，末次 {chases[-1].at:%m-%d} {chases[-1].how}" if chases else ""
         )
         state = item.state + (f"（延期 {len(extensions)} 次）" if extensions else "")
+        if item.flagged:  # 挂牌督办 (app.supervision)
+            state = f"【挂牌】{state}"
         values = (
             item.number,
             item.title,

@@ -12,6 +12,7 @@ from app.session import Session, open_session
 from tests.conftest import PASSWORD
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
+from ui.pages.board_page import BoardPage
 from ui.pages.recall_page import RecallPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.reports_page import ReportsPage
@@ -65,15 +66,17 @@ def test_an_empty_login_is_asked_for(qtbot, room: RoomPaths, clock: FixedClock) 
 def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, shot) -> None:
     expected = {
         "jiyao": [
+            "今日时限",
             "收文登记",
             "借阅台",
+            "传阅",
+            "分发",
             "日终清点",
             "批示督办",
             "清退销毁",
             "保管",
-            "报表",
-            "分发",
             "单位",
+            "报表",
         ],
         "baomi": ["收文登记", "人员", "日终清点", "批示督办", "清退销毁", "报表"],
         "anquan": ["安全管理"],
@@ -89,9 +92,10 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
         shot(window, f"main-{user}")
     custodian = MainWindow(login("jiyao"))
     qtbot.addWidget(custodian)
-    assert isinstance(custodian.pages.widget(0), RegisterPage)
-    assert isinstance(custodian.pages.widget(4), RecallPage)
-    assert isinstance(custodian.pages.widget(6), ReportsPage)
+    assert isinstance(custodian.pages.widget(0), BoardPage)  # the first screen each morning
+    assert isinstance(custodian.pages.widget(1), RegisterPage)
+    assert isinstance(custodian.pages.widget(7), RecallPage)
+    assert isinstance(custodian.pages.widget(10), ReportsPage)
 
 
 def test_a_room_behind_its_anchor_needs_the_security_officer(

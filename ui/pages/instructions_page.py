@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import documents, instruction_records, instructions, workdays
+from app import documents, instruction_records, instructions, supervision, workdays
 from app.entry import parse_datetime
 from app.instruction_records import DUE_FILTERS, Listed
 from app.instructions import CHASE_WAYS, KINDS, Instruction
@@ -64,6 +64,8 @@ class InstructionsModel(RowsModel):
         i = row.item
         due = i.due_label(self.now)
         state = i.state if due in ("未到期", "已办结") else f"{i.state}·{due}"
+        if i.flagged:
+            state = f"挂牌·{state}"
         values = (
             i.number,
             i.title,
@@ -175,6 +177,7 @@ class InstructionsPage(QWidget):
             ("extend", "申请延期…"),
             ("decide", "延期审批…"),
             ("finish", "办结…"),
+            ("flag", "挂牌/摘牌…"),
             ("ledger", "批示件台账…"),
         )
         row = QHBoxLayout()
@@ -227,6 +230,7 @@ class InstructionsPage(QWidget):
         self.buttons["extend"].clicked.connect(self._extend)
         self.buttons["decide"].clicked.connect(self._decide)
         self.buttons["finish"].clicked.connect(self._finish)
+        self.buttons["flag"].clicked.connect(self._flag)
         self.buttons["ledger"].clicked.connect(
             lambda: ReportDialog(
                 session, "instructions", session.clock.now().year, parent=self
@@ -375,6 +379,16 @@ class InstructionsPage(QWidget):
             who, ok = QInputDialog.getText(self, "延期审批", "审批领导：", text=i.leader)
             if ok:
                 instructions.decide_extension(self._session, i.id, choice == "同意延期", who)
+
+        self._act(run)
+
+    def _flag(self) -> None:
+        def run(i: Instruction) -> None:
+            what = "摘牌" if i.flagged else "挂牌督办"
+            reason, ok = QInputDialog.getText(self, what, f"{what}理由：")
+            if ok:
+                change = supervision.unflag if i.flagged else supervision.flag
+                change(self._session, i.id, reason)
 
         self._act(run)
 

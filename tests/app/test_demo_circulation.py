@@ -1,0 +1,34 @@
+"""The demo room shows 传阅 under way and every kind of limit on the 今日时限 board."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from app import board, circulation
+from app.board import Kind
+from app.clock import FixedClock
+from app.demo import DEMO_PASSWORD, create_demo_room
+from app.session import open_session
+from db.keyslots import KdfParams
+from tests.conftest import BEIJING
+
+
+def test_demo_room_has_routes_in_progress_and_a_full_board(tmp_path: Path) -> None:
+    clock = FixedClock(datetime(2026, 11, 20, 11, 0, tzinfo=BEIJING))
+    paths = create_demo_room(tmp_path / "demo.mjdb", clock, KdfParams(time_cost=1, memory_kib=8192))
+    custodian = open_session(paths.db, "jiyao", DEMO_PASSWORD, clock)
+    try:
+        db = custodian.db
+        routed = [r[0] for r in db.query("SELECT DISTINCT document_id FROM reading_step")]
+        assert len(routed) == 2
+        moving = max((circulation.status(db, d) for d in routed), key=lambda s: len(s.read))
+        assert [s.name for s in moving.read] == ["张建国"] and moving.read[0].instructed
+        assert moving.steps[1].holding is not None  # 王芳 has it now
+        assert [s.name for s in circulation.saved_routes(db)] == ["常委传阅"]
+        rows = board.read_items(custodian)
+        kinds = {r.kind for r in rows}
+        assert {Kind.INSTRUCTION, Kind.READ, Kind.OUT} <= kinds
+        assert rows[0].flagged
+    finally:
+        custodian.close()

@@ -1,0 +1,166 @@
+"""今日时限: the custodian's first screen — every limit due today or overdue, most urgent first.
+
+Each row: what kind of limit, the document, its deadline, who holds its copies now and the last
+催办. C (or the button) chases the selected row at once by telephone, naming the holder or the
+承办; the count goes to the status bar through `counted`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app import board
+from app.board import Item, Kind
+from app.roles import Role
+from app.session import Session
+from db.errors import MijianError
+from ui.errors import show_error
+from ui.table_model import RowsModel, table_view
+
+_RED = QBrush(QColor("#b00020"))
+_AMBER = QBrush(QColor("#b26a00"))
+
+
+class BoardModel(RowsModel):
+    columns = ("", "类别", "收文编号", "文件", "密级", "紧急", "时限", "状态", "文件在", "末次催办")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.now = datetime.now().astimezone()
+
+    def display(self, row: Item, column: int) -> Any:
+        state = "逾期" if row.overdue(self.now) else "今日到期"
+        if row.due.date() > self.now.date():
+            state = "未到期"
+        kind = f"{row.kind}·{row.who}" if row.kind == Kind.INSTRUCTION else str(row.kind)
+        values = (
+            "挂牌" if row.flagged else "",
+            kind,
+            row.label,
+            row.title,
+            row.level,
+            row.urgency,
+            row.due.strftime("%m-%d %H:%M"),
+            state,
+            row.holders or "在柜",
+            chased_text(row),
+        )
+        return values[column]
+
+    def decorate(self, row: Item, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column in (0, 6, 7):
+            if row.flagged and column == 0:
+                return _RED
+            return _RED if row.overdue(self.now) else _AMBER
+        return None
+
+
+def chased_text(row: Item) -> str:
+    if row.last_chase is None:
+        return "未催办"
+    at, how = row.last_chase
+    return f"{at:%m-%d %H:%M} {how}"
+
+
+class BoardPage(QWidget):
+    counted = Signal(int, int)  # due today or overdue, of which overdue
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.summary_label = QLabel()
+        self.summary_label.setStyleSheet("font-size: 15px;")
+        self.model = BoardModel(self)
+        self.table = table_view(self.model, fit_contents=False)
+        for column, width in enumerate((40, 110, 190, 240, 50, 50, 110, 80, 160, 140)):
+            self.table.setColumnWidth(column, width)
+        self.chase_button = QPushButton("电话催办（C）")
+        self.refresh_button = QPushButton("刷新（F5）")
+        self.chase_button.setVisible(session.role is Role.CUSTODIAN)
+        self.status_label = QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.chase_button)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.status_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+
+        self.chase_button.clicked.connect(self.chase_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        # C on the table: a key press, not a QShortcut, so that it works as typed on the
+        # table whatever window is active (and never in a text field).
+        self.table.installEventFilter(self)
+        refresh_key = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
+        refresh_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh_key.activated.connect(self.refresh)
+        # The status bar's count follows what other pages do: recounted each minute (one
+        # indexed query), the rows re-read only while the board is on screen.
+        self._timer = QTimer(self)
+        self._timer.setInterval(60_000)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+        self.refresh()
+
+    def tick(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            count = board.count(self._session.db, self._session.clock.now())
+            self.counted.emit(count.total, count.overdue)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_C
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self.chase_selected()
+            return True
+        return super().eventFilter(watched, event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self.refresh()
+
+    # ---- showing ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self.table.currentIndex().row()
+        now = self._session.clock.now()
+        rows = board.read_items(self._session)
+        count = board.count(self._session.db, now)
+        self.model.now = now
+        self.model.set_rows(rows)
+        shown = f"（显示最急的 {len(rows)} 项）" if len(rows) < count.total else ""
+        self.summary_label.setText(
+            f"今日到期及逾期 <b>{count.total}</b> 项　逾期 <b>{count.overdue}</b>"
+            f"　挂牌督办 <b>{count.flagged}</b>{shown}"
+        )
+        if rows:
+            self.table.selectRow(min(max(current, 0), len(rows) - 1))
+        self.counted.emit(count.total, count.overdue)
+
+    def selected(self) -> Item | None:
+        index: QModelIndex = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    # ---- acting -------------------------------------------------------------------------
+    def chase_selected(self) -> None:
+        item = self.selected()
+        if item is None or self._session.role is not Role.CUSTODIAN:
+            return
+        try:
+            board.chase(self._session, item)
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.status_label.setText(f"已电话催办 {board.default_whom(item)}：{item.label}")
+        self.refresh()
