@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_login(scan)
     scan.add_argument("code", metavar="CODE")
 
-    imp = sub.add_parser("import", help="导入旧收文台账（.xlsx / .csv）")
+    imp = sub.add_parser("import", help="导入旧收文台账（.xlsx / .xls / .et / .ods / .csv）")
     _add_login(imp)
     imp.add_argument("ledger", type=Path, metavar="LEDGER")
 

@@ -1,4 +1,6 @@
-"""Reading an old ledger (.csv or .xlsx) row by row, in memory that does not grow with the file.
+"""Reading an old ledger row by row: .csv and .xlsx in memory that does not grow with the file;
+the older and other offices' formats (.xls of Excel 97–2003, WPS's .et, LibreOffice's .ods)
+through calamine, whose sheets are bounded by their format (65,536 rows for .xls).
 
 A ledger is opened once: its header row is found (the first row with any text) and its data
 rows are then handed out one at a time with the row number the custodian sees in Excel (the
@@ -50,9 +52,10 @@ class Ledger:
         self.path = Path(path)
         self.name = self.path.name
         suffix = self.path.suffix.lower()
-        if suffix not in (".csv", ".xlsx"):
+        if suffix not in (".csv", ".xlsx", *CALAMINE_SUFFIXES):
             raise LedgerUnreadable(
-                "只能导入 .xlsx 或 .csv 文件（.xls 请先在 Excel 中另存为 .xlsx）。"
+                "只能导入 .xlsx、.xls、.et、.ods 或 .csv 文件；其他格式请先在 Excel 或 WPS 中"
+                "另存为 .xlsx。"
             )
         try:
             size = self.path.stat().st_size
@@ -60,7 +63,13 @@ class Ledger:
             raise LedgerUnreadable(f"无法读取 {self.name}：{exc.strerror or exc}") from None
         if size == 0:
             raise LedgerUnreadable(f"{self.name} 是空文件，没有任何内容。")
-        self._source: _Csv | _Xlsx = _Csv(self.path) if suffix == ".csv" else _Xlsx(self.path)
+        self._source: _Csv | _Xlsx | _Calamine
+        if suffix == ".csv":
+            self._source = _Csv(self.path)
+        elif suffix == ".xlsx":
+            self._source = _Xlsx(self.path)
+        else:
+            self._source = _Calamine(self.path)
         self._rows = self._source.rows()
         try:
             self.headers, self.header_line = self._find_header()
@@ -234,6 +243,50 @@ class _Xlsx:
 
     def close(self) -> None:
         self._book.close()
+
+
+# ---- XLS, ET, ODS --------------------------------------------------------------------------
+CALAMINE_SUFFIXES = (".xls", ".et", ".ods")
+NOT_A_SPREADSHEET = "{name} 无法按表格文件读取（文件已损坏、不完整，或扩展名与内容不符）。"
+
+
+class _Calamine:
+    """Excel 97–2003 (.xls), WPS (.et, the same BIFF format) and OpenDocument (.ods) sheets."""
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.path = path
+        try:
+            book = CalamineWorkbook.from_path(str(path))
+            if not book.sheet_names:
+                raise LedgerUnreadable(f"{path.name} 中没有工作表。")
+            self._sheet: Any = book.get_sheet_by_index(0)
+        except LedgerUnreadable:
+            raise
+        except Exception as exc:  # noqa: BLE001 — calamine raises its own kinds on a broken file
+            raise LedgerUnreadable(NOT_A_SPREADSHEET.format(name=path.name)) from exc
+
+    def estimated_lines(self) -> int:
+        return int(self._sheet.height or 0)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        # The sheet's used range may start below row 1: keep the row numbers Excel shows.
+        first = (self._sheet.start or (0, 0))[0]
+        line = first
+        try:
+            for values in self._sheet.iter_rows():
+                line += 1
+                yield line, [_text(v, line) for v in values]
+        except LedgerUnreadable:
+            raise
+        except Exception as exc:  # noqa: BLE001 — a damaged sheet, mid-stream
+            raise LedgerUnreadable(
+                f"第 {line + 1} 行起无法读取：{self.path.name} 已损坏或不完整。"
+            ) from exc
+
+    def close(self) -> None:
+        self._sheet = None
 
 
 def _text(value: object, line: int) -> str:

@@ -46,7 +46,9 @@ ChooseFile = Callable[[QWidget], Path | None]
 
 
 def ask_ledger(parent: QWidget) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, "选择旧台账", "", "台账 (*.xlsx *.csv)")
+    name, _ = QFileDialog.getOpenFileName(
+        parent, "选择旧台账", "", "台账 (*.xlsx *.xls *.et *.ods *.csv)"
+    )
     return Path(name) if name else None
 
 
@@ -70,7 +72,7 @@ class ImportDialog(QDialog):
         self.resize(980, 640)
         self.file_button = QPushButton("选择文件…")
         self.file_label = QLabel(
-            "支持 .xlsx 和 .csv；按“收文日期、来文单位、文号、标题、密级、份号……”等表头自动对应。"
+            "支持 .xlsx、.xls（Excel 97–2003）、.et（WPS）、.ods 和 .csv；按“收文日期、来文单位、文号、标题、密级、份号……”等表头自动对应。"
         )
         self.file_label.setWordWrap(True)
         self.combos: dict[str, QComboBox] = {f: QComboBox() for f in FIELDS}
