@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -194,9 +193,13 @@ class CirculationPage(QWidget):
         if index.isValid():
             self.show_document(self._progress_ids[index.row()])
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
+    def refresh(self) -> None:
+        """The page as the room is now (the window calls this each time the page is shown):
+        the documents going round, the saved routes, and the document in view."""
         self.refresh_progress()
+        self._load_routes()
+        if self._document_id is not None:
+            self.show_document(self._document_id)
 
     def _open_number(self) -> None:
         try:
