@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app import __version__, cli_trust
 from app.clock import Clock, SystemClock
+from app.counter import Counter, counter_key
 from app.demo import create_demo_room
 from app.ledger_import import import_ledger
 from app.lockout import unlock
@@ -28,7 +29,6 @@ from app.reports.export import PLAINTEXT_WARNING
 from app.reports.export import export as export_report
 from app.roles import BUSINESS_ROLES, Role
 from app.room import create_room
-from app.scanning import scan as desk_scan
 from app.seal import VerificationKey
 from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
@@ -93,7 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="核验一个扫描到的二维码或编号")
     _add_login(scan)
-    scan.add_argument("code", metavar="CODE")
+    scan.add_argument("code", metavar="CODE", nargs="?", help="不用 --session 时必填")
+    scan.add_argument(
+        "--session",
+        action="store_true",
+        help="从标准输入逐行读扫描（空行＝回车确认，ESC＝清空，F6 说明＝核对异常），逐行回答",
+    )
 
     imp = sub.add_parser("import", help="导入旧收文台账（.xlsx / .xls / .et / .ods / .csv）")
     _add_login(imp)
@@ -283,14 +288,16 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
 
 def _scan(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    if not args.session and not args.code:
+        raise InvalidInput("请给出要核验的扫描内容，或用 --session 从标准输入读取。")
     with _logged_in(args, db, read, clock) as session:
-        session.require(*BUSINESS_ROLES)  # a scan names a title or a reader
-        found = desk_scan(session, args.code)
-    if found.copy is not None:
-        c = found.copy
-        print(f"{c.label}《{c.title}》{c.level}，{c.state}")
-    elif found.reader is not None:
-        print(f"读者 {found.reader.name}（{found.reader.unit}）")
+        counter = Counter(session)
+        if not args.session:
+            print(counter.explain(args.code))  # a scan names a title or a reader
+            return EXIT_OK
+        for line in sys.stdin:
+            view = counter_key(counter, line.rstrip("\r\n"))
+            print(f"[{view.tone}] {view.banner}", flush=True)
     return EXIT_OK
 
 

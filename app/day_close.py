@@ -19,6 +19,7 @@ from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.desk import OutRow, close_handover, counter_closed, out_now
 from app.model import Credential
+from app.numbers import registration_number
 from app.roles import Role
 from app.scanning import copy_ref
 from db.connection import Database
@@ -356,22 +357,31 @@ def _excepted(db: Database, handover_id: int, night: date) -> bool:
     )
 
 
-def open_incidents(db: Database) -> list[Incident]:
+def open_incidents(db: Database, limit: int | None = None) -> list[Incident]:
+    """The open incidents, oldest first (the first `limit` of them): one query, the copy's
+    label joined in rather than looked up per incident."""
     rows = db.query(
-        "SELECT i.*, c.id AS cid FROM incident i JOIN copy c ON c.id = i.copy_id"
-        " WHERE i.resolved_at IS NULL ORDER BY i.id"
+        "SELECT i.id, i.kind, i.at, i.description, d.year, d.serial, c.copy_no"
+        " FROM incident i INDEXED BY incident_open JOIN copy c ON c.id = i.copy_id"
+        " JOIN document d ON d.id = c.document_id"
+        " WHERE i.resolved_at IS NULL ORDER BY i.id LIMIT ?",
+        (-1 if limit is None else limit,),
     )
     return [
         Incident(
             r["id"],
             r["kind"],
-            copy_ref(db, r["cid"]).label,
+            f"{registration_number(r['year'], r['serial'])} 第{r['copy_no']}份",
             parse_stamp(r["at"]),
             r["description"],
             False,
         )
         for r in rows
     ]
+
+
+def count_open_incidents(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM incident WHERE resolved_at IS NULL") or 0)
 
 
 def resolve_incident(

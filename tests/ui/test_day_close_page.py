@@ -124,7 +124,7 @@ def test_after_the_close_the_desk_lends_nothing_until_the_approver_reopens(
     _scan(qtbot, counter_page, "2026-0001/000001")
     assert "今日已清点关闭，不能再借出" in counter_page.banner.text()
     assert counter_page.folder == []
-    assert counter_page._refused is None  # F7 does not lift the close
+    assert counter_page.counter.refused is None  # F7 does not lift the close
 
     closing = _go(window, "日终清点")
     assert not closing.reopen_button.isHidden()

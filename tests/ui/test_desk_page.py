@@ -86,8 +86,8 @@ def test_override_at_the_counter(counter, qtbot, clock) -> None:
     qtbot.addWidget(page)
     scan(qtbot, page, "wf")  # pinyin initials of 王芳
     scan(qtbot, page, "2026-0002")
-    assert page._refused is not None
-    refused, found = page._refused
+    assert page.counter.refused is not None
+    refused, found = page.counter.refused
     assert [r.kind for r in found] == [RefusalKind.CLEARANCE]
     assert "保密员可按 F7" in page.banner.text()
     page.override(refused, Override("baomi", "bad-password", "领导同意", HEAD, REF))
@@ -120,7 +120,7 @@ def test_f7_asks_for_the_head_only_for_a_refusal_by_law(counter, qtbot, clock, s
     scan(qtbot, page, "wf")
     scan(qtbot, page, "2026-0001/000001")  # fine: into the folder
     scan(qtbot, page, "2026-0003")  # outside the 阅文范围
-    assert page._refused is not None, page.banner.text()
+    assert page.counter.refused is not None, page.banner.text()
     seen: list[str] = []
 
     def in_the_dialog() -> None:
@@ -157,9 +157,9 @@ def test_the_close_time_override_asks_no_head(counter, qtbot, clock) -> None:
     qtbot.addWidget(page)
     scan(qtbot, page, "B0001")
     scan(qtbot, page, "2026-0001/000001")
-    assert page._refused is not None
-    refused, found = page._refused
-    dialog = OverrideDialog("闭库后放行", found, lambda o: page._check_out([refused], o), page)
+    assert page.counter.refused is not None
+    refused, found = page.counter.refused
+    dialog = OverrideDialog("闭库后放行", found, page._lift, page)
     qtbot.addWidget(dialog)
     assert not dialog.by_law and dialog.head_edit.parent() is None
     _fill(dialog, login="baomi", password=PASSWORD, reason="书记急用，当晚交回")
@@ -175,7 +175,7 @@ def test_a_copy_held_by_another_reader_offers_no_f7(counter, qtbot) -> None:
     scan(qtbot, page, "B0002")
     scan(qtbot, page, "2026-0001/000001")
     assert "不得横传" in page.banner.text() and "F7" not in page.banner.text()
-    assert page._refused is None
+    assert page.counter.refused is None
 
 
 def test_full_width_and_input_method_scans(counter, qtbot) -> None:
@@ -321,7 +321,7 @@ def test_the_banner_says_what_applies_and_keeps_its_place(counter, qtbot, clock,
 
     scan(qtbot, page, "B0001")
     scan(qtbot, page, "2026-0001/000001")
-    refused, found = page._refused
+    refused, found = page.counter.refused
     page.override(refused, Override("baomi", PASSWORD, "书记急用，当晚交回"))
     said = page.banner.text()
     assert "闭库前" not in said, said

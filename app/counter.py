@@ -1,0 +1,287 @@
+"""借阅台's counter without a window: the state of one custodian's counter and what each scan
+and key means.
+
+A scanner types a line and Enter (`line`); Enter on the empty field confirms (`enter`); F6 asks
+for a discrepancy's note (`discrepancy`, then `record_discrepancy`); F7 asks the 保密员 to lift
+the refusal just shown (`ask_override`, then `override` or `lift`); F8 offers a new slip for the
+copy last scanned (`slip`, then `print_slip`); Esc clears (`clear`). Every call answers with a
+View (app.counter_view) that the page renders, the CLI prints and the tests read. The rules
+themselves stay in app.desk, app.scanning, app.refusals and app.distribution.
+
+The counter belongs to one thread: the GUI thread's page, or the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from app import desk, distribution, scanning
+from app.clock import parse_stamp
+from app.counter_view import IDLE_TEXT, NO_READER, Ask, EnterDoes, FolderRow, Tone, View
+from app.desk import Override, Refusal
+from app.output import Output
+from app.people import CLEARANCE_LABELS, Reader
+from app.roles import BUSINESS_ROLES
+from app.scanning import CopyRef
+from app.slip_print import print_slips
+from db.errors import InvalidInput, MijianError
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+NOTHING_TO_CONFIRM = "没有要确认的操作：先扫描读者和文件，或扫描要归还的文件。"
+
+
+class Counter:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.reader: Reader | None = None
+        self.folder: list[CopyRef] = []
+        self.pending_return: CopyRef | None = None
+        # The last copy refused and why, which F7 may override.
+        self.refused: tuple[CopyRef, list[Refusal]] | None = None
+        self.last_copy: CopyRef | None = None
+        self._banner, self._tone = IDLE_TEXT, Tone.IDLE
+
+    # ---- what the page shows ----------------------------------------------------------------
+    def view(self, changed: bool = False, beep: bool = False) -> View:
+        if self.pending_return is not None:
+            enter = EnterDoes.TAKE_BACK
+        elif self.reader is not None and self.folder:
+            enter = EnterDoes.HAND_OVER
+        else:
+            enter = EnterDoes.NOTHING
+        return View(
+            banner=self._banner,
+            tone=self._tone,
+            reader=NO_READER if self.reader is None else _reader_line(self.reader),
+            folder=tuple(FolderRow(c.label, c.title, c.level, c.pages) for c in self.folder),
+            pending_return=None if self.pending_return is None else self.pending_return.label,
+            enter=enter,
+            f7=self.refused is not None,
+            changed=changed,
+            beep=beep,
+        )
+
+    def _say(self, text: str, tone: Tone, changed: bool = False) -> View:
+        self._banner, self._tone = text, tone
+        return self.view(changed)
+
+    def refuse(self, text: str) -> View:
+        self._banner, self._tone = text, Tone.REFUSED
+        return self.view(beep=True)
+
+    # ---- the scanner ------------------------------------------------------------------------
+    def line(self, text: str) -> View:
+        """What the scanner (or the keyboard) typed, then Enter."""
+        return self.scan(text) if text.strip() else self.enter()
+
+    def explain(self, code: str) -> str:
+        """What a code names, in one line; raises the scan's typed error (a forged or retired
+        code is audited). Changes nothing at the counter."""
+        found = self._resolve(code)
+        if found.copy is not None:
+            c = found.copy
+            return f"{c.label}《{c.title}》{c.level}，{c.state}"
+        assert found.reader is not None
+        return f"读者 {found.reader.name}（{found.reader.unit}）"
+
+    def _resolve(self, code: str) -> scanning.Scan:
+        self._session.require(*BUSINESS_ROLES)  # a scan names a title or a reader
+        return scanning.scan(self._session, code)
+
+    def scan(self, code: str) -> View:
+        try:
+            found = self._resolve(code)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+        self.refused = None  # F7 overrides only the refusal just shown
+        if found.reader is not None:
+            self.reader = found.reader
+            return self._say(f"读者 {found.reader.name}：请扫描要借出的文件", Tone.OK)
+        assert found.copy is not None
+        self.last_copy = found.copy
+        if found.copy.state == "借出" and self.reader is None:
+            return self._return(found.copy)
+        return self._into_folder(found.copy)
+
+    def _return(self, copy: CopyRef) -> View:
+        pending = desk.pending_discrepancy(self._session.db, copy.copy_id)
+        if pending is not None:
+            return self.refuse(
+                f"{copy.label} 已登记核对异常（{pending}），待保密员处理；"
+                "该份仍记为借出，不能按核对无误归还。"
+            )
+        self.pending_return = copy
+        return self._say(
+            f"归还 {copy.label}《{copy.title}》：核对 {copy.pages} 页完整、无损坏、无复制——"
+            "无误按回车，有异常按 F6",
+            Tone.CHECK,
+        )
+
+    def _into_folder(self, copy: CopyRef) -> View:
+        db = self._session.db
+        if self.reader is None:
+            held = distribution.held_text(db, copy.copy_id)
+            return self.refuse(held or "请先扫描读者证件（或输入姓名），再扫描文件。")
+        if any(c.copy_id == copy.copy_id for c in self.folder):
+            return self.refuse(f"{copy.label} 已在文件夹中。")
+        now = self._session.clock.now()
+        if desk.counter_closed(db, now.date()):
+            return self.refuse(desk.CLOSED_MESSAGE)
+        refused = desk.refusals(db, self.reader, copy, now)
+        if refused:
+            text = "".join(r.message for r in refused)
+            if all(r.overridable for r in refused):
+                self.refused = (copy, refused)
+                law = "经单位负责人批准，" if any(r.by_law for r in refused) else ""
+                text += f"（{law}保密员可按 F7 例外放行）"
+            return self.refuse(text)
+        self.folder.append(copy)
+        return self._say(
+            f"已加入：{copy.label}《{copy.title}》，共 {len(self.folder)} 份——回车确认借出",
+            Tone.OK,
+        )
+
+    # ---- Enter and Esc ----------------------------------------------------------------------
+    def enter(self) -> View:
+        """Enter on the empty field: confirm the return's check, or hand the folder over."""
+        if self.pending_return is not None:
+            copy, self.pending_return = self.pending_return, None
+            try:
+                desk.take_back(self._session, copy.copy_id)
+            except MijianError as exc:
+                return self.refuse(exc.message)
+            return self._say(f"已归还：{copy.label}，核对无误", Tone.OK, changed=True)
+        if self.reader is None or not self.folder:
+            return self.refuse(NOTHING_TO_CONFIRM)
+        try:
+            return self._check_out(self.folder, None)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+
+    def clear(self, quiet: bool = False) -> View:
+        """Esc: forget the reader, the folder, the pending return and the refusal."""
+        self.reader = None
+        self.folder = []
+        self.pending_return = None
+        self.refused = None
+        if quiet:
+            return self.view()
+        return self._say("已清空，请扫描读者证件或文件", Tone.IDLE)
+
+    def _check_out(self, copies: list[CopyRef], override: Override | None) -> View:
+        """Hand `copies` to the reader, or raise and leave the folder as it was."""
+        assert self.reader is not None
+        ids = desk.checkout(self._session, self.reader.id, [c.copy_id for c in copies], override)
+        count, name = len(copies), self.reader.name
+        lifted = "、".join(r.kind for r in self.refused[1]) if self.refused else ""
+        self.clear(quiet=True)
+        due = self._due(ids)
+        when = "" if due is None else f"，请于 {self._when(due)} 前交回"
+        if override is None:
+            return self._say(f"已借出 {count} 份给 {name}{when}。", Tone.OK, changed=True)
+        what = f"（{lifted}）" if lifted else ""
+        return self._say(
+            f"经保密员 {override.approver} 例外放行{what}，已借出 {count} 份给 {name}{when}。",
+            Tone.CHECK,
+            changed=True,
+        )
+
+    def _due(self, handover_ids: list[int]) -> datetime | None:
+        marks = ",".join("?" * len(handover_ids))
+        rows = self._session.db.query(
+            f"SELECT due_at FROM handover WHERE id IN ({marks})", tuple(handover_ids)
+        )
+        return min((parse_stamp(r["due_at"]) for r in rows), default=None)
+
+    def _when(self, due: datetime) -> str:
+        today = self._session.clock.now().date()
+        return f"{due:%H:%M}" if due.date() == today else f"{due:%m月%d日 %H:%M}"
+
+    # ---- F6: a discrepancy at the return ----------------------------------------------------
+    def discrepancy(self) -> View:
+        """F6: asks for the note when a return is pending."""
+        copy = self.pending_return
+        if copy is None:
+            return self.refuse("先扫描要归还的文件，再登记核对异常。")
+        prompt = f"{copy.label} 的异常情况（如 缺第3页、有破损）："
+        return replace(self.view(), asks=Ask.NOTE, prompt=prompt)
+
+    def record_discrepancy(self, note: str) -> View:
+        copy = self.pending_return
+        if copy is None:
+            return self.view()
+        try:
+            if not note.strip():
+                raise InvalidInput("请写明异常情况。")
+            desk.take_back(self._session, copy.copy_id, note)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+        self.pending_return = None
+        return self._say(
+            f"{copy.label} 核对异常已登记，待保密员处理；该份仍记为借出。", Tone.ALERT, changed=True
+        )
+
+    # ---- F7: the 保密员 lifts the refusal just shown ------------------------------------------
+    def ask_override(self) -> View:
+        if self.refused is None or self.reader is None:
+            return self.refuse("没有被拒绝的文件需要放行。")
+        copy, found = self.refused
+        prompt = f"为 {self.reader.name} 例外放行 {copy.label}"
+        return replace(self.view(), asks=Ask.OVERRIDE, prompt=prompt, lifts=tuple(found))
+
+    def lift(self, override: Override, copy: CopyRef | None = None) -> View:
+        """Hand the folder and the refused copy (or `copy`) over on the 保密员's word; raises
+        a typed error and leaves the folder as it was (the F7 dialog shows it and stays)."""
+        if copy is None:
+            if self.refused is None:
+                raise InvalidInput("没有被拒绝的文件需要放行。")
+            copy = self.refused[0]
+        if self.reader is None:
+            raise InvalidInput("请先扫描读者证件（或输入姓名），再扫描文件。")
+        return self._check_out([*self.folder, copy], override)
+
+    def override(self, override: Override, copy: CopyRef | None = None) -> View:
+        """lift(), with a refusal answered on the banner."""
+        try:
+            return self.lift(override, copy)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+
+    # ---- F8: a new slip for the copy last scanned -------------------------------------------
+    def slip(self) -> View:
+        copy = self.last_copy
+        if copy is None:
+            return self.refuse("先扫描要补打处理笺的文件。")
+        name = f"处理笺-{copy.number}-{copy.copy_no}.pdf"
+        return replace(self.view(), asks=Ask.SLIP, prompt=f"{copy.label} 处理笺", slip_file=name)
+
+    def print_slip(self) -> Output:
+        """The new slip's PDF; the old one is retired only once this one is printed or saved
+        (Output.delivered), so closing the dialog leaves it valid."""
+        copy = self.last_copy
+        if copy is None:
+            raise InvalidInput("先扫描要补打处理笺的文件。")
+        return print_slips(self._session, copy.document_id, [copy.copy_id])
+
+
+def _reader_line(reader: Reader) -> str:
+    return f"读者：{reader.name}（{reader.unit} {CLEARANCE_LABELS[reader.clearance]}）"
+
+
+def counter_key(counter: Counter, line: str) -> View:
+    """One line of a counter session typed as text (mijian scan --session): a scan, an empty
+    line for Enter, ESC for Esc, or "F6 说明" for a discrepancy at the return. F7 needs the
+    保密员 at the window, and F8 a printer."""
+    word, _, rest = line.strip().partition(" ")
+    if word.upper() == "ESC":
+        return counter.clear()
+    if word.upper() == "F6":
+        asked = counter.discrepancy()
+        return counter.record_discrepancy(rest) if asked.asks is Ask.NOTE else asked
+    if word.upper() in ("F7", "F8"):
+        return counter.refuse(f"{word.upper()} 须在借阅台窗口中操作。")
+    return counter.line(line)
