@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app import audit, text_rules, workdays
+from app import audit, desk, text_rules, workdays
 from app.circulation_records import (
     InProgress,
     NextReader,
@@ -294,6 +294,33 @@ def record_read(session: Session, copy_id: int, reader_id: int, instructed: bool
         add_copy_event(db, copy_id, now, session.account.login, "阅毕", details)
         audit.record(db, session.clock, session.account.login, "阅毕", f"copy:{label}", details)
     return ReadResult(reader.name, instructed, next_reader(db, copy_id))
+
+
+def return_and_read(session: Session, copy_id: int, note: str = "") -> ReadResult | None:
+    """The desk's return of `copy_id` and, in the same transaction, 阅毕 for the reader who had it
+    when they are on the document's route and had not read it: both land or neither. Returns
+    who read it and who is next (None when the reader is not on a route)."""
+    db = session.db
+    with db.transaction():
+        reader_id = db.scalar(
+            "SELECT reader_id FROM handover WHERE copy_id = ? AND back_at IS NULL", (copy_id,)
+        )
+        desk.take_back(session, copy_id, note)
+        if note or reader_id is None or not _unread_on_route(db, copy_id, reader_id):
+            return None
+        return record_read(session, copy_id, int(reader_id), instructed=False)
+
+
+def _unread_on_route(db: Database, copy_id: int, reader_id: int) -> bool:
+    return bool(
+        db.scalar(
+            "SELECT 1 FROM copy c JOIN reading_step s ON s.document_id = c.document_id"
+            " AND s.removed_at IS NULL AND s.reader_id = ? WHERE c.id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM reading g WHERE g.document_id = c.document_id"
+            " AND g.reader_id = ?)",
+            (reader_id, copy_id, reader_id),
+        )
+    )
 
 
 def _mark_reading_state(db: Database, document_id: int) -> None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app import desk, distribution, scanning
+from app import circulation, desk, distribution, scanning
 from app.clock import parse_stamp
 from app.counter_view import IDLE_TEXT, NO_READER, Ask, EnterDoes, FolderRow, Tone, View
 from app.desk import Override, Refusal
@@ -151,10 +151,18 @@ class Counter:
         if self.pending_return is not None:
             copy, self.pending_return = self.pending_return, None
             try:
-                desk.take_back(self._session, copy.copy_id)
+                read = circulation.return_and_read(self._session, copy.copy_id)
             except MijianError as exc:
                 return self.refuse(exc.message)
-            return self._say(f"已归还：{copy.label}，核对无误", Tone.OK, changed=True)
+            said = f"已归还：{copy.label}，核对无误"
+            if read is not None:
+                after = (
+                    f"下一位：{read.next.name}（{read.next.position}）"
+                    if read.next is not None
+                    else "传阅已完成"
+                )
+                said += f"；{read.reader} 阅毕。{after}"
+            return self._say(said, Tone.OK, changed=True)
         if self.reader is None or not self.folder:
             return self.refuse(NOTHING_TO_CONFIRM)
         try:
