@@ -29,18 +29,29 @@ Tests inject `SyncRunner`, which runs the job at once on the caller's thread and
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.progress import Progress
 from app.room import worker_session
 from app.session import Session
 from db.errors import MijianError
+from ui.errors import calm
 
 Job = Callable[[Session, Progress], Any]
 OnDone = Callable[[Any], None]
@@ -244,3 +255,143 @@ class TaskRunner(QObject):
         task = self._tasks.get(task_id)
         if task is not None and task._callbacks[2] is not None:
             task._callbacks[2](done, total)
+
+
+# ---- one runner per window, handing results over, and a progress window ----------------------
+def runner_for(widget: QWidget, session: Session) -> Runner:
+    """The window's one runner: kept on the widget's top ancestor (the main window, or a dialog
+    standing alone), made at the first job. Tests put a SyncRunner there with `use_runner`."""
+    top = _top(widget)
+    runner = getattr(top, _RUNNER, None)
+    if runner is None:
+        made = TaskRunner(session)
+        setattr(top, _RUNNER, made)
+        # When the window goes, its worker goes: the job in hand is cancelled and waited for.
+        top.destroyed.connect(lambda *_: made.shutdown())
+        return made
+    return cast(Runner, runner)
+
+
+def use_runner(widget: QWidget, runner: Runner) -> None:
+    """Make `runner` the runner of `widget`'s window (tests: a SyncRunner)."""
+    setattr(_top(widget), _RUNNER, runner)
+
+
+_RUNNER = "task_runner"
+
+
+def _top(widget: QWidget) -> QWidget:
+    parent = widget.parentWidget()
+    while parent is not None:
+        widget, parent = parent, parent.parentWidget()
+    return widget
+
+
+def job_session(worker: Session) -> Session:
+    """This job's own view of the worker's session, to build an `Output` with.
+
+    An Output's record (the audit of a printed or saved report) runs on the GUI thread after
+    the bytes are on the medium, long after the worker closed its connection; `hand_over`
+    moves this object (and so the record that holds it) onto the window's connection. Only
+    records that read `session.db` when they run may go through here (app/reports/catalog.py
+    and app/reports/audit_pdf.py do; a record that captured `session.db` at build time not).
+    """
+    return dataclasses.replace(worker)
+
+
+def hand_over(mine: Session, window: Session) -> None:
+    """On the GUI thread, once the job is over: the job's session now writes through the
+    window's connection (the worker's is closed or belongs to the next job)."""
+    mine.db = window.db
+
+
+class ProgressWindow(QDialog):
+    """A bar and 取消 while a job runs on the runner. Window-modal (the rest of the program
+    goes on; this window waits), shown only if the job takes longer than 400 ms, and it never
+    spins the event loop itself (a modal QProgressDialog would, inside every setValue)."""
+
+    SHOW_AFTER_MS = 400
+
+    def __init__(self, parent: QWidget | None, title: str, text: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.cancel_button = QPushButton("取消")
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addLayout(row)
+        self.task: Task | None = None
+        self.ended = False
+        self.cancel_button.clicked.connect(self.cancel)
+        QTimer.singleShot(self.SHOW_AFTER_MS, self, self._show_if_running)
+
+    def _show_if_running(self) -> None:
+        if not self.ended:
+            self.show()
+
+    def progressed(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, done, 1))
+        self.bar.setValue(min(done, max(total, 1)))
+
+    def cancel(self) -> None:
+        if self.task is not None and not self.task.finished:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.label.setText("正在取消…")
+        else:
+            self.end()
+
+    def reject(self) -> None:  # Esc or the window's close button: the same as 取消
+        self.cancel()
+
+    def end(self) -> None:
+        self.ended = True
+        self.hide()
+        self.deleteLater()
+
+
+def run_with_progress(
+    parent: QWidget,
+    runner: Runner,
+    title: str,
+    text: str,
+    job: Job,
+    on_done: OnDone,
+    on_error: OnError,
+) -> ProgressWindow:
+    """Run `job` with a ProgressWindow; the window closes before `on_done`/`on_error` run. An
+    OSError of the job (a pulled USB stick, a full disk) arrives as a calm MijianError."""
+    window = ProgressWindow(parent, title, text)
+
+    def calmly(session: Session, progress: Progress) -> Any:
+        try:
+            return job(session, progress)
+        except OSError as exc:
+            raise _calm_os_error(exc) from exc
+
+    def done(result: Any) -> None:
+        window.end()
+        on_done(result)
+
+    def failed(exc: MijianError) -> None:
+        window.end()
+        on_error(exc)
+
+    window.task = runner.run(calmly, done, failed, window.progressed)
+    if window.task.finished:
+        window.end()
+    return window
+
+
+def _calm_os_error(exc: OSError) -> MijianError:
+    calmed = calm(exc)
+    assert calmed is not None
+    return calmed

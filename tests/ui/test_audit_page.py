@@ -145,7 +145,10 @@ def test_the_report_prints_what_the_page_shows_and_is_audited_once_saved(
     assert page.current_filter().until == date(2026, 11, 22)
     db = page.model._db
     before = audit.count(db)
-    dialog = page.print_report()
+    printing = page.print_report()  # laid out on the window's task runner
+    assert printing is not None
+    qtbot.waitUntil(lambda: printing.dialog is not None, timeout=30_000)
+    dialog = printing.dialog
     assert dialog is not None and audit.count(db) == before  # shown, not yet output
     target = tmp_path / "审计报告.pdf"
     dialog._choose = lambda *_: target

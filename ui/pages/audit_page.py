@@ -33,7 +33,7 @@ from app.session import Session
 from db.connection import Database
 from ui.audit_detail import AuditDetailDialog
 from ui.audit_model import AuditModel
-from ui.printing import PdfOutputDialog, offer_long_pdf
+from ui.printing import LongPdf, offer_long_pdf
 from ui.seal_panel import SealPanel
 
 SEARCH_DELAY_MS = 300  # the search waits until typing pauses, then reads the trail once
@@ -257,14 +257,14 @@ class AuditPage(QWidget):
         dialog.open()
         return dialog
 
-    def print_report(self) -> PdfOutputDialog | None:
+    def print_report(self) -> LongPdf | None:
         session = self._session
         if session is None:
             return None
         wanted = self.current_filter()
         name = f"审计报告-{wanted.period().replace(' ', '')}.pdf"
         return offer_long_pdf(
-            self, "审计报告", name, lambda progress: audit_report(session, wanted, progress)
+            self, session, "审计报告", name, lambda s, progress: audit_report(s, wanted, progress)
         )
 
     def _verify(self) -> None:
