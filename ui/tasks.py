@@ -312,7 +312,9 @@ class ProgressWindow(QDialog):
 
     SHOW_AFTER_MS = 400
 
-    def __init__(self, parent: QWidget | None, title: str, text: str) -> None:
+    def __init__(
+        self, parent: QWidget | None, title: str, text: str, cancellable: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -321,6 +323,8 @@ class ProgressWindow(QDialog):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.cancel_button = QPushButton("取消")
+        # A job that cannot stop half-way (one backup statement) offers no 取消 it would ignore.
+        self.cancel_button.setVisible(cancellable)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.cancel_button)
@@ -350,7 +354,8 @@ class ProgressWindow(QDialog):
             self.end()
 
     def reject(self) -> None:  # Esc or the window's close button: the same as 取消
-        self.cancel()
+        if self.cancel_button.isVisible() or self.ended:
+            self.cancel()
 
     def end(self) -> None:
         self.ended = True
@@ -366,10 +371,11 @@ def run_with_progress(
     job: Job,
     on_done: OnDone,
     on_error: OnError,
+    cancellable: bool = True,
 ) -> ProgressWindow:
     """Run `job` with a ProgressWindow; the window closes before `on_done`/`on_error` run. An
     OSError of the job (a pulled USB stick, a full disk) arrives as a calm MijianError."""
-    window = ProgressWindow(parent, title, text)
+    window = ProgressWindow(parent, title, text, cancellable)
 
     def calmly(session: Session, progress: Progress) -> Any:
         try:
