@@ -162,3 +162,13 @@ def test_the_report_prints_what_the_page_shows_and_is_audited_once_saved(
     assert event.action == "输出审计报告" and event.details["where"] == str(target)
     assert event.details["events"] == 3
     dialog.close()
+
+
+def test_verifying_the_chain_runs_on_the_task_runner(page: AuditPage, qtbot) -> None:
+    from tests.ui.test_import_dialog import Ticks
+
+    ticks = Ticks()
+    page.verify_button.click()
+    assert not page.verify_button.isEnabled() and page.result_label.text() == "正在校验审计链…"
+    qtbot.waitUntil(lambda: page.result_label.text().startswith("链完整："), timeout=30_000)
+    assert page.verify_button.isEnabled() and ticks.stop() < 200
