@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
@@ -401,3 +402,59 @@ def _calm_os_error(exc: OSError) -> MijianError:
     calmed = calm(exc)
     assert calmed is not None
     return calmed
+
+
+class Call(QObject):
+    """One call on a short-lived thread of its own, for work done before there is a session to
+    give a TaskRunner: logging in (the key slot's Argon2, opening the room, a migration). What
+    the call opens (the session's connection) is handed to the GUI thread with its result, and
+    from then on the GUI thread alone uses it (db/connection.py's contract). The result reaches
+    `on_done`, a typed error `on_error`, both on the GUI thread; anything else is a bug and goes
+    to the crash dialog, after `on_bug` (a dialog puts itself back). Keep a reference until it
+    is `finished`."""
+
+    _done = Signal(object)
+    _failed = Signal(object)
+
+    def __init__(
+        self,
+        call: Callable[[], Any],
+        on_done: OnDone,
+        on_error: OnError,
+        on_bug: Callable[[], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.finished = False
+        self._call = call
+        self._on_done, self._on_error, self._on_bug = on_done, on_error, on_bug
+        # Emitted on the call's thread, received on this object's (the GUI) thread: queued.
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
+        self._thread = threading.Thread(target=self._run, name="mijian-call", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            result = self._call()
+        except BaseException as exc:  # noqa: BLE001 — handed to the GUI thread, typed or not
+            self._failed.emit(exc)
+        else:
+            self._done.emit(result)
+
+    @Slot(object)
+    def _deliver(self, result: object) -> None:
+        self._thread.join()
+        self.finished = True
+        self._on_done(result)
+
+    @Slot(object)
+    def _fail(self, exc: BaseException) -> None:
+        self._thread.join()
+        self.finished = True
+        if isinstance(exc, MijianError):
+            self._on_error(exc)
+            return
+        if self._on_bug is not None:
+            self._on_bug()
+        _unexpected(exc)
