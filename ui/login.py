@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -107,7 +108,7 @@ class LoginDialog(QDialog):
         password = self.password_edit.text()
         self._working(True)
         self.call = Call(
-            lambda: self._login(login, password, accept),
+            lambda: _warmed(self._login(login, password, accept)),
             self._logged_in,
             lambda exc: self._refused(exc, login, password),
             on_bug=lambda: self._working(False),
@@ -153,6 +154,17 @@ class LoginDialog(QDialog):
             self.status_label.setText("正在登录，请稍候…")
             return
         super().reject()
+
+
+def _warmed(session: Session) -> Session:
+    """Load the report fonts (once per process) while the dialog waits anyway: loaded later, on
+    the task worker at the first report, they stalled the window about 100 ms (more on a busy
+    machine). A missing font file is said when something is printed, not here."""
+    from app.reports.fonts import register_fonts  # reportlab: not on the way to the dialog
+
+    with contextlib.suppress(OSError):
+        register_fonts()
+    return session
 
 
 def _demo_hint() -> QLabel:

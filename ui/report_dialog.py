@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.output import Output, deliver_file
+from app.output import Output, write_file
 from app.progress import Progress
 from app.reports.catalog import REPORTS, output
 from app.session import Session
@@ -76,8 +76,9 @@ class ReportDialog(QDialog):
         )
 
     def save(self) -> ProgressWindow | None:
-        """Laid out on the task runner (progress, 取消); then, on the GUI thread, the file is
-        written completely and only then the output audited on the window's session."""
+        """Laid out and written on the task runner (progress, 取消; a slow USB stick's fsync
+        does not stall the window), the file whole or not at all; then, on the GUI thread, the
+        output is audited on the window's session. No file is left without its record."""
         year, kind = self.year_spin.value(), self._kind
         target = self._choose(self, f"{REPORTS[kind].title}-{year}.pdf")
         if target is None:
@@ -86,19 +87,24 @@ class ReportDialog(QDialog):
 
         def job(worker: Session, progress: Progress) -> tuple[Output, Session]:
             mine = job_session(worker)
-            return output(mine, kind, year, progress=progress), mine
+            report = output(mine, kind, year, progress=progress)
+            progress.check()  # 取消 before anything reaches the medium
+            write_file(target, report.pdf, replace=True)
+            return report, mine
 
-        def made(result: tuple[Output, Session]) -> None:
+        def written(result: tuple[Output, Session]) -> None:
             report, mine = result
             hand_over(mine, self._session)
 
-            def write() -> str:
-                deliver_file(
-                    target, report.pdf, report.delivered, replace=True
-                )  # audited once written
+            def record() -> str:
+                try:
+                    report.delivered(str(target))  # the bytes are on the medium: audit now
+                except BaseException:
+                    target.unlink(missing_ok=True)  # app.output's rule: no file without record
+                    raise
                 return f"已保存到 {target}"
 
-            self.saved = write_to(self.message_label, target, write)
+            self.saved = write_to(self.message_label, target, record)
 
         self.message_label.setText(f"正在生成{REPORTS[kind].title}…")
         return run_with_progress(
@@ -107,6 +113,6 @@ class ReportDialog(QDialog):
             REPORTS[kind].title,
             f"正在生成{REPORTS[kind].title}…",
             job,
-            made,
+            written,
             lambda exc: self.message_label.setText(exc.message),
         )

@@ -64,7 +64,8 @@ def test_backup_and_check_from_the_page(
     assert page.backup_button.isEnabled()
     page.check_button.click()
     qtbot.waitUntil(lambda: "链完整" in page.maintenance_label.text(), timeout=60_000)
-    assert ticks.stop() < 200
+    ticks.timer.stop()
+    assert max(ticks.gaps, default=0) < 200  # a short job may end before a tick
     assert audit.page(admin.db, None, 1)[0].action == "备份"  # the worker's, committed
     shot(page, "settings-page")
     page.task_runner.shutdown()

@@ -171,4 +171,5 @@ def test_verifying_the_chain_runs_on_the_task_runner(page: AuditPage, qtbot) -> 
     page.verify_button.click()
     assert not page.verify_button.isEnabled() and page.result_label.text() == "正在校验审计链…"
     qtbot.waitUntil(lambda: page.result_label.text().startswith("链完整："), timeout=30_000)
-    assert page.verify_button.isEnabled() and ticks.stop() < 200
+    ticks.timer.stop()
+    assert page.verify_button.isEnabled() and max(ticks.gaps, default=0) < 200
