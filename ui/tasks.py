@@ -278,6 +278,16 @@ def use_runner(widget: QWidget, runner: Runner) -> None:
     setattr(_top(widget), _RUNNER, runner)
 
 
+def shutdown_runner(widget: QWidget) -> None:
+    """Before the window's session closes: cancel and wait for the window's worker, if it has
+    one (a backup finishes; a report or a check stops where it next checks)."""
+    top = _top(widget)
+    runner = getattr(top, _RUNNER, None)
+    if runner is not None:
+        delattr(top, _RUNNER)
+        cast(Runner, runner).shutdown()
+
+
 _RUNNER = "task_runner"
 
 

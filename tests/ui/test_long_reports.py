@@ -166,3 +166,28 @@ def test_save_and_export_run_on_the_worker_and_are_audited_once_written(
     assert audit.page(session.db, None, 1)[0].action == "导出明文报表"
     dialog.task_runner.shutdown()
     page.task_runner.shutdown()
+
+
+def test_closing_the_window_stops_its_worker_before_the_session_closes(login, qtbot) -> None:
+    from ui.main_window import MainWindow
+
+    session = login("jiyao")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    started = threading.Event()
+
+    def make(worker: Session, progress: Progress) -> bytes:
+        started.set()
+        while True:  # a report that would go on until asked to stop
+            catalog.render(worker, "register", 2026)
+            progress(1, 2)
+
+    long_pdf = offer_long_pdf(window.centralWidget(), session, "收文登记簿", "x.pdf", make)
+    runner = window.task_runner
+    qtbot.waitUntil(started.is_set, timeout=30_000)
+    window.close()  # as 退出 or 切换用户 do, before ui.main closes the session
+    assert not runner._thread.isRunning() and not hasattr(window, "task_runner")
+    assert long_pdf.task is not None and long_pdf.task.progress.cancelled
+    qtbot.wait(50)
+    assert long_pdf.dialog is None  # nothing arrives after the window has gone
