@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +24,7 @@ from app.model import Credential
 from app.session import Session
 from db.errors import MijianError
 from ui.rollback_dialog import ask_accept_rollback
+from ui.tasks import Call
 
 # (login, password, the security officer's acceptance of a room behind its anchor or None)
 LoginFn = Callable[[str, str, Credential | None], Session]
@@ -34,6 +37,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self._login = login
         self.session: Session | None = None
+        self.call: Call | None = None
         self.setWindowTitle("密件台账 · 登录")
         self.setMinimumWidth(420)
 
@@ -50,10 +54,16 @@ class LoginDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # how long Argon2 and a migration take is not known ahead
+        self.bar.setVisible(False)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("登录")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
 
         form = QFormLayout()
@@ -66,12 +76,14 @@ class LoginDialog(QDialog):
         if demo:
             layout.addWidget(_demo_hint())
         layout.addWidget(self.error_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.bar)
         layout.addWidget(buttons)
 
-        buttons.accepted.connect(self._try_login)
+        buttons.accepted.connect(lambda: self._try_login())
         buttons.rejected.connect(self.reject)
         self.login_edit.returnPressed.connect(self.password_edit.setFocus)
-        self.password_edit.returnPressed.connect(self._try_login)
+        self.password_edit.returnPressed.connect(lambda: self._try_login())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         # Enter is the line edits' alone (returnPressed). QDialog would also click its default
@@ -82,33 +94,77 @@ class LoginDialog(QDialog):
             return
         super().keyPressEvent(event)
 
-    def _try_login(self) -> None:
+    def _try_login(self, accept: Credential | None = None) -> None:
+        """Unwrapping the key slot (Argon2), opening the room and any migration run on a thread
+        of their own (ui.tasks.Call): the dialog stays responsive and says what it is doing.
+        One attempt at a time: Enter again while it runs counts no second failure."""
+        if self.busy:
+            return
         login = self.login_edit.text().strip()
         if not login:
             self.error_label.setText("请输入登录名。")
             self.login_edit.setFocus()
             return
-        self.setCursor(Qt.CursorShape.WaitCursor)
-        accept: Credential | None = None
-        try:
-            while True:
-                try:
-                    self.session = self._login(login, self.password_edit.text(), accept)
-                    break
-                except RoomBehindAnchor as behind:
-                    self.unsetCursor()
-                    accept = ask_accept_rollback(self, behind)
-                    if accept is None:
-                        raise
-                    self.setCursor(Qt.CursorShape.WaitCursor)
-        except MijianError as exc:
-            self.error_label.setText(exc.message)
-            self.password_edit.clear()
-            self.password_edit.setFocus()
-            return
-        finally:
-            self.unsetCursor()
+        password = self.password_edit.text()
+        self._working(True)
+        self.call = Call(
+            lambda: _warmed(self._login(login, password, accept)),
+            self._logged_in,
+            lambda exc: self._refused(exc, login, password),
+            on_bug=lambda: self._working(False),
+            parent=self,
+        )
+
+    @property
+    def busy(self) -> bool:
+        return self.call is not None and not self.call.finished
+
+    def _working(self, busy: bool) -> None:
+        for widget in (self.login_edit, self.password_edit, self.ok_button):
+            widget.setEnabled(not busy)
+        self.bar.setVisible(busy)
+        if busy:
+            self.error_label.setText("")
+            self.status_label.setText(
+                "正在核验密码并打开数据库…（首次打开新版本时还要升级数据库，请稍候）"
+            )
+        else:
+            self.status_label.setText("")
+
+    def _logged_in(self, session: Session) -> None:
+        self._working(False)
+        self.session = session
         self.accept()
+
+    def _refused(self, exc: MijianError, login: str, password: str) -> None:
+        self._working(False)
+        if isinstance(exc, RoomBehindAnchor):
+            accept = ask_accept_rollback(self, exc)
+            if accept is not None:
+                self.login_edit.setText(login)
+                self.password_edit.setText(password)
+                self._try_login(accept)
+                return
+        self.error_label.setText(exc.message)
+        self.password_edit.clear()
+        self.password_edit.setFocus()
+
+    def reject(self) -> None:
+        if self.busy:  # a room opening now would be left open with nobody to close it
+            self.status_label.setText("正在登录，请稍候…")
+            return
+        super().reject()
+
+
+def _warmed(session: Session) -> Session:
+    """Load the report fonts (once per process) while the dialog waits anyway: loaded later, on
+    the task worker at the first report, they stalled the window about 100 ms (more on a busy
+    machine). A missing font file is said when something is printed, not here."""
+    from app.reports.fonts import register_fonts  # reportlab: not on the way to the dialog
+
+    with contextlib.suppress(OSError):
+        register_fonts()
+    return session
 
 
 def _demo_hint() -> QLabel:

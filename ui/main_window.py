@@ -40,6 +40,7 @@ from ui.pages.security_page import SecurityPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.units_page import UnitsPage
 from ui.report_dialog import ReportDialog
+from ui.tasks import shutdown_runner
 
 PageFactory = Callable[[Session], QWidget]
 # Asked before quitting while copies are out: (parent, question) → quit?
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self.idle.stop()
+        shutdown_runner(self)  # the worker's job ends before ui.main closes the session
         super().closeEvent(event)
 
     @property

@@ -23,27 +23,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.output import PRINTER, Output, deliver_file
-from app.reports.tables import Cancelled, Progress
+from app.progress import Cancelled, Progress
+from app.session import Session
 from db.errors import MijianError
 from ui import save_folder
 from ui.errors import show_error
+from ui.tasks import Runner, Task, hand_over, job_session, run_with_progress, runner_for
 
 PRINT_DPI = 300
 ChoosePdf = Callable[[QWidget, str], Path | None]
@@ -298,24 +298,64 @@ def offer_pdf(
     return dialog
 
 
+class LongPdf:
+    """A long report laid out on the window's task runner (ui/tasks.py), never on the GUI
+    thread: a ProgressWindow with 取消 meanwhile, then the PdfOutputDialog (`dialog`). The
+    layout reads the room through the worker's own connection; the record of the output (its
+    audit) is handed over to the window's session and made on the GUI thread after the bytes
+    reached the printer or the file, as for any other PDF."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        session: Session,
+        title: str,
+        name: str,
+        make: Callable[[Session, Progress], bytes | Output],
+        runner: Runner | None = None,
+    ) -> None:
+        self.dialog: PdfOutputDialog | None = None
+        self.failed: MijianError | None = None
+        self._parent, self._session, self._title, self._name = parent, session, title, name
+
+        def job(worker: Session, progress: Progress) -> tuple[bytes | Output, Session]:
+            mine = job_session(worker)
+            return make(mine, progress), mine
+
+        self.progress = run_with_progress(
+            parent,
+            runner or runner_for(parent, session),
+            title,
+            f"正在生成{title}…",
+            job,
+            self._made,
+            self._failed,
+        )
+
+    @property
+    def task(self) -> Task | None:
+        return self.progress.task
+
+    def _made(self, result: tuple[bytes | Output, Session]) -> None:
+        made, mine = result
+        hand_over(mine, self._session)
+        self.dialog = PdfOutputDialog(self._title, made, self._name, parent=self._parent)
+        self.dialog.open()
+
+    def _failed(self, exc: MijianError) -> None:
+        self.failed = exc
+        if not isinstance(exc, Cancelled):
+            show_error(self._parent, exc)
+
+
 def offer_long_pdf(
-    parent: QWidget, title: str, name: str, make: Callable[[Progress], bytes | Output]
-) -> PdfOutputDialog | None:
-    """offer_pdf for a long report: a progress bar while the pages are laid out, and 取消."""
-    bar = QProgressDialog(f"正在生成{title}…", "取消", 0, 100, parent)
-    bar.setWindowTitle(title)
-    bar.setWindowModality(Qt.WindowModality.WindowModal)
-    bar.setMinimumDuration(400)
-
-    def progress(done: int, total: int) -> None:
-        bar.setMaximum(max(total, 1))
-        bar.setValue(min(done, max(total, 1)))
-        QApplication.processEvents()
-        if bar.wasCanceled():
-            raise Cancelled()
-
-    try:
-        return offer_pdf(parent, title, name, lambda: make(progress))
-    finally:
-        bar.close()
-        bar.deleteLater()
+    parent: QWidget,
+    session: Session,
+    title: str,
+    name: str,
+    make: Callable[[Session, Progress], bytes | Output],
+    runner: Runner | None = None,
+) -> LongPdf:
+    """offer_pdf for a long report: `make(session, progress)` runs on the window's task runner
+    with the worker's session; the dialog follows when the pages are laid out."""
+    return LongPdf(parent, session, title, name, make, runner)

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.output import deliver_file
+from app.output import Output, write_file
+from app.progress import Progress
 from app.reports.catalog import REPORTS, output
 from app.session import Session
-from ui.printing import ChoosePdf, ask_pdf_path, offer_long_pdf, write_to
+from ui.printing import ChoosePdf, LongPdf, ask_pdf_path, offer_long_pdf, write_to
+from ui.tasks import ProgressWindow, hand_over, job_session, run_with_progress, runner_for
 
 
 class ReportDialog(QDialog):
@@ -34,6 +36,7 @@ class ReportDialog(QDialog):
         self._session = session
         self._kind = kind
         self._choose = choose
+        self.saved: Path | None = None  # where the last save went, once written
         report = REPORTS[kind]
         self.setWindowTitle(f"输出{report.title}")
         self.year_spin = QSpinBox()
@@ -59,26 +62,57 @@ class ReportDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         close.clicked.connect(self.accept)
 
-    def output(self) -> QDialog | None:
-        """Preview, print or save through the common print path, with a progress bar."""
+    def output(self) -> LongPdf:
+        """Preview, print or save through the common print path; laid out on the task runner
+        with a progress window and 取消."""
         year, kind = self.year_spin.value(), self._kind
         title = REPORTS[kind].title
         return offer_long_pdf(
             self,
+            self._session,
             title,
             f"{title}-{year}.pdf",
-            lambda progress: output(self._session, kind, year, progress=progress),
+            lambda session, progress: output(session, kind, year, progress=progress),
         )
 
-    def save(self) -> Path | None:
-        year = self.year_spin.value()
-        target = self._choose(self, f"{REPORTS[self._kind].title}-{year}.pdf")
+    def save(self) -> ProgressWindow | None:
+        """Laid out and written on the task runner (progress, 取消; a slow USB stick's fsync
+        does not stall the window), the file whole or not at all; then, on the GUI thread, the
+        output is audited on the window's session. No file is left without its record."""
+        year, kind = self.year_spin.value(), self._kind
+        target = self._choose(self, f"{REPORTS[kind].title}-{year}.pdf")
         if target is None:
             return None
+        self.saved = None
 
-        def write() -> str:
-            report = output(self._session, self._kind, year)
-            deliver_file(target, report.pdf, report.delivered, replace=True)  # audited once written
-            return f"已保存到 {target}"
+        def job(worker: Session, progress: Progress) -> tuple[Output, Session]:
+            mine = job_session(worker)
+            report = output(mine, kind, year, progress=progress)
+            progress.check()  # 取消 before anything reaches the medium
+            write_file(target, report.pdf, replace=True)
+            return report, mine
 
-        return write_to(self.message_label, target, write)
+        def written(result: tuple[Output, Session]) -> None:
+            report, mine = result
+            hand_over(mine, self._session)
+
+            def record() -> str:
+                try:
+                    report.delivered(str(target))  # the bytes are on the medium: audit now
+                except BaseException:
+                    target.unlink(missing_ok=True)  # app.output's rule: no file without record
+                    raise
+                return f"已保存到 {target}"
+
+            self.saved = write_to(self.message_label, target, record)
+
+        self.message_label.setText(f"正在生成{REPORTS[kind].title}…")
+        return run_with_progress(
+            self,
+            runner_for(self, self._session),
+            REPORTS[kind].title,
+            f"正在生成{REPORTS[kind].title}…",
+            job,
+            written,
+            lambda exc: self.message_label.setText(exc.message),
+        )

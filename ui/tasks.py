@@ -29,18 +29,30 @@ Tests inject `SyncRunner`, which runs the job at once on the caller's thread and
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.progress import Progress
 from app.room import worker_session
 from app.session import Session
 from db.errors import MijianError
+from ui.errors import calm
 
 Job = Callable[[Session, Progress], Any]
 OnDone = Callable[[Any], None]
@@ -244,3 +256,239 @@ class TaskRunner(QObject):
         task = self._tasks.get(task_id)
         if task is not None and task._callbacks[2] is not None:
             task._callbacks[2](done, total)
+
+
+# ---- one runner per window, handing results over, and a progress window ----------------------
+def runner_for(widget: QWidget, session: Session) -> Runner:
+    """The window's one runner: kept on the widget's top ancestor (the main window, or a dialog
+    standing alone), made at the first job. Tests put a SyncRunner there with `use_runner`."""
+    top = _top(widget)
+    runner = getattr(top, _RUNNER, None)
+    if runner is None:
+        made = TaskRunner(session)
+        setattr(top, _RUNNER, made)
+        # When the window goes, its worker goes: the job in hand is cancelled and waited for.
+        top.destroyed.connect(lambda *_: made.shutdown())
+        return made
+    return cast(Runner, runner)
+
+
+def use_runner(widget: QWidget, runner: Runner) -> None:
+    """Make `runner` the runner of `widget`'s window (tests: a SyncRunner)."""
+    setattr(_top(widget), _RUNNER, runner)
+
+
+def shutdown_runner(widget: QWidget) -> None:
+    """Before the window's session closes: cancel and wait for the window's worker, if it has
+    one (a backup finishes; a report or a check stops where it next checks)."""
+    top = _top(widget)
+    runner = getattr(top, _RUNNER, None)
+    if runner is not None:
+        delattr(top, _RUNNER)
+        cast(Runner, runner).shutdown()
+
+
+_RUNNER = "task_runner"
+
+
+def _top(widget: QWidget) -> QWidget:
+    parent = widget.parentWidget()
+    while parent is not None:
+        widget, parent = parent, parent.parentWidget()
+    return widget
+
+
+def job_session(worker: Session) -> Session:
+    """This job's own view of the worker's session, to build an `Output` with.
+
+    An Output's record (the audit of a printed or saved report) runs on the GUI thread after
+    the bytes are on the medium, long after the worker closed its connection; `hand_over`
+    moves this object (and so the record that holds it) onto the window's connection. Only
+    records that read `session.db` when they run may go through here (app/reports/catalog.py
+    and app/reports/audit_pdf.py do; a record that captured `session.db` at build time not).
+    """
+    return dataclasses.replace(worker)
+
+
+def hand_over(mine: Session, window: Session) -> None:
+    """On the GUI thread, once the job is over: the job's session now writes through the
+    window's connection (the worker's is closed or belongs to the next job)."""
+    mine.db = window.db
+
+
+class ProgressWindow(QDialog):
+    """A bar and 取消 while a job runs on the runner, shown only if the job takes longer than
+    400 ms. Not modal: the counter goes on while a year's register is laid out (a scan at the
+    desk, the refresh timer, the idle lock), and the window never spins the event loop itself
+    (a modal QProgressDialog would, inside every setValue)."""
+
+    SHOW_AFTER_MS = 400
+
+    def __init__(
+        self, parent: QWidget | None, title: str, text: str, cancellable: bool = True
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.cancel_button = QPushButton("取消")
+        # A job that cannot stop half-way (one backup statement) offers no 取消 it would ignore.
+        self.cancel_button.setVisible(cancellable)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addLayout(row)
+        self.task: Task | None = None
+        self.ended = False
+        self.cancel_button.clicked.connect(self.cancel)
+        QTimer.singleShot(self.SHOW_AFTER_MS, self, self._show_if_running)
+
+    def _show_if_running(self) -> None:
+        if not self.ended:
+            self.show()
+
+    def progressed(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, done, 1))
+        self.bar.setValue(min(done, max(total, 1)))
+
+    def cancel(self) -> None:
+        if self.task is not None and not self.task.finished:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.label.setText("正在取消…")
+        else:
+            self.end()
+
+    def reject(self) -> None:  # Esc or the window's close button: the same as 取消
+        if self.cancel_button.isVisible() or self.ended:
+            self.cancel()
+
+    def end(self) -> None:
+        self.ended = True
+        self.hide()
+        self.deleteLater()
+
+
+def run_with_progress(
+    parent: QWidget,
+    runner: Runner,
+    title: str,
+    text: str,
+    job: Job,
+    on_done: OnDone,
+    on_error: OnError,
+    cancellable: bool = True,
+) -> ProgressWindow:
+    """Run `job` with a ProgressWindow; the window closes before `on_done`/`on_error` run. An
+    OSError of the job (a pulled USB stick, a full disk) arrives as a calm MijianError."""
+    window = ProgressWindow(parent, title, text, cancellable)
+
+    def calmly(session: Session, progress: Progress) -> Any:
+        try:
+            return job(session, progress)
+        except OSError as exc:
+            raise _calm_os_error(exc) from exc
+
+    def done(result: Any) -> None:
+        window.end()
+        on_done(result)
+
+    def failed(exc: MijianError) -> None:
+        window.end()
+        on_error(exc)
+
+    window.task = runner.run(calmly, done, failed, window.progressed)
+    if window.task.finished:
+        window.end()
+    return window
+
+
+def _calm_os_error(exc: OSError) -> MijianError:
+    calmed = calm(exc)
+    assert calmed is not None
+    return calmed
+
+
+class Call(QObject):
+    """One call on a short-lived thread of its own, for work done before there is a session to
+    give a TaskRunner: logging in (the key slot's Argon2, opening the room, a migration). What
+    the call opens (the session's connection) is handed to the GUI thread with its result, and
+    from then on the GUI thread alone uses it (db/connection.py's contract). The result reaches
+    `on_done`, a typed error `on_error`, both on the GUI thread; anything else is a bug and goes
+    to the crash dialog, after `on_bug` (a dialog puts itself back). Keep a reference until it
+    is `finished`."""
+
+    _done = Signal(object)
+    _failed = Signal(object)
+
+    def __init__(
+        self,
+        call: Callable[[], Any],
+        on_done: OnDone,
+        on_error: OnError,
+        on_bug: Callable[[], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.finished = False
+        self._call = call
+        self._on_done, self._on_error, self._on_bug = on_done, on_error, on_bug
+        # Emitted on the call's thread, received on this object's (the GUI) thread: queued.
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._failed.connect(self._fail, Qt.ConnectionType.QueuedConnection)
+        self._thread = threading.Thread(target=self._run, name="mijian-call", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            result = self._call()
+        except BaseException as exc:  # noqa: BLE001 — handed to the GUI thread, typed or not
+            self._failed.emit(exc)
+        else:
+            self._done.emit(result)
+
+    @Slot(object)
+    def _deliver(self, result: object) -> None:
+        self._thread.join()
+        self.finished = True
+        self._on_done(result)
+
+    @Slot(object)
+    def _fail(self, exc: BaseException) -> None:
+        self._thread.join()
+        self.finished = True
+        if isinstance(exc, MijianError):
+            self._on_error(exc)
+            return
+        if self._on_bug is not None:
+            self._on_bug()
+        _unexpected(exc)
+
+
+def on_own_connection(
+    session: Session,
+    work: Callable[[Session], Any],
+    on_done: OnDone,
+    on_error: OnError,
+    on_bug: Callable[[], None] | None = None,
+    parent: QObject | None = None,
+) -> Call:
+    """`work(session)` on a thread of its own, through a connection of its own (opened with the
+    raw data key: no second KDF) that is closed on that thread when the work ends. For short
+    work that must not wait behind the runner's queue (a year's report may be laying out there)
+    and must not stall the window: an approval's password checks (Argon2 ≈0.23 s each, two
+    for a sealing). What it commits the window reads after `on_done`."""
+
+    def call() -> Any:
+        mine = worker_session(session)
+        try:
+            return work(mine)
+        finally:
+            mine.db.close()
+
+    return Call(call, on_done, on_error, on_bug, parent)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import accounts, grants
+from app import accounts, audit, grants
 from app.clock import FixedClock
 from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session, open_session
 from tests.conftest import PASSWORD
+from tests.ui.test_import_dialog import Ticks
 from ui.account_dialogs import NewAccountDialog
 from ui.pages.audit_page import AuditPage
 from ui.pages.settings_page import SettingsPage
+from ui.tasks import SyncRunner, use_runner
 
 
 def test_new_account_dialog_refuses_then_creates(
@@ -52,12 +56,40 @@ def test_backup_and_check_from_the_page(
     page = SettingsPage(admin, choose_path=lambda parent: target)
     qtbot.addWidget(page)
     page.show()
-    page.backup_button.click()
+    ticks = Ticks()
+    page.backup_button.click()  # on the window's task runner
+    assert not page.backup_button.isEnabled() and not page.check_button.isEnabled()
+    qtbot.waitUntil(lambda: "已备份到" in page.maintenance_label.text(), timeout=30_000)
     assert target.exists() and Path(f"{target}.keys").exists()
-    assert "已备份到" in page.maintenance_label.text()
+    assert page.backup_button.isEnabled()
     page.check_button.click()
-    assert "链完整" in page.maintenance_label.text()
+    qtbot.waitUntil(lambda: "链完整" in page.maintenance_label.text(), timeout=60_000)
+    ticks.timer.stop()
+    assert max(ticks.gaps, default=0) < 200  # a short job may end before a tick
+    assert audit.page(admin.db, None, 1)[0].action == "备份"  # the worker's, committed
     shot(page, "settings-page")
+    page.task_runner.shutdown()
+
+
+def test_a_pulled_stick_during_backup_is_a_calm_message(
+    qtbot, login: Callable[..., Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = login("xitong")
+    stick = tmp_path / "stick"
+    stick.write_text("")  # the stick's folder is gone: a file stands where it was mounted
+    target = stick / "b.mjdb"
+    page = SettingsPage(admin, choose_path=lambda parent: target)
+    qtbot.addWidget(page)
+    use_runner(page, SyncRunner(admin))
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    crashed: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda kind, exc, tb: crashed.append(exc))
+    page.backup_button.click()
+    assert crashed == [] and len(shown) == 1
+    assert "文件读写失败" in shown[0] and "请检查存储介质后重试" in shown[0]
+    assert page.maintenance_label.text() == shown[0]
+    assert page.backup_button.isEnabled() and not target.exists()
 
 
 def test_reset_without_a_selection_says_what_to_do(login: Callable[..., Session], qtbot) -> None:

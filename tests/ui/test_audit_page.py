@@ -145,7 +145,10 @@ def test_the_report_prints_what_the_page_shows_and_is_audited_once_saved(
     assert page.current_filter().until == date(2026, 11, 22)
     db = page.model._db
     before = audit.count(db)
-    dialog = page.print_report()
+    printing = page.print_report()  # laid out on the window's task runner
+    assert printing is not None
+    qtbot.waitUntil(lambda: printing.dialog is not None, timeout=30_000)
+    dialog = printing.dialog
     assert dialog is not None and audit.count(db) == before  # shown, not yet output
     target = tmp_path / "审计报告.pdf"
     dialog._choose = lambda *_: target
@@ -159,3 +162,14 @@ def test_the_report_prints_what_the_page_shows_and_is_audited_once_saved(
     assert event.action == "输出审计报告" and event.details["where"] == str(target)
     assert event.details["events"] == 3
     dialog.close()
+
+
+def test_verifying_the_chain_runs_on_the_task_runner(page: AuditPage, qtbot) -> None:
+    from tests.ui.test_import_dialog import Ticks
+
+    ticks = Ticks()
+    page.verify_button.click()
+    assert not page.verify_button.isEnabled() and page.result_label.text() == "正在校验审计链…"
+    qtbot.waitUntil(lambda: page.result_label.text().startswith("链完整："), timeout=30_000)
+    ticks.timer.stop()
+    assert page.verify_button.isEnabled() and max(ticks.gaps, default=0) < 200

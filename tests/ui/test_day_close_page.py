@@ -115,7 +115,9 @@ def test_after_the_close_the_desk_lends_nothing_until_the_approver_reopens(
     reports = _go(window, "报表")
     reports.select("day-close")
     assert reports.day_combo.currentText() == "2026-11-20"
-    again = reports.show_pdf()
+    laying_out = reports.show_pdf()  # on the window's task runner
+    qtbot.waitUntil(lambda: laying_out.dialog is not None, timeout=30_000)
+    again = laying_out.dialog
     assert again is not None and "日终清点表" in again.windowTitle()
     again.reject()
 

@@ -17,6 +17,7 @@ from ui.document_dialog import DocumentDialog
 from ui.pages.reports_page import ReportsPage
 from ui.printing import new_printer
 from ui.report_dialog import ReportDialog
+from ui.tasks import SyncRunner, use_runner
 
 
 def _pdf_printer(target: Path) -> QPrinter:
@@ -74,26 +75,29 @@ def test_reports_are_audited_when_written_not_when_shown(counter, qtbot, tmp_pat
     target = tmp_path / "out" / "recall.xlsx"
     page = ReportsPage(custodian, confirm=lambda _: True, choose=lambda _, __: target)
     qtbot.addWidget(page)
+    use_runner(page, SyncRunner(custodian))
     page.select("recall")
     events = audit.count(custodian.db)
 
-    shown = page.show_pdf()
+    shown = page.show_pdf().dialog
     assert shown is not None
     shown.close()  # laid out and closed: nothing on paper, nothing audited
     assert audit.count(custodian.db) == events
 
-    assert page.export_sheet() is None  # the folder does not exist
+    page.export_sheet()  # the folder does not exist
     assert "文件夹不存在" in page.message_label.text()
     assert audit.count(custodian.db) == events and not target.parent.exists()
 
     missing = tmp_path / "gone" / "recall.pdf"
     dialog = ReportDialog(custodian, "recall", 2026, choose=lambda _, __: missing)
     qtbot.addWidget(dialog)
-    assert dialog.save() is None and "无法写入" in dialog.message_label.text()
+    use_runner(dialog, SyncRunner(custodian))
+    dialog.save()
+    assert dialog.saved is None and "无法写入" in dialog.message_label.text()
     assert audit.count(custodian.db) == events
 
     saved = tmp_path / "recall.pdf"
-    shown = page.show_pdf()
+    shown = page.show_pdf().dialog
     assert shown is not None
     shown._choose = lambda _, __: saved
     assert shown.save() == saved

@@ -68,7 +68,9 @@ def test_a_slip_prints_as_a_job_named_by_kind_and_number(counter, qtbot, tmp_pat
     reports = ReportsPage(custodian, confirm=lambda _: True, choose=lambda _, __: None)
     qtbot.addWidget(reports)
     reports.select("register")
-    shown = reports.show_pdf()
+    long_pdf = reports.show_pdf()  # laid out on the window's task runner
+    qtbot.waitUntil(lambda: long_pdf.dialog is not None, timeout=30_000)
+    shown = long_pdf.dialog
     assert shown is not None and shown.job == "收文登记簿 2026"
     shown.close()
 

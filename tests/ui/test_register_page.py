@@ -11,6 +11,7 @@ from app.register_query import RegisterFilter
 from app.session import Session
 from tests.app.test_registry import doc
 from ui.pages.register_page import RegisterPage
+from ui.tasks import SyncRunner, use_runner
 
 
 def _type(qtbot, widget, text: str) -> None:
@@ -134,14 +135,15 @@ def test_save_the_register_as_pdf_from_the_window(
     target = tmp_path / "登记簿.pdf"
     dialog = ReportDialog(session, "register", 2026, choose=lambda parent, name: target)
     qtbot.addWidget(dialog)
-    assert dialog.save() == target
-    assert "已保存到" in dialog.message_label.text()
+    use_runner(dialog, SyncRunner(session))
+    dialog.save()
+    assert dialog.saved == target and "已保存到" in dialog.message_label.text()
     assert "关于做好年终保密检查工作的通知" in text_of(target)
     dialog.year_spin.setValue(2025)
     target.unlink()
     dialog.save()
     assert "（本期无登记）" in text_of(target)
-    output = dialog.output()  # the common print path: preview, print, save
+    output = dialog.output().dialog  # the common print path: preview, print, save
     assert output is not None and "共 1 页" in output.message_label.text()
     output.close()
 

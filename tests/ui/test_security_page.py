@@ -138,6 +138,7 @@ def test_an_ungranted_account_is_told_why_at_login(
     dialog.login_edit.setText("zhaolei")
     dialog.password_edit.setText(GOOD)
     qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)  # the login's own thread
     assert dialog.session is None
     assert "尚未由安全保密管理员授予" in dialog.error_label.text()
 

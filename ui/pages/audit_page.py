@@ -27,14 +27,17 @@ from PySide6.QtWidgets import (
 
 from app import audit, audit_view
 from app.audit_view import KIND_GROUPS, OBJECT_KINDS, OTHER_GROUP, WHOLE_OBJECTS, AuditFilter
+from app.progress import Cancelled, Progress
 from app.reports.audit_pdf import audit_report
 from app.roles import Role
 from app.session import Session
 from db.connection import Database
+from db.errors import MijianError
 from ui.audit_detail import AuditDetailDialog
 from ui.audit_model import AuditModel
-from ui.printing import PdfOutputDialog, offer_long_pdf
+from ui.printing import LongPdf, offer_long_pdf
 from ui.seal_panel import SealPanel
+from ui.tasks import run_with_progress, runner_for
 
 SEARCH_DELAY_MS = 300  # the search waits until typing pauses, then reads the trail once
 NO_DATE = QDate(2000, 1, 1)  # the date edits' 不限
@@ -257,18 +260,48 @@ class AuditPage(QWidget):
         dialog.open()
         return dialog
 
-    def print_report(self) -> PdfOutputDialog | None:
+    def print_report(self) -> LongPdf | None:
         session = self._session
         if session is None:
             return None
         wanted = self.current_filter()
         name = f"审计报告-{wanted.period().replace(' ', '')}.pdf"
         return offer_long_pdf(
-            self, "审计报告", name, lambda progress: audit_report(session, wanted, progress)
+            self, session, "审计报告", name, lambda s, progress: audit_report(s, wanted, progress)
         )
 
     def _verify(self) -> None:
-        report = audit.verify(self._db)
+        """The chain is read whole (17 s on the stress room): on the window's task runner. A
+        page without a session (a bare trail viewer) verifies in place."""
+        if self._session is None:
+            self._verified(audit.verify(self._db))
+            return
+        self.verify_button.setEnabled(False)
+        self.result_label.setText("正在校验审计链…")
+
+        def done(report: audit.ChainReport) -> None:
+            self.verify_button.setEnabled(True)
+            self._verified(report)
+
+        def job(session: Session, progress: Progress) -> audit.ChainReport:
+            total = audit.count(session.db)
+            return audit.verify(session.db, lambda done: progress(done, total))  # 取消 stops it
+
+        def failed(exc: MijianError) -> None:
+            self.verify_button.setEnabled(True)
+            self.result_label.setText("已取消校验。" if isinstance(exc, Cancelled) else exc.message)
+
+        run_with_progress(
+            self,
+            runner_for(self, self._session),
+            "校验审计链",
+            "正在校验审计链…",
+            job,
+            done,
+            failed,
+        )
+
+    def _verified(self, report: audit.ChainReport) -> None:
         color = "#1b5e20" if report.ok else "#b00020"
         self.result_label.setStyleSheet(f"color: {color}; font-weight: bold;")
         self.result_label.setText(report.message)

@@ -24,7 +24,7 @@ from app.session import Session
 from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
-from ui.printing import PdfOutputDialog, offer_long_pdf, offer_pdf
+from ui.printing import LongPdf, offer_long_pdf
 from ui.recall_dialogs import ApproveDialog, CancelBatchDialog, NewBatchDialog, WitnessDialog
 from ui.table_model import RowsModel, table_view
 
@@ -251,24 +251,28 @@ class BatchesPage(QWidget):
             self._dialog(CancelBatchDialog(self._session, self.batch, self)) if self.batch else None
         )
 
-    def print_register(self) -> PdfOutputDialog | None:
+    def print_register(self) -> LongPdf | None:
+        """销毁登记表, laid out on the task runner (a 20,000-row batch takes a while)."""
         batch = self.batch
         if batch is None:
             return None
         return offer_long_pdf(
             self,
+            self._session,
             "销毁登记表",
             f"销毁登记表-{batch.label}.pdf",
-            lambda progress: batch_form(self._session, batch.id, "register", progress),
+            lambda session, progress: batch_form(session, batch.id, "register", progress),
         )
 
-    def print_handover(self) -> PdfOutputDialog | None:
+    def print_handover(self) -> LongPdf | None:
+        """销毁载体移交单: every copy of the batch, so also on the task runner."""
         batch = self.batch
         if batch is None:
             return None
-        return offer_pdf(
+        return offer_long_pdf(
             self,
+            self._session,
             "销毁载体移交单",
             f"销毁移交单-{batch.label}.pdf",
-            lambda: batch_form(self._session, batch.id, "handover"),
+            lambda session, progress: batch_form(session, batch.id, "handover", progress),
         )

@@ -30,7 +30,7 @@ from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.pages.batches_page import BatchesPage
-from ui.printing import PdfOutputDialog, offer_long_pdf
+from ui.printing import LongPdf, offer_long_pdf
 from ui.recall_dialogs import CloseCampaignDialog, RetainDialog, ReturnDialog
 from ui.table_model import RowsModel, table_view
 
@@ -237,15 +237,18 @@ class CampaignPage(QWidget):
         if self.add_to_batch is not None:
             self.add_to_batch(self.selected_ids())
 
-    def print_lists(self) -> PdfOutputDialog | None:
+    def print_lists(self) -> LongPdf:
+        """清退清单, laid out on the task runner."""
         issuer = self.issuer_combo.currentText()
         chosen = None if issuer in ("", "全部") else issuer
         name = f"清退清单-{self.year}-{chosen or '全部'}.pdf"
+        year = self.year
         return offer_long_pdf(
             self,
+            self._session,
             "清退清单",
             name,
-            lambda progress: recall_list(self._session, self.year, chosen, progress),
+            lambda session, progress: recall_list(session, year, chosen, progress),
         )
 
 

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.day_close import closed_days
+from app.progress import Progress
 from app.reports.catalog import REPORTS, output
 from app.reports.export import PLAINTEXT_WARNING, export
 from app.session import Session
-from ui.printing import PdfOutputDialog, offer_long_pdf, write_to
+from ui.printing import LongPdf, offer_long_pdf
+from ui.tasks import ProgressWindow, run_with_progress, runner_for
 
 DESCRIPTIONS = {
     "register": "全年收文，按收文编号，作废的划线保留",
@@ -146,21 +148,25 @@ class ReportsPage(QWidget):
     def select(self, kind: str) -> None:
         self.list.setCurrentRow(list(REPORTS).index(kind))
 
-    def show_pdf(self) -> PdfOutputDialog | None:
+    def show_pdf(self) -> LongPdf:
+        """Laid out on the task runner with a progress window and 取消; the print dialog after."""
         kind, year, months = self.kind, self.year_spin.value(), self.months_spin.value()
         title, day = REPORTS[kind].title, self._day()
         if kind == "day-close" and day is not None:
             year = day.year
         return offer_long_pdf(
             self,
+            self._session,
             title,
             self._name(kind, year, ".pdf"),
-            lambda progress: output(
-                self._session, kind, year, months=months, progress=progress, day=day
+            lambda session, progress: output(
+                session, kind, year, months=months, progress=progress, day=day
             ),
         )
 
-    def export_sheet(self) -> Path | None:
+    def export_sheet(self) -> ProgressWindow | None:
+        """The sheet is gathered and written on the task runner (with 取消 until the file is
+        written); the export's audit follows the complete file there, in the same job."""
         kind, year = self.kind, self.year_spin.value()
         if not self._confirm(self):
             self.message_label.setText("已取消导出。")
@@ -174,8 +180,22 @@ class ReportsPage(QWidget):
         if not target.suffix:  # a name typed without .xlsx/.csv: the workbook it was offered
             target = target.with_suffix(".xlsx")
 
-        def write() -> str:
-            rows = export(self._session, kind, year, target, self.months_spin.value(), day=day)
-            return f"已导出 {rows} 行到明文文件 {target}，请按涉密载体管理。"
+        months = self.months_spin.value()
 
-        return write_to(self.message_label, target, write)
+        def job(session: Session, progress: Progress) -> int:
+            progress.check()
+            return export(session, kind, year, target, months, day=day)
+
+        def done(rows: int) -> None:
+            self.message_label.setText(f"已导出 {rows} 行到明文文件 {target}，请按涉密载体管理。")
+
+        self.message_label.setText(f"正在导出到 {target}…")
+        return run_with_progress(
+            self,
+            runner_for(self, self._session),
+            "导出",
+            f"正在导出{REPORTS[kind].title}…",
+            job,
+            done,
+            lambda exc: self.message_label.setText(exc.message),
+        )

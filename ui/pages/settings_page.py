@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,12 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, settings, workdays
-from app.maintenance import backup, check_room
+from app.maintenance import CheckReport, backup, check_room
+from app.paths import RoomPaths
+from app.progress import Cancelled, Progress
 from app.session import Session
 from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import NewAccountDialog, SetPasswordDialog
 from ui.accounts_model import AccountsModel
 from ui.errors import show_error
+from ui.tasks import ProgressWindow, run_with_progress, runner_for
 from ui.time_limits_box import TimeLimitsBox
 
 ChoosePath = Callable[[QWidget], Path | None]
@@ -251,19 +255,55 @@ class SettingsPage(QWidget):
             return
         self.maintenance_label.setText(f"已保存 {self.calendar_year.value()} 年节假日 {count} 天。")
 
-    def _backup(self) -> None:
+    def _backup(self) -> ProgressWindow | None:
+        """On the task runner (the copy of a large room takes a while); the copy and its audit
+        event are made on the worker's connection. A pulled USB stick or a full disk is a calm
+        message (the partial copy is removed by app.maintenance.backup)."""
         target = self._choose_path(self)
         if target is None:
-            return
-        try:
-            made = backup(self._session, target)
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self.maintenance_label.setText(
-            f"已备份到 {made.db}（连同 {made.keys.name}，两者须一起保存）。"
-        )
+            return None
 
-    def _check(self) -> None:
-        report = check_room(self._session)
-        self.maintenance_label.setText("\n".join(report.lines))
+        def done(made: RoomPaths) -> None:
+            self.maintenance_label.setText(
+                f"已备份到 {made.db}（连同 {made.keys.name}，两者须一起保存）。"
+            )
+
+        self.maintenance_label.setText(f"正在备份到 {target}…")
+        return self._run("备份", "正在备份数据库…", lambda s, _: backup(s, target), done, False)
+
+    def _check(self) -> ProgressWindow:
+        """The integrity check reads the whole room and the chain: on the task runner."""
+
+        def done(report: CheckReport) -> None:
+            self.maintenance_label.setText("\n".join(report.lines))
+
+        self.maintenance_label.setText("正在校验数据库…")
+        return self._run("校验数据库", "正在校验数据库…", lambda s, _: check_room(s), done, False)
+
+    def _run(
+        self,
+        title: str,
+        text: str,
+        job: Callable[[Session, Progress], object],
+        done: Callable[[Any], None],
+        cancellable: bool,
+    ) -> ProgressWindow:
+        self.backup_button.setEnabled(False)
+        self.check_button.setEnabled(False)
+
+        def finished(result: object) -> None:
+            self._idle()
+            done(result)
+
+        def failed(exc: MijianError) -> None:
+            self._idle()
+            self.maintenance_label.setText(exc.message)
+            if not isinstance(exc, Cancelled):
+                show_error(self, exc)
+
+        runner = runner_for(self, self._session)
+        return run_with_progress(self, runner, title, text, job, finished, failed, cancellable)
+
+    def _idle(self) -> None:
+        self.backup_button.setEnabled(True)
+        self.check_button.setEnabled(True)
