@@ -156,8 +156,8 @@ def test_a_gbk_csv_from_excel(login: Callable[..., Session], tmp_path: Path) -> 
 
 
 def test_files_that_cannot_be_imported(login: Callable[..., Session], tmp_path: Path) -> None:
-    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf")
-    with pytest.raises(InvalidInput, match="另存为 .xlsx"):
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf")  # a truncated Excel 97–2003 file
+    with pytest.raises(InvalidInput, match="无法按表格文件读取"):
         read_table(tmp_path / "old.xls")
     (tmp_path / "x.csv").write_text("标题\n某文件\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="收文日期"):

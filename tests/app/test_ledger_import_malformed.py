@@ -148,7 +148,7 @@ def test_twenty_malformed_ledgers_end_in_a_message_not_a_traceback(
     assert outcomes["unknown 密级"] == "imported 0, refused 1"
     assert outcomes["formula error and number cells"] == "imported 0, refused 2"
     assert "找不到“收文日期”列" in outcomes["wrong header"]
-    assert "另存为 .xlsx" in outcomes["legacy .xls"]
+    assert "无法按表格文件读取" in outcomes["legacy .xls"]  # read since issue 18; this one is cut
     for name in ("random bytes .xlsx", "bad zip", "truncated xlsx", "zip without a workbook"):
         assert "不是有效的 .xlsx 工作簿" in outcomes[name], outcomes[name]
     assert "空文件" in outcomes["empty xlsx"] and "空文件" in outcomes["empty csv"]
