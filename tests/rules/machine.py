@@ -3,15 +3,15 @@
 Rules: register, checkout (one copy or a folder of two), the 保密员's F7 override, return with and
 without a discrepancy, resolving an incident, an overnight exception, the day close, overnight
 detection, a destruction batch (build, approve, seal with witnesses typed in any spelling,
-cancel), and time: minutes, the close time one second before/at/after, the next morning. Audit
+cancel), a recall return (清退), and time: minutes, the close time one second before/at/after, the next morning. Audit
 sealing (app/seal.py) runs inside: at every day close and the first write of a new day; the
 sealed trail is verified with the sheet when each example ends.
 
 Every rule predicts from its own tables below (never from the rule modules' own constants, so a
 broken constant there is seen) whether the room must accept or refuse, and checks the audit
 trail grew by exactly the events the change owes, and that a refusal changed nothing. The
-invariants run after every step. Recall is left out: its campaign spans a year of rooms and
-has its own tests (tests/app/test_recall.py).
+invariants run after every step. Of the recall, only the return is stepped (留用 and closing the
+year have their own tests in tests/app/test_recall.py).
 
 Used by tests/rules/test_lifecycle.py (a bounded run in CI) and bench/rules_machine.py (long runs).
 """
@@ -34,7 +34,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from app import audit, day_close, desk, destruction, registry, seal, seal_verify
+from app import audit, day_close, desk, destruction, recall, registry, seal, seal_verify
 from app.clock import FixedClock, parse_stamp
 from app.desk import Override
 from app.model import Credential
@@ -104,6 +104,8 @@ class RoomMachine(RuleBasedStateMachine):
         self.serial = 0
         self.batch_id: int | None = None
         self.destroyed: dict[int, int] = {}  # copy id → its handovers when destroyed
+        self.returned: dict[int, int] = {}  # copy id → its handovers when recalled (已清退)
+        recall.open_campaign(self.custodian, 2026, date(2027, 6, 30))
 
     def _login(self, login: str) -> Session:
         return open_session(self.paths.db, login, PASSWORD, self.clock, exclusive=False)
@@ -341,6 +343,27 @@ class RoomMachine(RuleBasedStateMachine):
         now = self.clock.now()
         self.clock.set(datetime.combine(now.date() + timedelta(days=1), time(8, 30), now.tzinfo))
 
+    # ---- recall (清退) -----------------------------------------------------------------------------
+    @rule(copy=copies)
+    def recall_return(self, copy: int) -> None:
+        """Back to the issuer against a receipt: only a classified copy in the room, nobody's
+        business any more, and in no open destruction batch."""
+        row = self._copy(copy)
+        allowed = (
+            row["level"] in SECRET
+            and row["state"] == "在柜"
+            and not row["voided"]
+            and not row["in_batch"]
+        )
+        today = self.clock.now().date()
+        self._attempt(
+            allowed,
+            1,
+            lambda: recall.record_return(self.custodian, 2026, [copy], today, "市委办", "HZ-1"),
+        )
+        if allowed:
+            self.returned[copy] = self._handovers(copy)
+
     # ---- destruction ----------------------------------------------------------------------------
     def _batch_state(self) -> str:
         assert self.batch_id is not None
@@ -438,6 +461,13 @@ class RoomMachine(RuleBasedStateMachine):
         assert gone == set(self.destroyed), "a copy destroyed other than by a sealed batch"
         for copy_id, handovers in self.destroyed.items():
             assert self._handovers(copy_id) == handovers, f"destroyed copy {copy_id} went out"
+
+    @invariant()
+    def a_recalled_copy_never_moves(self) -> None:
+        back = {r[0] for r in self.db.query("SELECT id FROM copy WHERE state = '已清退'")}
+        assert back == set(self.returned), "a copy 已清退 other than by a recorded return"
+        for copy_id, handovers in self.returned.items():
+            assert self._handovers(copy_id) == handovers, f"recalled copy {copy_id} went out"
 
     @invariant()
     def no_day_closed_over_a_classified_copy_out(self) -> None:

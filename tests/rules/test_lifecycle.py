@@ -32,4 +32,5 @@ def test_every_rule_holds_through_a_random_life(
     RoomMachine.sheet = sheet_text
     RoomMachine.steps_run = 0
     run_state_machine_as_test(RoomMachine, settings=CI)
+    print(f"steps: {RoomMachine.steps_run}")  # shown with -s
     assert RoomMachine.steps_run > 100  # the rules ran, not only their preconditions
