@@ -452,3 +452,13 @@ def test_a_login_typed_in_full_width_opens_the_session(room, clock: FixedClock) 
         assert session.account.login == "baomi"
     finally:
         session.close()
+
+
+def test_a_batch_changed_between_the_passwords_and_the_write_is_refused(batch) -> None:
+    """The passwords are typed outside the transaction; the batch read before them is checked
+    again inside it (another window may have cancelled it meanwhile)."""
+    custodian, batch_id = batch
+    seen = destruction.get(custodian.db, batch_id)
+    destruction.cancel(custodian, batch_id, "清单有误")
+    with pytest.raises(InvalidInput, match="刚刚有变动"), custodian.db.transaction():
+        destruction._still(custodian.db, seen, "待监销", "销毁")

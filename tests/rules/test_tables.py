@@ -281,3 +281,23 @@ def test_each_change_writes_its_one_audit_event(room, clock: FixedClock) -> None
     assert after(lambda: destruction.seal(custodian, batch.id, witnesses)) == [("销毁封存", target)]
     clock.set(FRIDAY.replace(hour=18))
     assert after(lambda: day_close.close_day(custodian)) == [("日终清点", "day:2026-11-20")]
+
+
+def test_a_receipt_time_in_the_past_is_kept_and_one_in_the_future_refused(room) -> None:
+    custodian, _, _, _ = room
+    earlier = FRIDAY - timedelta(hours=20)
+    done = registry.register(
+        custodian,
+        doc(level="机密", copy_numbers="901", doc_number="收〔2026〕1号", received_at=earlier),
+    )
+    assert done.document.received_at == earlier
+    with pytest.raises(InvalidInput, match="签收时间不能晚于现在"):
+        registry.register(
+            custodian,
+            doc(
+                level="机密",
+                copy_numbers="902",
+                doc_number="收〔2026〕2号",
+                received_at=FRIDAY + timedelta(seconds=1),
+            ),
+        )
