@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,18 @@ RESET = "重置密码"
 LOGIN_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{1,31}$")
 
 
+def login_key(text: str) -> str:
+    """The one form in which logins are compared, everywhere: a login typed with an input
+    method left in full-width mode (ｂａｏｍｉ), in capitals (BAOMI) or with stray spaces is
+    the same login. Logins are ASCII (LOGIN_PATTERN), so NFKC, no white space and casefold
+    map every such spelling onto one key; the column's NOCASE collation agrees with it."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def same_login(a: str, b: str) -> bool:
+    return login_key(a) == login_key(b)
+
+
 def validate_new_account(new: NewAccount, others: Sequence[NewAccount | Account]) -> None:
     """Raise InvalidInput unless `new` may join `others` (the room's active accounts)."""
     if not LOGIN_PATTERN.match(new.login):
@@ -33,7 +46,7 @@ def validate_new_account(new: NewAccount, others: Sequence[NewAccount | Account]
         raise InvalidInput("请填写姓名（不超过 20 个字）。")
     passwords.check(new.password)
     for other in others:
-        if other.login.casefold() == new.login.casefold():
+        if same_login(other.login, new.login):
             raise InvalidInput(f"登录名 {new.login} 已被使用。")
     check_separation(name, new.role, others)
 
@@ -105,7 +118,7 @@ def has_security_officer(db: Database) -> bool:
 
 
 def find(db: Database, login: str) -> Account | None:
-    row = db.one("SELECT * FROM account WHERE login = ?", (login.strip(),))
+    row = db.one("SELECT * FROM account WHERE login = ?", (login_key(login),))
     return None if row is None else _account(row)
 
 
@@ -178,7 +191,7 @@ def deactivate(session: Session, login: str) -> None:
     session.require(Role.SYSADMIN)
     db = session.db
     target = _active(db, login)
-    if target.login.casefold() == session.account.login.casefold():
+    if same_login(target.login, session.account.login):
         raise InvalidInput("不能停用当前登录的账户。")
     # Counting only granted holders when the target is granted: else a pending account of the
     # same role would let the last real holder go (and the sysadmin grant the role as 首任).

@@ -38,7 +38,7 @@ def confirm_person(
     from app.session import check_not_locked, clear_failures, count_failure
 
     allowed = (role,) if isinstance(role, Role) else role
-    account = accounts.find(db, credential.login.strip())
+    account = accounts.find(db, credential.login)
     if account is None or not account.active or not account.granted:
         raise PermissionDenied(f"{what}：没有这个在用的账户。")
     if allowed is not None and account.role not in allowed:

@@ -117,7 +117,7 @@ def open_session(
     if lock is not None:
         lock.acquire()
     try:
-        login = login.strip()
+        login = accounts.login_key(login)
         check_not_locked(keyfile, login, clock)
         try:
             keys = keyfile.unwrap_all(login, password)

@@ -1,0 +1,647 @@
+"""Mutation score of the room's rule modules: does breaking a line make a test fail?
+
+    python bench/mutation.py --hand                  the issue's hand-made mutants, and more
+    python bench/mutation.py [--sample 6] [--seed 19] [--modules desk,day_close] [--budget 900]
+
+Both modes work in a temporary copy of the tree (tracked and untracked files, not .git), never in
+the working tree, and run each mutant against the test files that cover its module (TESTS), with
+`-x`: a mutant is killed when any of them fails.
+
+--hand applies each mutant of HAND (file, original snippet, mutated snippet) and runs first the
+tests that existed before tests/rules/ ("before"), then, if it survived, tests/rules/ too
+("after"). It prints each mutant's fate and the totals before and after.
+
+The default mode runs cosmic-ray (a maintained mutation tool: `cosmic-ray init` finds every
+mutant of a module, `cosmic-ray exec` applies each and runs the test command) over the rule
+modules. A full run is hours on two cores, so each module runs a seeded random sample of its
+mutants (`--sample` per module; the others are marked skipped in cosmic-ray's session), and each
+module's run stops at `--budget` seconds. Prints per module and in total:
+    mutants: N   killed: N   score: P %
+and the survivors' diffs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+COSMIC_RAY = str(Path(sys.executable).parent / "cosmic-ray")
+RULES = [
+    "tests/rules/test_tables.py",
+    "tests/rules/test_db_guards.py",
+    "tests/rules/test_trail_rules.py",
+]
+MACHINE = "tests/rules/test_lifecycle.py"
+
+# The tests that cover each module: the older ones, then tests/rules/.
+TESTS: dict[str, tuple[list[str], list[str]]] = {
+    "app/desk.py": (["tests/app/test_desk.py", "tests/app/test_override.py"], RULES + [MACHINE]),
+    "app/refusals.py": (
+        ["tests/app/test_desk.py", "tests/app/test_override.py"],
+        RULES + [MACHINE],
+    ),
+    "app/day_close.py": (["tests/app/test_desk.py"], RULES + [MACHINE]),
+    "app/classification.py": (["tests/app/test_registry.py"], RULES),
+    "app/audit.py": (["tests/app/test_audit.py"], RULES),
+    "app/qr_payload.py": (["tests/app/test_slips.py"], ["tests/rules/test_qr_payload.py"]),
+    "app/slips.py": (["tests/app/test_slips.py"], ["tests/rules/test_trail_rules.py"]),
+    "app/destruction.py": (["tests/app/test_recall.py"], RULES + [MACHINE]),
+    "app/recall.py": (["tests/app/test_recall.py"], RULES),
+    "app/recall_records.py": (["tests/app/test_recall.py"], RULES),
+    "app/registry.py": (["tests/app/test_registry.py"], RULES),
+    "app/accounts.py": (["tests/app/test_accounts.py"], RULES),
+    "app/session.py": (["tests/app/test_session.py", "tests/app/test_confirm.py"], RULES),
+    "app/confirm.py": (["tests/app/test_confirm.py", "tests/app/test_override.py"], RULES),
+    "db/migrations/0003_desk.sql": (["tests/app/test_desk.py"], RULES + [MACHINE]),
+    "db/migrations/0007_recall.sql": (["tests/app/test_recall.py"], RULES),
+}
+
+MODULES = [
+    "desk",
+    "refusals",
+    "day_close",
+    "classification",
+    "audit",
+    "qr_payload",
+    "slips",
+    "destruction",
+    "recall",
+    "recall_records",
+    "registry",
+    "accounts",
+    "session",
+    "confirm",
+]
+
+NOOP = "(lambda *a, **k: None)("
+
+
+@dataclass(frozen=True)
+class Hand:
+    name: str
+    file: str
+    original: str
+    mutated: str
+
+
+# The mutants of issue 19 (first twelve groups) and a few more of the same kind.
+HAND: list[Hand] = [
+    Hand(
+        "overnight rule not for 绝密 (desk due time)",
+        "app/desk.py",
+        "    if copy.level in CLASSIFIED:\n        return now.replace(",
+        "    if copy.level in CLASSIFIED[1:]:\n        return now.replace(",
+    ),
+    Hand(
+        "close-time refusal not for 绝密",
+        "app/refusals.py",
+        "    if copy.level in CLASSIFIED:\n        close",
+        "    if copy.level in CLASSIFIED[1:]:\n        close",
+    ),
+    Hand(
+        "day close ignores 绝密 out",
+        "app/day_close.py",
+        "r.copy.level in CLASSIFIED and not r.excepted",
+        "r.copy.level in CLASSIFIED[1:] and not r.excepted",
+    ),
+    Hand(
+        "overnight detection ignores 绝密",
+        "app/day_close.py",
+        "AND d.level IN ('绝密', '机密', '秘密')",
+        "AND d.level IN ('机密', '秘密')",
+    ),
+    Hand(
+        "绝密 ranked as 机密",
+        "app/refusals.py",
+        'LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}',
+        'LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 2}',
+    ),
+    Hand(
+        "clearance compared with <=",
+        "app/refusals.py",
+        "if CLEARANCE_RANK[reader.clearance] < LEVEL_RANK[copy.level]:",
+        "if CLEARANCE_RANK[reader.clearance] <= LEVEL_RANK[copy.level]:",
+    ),
+    Hand(
+        "F7 lends a copy that is out (HELD overridable)",
+        "app/refusals.py",
+        "return self not in (RefusalKind.VOIDED, RefusalKind.HELD, RefusalKind.NOT_IN_ROOM)",
+        "return self not in (RefusalKind.VOIDED, RefusalKind.NOT_IN_ROOM)",
+    ),
+    Hand(
+        "F7 lends anything (no overridable check)",
+        "app/desk.py",
+        "        if not refused.overridable:\n            raise",
+        "        if False:\n            raise",
+    ),
+    Hand(
+        "handover_open_copy unique index dropped",
+        "db/migrations/0003_desk.sql",
+        "CREATE UNIQUE INDEX handover_open_copy",
+        "CREATE INDEX handover_open_copy",
+    ),
+    Hand(
+        "earlier night's exception counts tonight (desk)",
+        "app/desk.py",
+        "AND e.night = ?) AS excepted",
+        "AND e.night <= ?) AS excepted",
+    ),
+    Hand(
+        "earlier night's exception counts (detection)",
+        "app/day_close.py",
+        '"SELECT 1 FROM overnight_exception WHERE handover_id = ? AND night = ?",\n            (handover_id, night.isoformat()),',
+        '"SELECT 1 FROM overnight_exception WHERE handover_id = ? AND night <= ?",\n            (handover_id, night.isoformat()),',
+    ),
+    Hand(
+        "close time >= to >", "app/refusals.py", "if now.time() >= close:", "if now.time() > close:"
+    ),
+    Hand(
+        "no audit event: checkout",
+        "app/desk.py",
+        '    audit.record(db, session.clock, session.account.login, "借出"',
+        f'    {NOOP}db, session.clock, session.account.login, "借出"',
+    ),
+    Hand(
+        "no audit event: return",
+        "app/desk.py",
+        '    audit.record(\n        db,\n        session.clock,\n        session.account.login,\n        "归还" if',
+        f'    {NOOP}\n        db,\n        session.clock,\n        session.account.login,\n        "归还" if',
+    ),
+    Hand(
+        "no override in the checkout's event",
+        "app/desk.py",
+        '    if o:\n        details["override"]',
+        '    if False:\n        details["override"]',
+    ),
+    Hand(
+        "no audit event: destruction approval",
+        "app/destruction.py",
+        '        audit.record(\n            db,\n            session.clock,\n            session.account.login,\n            "批准销毁",',
+        f'        {NOOP}\n            db,\n            session.clock,\n            session.account.login,\n            "批准销毁",',
+    ),
+    Hand(
+        "no audit event: destruction seal",
+        "app/destruction.py",
+        '        audit.record(\n            db,\n            session.clock,\n            session.account.login,\n            "销毁封存",',
+        f'        {NOOP}\n            db,\n            session.clock,\n            session.account.login,\n            "销毁封存",',
+    ),
+    Hand(
+        "no audit event: batch add",
+        "app/destruction.py",
+        '        audit.record(\n            db,\n            session.clock,\n            session.account.login,\n            "列入销毁批次",',
+        f'        {NOOP}\n            db,\n            session.clock,\n            session.account.login,\n            "列入销毁批次",',
+    ),
+    Hand(
+        "no audit event: day close",
+        "app/day_close.py",
+        "        event = audit.record(\n",
+        '        event = (lambda *a, **k: audit.AuditEvent(0, "", "", "", "", {}, "", audit.head(db)))(\n',
+    ),
+    Hand(
+        "no audit event: registration",
+        "app/registry.py",
+        '        audit.record(\n            db,\n            session.clock,\n            session.account.login,\n            "登记收文",',
+        f'        {NOOP}\n            db,\n            session.clock,\n            session.account.login,\n            "登记收文",',
+    ),
+    Hand(
+        "slip MAC does not cover the serial",
+        "app/qr_payload.py",
+        'f"{PREFIX}|{room_id}|{copy_id}|{serial}"',
+        'f"{PREFIX}|{room_id}|{copy_id}"',
+    ),
+    Hand(
+        "slip MAC does not cover the room",
+        "app/qr_payload.py",
+        'f"{PREFIX}|{room_id}|{copy_id}|{serial}"',
+        'f"{PREFIX}|{copy_id}|{serial}"',
+    ),
+    Hand(
+        "CHECK two distinct witnesses dropped",
+        "db/migrations/0007_recall.sql",
+        "AND witness_2 IS NOT NULL AND witness_1 <> witness_2",
+        "AND witness_2 IS NOT NULL",
+    ),
+    Hand(
+        "CHECK builder not a witness dropped",
+        "db/migrations/0007_recall.sql",
+        "        AND witness_1 <> built_by AND witness_2 <> built_by)),",
+        "        )),",
+    ),
+    Hand(
+        "CHECK approver not the builder dropped",
+        "db/migrations/0007_recall.sql",
+        "    CHECK (approved_by IS NULL OR approved_by <> built_by),\n",
+        "",
+    ),
+    Hand(
+        "trigger: destroyed copy handed out",
+        "db/migrations/0007_recall.sql",
+        "WHEN (SELECT state FROM copy WHERE id = new.copy_id) IN ('已销毁', '已清退')",
+        "WHEN 0",
+    ),
+    Hand(
+        "绝密 default period 20 years",
+        "app/classification.py",
+        'DEFAULT_PERIOD_YEARS = {"绝密": 30,',
+        'DEFAULT_PERIOD_YEARS = {"绝密": 20,',
+    ),
+    Hand(
+        "秘密 default period 5 years",
+        "app/classification.py",
+        '"机密": 20, "秘密": 10}',
+        '"机密": 20, "秘密": 5}',
+    ),
+    Hand(
+        "confirmation ignores the lockout",
+        "app/confirm.py",
+        "        check_not_locked(keyfile, account.login, clock, what)\n",
+        "        pass\n",
+    ),
+    Hand(
+        "lock after six failures",
+        "app/session.py",
+        "if slot.failures >= LOCK_AFTER_FAILURES:",
+        "if slot.failures > LOCK_AFTER_FAILURES:",
+    ),
+    Hand(
+        "witnesses not compared (Python)",
+        "app/destruction.py",
+        "if len(keys) != 2 or keys[0] == keys[1]:",
+        "if len(keys) != 2:",
+    ),
+    Hand(
+        "builder as witness (Python)",
+        "app/destruction.py",
+        "if accounts.login_key(batch.built_by) in keys:",
+        "if False:",
+    ),
+    Hand(
+        "logins compared without NFKC",
+        "app/accounts.py",
+        'unicodedata.normalize("NFKC", text)',
+        "text",
+    ),
+    Hand(
+        "a copy out may go into a batch",
+        "app/destruction.py",
+        '    if copy.state != "在柜":\n        return f"状态为',
+        '    if False:\n        return f"状态为',
+    ),
+    Hand(
+        "day closes over copies out",
+        "app/day_close.py",
+        "        if waiting:\n",
+        "        if False:\n",
+    ),
+    Hand(
+        "overnight counted one night short",
+        "app/day_close.py",
+        "            while night < last:",
+        "            while night < last - timedelta(days=1):",
+    ),
+    Hand(
+        "audit verify ignores the stored hash",
+        "app/audit.py",
+        "if seq != expected_seq or prev_hash != prev or stored != digest:",
+        "if seq != expected_seq or prev_hash != prev:",
+    ),
+    Hand(
+        "copy registered twice (no duplicate check)",
+        "app/registry.py",
+        '    if row is not None:\n        raise InvalidInput(\n            f"{issuer}',
+        '    if False:\n        raise InvalidInput(\n            f"{issuer}',
+    ),
+    # Survivors of the first cosmic-ray sample, written again by hand after tests were added.
+    Hand(
+        "received time compared with != (cosmic-ray)",
+        "app/registry.py",
+        "if data.received_at and data.received_at > now:",
+        "if data.received_at and data.received_at != now:",
+    ),
+    Hand(
+        "batch change meanwhile not seen (cosmic-ray)",
+        "app/destruction.py",
+        "    if get(db, batch.id).state != state:",
+        "    if get(db, batch.id).state is state:",
+    ),
+    Hand(
+        "chain sequence compared by identity (cosmic-ray)",
+        "app/audit.py",
+        "if seq != expected_seq or",
+        "if seq is not expected_seq or",
+    ),
+    Hand(
+        "seal when not due (cosmic-ray)",
+        "app/audit.py",
+        "        if seal.due(db, clock):",
+        "        if not seal.due(db, clock):",
+    ),
+    Hand(
+        "信访 slip form by identity (cosmic-ray)",
+        "app/slips.py",
+        'if source == "信访":',
+        'if source is not "信访":',
+    ),
+    Hand(
+        "failed confirmation not flushed (cosmic-ray)",
+        "app/confirm.py",
+        "        count_failure(keyfile, account.login, clock)\n        if flush_pending is not None:",
+        "        count_failure(keyfile, account.login, clock)\n        if flush_pending is None:",
+    ),
+    Hand(
+        "discrepancy returns the copy",
+        "app/desk.py",
+        "            return int(cursor.lastrowid)\n        close_handover(",
+        '            close_handover(session, copy, open_row["id"], open_row["name"], "x")\n'
+        "            return int(cursor.lastrowid)\n        close_handover(",
+    ),
+]
+
+
+# ---- the temporary tree -----------------------------------------------------------------------
+def copy_tree(into: Path) -> Path:
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    for name in listed:
+        source = ROOT / name
+        if not source.is_file():
+            continue
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    # Some tests save pictures there and only others make it (a run of one file needs it).
+    (into / "shots").mkdir(exist_ok=True)
+    return into
+
+
+def env_for(tree: Path) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(tree), QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTEST_ADDOPTS", None)
+    return env
+
+
+def pytest_command(tests: list[str]) -> list[str]:
+    return [
+        "nice",
+        "-n",
+        "10",
+        PYTHON,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--timeout",
+        "300",
+        *tests,
+    ]
+
+
+def run_tests(tree: Path, tests: list[str]) -> bool:
+    """True when the tests pass (the mutant survives them)."""
+    done = subprocess.run(
+        pytest_command(tests), cwd=tree, env=env_for(tree), capture_output=True, text=True
+    )
+    return done.returncode == 0
+
+
+# ---- hand-made mutants -------------------------------------------------------------------------
+def hand(only: str | None, budget: float) -> int:
+    wanted = only.split(",") if only else [""]
+    chosen = [h for h in HAND if any(w in h.name or w in h.file for w in wanted)]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mijian-mut-") as where:
+        tree = copy_tree(Path(where))
+        # The machine is left out of the baseline: it is slow, and a run of it is its own proof.
+        union = sorted({t for h in chosen for t in TESTS[h.file][0] + TESTS[h.file][1]} - {MACHINE})
+        if not run_tests(tree, union):
+            print("the tests fail on the unmutated tree: " + " ".join(union))
+            return 1
+        killed_before = killed_after = 0
+        survivors = []
+        tried = []
+        for h in chosen:
+            if time.perf_counter() - started > budget:
+                print(
+                    f"  budget of {budget:.0f} s spent: {len(chosen) - len(tried)} mutants not run"
+                )
+                break
+            path = tree / h.file
+            pristine = path.read_text(encoding="utf-8")
+            found = pristine.count(h.original)
+            if found != 1:
+                print(f"  ?? {h.name}: the original snippet occurs {found} times in {h.file}")
+                continue
+            tried.append(h)
+            path.write_text(pristine.replace(h.original, h.mutated), encoding="utf-8")
+            try:
+                old, new = TESTS[h.file]
+                before = not run_tests(tree, old)
+                quick = [t for t in new if t != MACHINE]
+                after = before or not run_tests(tree, quick)
+                if not after and MACHINE in new:
+                    after = not run_tests(tree, [MACHINE])
+            finally:
+                path.write_text(pristine, encoding="utf-8")
+            killed_before += before
+            killed_after += after
+            fate = (
+                "killed by older tests"
+                if before
+                else "killed by tests/rules"
+                if after
+                else "SURVIVED"
+            )
+            print(f"  {fate:22} {h.name} ({h.file})", flush=True)
+            if not after:
+                survivors.append(h.name)
+        n = len(tried)
+        print(f"hand mutants: {n}   ({time.perf_counter() - started:.0f} s, baseline included)")
+        print(
+            f"before (older tests only): killed: {killed_before}   survived: {n - killed_before}"
+            f"   score: {100 * killed_before / n:.0f} %"
+        )
+        print(
+            f"after (with tests/rules):  killed: {killed_after}   survived: {n - killed_after}"
+            f"   score: {100 * killed_after / n:.0f} %"
+        )
+        for name in survivors:
+            print(f"  survivor: {name}")
+    return 0
+
+
+# ---- cosmic-ray over a sample ------------------------------------------------------------------
+CONFIG = """[cosmic-ray]
+module-path = "{module}"
+timeout = {timeout}
+excluded-modules = []
+test-command = "{command}"
+
+[cosmic-ray.distributor]
+name = "local"
+"""
+
+
+def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the annotations are: with `from __future__ import annotations` they are never
+    evaluated, so a mutant there (`Payload | None` to `Payload & None`) is equivalent."""
+    import ast
+
+    spans = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        found = []
+        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            found.append(node.annotation)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None:
+            found.append(node.returns)
+        for a in found:
+            end = (a.end_lineno or a.lineno, a.end_col_offset or a.col_offset)
+            spans.append(((a.lineno, a.col_offset), end))
+    return spans
+
+
+def sampled(
+    tree: Path, module: str, size: int, seed: int, budget: float, rules: bool
+) -> tuple[int, int, list[str]]:
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+    path = f"app/{module}.py"
+    old, new = TESTS[path]
+    tests = old + ([t for t in new if t != MACHINE] if rules else [])
+    command = " ".join(pytest_command(tests))
+    config = tree / f"cr-{module}.toml"
+    config.write_text(CONFIG.format(module=path, timeout=300, command=command), encoding="utf-8")
+    session = tree / f"cr-{module}.sqlite"
+    session.unlink(missing_ok=True)
+    env = env_for(tree)
+    subprocess.run(
+        [COSMIC_RAY, "init", str(config), str(session)],
+        cwd=tree,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    spans = annotation_spans(tree / path)
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        items = []
+        typing_only = 0
+        for item in sorted(db.pending_work_items, key=lambda w: w.job_id):
+            start = tuple(item.mutations[0].start_pos)
+            if any(a <= start < b for a, b in spans):
+                typing_only += 1
+                db.set_result(
+                    item.job_id,
+                    WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="in an annotation"),
+                )
+            else:
+                items.append(item)
+        chosen = {
+            w.job_id for w in random.Random(f"{seed}:{module}").sample(items, min(size, len(items)))
+        }
+        for item in items:
+            if item.job_id not in chosen:
+                db.set_result(
+                    item.job_id,
+                    WorkResult(worker_outcome=WorkerOutcome.SKIPPED, output="not in the sample"),
+                )
+    pristine = (tree / path).read_text(encoding="utf-8")
+    runner = subprocess.Popen(
+        ["nice", "-n", "10", COSMIC_RAY, "exec", str(config), str(session)],
+        cwd=tree,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        runner.wait(timeout=budget)
+    except subprocess.TimeoutExpired:
+        os.killpg(runner.pid, signal.SIGTERM)
+        runner.wait()
+    (tree / path).write_text(pristine, encoding="utf-8")  # a stopped run may leave a mutant
+    ran = killed = 0
+    survivors = []
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        for item, result in db.completed_work_items:
+            if result.worker_outcome == WorkerOutcome.SKIPPED:
+                continue
+            ran += 1
+            if result.test_outcome == TestOutcome.SURVIVED:
+                survivors.append(f"{item.job_id}\n{result.diff}")
+            else:
+                killed += 1
+    print(
+        f"{module}: sample {len(chosen)} of {len(items)} (+{typing_only} in annotations, equivalent:"
+        f" never evaluated)   mutants: {ran}   killed: {killed}"
+        f"   score: {100 * killed / max(ran, 1):.0f} %",
+        flush=True,
+    )
+    return ran, killed, survivors
+
+
+def cosmic(modules: list[str], size: int, seed: int, budget: float, rules: bool) -> int:
+    with tempfile.TemporaryDirectory(prefix="mijian-cr-") as where:
+        tree = copy_tree(Path(where))
+        total_ran = total_killed = 0
+        all_survivors = []
+        started = time.perf_counter()
+        for module in modules:
+            ran, killed, survivors = sampled(tree, module, size, seed, budget, rules)
+            total_ran += ran
+            total_killed += killed
+            all_survivors += [f"--- {module} {s}" for s in survivors]
+        print(
+            f"total ({'with' if rules else 'without'} tests/rules, seed {seed}, {size} per module,"
+            f" {time.perf_counter() - started:.0f} s)"
+        )
+        print(f"mutants: {total_ran}")
+        print(f"killed: {total_killed}")
+        print(f"score: {100 * total_killed / max(total_ran, 1):.1f} %")
+        for s in all_survivors:
+            print(s)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hand", action="store_true", help="the hand-made mutants")
+    parser.add_argument(
+        "--only", help="--hand: mutants whose name or file contains one of these (comma-separated)"
+    )
+    parser.add_argument("--modules", default=",".join(MODULES))
+    parser.add_argument("--sample", type=int, default=6, help="mutants per module")
+    parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument(
+        "--budget", type=float, default=900, help="seconds per module (per --hand run) at most"
+    )
+    parser.add_argument(
+        "--without-rules", action="store_true", help="the older tests only (the 'before' figure)"
+    )
+    args = parser.parse_args()
+    if args.hand:
+        return hand(args.only, args.budget)
+    return cosmic(
+        args.modules.split(","), args.sample, args.seed, args.budget, not args.without_rules
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
