@@ -12,26 +12,20 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__, cli_trust
 from app.clock import Clock, SystemClock
-from app.counter import Counter, counter_key
-from app.demo import create_demo_room
-from app.ledger_import import import_ledger
-from app.lockout import unlock
-from app.model import NewAccount
-from app.numbers import parse_registration_number
-from app.output import OutputFailed, deliver_file
 from app.paths import default_db_path
-from app.reports.catalog import REPORTS
-from app.reports.catalog import output as report_output
-from app.reports.export import PLAINTEXT_WARNING
-from app.reports.export import export as export_report
+from app.reports.kinds import TITLES as REPORT_TITLES
 from app.roles import BUSINESS_ROLES, Role
-from app.room import create_room
-from app.seal import VerificationKey
-from app.slip_print import print_slips
 from db.errors import InvalidInput, MijianError
+
+if TYPE_CHECKING:
+    from app.seal import VerificationKey
+
+# Each command imports what it needs when it runs: parsing the line (and the window's start,
+# which parses it too) must not load reportlab, openpyxl, pypinyin and every rule module.
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -65,9 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="输出报表（PDF；或明文 CSV/XLSX）")
     rep.add_argument(
         "kind",
-        choices=list(REPORTS),
+        choices=list(REPORT_TITLES),
         metavar="KIND",
-        help="；".join(f"{k} {r.title}" for k, r in REPORTS.items()),
+        help="；".join(f"{k} {title}" for k, title in REPORT_TITLES.items()),
     )
     _add_login(rep)
     rep.add_argument("--year", type=int, help="年度（day-close 以外的报表必填）")
@@ -172,6 +166,8 @@ _logged_in = cli_trust.logged_in
 
 
 def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.demo import create_demo_room
+
     paths = create_demo_room(db, clock)
     print(
         f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、anquan、xitong、shenji，密码 mijian-demo-2026）"
@@ -180,6 +176,9 @@ def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
 
 def _init(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.model import NewAccount
+    from app.room import create_room
+
     name = args.name or input("机要室名称：")
     unit = args.unit or input("所属单位：")
     accounts = []
@@ -201,6 +200,8 @@ def _init(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
 
 def _unlock(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.lockout import unlock
+
     password = read("密码：")  # the security officer's own, for the login and the unlock
     with _logged_in(args, db, _Again(password), clock) as session:
         unlock(session, args.account, password)
@@ -209,17 +210,22 @@ def _unlock(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 
 
 def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.output import deliver_file
+    from app.reports.catalog import output as report_output
+    from app.reports.export import PLAINTEXT_WARNING
+    from app.reports.export import export as export_report
+
     output: Path = args.output
     if output.exists():
         raise MijianError(f"文件已存在，不会覆盖：{output}")
     day: date | None = args.day
     if args.kind == "day-close":
         args.year = args.year or (day or clock.now().date()).year
-        title = f"{REPORTS[args.kind].title}（{day:%Y年%m月%d日}）" if day else "日终清点表"
+        title = f"{REPORT_TITLES[args.kind]}（{day:%Y年%m月%d日}）" if day else "日终清点表"
     elif args.year is None:
         raise MijianError("请用 --year 指定年度。")
     else:
-        title = f"{REPORTS[args.kind].title}（{args.year}年）"
+        title = f"{REPORT_TITLES[args.kind]}（{args.year}年）"
     if output.suffix.lower() in (".csv", ".xlsx"):
         if not args.plaintext_ok:
             raise MijianError(
@@ -242,6 +248,8 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 
 
 def _import(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.ledger_import import import_ledger
+
     with _logged_in(args, db, read, clock) as session:
         session.require(Role.CUSTODIAN)  # before a row is read or compared with the register
         report = import_ledger(session, args.ledger, progress=_import_progress())
@@ -266,18 +274,20 @@ def _import_progress() -> Callable[[int, int], None] | None:
 
 
 def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app import documents
+    from app.numbers import parse_registration_number
+    from app.output import OutputFailed, deliver_file
+    from app.slip_print import print_slips
+
     output: Path = args.output
     if output.exists():
         raise MijianError(f"文件已存在，不会覆盖：{output}")
-    number = parse_registration_number(args.number)
-    if number is None:
+    if parse_registration_number(args.number) is None:
         raise InvalidInput(f"收文编号“{args.number}”应写成 2026-0001 的形式。")
     with _logged_in(args, db, read, clock) as session:
         session.require(Role.CUSTODIAN)
-        row = session.db.one("SELECT id FROM document WHERE year = ? AND serial = ?", number)
-        if row is None:
-            raise InvalidInput(f"没有收文编号 {args.number}。")
-        slips = print_slips(session, int(row[0]), page="A5" if args.a5 else "A4")
+        document_id = documents.id_by_number(session.db, args.number)
+        slips = print_slips(session, document_id, page="A5" if args.a5 else "A4")
         # The slips on paper are retired only once their replacement is completely written.
         try:
             deliver_file(output, slips.pdf, slips.delivered, replace=False)
@@ -288,6 +298,8 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
 
 def _scan(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.counter import Counter, counter_key
+
     if not args.session and not args.code:
         raise InvalidInput("请给出要核验的扫描内容，或用 --session 从标准输入读取。")
     with _logged_in(args, db, read, clock) as session:

@@ -7,17 +7,17 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from app import trail
 from app.clock import Clock
-from app.maintenance import backup, check_room
 from app.model import Credential
-from app.reports.seal_sheet_pdf import render_seal_sheet
-from app.restore import restore
-from app.seal import VerificationKey
-from app.session import Session, open_session
 from db.errors import MijianError
+
+if TYPE_CHECKING:
+    from app.seal import VerificationKey
+    from app.session import Session
+
+# Each command imports what it needs when it runs (see app/cli.py).
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -83,6 +83,8 @@ def add_parsers(sub: argparse._SubParsersAction, add_login: Callable[..., None])
 @contextmanager
 def logged_in(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> Iterator[Session]:
     """A session for one command, beside any open window (no instance lock), always closed."""
+    from app.session import open_session
+
     password = read("密码：")
     accept = None
     if getattr(args, "accept_rollback", None):
@@ -102,11 +104,15 @@ def show_sheet(key: VerificationKey, out: Path | None, unit: str, name: str, clo
     print("  " + "  ".join(key.groups))
     print(f"  校验码 {key.check}；二维码内容 {key.text}")
     if out is not None:
+        from app.reports.seal_sheet_pdf import render_seal_sheet
+
         out.write_bytes(render_seal_sheet(key, unit, name, clock.now()))
         print(f"密钥页已写到 {out}：打印后请删除该文件。")
 
 
 def _check(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.maintenance import check_room
+
     with logged_in(args, db, read, clock) as session:
         report = check_room(session)
     print("\n".join(report.lines))
@@ -114,6 +120,8 @@ def _check(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> in
 
 
 def _audit(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app import trail
+
     with logged_in(args, db, read, clock) as session:
         if args.audit_command == "start-seal":
             key = trail.begin_sealing(session)
@@ -152,6 +160,8 @@ def _progress(done: int) -> None:
 
 
 def _backup(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.maintenance import backup
+
     with logged_in(args, db, read, clock) as session:
         target = backup(session, args.out)
     print(
@@ -161,6 +171,8 @@ def _backup(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
 
 
 def _restore(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.restore import restore
+
     password = read("密码：")
     officer = None
     if args.older_ok:

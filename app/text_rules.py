@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.reports.fonts import printable_code_points
 from db.errors import InvalidInput
 
 
@@ -108,6 +107,8 @@ def clean(field: str, value: str) -> str:
         raise InvalidInput(
             f"{rule.label}不能超过 {rule.limit} 个字（现有 {len(text)} 个），请删减后再保存。"
         )
+    from app.reports.fonts import printable_code_points  # reportlab: loaded on first use
+
     printable = printable_code_points()
     for char in text:
         if ord(char) not in printable and char != "\t":

@@ -11,19 +11,22 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import cli, logs
 from app.clock import Clock, SystemClock
-from app.day_close import detect_overnight
-from app.demo import create_demo_room
-from app.model import NewAccount
 from app.paths import RoomPaths, default_db_path, demo_db_path, log_path
 from app.roles import Role
-from app.room import create_room
-from app.seal import VerificationKey
 from app.session import Session, open_session
 from db.errors import MijianError
 from db.keyslots import KeyFile
+
+if TYPE_CHECKING:
+    from app.model import NewAccount
+    from app.seal import VerificationKey
+
+# What the login dialog needs is imported above; the rules behind the pages (and reportlab,
+# pypinyin, openpyxl) load after the key is unwrapped, where they are used.
 
 log = logging.getLogger("mijian")
 
@@ -64,6 +67,8 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
     paths = RoomPaths(room_path(args))
     try:
         if args.demo and not paths.exists():
+            from app.demo import create_demo_room
+
             create_demo_room(paths.db, clock)
         if not paths.exists() and not _first_run(paths, clock):
             return 0
@@ -79,6 +84,8 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
         if session.role in (Role.CUSTODIAN, Role.APPROVER):
             # At every start: a classified copy that stayed out overnight without an exception
             # becomes a 违规过夜 incident, shown on the desk until the 保密员 handles it.
+            from app.day_close import detect_overnight
+
             detect_overnight(session)
         window = MainWindow(session)
         window.show()
@@ -100,6 +107,8 @@ def _first_run(paths: RoomPaths, clock: Clock) -> bool:
     sheets: list[tuple[VerificationKey, str, str]] = []
 
     def create(name: str, unit: str, accounts: list[NewAccount]) -> object:
+        from app.room import create_room
+
         return create_room(
             paths.db, name, unit, accounts, clock, on_sheet=lambda k: sheets.append((k, unit, name))
         )

@@ -284,3 +284,27 @@ def _the_demo_holds_a_finished_and_an_open_campaign(db: Path) -> None:
         assert audit.verify(session.db).ok
     finally:
         session.close()
+
+
+def test_the_command_line_offers_exactly_the_catalogues_reports() -> None:
+    from app.reports.catalog import REPORTS
+    from app.reports.kinds import TITLES
+
+    assert {kind: report.title for kind, report in REPORTS.items()} == TITLES
+
+
+def test_starting_imports_only_what_the_login_needs() -> None:
+    """`mijian --version`, any command's parsing and the window's start up to the login dialog
+    load no report, ledger or pinyin library (they cost about half a second)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, ui.main; ui.main.cli.build_parser().parse_args(['--demo']);"
+        "print(' '.join(sorted(m for m in ('reportlab', 'openpyxl', 'pypinyin', 'python_calamine',"
+        " 'app.desk', 'app.reports.catalog', 'PySide6') if m in sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
