@@ -63,6 +63,9 @@ class DayClose:
     # who reopened it, when and why.
     round: int = 1
     reopen: dict[str, str] | None = None
+    # What was still open when the day closed and the signed sheet must not hide: incidents
+    # (违规过夜, 核对异常) and classified copies a stocktake found missing, not yet settled.
+    open_matters: list[dict[str, str]] = field(default_factory=list)
 
 
 def blockers(db: Database, day: date) -> list[OutRow]:
@@ -163,13 +166,21 @@ def close_day(session: Session) -> DayClose:
                 (day.isoformat(),),
             )
         ]
-        details: dict[str, object] = {"counts": tally, "exceptions": len(exceptions)}
+        matters = open_matters(db)
+        details: dict[str, object] = {
+            "counts": tally,
+            "exceptions": len(exceptions),
+            "open_matters": len(matters),
+        }
         if reopened is not None:
             details["reopen"] = reopened
         event = audit.record(
             db, session.clock, session.account.login, "日终清点", f"day:{day}", details
         )
-        stored = json.dumps({"counts": tally, "exceptions": exceptions}, ensure_ascii=False)
+        stored = json.dumps(
+            {"counts": tally, "exceptions": exceptions, "open_matters": matters},
+            ensure_ascii=False,
+        )
         closing = (stamp(now), session.account.login, event.seq, event.hash, stored)
         if reopened is None:
             db.execute(
@@ -262,7 +273,33 @@ def _close(db: Database, row: Any, n: int, reopen: dict[str, str] | None) -> Day
         overrides(db, closed_at),
         n,
         reopen,
+        stored.get("open_matters", []),
     )
+
+
+def open_matters(db: Database) -> list[dict[str, str]]:
+    """What is still open tonight, for the sheet: every open incident, and every classified
+    copy the last stocktakes found missing whose finding is not settled (a copy that may be
+    lost still counts as 在柜 until it is resolved; the paper must say so)."""
+    matters = [
+        {"kind": i.kind, "copy": i.copy_label, "note": i.description} for i in open_incidents(db)
+    ]
+    for r in db.query(
+        "SELECT f.detail, d.year, d.serial, d.level, c.copy_no, s.started_at"
+        " FROM stocktake_finding f JOIN stocktake s ON s.id = f.stocktake_id"
+        " JOIN copy c ON c.id = f.copy_id JOIN document d ON d.id = c.document_id"
+        " WHERE f.class = '缺失' AND f.resolved_at IS NULL AND d.level <> '非密'"
+        " AND c.state = '在柜' ORDER BY f.id"
+    ):
+        matters.append(
+            {
+                "kind": "清查未见",
+                "copy": f"{registration_number(r['year'], r['serial'])} 第{r['copy_no']}份",
+                "note": f"{r['level']}；{str(r['started_at'])[:10]} 清查时应在柜而未扫到，"
+                "尚未查明（仍计在柜）",
+            }
+        )
+    return matters
 
 
 def overrides(db: Database, until: datetime) -> list[dict[str, str]]:

@@ -155,7 +155,11 @@ def _sheet(close: DayClose, unit: str, closed_by_name: str) -> list[Flowable]:
         Spacer(1, 2 * mm),
         overrides,
         Spacer(1, 6 * mm),
-        Paragraph("四、清点与审计链", body),
+        Paragraph("四、未结事项（事件、清查未见）", body),
+        Spacer(1, 2 * mm),
+        _matters(close, small, grid),
+        Spacer(1, 6 * mm),
+        Paragraph("五、清点与审计链", body),
         Spacer(1, 2 * mm),
         Paragraph(
             markup(
@@ -175,3 +179,17 @@ def _sheet(close: DayClose, unit: str, closed_by_name: str) -> list[Flowable]:
         Paragraph("清点人签字：＿＿＿＿＿＿＿＿　　　　复核人签字：＿＿＿＿＿＿＿＿", body),
     ]
     return story
+
+
+def _matters(close: DayClose, small: ParagraphStyle, grid: TableStyle) -> Table:
+    """What was still open when the day closed: the sheet never reads as if all were well."""
+    rows: list[list[Any]] = [[Paragraph(h, small) for h in ("类别", "份", "情况")]]
+    for m in close.open_matters:
+        rows.append([Paragraph(markup(str(m[k])), small) for k in ("kind", "copy", "note")])
+    if len(rows) == 1:
+        rows.append([Paragraph("无", small), "", ""])
+    table = Table(rows, colWidths=[24 * mm, 40 * mm, 110 * mm], repeatRows=1)
+    table.setStyle(TableStyle([*grid.getCommands(), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+    if not close.open_matters:
+        table.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+    return table

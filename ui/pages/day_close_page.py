@@ -13,13 +13,14 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app import day_close, desk
+from app import day_close, desk, settings
 from app.day_close import Incident
 from app.model import Credential
 from app.output import PRINTER, Output
@@ -125,11 +126,12 @@ class DayClosePage(QWidget):
         self.resolve_button.clicked.connect(self._resolve)
         self.reopen_button.clicked.connect(self.reopen)
         self.sheet_button.clicked.connect(self._sheet_again)
-        self.close_button.clicked.connect(self.close_today)
+        self.close_button.clicked.connect(self._ask_and_close)
         self.refresh()
 
     def refresh(self) -> None:
         """The room as it is now: called whenever the page is shown (ui.main_window)."""
+        self.result_label.clear()  # a refusal from before says nothing of the room now
         db = self._session.db
         now = self._session.clock.now()
         today = now.date()
@@ -160,13 +162,41 @@ class DayClosePage(QWidget):
         self.reopen_button.setVisible(closed_today)
         self.sheet_button.setEnabled(bool(closes))
 
+    def close_question(self) -> str:
+        """What the custodian confirms before the close: nothing may go out afterwards, and
+        what is still open goes on the sheet."""
+        db = self._session.db
+        now = self._session.clock.now()
+        close_at = settings.load(db).close_time
+        matters = day_close.open_matters(db)
+        text = (
+            f"现在 {now:%H:%M} 日终清点（闭库时间 {close_at:%H:%M}）。清点后今日不能再借出，"
+            "须保密员重新开启。"
+        )
+        if matters:
+            listed = "；".join(f"{m['kind']} {m['copy']}" for m in matters[:5])
+            more = f" 等 {len(matters)} 项" if len(matters) > 5 else ""
+            text += f"\n\n尚有未结事项将列入清点表：{listed}{more}。"
+        return text + "\n\n确定现在清点吗？"
+
+    def _ask_and_close(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "日终清点",
+            self.close_question(),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.close_today()
+
     def close_today(self) -> PdfOutputDialog | None:
         """Close the day, then offer the sheet to print (preview, print, or save) at once."""
         try:
             closed = day_close.close_day(self._session)
         except MijianError as exc:
-            self.result_label.setText(exc.message)
             self.refresh()
+            self.result_label.setText(exc.message)
             return None
         self.refresh()
         self.result_label.setText(
