@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from app import audit
+from app.reports.kinds import TITLES as REPORT_TITLES
 from app.roles import Role
 from db.connection import Database
 
@@ -518,6 +519,10 @@ OBJECT_KINDS = {
     "instruction": "批示",
     "cabinet": "保密柜",
     "stocktake": "清查",
+    "unit": "单位",
+    "receipt": "分发签收单",
+    "route": "传阅路线",
+    "ledger": "台账文件",
 }
 WHOLE_OBJECTS = {
     "room": "机要室",
@@ -542,6 +547,7 @@ _REPORTS = {
     "stats": "年度统计",
     "review": "保密期限届满审查清单",
     "audit": "审计报告",
+    **REPORT_TITLES,
 }
 _KEYS = {
     "after": "新",
@@ -632,7 +638,9 @@ def object_label(obj: str, actors: Mapping[str, Actor] | None = None) -> str:
         ident = f"{year}年第{serial}批"
     elif kind in ("recall", "calendar") and ident.isdigit():
         ident = f"{ident}年度"
-    elif kind in ("reader", "group", "incident", "cabinet", "stocktake") and ident.isdigit():
+    elif (
+        kind in ("reader", "group", "incident", "cabinet", "stocktake", "unit") and ident.isdigit()
+    ):
         ident = f"第{ident}号"
     elif kind == "instruction":
         number, _, item = ident.partition("#")

@@ -173,9 +173,14 @@ class MainWindow(QMainWindow):
         self.lock_screen.switch_user.connect(self.request_switch)
 
     def refresh_page(self) -> None:
-        """Show the current page as the room is now (see the class's contract)."""
+        """Show the current page as the room is now (see the class's contract), and recount
+        the status bar's 今日时限 (one indexed query) so it never lags what a page just did."""
         if not self.locked:
             _refresh(self.pages.currentWidget())
+            for index in range(self.pages.count()):
+                board = self.pages.widget(index)
+                if isinstance(board, BoardPage) and board is not self.pages.currentWidget():
+                    board.tick()
 
     def _page_changed(self, _index: int) -> None:
         if self.isVisible():  # not while the window is closed or being torn down

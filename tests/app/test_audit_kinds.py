@@ -27,3 +27,23 @@ def test_every_written_kind_has_a_group() -> None:
     assert len(actions) >= 40  # the scan itself still finds the program's events
     ungrouped = {a: where for a, where in actions.items() if group_of(a) == OTHER_GROUP}
     assert ungrouped == {}
+
+
+_OBJECT = re.compile(r"audit\.record\([^)]*?f?\"([a-z-]+):")
+
+
+def test_every_object_kind_written_reads_in_chinese() -> None:
+    """Found at the window: the 审计 page and the 审计报告 showed `receipt:…`, `unit:1`,
+    `报表 day-close`, `route:…`. Every object prefix the program writes has a Chinese name,
+    and every report kind its title."""
+    from app.audit_view import OBJECT_KINDS, object_label
+    from app.reports.kinds import TITLES
+
+    prefixes = set()
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        prefixes.update(_OBJECT.findall(path.read_text(encoding="utf-8")))
+    assert {"copy", "receipt", "unit", "route"} <= prefixes
+    assert sorted(prefixes - set(OBJECT_KINDS)) == []
+    for kind, title in TITLES.items():
+        assert object_label(f"report:{kind}") == f"报表 {title}"
+    assert object_label("unit:1") == "单位 第1号"

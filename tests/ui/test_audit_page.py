@@ -173,3 +173,12 @@ def test_verifying_the_chain_runs_on_the_task_runner(page: AuditPage, qtbot) -> 
     qtbot.waitUntil(lambda: page.result_label.text().startswith("链完整："), timeout=30_000)
     ticks.timer.stop()
     assert page.verify_button.isEnabled() and max(ticks.gaps, default=0) < 200
+
+
+def test_the_time_and_the_object_are_never_cut(page: AuditPage) -> None:
+    """Seen at the window: 时间 read "2026-12-02 05:0…". Each cell of the first rows fits."""
+    metrics = page.table.fontMetrics()
+    for row in range(min(page.model.rowCount(), 20)):
+        for column in (1, 3, 4):
+            text = str(page.model.index(row, column).data())
+            assert metrics.horizontalAdvance(text) + 8 <= page.table.columnWidth(column), text

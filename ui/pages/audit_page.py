@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -35,6 +34,7 @@ from db.connection import Database
 from db.errors import MijianError
 from ui.audit_detail import AuditDetailDialog
 from ui.audit_model import AuditModel
+from ui.out_model import size_columns
 from ui.printing import LongPdf, offer_long_pdf
 from ui.seal_panel import SealPanel
 from ui.tasks import run_with_progress, runner_for
@@ -123,12 +123,21 @@ class AuditPage(QWidget):
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
-        for column, width in ((0, 60), (1, 150), (2, 170), (3, 110), (4, 230)):
-            self.table.setColumnWidth(column, width)
+        # Widths measured from the fonts (a fixed 150 px cut the time to "2026-12-02 05:0…").
+        size_columns(
+            self.table,
+            (
+                "0000000",
+                "2026-12-02 17:30:59",
+                "李晓梅（安全保密管理员）",
+                "打印分发签收单",
+                "分发签收单 分2026-0001",
+                None,
+            ),
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.verify_button)
