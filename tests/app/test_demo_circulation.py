@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app import board, circulation
+from app import board, cabinets, circulation, units
 from app.board import Kind
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
@@ -30,5 +30,24 @@ def test_demo_room_has_routes_in_progress_and_a_full_board(tmp_path: Path) -> No
         kinds = {r.kind for r in rows}
         assert {Kind.INSTRUCTION, Kind.READ, Kind.OUT} <= kinds
         assert rows[0].flagged
+        # Units (readers in theirs), the four cabinets with the room's copies, one 分发 out:
+        # found missing in a walk-through, where 分发 and 保管 opened empty.
+        assert {u.name for u in units.list_units(db)} >= {"区委办公室", "区发展改革局"}
+        assert units.unit_of(db, readers_by_name(db)["刘洋"]).name == "区发展改革局"
+        listed = cabinets.listing(custodian)
+        assert [c.cabinet.name for c in listed] == [
+            "1号保密柜",
+            "2号保密柜",
+            "3号保密柜",
+            "4号保密柜",
+        ]
+        assert sum(c.copies for c in listed) > 100
+        assert int(db.scalar("SELECT count(*) FROM copy WHERE state = '分发在外'")) == 1
     finally:
         custodian.close()
+
+
+def readers_by_name(db) -> dict[str, int]:
+    from app.people import list_readers
+
+    return {r.name: r.id for r in list_readers(db)}
