@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from app import audit, passwords, rekey, text_rules
 from app.clock import Clock, stamp
+from app.errors import InvalidInput, MijianError
 from app.model import Account, NewAccount
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.errors import MijianError
 from app.paths import RoomPaths
 from db.connection import Database
-from db.errors import MijianError
 
 FORMAT = "mijian-anchor-1"
 SETTING = "anchor_since"

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from app import audit, instructions, text_rules
 from app.clock import parse_stamp, stamp
+from app.errors import InvalidInput, MijianError
 from app.numbers import registration_number
 from app.roles import BUSINESS_ROLES, Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from app import audit, scanning, text_rules
 from app.clock import stamp
+from app.errors import InvalidInput, MijianError
 from app.registry import add_copy_event
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import CopyRef
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -29,12 +29,12 @@ from app.circulation_records import (
     status,
 )
 from app.clock import parse_stamp, stamp
+from app.errors import InvalidInput, MijianError
 from app.numbers import registration_number
 from app.people import CLEARANCE_MAX_LEVEL, Reader, find_readers, get_reader
 from app.registry import add_copy_event
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.clock import parse_stamp
+from app.errors import MijianError
 from app.numbers import registration_number
 from db.connection import Database
-from db.errors import MijianError
 
 # 阅读层次: the order a route is read in when it is set by rank. A position is ranked by the
 # longest of these words it contains (副书记 before 书记 is matched as 副书记).

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from app import __version__, cli_trust
 from app.clock import Clock, SystemClock
+from app.errors import InvalidInput, MijianError
 from app.paths import default_db_path
 from app.reports.kinds import TITLES as REPORT_TITLES
 from app.roles import BUSINESS_ROLES, Role
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.seal import VerificationKey

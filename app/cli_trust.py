@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from app.clock import Clock
+from app.errors import MijianError
 from app.model import Credential
-from db.errors import MijianError
 
 if TYPE_CHECKING:
     from app.seal import VerificationKey

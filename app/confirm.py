@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from app import accounts, audit
 from app.clock import Clock
+from app.errors import AccountLocked, PermissionDenied, WrongPassword
 from app.model import Account, Credential
 from app.roles import Role
 from db.connection import Database
-from db.errors import AccountLocked, PermissionDenied, WrongPassword
 from db.keyslots import KeyFile
 
 

@@ -21,12 +21,12 @@ from app import circulation, desk, distribution, scanning
 from app.clock import parse_stamp
 from app.counter_view import IDLE_TEXT, NO_READER, Ask, EnterDoes, FolderRow, Tone, View
 from app.desk import Override, Refusal
+from app.errors import InvalidInput, MijianError
 from app.output import Output
 from app.people import CLEARANCE_LABELS, Reader
 from app.roles import BUSINESS_ROLES
 from app.scanning import CopyRef
 from app.slip_print import print_slips
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

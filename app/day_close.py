@@ -18,12 +18,12 @@ from app import audit, seal
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.desk import OutRow, close_handover, counter_closed, out_now
+from app.errors import InvalidInput
 from app.model import Credential
 from app.numbers import registration_number
 from app.roles import Role
 from app.scanning import copy_ref
 from db.connection import Database
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

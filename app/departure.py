@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from app import audit
 from app.clock import parse_stamp
+from app.errors import InvalidInput, MijianError
 from app.numbers import registration_number
 from app.output import Output
 from app.reports.handover_list_pdf import Person, render_handover_list
 from app.roles import BUSINESS_ROLES
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from app import audit, settings, text_rules
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
+from app.errors import InvalidInput
 from app.model import Credential
 from app.people import Reader
 from app.refusals import Refusal, RefusalKind, refusal, refusals
@@ -24,7 +25,6 @@ from app.registry import add_copy_event
 from app.roles import Role
 from app.scanning import CopyRef, active_reader, copy_ref, copy_ref_from_row
 from db.connection import Database
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

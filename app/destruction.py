@@ -17,11 +17,11 @@ from app.classification import CLASSIFIED
 from app.clock import stamp
 from app.destruction_records import Batch, BatchItem, batches, get, items, totals
 from app.distribution import open_receipt_of
+from app.errors import InvalidInput, PermissionDenied
 from app.model import Credential
 from app.numbers import registration_number
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput, PermissionDenied
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.errors import MijianError
 from app.numbers import registration_number
 from db.connection import Database
-from db.errors import MijianError
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from app import audit
 from app.clock import parse_stamp, stamp
+from app.errors import InvalidInput, MijianError
 from app.people import CLEARANCE_MAX_LEVEL, Reader
 from app.registry import add_copy_event
 from app.roles import Role
 from app.scanning import CopyRef, active_reader, copy_ref, copy_ref_from_row
 from app.units import Unit, get_unit, unit_of
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

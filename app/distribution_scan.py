@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from app import distribution, receipt_code, scanning, slips
 from app.distribution import Line, Receipt
 from app.distribution_print import read_receipt_code
+from app.errors import InvalidInput
 from app.people import Reader
 from app.roles import Role
 from app.scanning import CopyRef
 from app.units import Unit, unit_of
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

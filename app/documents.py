@@ -9,9 +9,9 @@ from typing import Any
 
 from app.classification import Period
 from app.clock import parse_stamp
+from app.errors import InvalidInput, MijianError
 from app.numbers import parse_registration_number, registration_number
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import re
 from datetime import date, datetime, tzinfo
 
 from app.classification import Period
+from app.errors import InvalidInput
 from app.numbers import halfwidth_digits
 from db.connection import Database
-from db.errors import InvalidInput
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-./年]?\s*(\d{1,2})\s*[-./月]?\s*(\d{1,2})\s*日?\s*$")
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from app import audit
 from app.accounts import active_accounts, check_separation, find, has_security_officer
 from app.clock import Clock, stamp
+from app.errors import InvalidInput, MijianError, PermissionDenied
 from app.model import Account
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError, PermissionDenied
 
 if TYPE_CHECKING:
     from app.session import Session

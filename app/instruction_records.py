@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.clock import parse_stamp, stamp
+from app.errors import MijianError
 from app.numbers import registration_number
 from db.connection import Database
-from db.errors import MijianError
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import audit, text_rules
 from app.clock import stamp
+from app.errors import InvalidInput, MijianError
 from app.instruction_records import (
     Event,
     Instruction,
@@ -26,7 +27,6 @@ from app.numbers import registration_number
 from app.roles import Role
 from app.workdays import instruction_deadline
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import audit, ledger_jobs, registry
+from app.errors import InvalidInput, MijianError
 from app.ledger_jobs import AlreadyImported, ImportJob
 from app.ledger_read import LedgerUnreadable, file_digest, open_ledger, read_table
 from app.ledger_rows import (
@@ -42,7 +43,6 @@ from app.ledger_rows import (
 from app.progress import Cancelled, ProgressCallback
 from app.registry import DocumentInput
 from app.roles import Role
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

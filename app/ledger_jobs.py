@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.clock import Clock, stamp
+from app.errors import InvalidInput
 from db.connection import Database
-from db.errors import InvalidInput
 
 
 class AlreadyImported(InvalidInput):

@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
 
-from db.errors import InvalidInput
+from app.errors import InvalidInput
 
 BLOCK = 1 << 20
 # The csv module's own limit (131,072 characters); no cell of a paper ledger comes near it, and a

@@ -15,10 +15,10 @@ from datetime import datetime, time
 from app import registry
 from app.classification import CLASSIFIED, LEVELS, SOURCES, URGENCIES
 from app.entry import parse_date, parse_period
+from app.errors import InvalidInput
 from app.numbers import normalise_doc_number
 from app.registry import DocumentInput
 from db.connection import Database
-from db.errors import InvalidInput
 
 FIELDS = (
     "received",

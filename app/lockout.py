@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from app import accounts, audit
 from app.clock import parse_stamp
+from app.errors import InvalidInput, WrongPassword
 from app.roles import Role
-from db.errors import InvalidInput, WrongPassword
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import anchor, audit, reconcile, schema_check, seal, seal_verify
+from app.errors import InvalidInput, MijianError
 from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from db.errors import InvalidInput
+from app.errors import InvalidInput
 
 COPY_NO_DIGITS = 6
 MAX_COPIES = 1000

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.errors import MijianError
+from app.errors import MijianError
 
 PRINTER = "打印机"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.errors import InvalidInput
+from app.errors import InvalidInput
 
 MIN_LENGTH = 10
 

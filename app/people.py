@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from app import audit, departure, text_rules
 from app.clock import stamp
+from app.errors import InvalidInput, MijianError
 from app.pinyin import initials
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

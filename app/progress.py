@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from db.errors import MijianError
+from app.errors import MijianError
 
 # What a job is handed when it does not need the flag itself: the report modules type their
 # progress argument with this, and a `Progress` is one.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from app import audit, text_rules
 from app.clock import stamp
+from app.errors import InvalidInput, MijianError
 from app.model import Credential
 from app.recall_records import (
     COLUMNS,
@@ -32,7 +33,6 @@ from app.recall_records import (
 from app.registry import add_copy_event
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

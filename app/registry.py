@@ -26,6 +26,7 @@ from app.classification import (
 )
 from app.clock import stamp
 from app.documents import Copy, Document, copies_of, document_from_row, get_document
+from app.errors import InvalidInput
 from app.model import Credential
 from app.numbers import (
     format_copy_ranges,
@@ -36,7 +37,6 @@ from app.numbers import (
 from app.recall_records import SOURCES as RECALL_SOURCES
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -43,12 +43,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import audit
+from app.errors import DatabaseInUse, InvalidInput, MijianError
 from app.paths import RoomPaths
 from app.rekey_lock import RoomHold
 from app.rekey_lock import room_alone as room_alone
 from app.rekey_stage import stage_copy
 from app.roles import Role
-from db.errors import DatabaseInUse, InvalidInput, MijianError
 from db.keyfile_io import fsync_dir
 from db.keyslots import DATA_KEY_BYTES
 

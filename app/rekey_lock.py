@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.errors import DatabaseInUse
 from app.paths import RoomPaths
 from db.connection import Database
-from db.errors import DatabaseInUse
 from db.instance_lock import InstanceLock
 
 if TYPE_CHECKING:

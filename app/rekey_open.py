@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from app import audit
 from app.clock import Clock, stamp
+from app.errors import MijianError, NotAMijianDatabase
 from app.paths import RoomPaths
 from app.rekey import remove_staging, rotate
 from app.rekey_lock import opening, room_alone
 from db.connection import Database
-from db.errors import MijianError, NotAMijianDatabase
 from db.keyslots import KeyFile
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ import os
 from pathlib import Path
 
 from app import audit
+from app.errors import MijianError
 from db.connection import Database
-from db.errors import MijianError
 
 
 def stage_copy(db: Database, staged: Path, key: bytes) -> None:

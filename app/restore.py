@@ -24,13 +24,13 @@ from pathlib import Path
 from app import accounts, anchor, audit, seal
 from app.clock import Clock
 from app.confirm import confirm_person
+from app.errors import DatabaseDamaged, InvalidInput, MijianError, PermissionDenied, WrongPassword
 from app.maintenance import check_room
 from app.model import Credential
 from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session, check_not_locked, count_failure, open_session
 from db.connection import Database
-from db.errors import DatabaseDamaged, InvalidInput, MijianError, PermissionDenied, WrongPassword
 from db.instance_lock import InstanceLock
 from db.keyslots import KeyFile
 

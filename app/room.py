@@ -14,12 +14,12 @@ from app import audit, seal
 from app.accounts import insert_account, validate_new_account
 from app.anchor import Anchor, anchor_path
 from app.clock import Clock, stamp
+from app.errors import InvalidInput, MijianError
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
 from app.settings import DEFAULTS
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 from db.keyslots import DATA_KEY_BYTES, DEFAULT_KDF, KdfParams, KeyFile
 from db.migrate import migrate
 

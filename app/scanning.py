@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app import qr_payload, slips
+from app.errors import InvalidInput, MijianError
 from app.numbers import parse_registration_number, registration_number
 from app.people import Reader, find_readers, get_reader
 from app.roles import BUSINESS_ROLES
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -36,8 +36,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from app.clock import Clock, parse_stamp, stamp
+from app.errors import InvalidInput
 from db.connection import Database
-from db.errors import InvalidInput
 
 KEY_BYTES = 32
 _EVOLVE = b"mijian-seal-evolve\0"

@@ -16,11 +16,11 @@ from app import accounts, anchor, audit, grants, rekey_open, seal
 from app.anchor import Anchor, Point, RoomBehindAnchor, anchor_path
 from app.clock import Clock, parse_stamp, stamp
 from app.confirm import confirm_person
+from app.errors import AccountLocked, NotAMijianDatabase, PermissionDenied, WrongPassword
 from app.model import Account, Credential, RoomInfo
 from app.paths import RoomPaths
 from app.roles import Role
-from db.connection import Database
-from db.errors import AccountLocked, NotAMijianDatabase, PermissionDenied, WrongPassword
+from db.connection import Database as Database  # re-exported: the connection pages hold
 from db.instance_lock import InstanceLock
 from db.keyslots import KeyFile
 from db.migrate import migrate
@@ -92,6 +92,11 @@ class Session:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+
+def is_demo_room(paths: RoomPaths) -> bool:
+    """The room is a demo (its key file says so): the login dialog shows the demo's notice."""
+    return KeyFile.load(paths.keys).demo
 
 
 def open_session(

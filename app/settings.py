@@ -7,9 +7,9 @@ from datetime import date, time
 from typing import TYPE_CHECKING
 
 from app import audit
+from app.errors import InvalidInput
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app import documents, instructions, slips
+from app.errors import InvalidInput
 from app.numbers import registration_number
 from app.output import Output
 from app.people import get_reader
 from app.reports.sheets import override_note
 from app.reports.slip_pdf import SlipData, render_badges, render_labels, render_slips
 from app.roles import Role
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

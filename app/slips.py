@@ -17,9 +17,9 @@ from qrcode.exceptions import DataOverflowError
 
 from app import audit, qr_payload
 from app.clock import stamp
+from app.errors import InvalidInput, MijianError
 from app.roles import BUSINESS_ROLES
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

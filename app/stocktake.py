@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 from app import accounts, audit, cabinets, scanning, slips
 from app.cabinets import Cabinet
 from app.clock import parse_stamp, stamp
+from app.errors import InvalidInput, MijianError
 from app.model import Credential
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import CopyRef
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from app import audit, cabinets, text_rules
 from app.clock import stamp
+from app.errors import InvalidInput, MijianError
 from app.registry import add_copy_event
 from app.roles import Role
 from app.scanning import copy_ref
 from app.stocktake import Finding, get
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

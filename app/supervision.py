@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from app import audit, text_rules
 from app.clock import stamp
+from app.errors import InvalidInput
 from app.instruction_records import Instruction, get
 from app.roles import Role
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from db.errors import InvalidInput
+from app.errors import InvalidInput
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 
 from app import audit, maintenance, seal, seal_verify, trail_parallel
+from app.errors import InvalidInput
 from app.roles import Role
 from app.seal import VerificationKey
 from app.seal_verify import SealReport
 from app.session import Session
-from db.errors import InvalidInput
 
 VERIFIERS = (Role.AUDITOR, Role.SECURITY_OFFICER, Role.SYSADMIN)
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from app import audit, text_rules
 from app.clock import stamp
+from app.errors import InvalidInput, MijianError
 from app.people import Reader, get_reader
 from app.pinyin import plain_initials
 from app.roles import BUSINESS_ROLES, Role
 from db.connection import Database
-from db.errors import InvalidInput, MijianError
 
 if TYPE_CHECKING:
     from app.session import Session

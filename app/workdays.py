@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from app import audit, settings
+from app.errors import InvalidInput
 from app.roles import Role
 from db.connection import Database
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

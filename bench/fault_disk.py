@@ -19,10 +19,10 @@ from pathlib import Path
 from app import accounts, desk, maintenance, registry, settings
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
+from app.errors import AccountLocked, DatabaseDamaged, MijianError, WrongPassword
 from app.paths import RoomPaths
 from app.people import ReaderInput, add_reader
 from app.session import Session, open_session
-from db.errors import AccountLocked, DatabaseDamaged, MijianError, WrongPassword
 from db.keyslots import KdfParams
 
 ZONE = timezone(timedelta(hours=8))

@@ -20,12 +20,12 @@ from pathlib import Path
 from app import registry, settings
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
+from app.errors import MijianError
 from app.maintenance import check_room
 from app.paths import RoomPaths
 from app.session import open_session
 from bench.fault_disk import CHEAP, START
 from db.connection import Database
-from db.errors import MijianError
 from db.keyslots import KeyFile
 
 LOGIN = "jiyao"

@@ -1,6 +1,8 @@
-"""Expected failures: each carries a calm Chinese message that is safe to show the user.
-
-Anything that is not a `MijianError` is our bug and goes to the crash dialog instead.
+"""The storage layer's expected failures: the base `MijianError` (a calm Chinese message that is
+safe to show the user), a wrong key or password, and what SQLite and the disk can do. The
+program's own refusals (InvalidInput, PermissionDenied) are in app/errors.py, the module every
+caller imports its errors from; anything that is not a `MijianError` is our bug and goes to the
+crash dialog instead.
 """
 
 from __future__ import annotations
@@ -43,14 +45,6 @@ class DatabaseInUse(MijianError):
 
 class WeakConfiguration(MijianError):
     message = "数据库加密或安全设置低于要求，程序拒绝运行。"
-
-
-class PermissionDenied(MijianError):
-    message = "当前账户无权执行此操作。"
-
-
-class InvalidInput(MijianError):
-    message = "输入有误，请检查后重试。"
 
 
 # ---- the environment's fault, classified from SQLite's result codes (db/sqlite_codes.py) ----

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import InvalidInput, MijianError
 from app.model import NewAccount
 from app.roles import Role
-from db.errors import InvalidInput, MijianError
 
 
 def _password_edit() -> QLineEdit:

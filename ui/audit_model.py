@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 from app import audit_view
 from app.audit_view import AuditFilter, AuditLine
 from app.roles import Role
-from db.connection import Database
+from app.session import Database
 from ui.table_model import Index, RowsModel
 
 COLUMNS = ("序号", "时间", "账户", "事项", "对象", "详情")

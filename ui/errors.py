@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.errors import MijianError
 from app.output import reason_of
-from db.errors import MijianError
 
 T = TypeVar("T")
 

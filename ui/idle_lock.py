@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.clock import Clock
-from db.errors import MijianError
+from app.errors import MijianError
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,

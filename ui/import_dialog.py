@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import MijianError
 from app.ledger_import import (
     FIELD_LABELS,
     FIELDS,
@@ -38,7 +39,6 @@ from app.ledger_import import (
 )
 from app.progress import Cancelled, Progress
 from app.session import Session
-from db.errors import MijianError
 from ui.table_model import ListModel
 from ui.tasks import Runner, Task, TaskRunner
 

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from app.anchor import RoomBehindAnchor
 from app.demo import DEMO_ACCOUNTS, DEMO_CLOSE_TIME, DEMO_PASSWORD
+from app.errors import MijianError
 from app.model import Credential
 from app.session import Session
-from db.errors import MijianError
 from ui.rollback_dialog import ask_accept_rollback
 from ui.tasks import Call
 

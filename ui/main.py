@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 
 from app import cli, logs
 from app.clock import Clock, SystemClock
+from app.errors import MijianError
 from app.paths import RoomPaths, default_db_path, demo_db_path, log_path
 from app.roles import Role
-from app.session import Session, open_session
-from db.errors import MijianError
-from db.keyslots import KeyFile
+from app.session import Session, is_demo_room, open_session
 
 if TYPE_CHECKING:
     from app.model import NewAccount
@@ -125,13 +124,12 @@ def _first_run(paths: RoomPaths, clock: Clock) -> bool:
 def _login(paths: RoomPaths, clock: Clock) -> Session | None:
     from ui.login import LoginDialog
 
-    keyfile = KeyFile.load(paths.keys)
     dialog = LoginDialog(
         lambda login, password, accept: open_session(
             paths.db, login, password, clock, accept_rollback=accept
         ),
         f"数据库：{paths.db}",
-        keyfile.demo,
+        is_demo_room(paths),
     )
     dialog.exec()
     return dialog.session

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app.desk import Override, Refusal
-from db.errors import MijianError
+from app.errors import MijianError
 from ui.account_dialogs import FormDialog
 
 

@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import MijianError
 from app.output import PRINTER, Output, deliver_file
 from app.progress import Cancelled, Progress
 from app.session import Session
-from db.errors import MijianError
 from ui import save_folder
 from ui.errors import show_error
 from ui.tasks import Runner, Task, hand_over, job_session, run_with_progress, runner_for

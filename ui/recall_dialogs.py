@@ -9,10 +9,10 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app import accounts, destruction, recall
+from app.errors import InvalidInput, MijianError
 from app.model import Credential
 from app.roles import Role
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.tasks import Call, on_own_connection
 

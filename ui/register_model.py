@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app import register_query
 from app.register_query import REGISTER_COLUMNS, RegisterFilter, RegisterRow
-from db.connection import Database
+from app.session import Database
 from ui.table_model import PagedModel
 
 # Returned from data() many times a second: built once and kept, never temporaries

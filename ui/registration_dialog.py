@@ -37,10 +37,10 @@ from app.classification import (
     URGENCIES,
 )
 from app.entry import parse_date, parse_datetime, parse_period, parse_scope
+from app.errors import MijianError
 from app.numbers import normalise_doc_number, parse_copy_numbers
 from app.registry import DocumentInput, Registration
 from app.session import Session
-from db.errors import MijianError
 
 Registered = Callable[[Registration], None]
 

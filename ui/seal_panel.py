@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import seal, trail
+from app.errors import MijianError
 from app.session import Session
-from db.errors import MijianError
 from ui.seal_sheet import print_sheet
 
 

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.errors import InvalidInput, MijianError
 from app.model import NewAccount
 from app.passwords import MIN_LENGTH
 from app.roles import Role
-from db.errors import InvalidInput, MijianError
 
 CreateFn = Callable[[str, str, list[NewAccount]], object]
 ROLES = (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR, Role.APPROVER, Role.CUSTODIAN)

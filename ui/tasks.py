@@ -48,10 +48,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import MijianError
 from app.progress import Progress
 from app.room import worker_session
 from app.session import Session
-from db.errors import MijianError
 from ui.errors import calm
 
 Job = Callable[[Session, Progress], Any]

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings
+from app.errors import MijianError
 from app.session import Session
-from db.errors import MijianError
 from ui.errors import show_error
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app import lockout
+from app.errors import InvalidInput, MijianError
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.table_model import ListModel, table_view
 

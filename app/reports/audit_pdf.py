@@ -17,13 +17,13 @@ from reportlab.platypus import Paragraph, Spacer, Table
 
 from app import audit, audit_view
 from app.audit_view import AuditFilter, AuditLine
+from app.errors import InvalidInput
 from app.output import Output
 from app.reports.document import build_pdf
 from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
 from app.roles import Role
 from app.session import Session
-from db.errors import InvalidInput
 
 TITLE = "审计报告"
 HEADERS = ("序号", "时间", "账户", "类别", "事项", "对象", "详情")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from app import accounts, audit, circulation_records, day_close, destruction, instructions, recall
 from app.clock import stamp
 from app.documents import get_document
+from app.errors import InvalidInput
 from app.output import Output
 from app.register_query import RegisterFilter
 from app.reports import distribution_register, sheets
@@ -29,7 +30,6 @@ from app.reports.sheets import Sheet
 from app.reports.tables import Progress
 from app.reports.year_pdf import render_sheet, render_stats
 from app.roles import BUSINESS_ROLES, Role
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -17,10 +17,10 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from app import audit
+from app.errors import InvalidInput
 from app.output import deliver_file
 from app.reports.catalog import sheet
 from app.reports.sheets import Sheet
-from db.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.session import Session

@@ -8,11 +8,11 @@ import pytest
 
 from app import accounts, audit, grants, passwords
 from app.clock import FixedClock
+from app.errors import InvalidInput, PermissionDenied, WrongPassword
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Page, Role, pages_for
 from app.session import Session, open_session
-from db.errors import InvalidInput, PermissionDenied, WrongPassword
 from tests.conftest import PASSWORD
 
 GOOD = "Secret-2026x"

@@ -8,8 +8,8 @@ import pytest
 import sqlcipher3
 
 from app import audit, settings
+from app.errors import InvalidInput
 from app.session import Session
-from db.errors import InvalidInput
 
 
 def test_a_fresh_room_has_a_whole_chain(login: Callable[..., Session]) -> None:

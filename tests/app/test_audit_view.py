@@ -12,12 +12,12 @@ from app import accounts, audit, audit_view, registry, settings
 from app.audit import AuditEvent
 from app.audit_view import AuditLine, for_role
 from app.clock import FixedClock
+from app.errors import WrongPassword
 from app.maintenance import backup
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session, open_session
-from db.errors import WrongPassword
 
 
 def _event(action: str, obj: str, details: dict[str, object], seq: int = 1) -> AuditEvent:
@@ -168,9 +168,9 @@ def test_the_audit_report_is_the_auditors_and_audited_once_delivered(
     login: Callable[..., Session], clock: FixedClock, tmp_path: Path
 ) -> None:
     from app.audit_view import AuditFilter
+    from app.errors import PermissionDenied
     from app.output import PRINTER
     from app.reports.audit_pdf import audit_report
-    from db.errors import PermissionDenied
     from tests.pdf_tools import text_of, unembedded_fonts
 
     custodian = _three_documents(login, clock)
@@ -200,8 +200,8 @@ def test_a_report_too_long_to_read_asks_for_a_narrower_period(
     login: Callable[..., Session], clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from app.audit_view import AuditFilter
+    from app.errors import InvalidInput
     from app.reports import audit_pdf
-    from db.errors import InvalidInput
 
     _three_documents(login, clock)
     auditor = login("shenji")

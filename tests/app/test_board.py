@@ -9,7 +9,7 @@ import pytest
 from app import audit, board, desk, instructions, registry
 from app.board import Kind
 from app.documents import get_document
-from db.errors import InvalidInput, PermissionDenied
+from app.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from app import audit, cabinets, desk, slips
-from db.errors import InvalidInput, PermissionDenied
+from app.errors import InvalidInput, PermissionDenied
 from tests.conftest import BEIJING
 
 

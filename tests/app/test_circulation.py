@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from app import audit, circulation, desk, registry
+from app.errors import InvalidInput, PermissionDenied
 from app.people import ReaderInput, add_reader
-from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_register_pdf import SHOTS
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from app import audit
+from app.errors import AccountLocked, PermissionDenied, WrongPassword
 from app.model import Credential
 from app.roles import Role
 from app.session import LOCK_AFTER_FAILURES, Session
-from db.errors import AccountLocked, PermissionDenied, WrongPassword
 from tests.conftest import PASSWORD
 
 

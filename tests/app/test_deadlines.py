@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 
 from app import audit, instructions, registry, settings, workdays
+from app.errors import InvalidInput, PermissionDenied
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from app import audit, departure, desk, instructions, people, registry
+from app.errors import InvalidInput, PermissionDenied
 from app.output import PRINTER
 from app.people import ReaderInput, add_reader, mark_left
-from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
 from tests.pdf_tools import text_of

@@ -18,9 +18,9 @@ from app.day_close import (
     resolve_incident,
 )
 from app.desk import Override
+from app.errors import InvalidInput, PermissionDenied, WrongPassword
 from app.people import ReaderInput, add_group, add_reader
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied, WrongPassword
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING, PASSWORD
 

@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from app import audit, desk, destruction, distribution, scanning
+from app.errors import InvalidInput, PermissionDenied
 from app.session import Session
 from app.units import UnitInput, add_unit, set_reader_unit
-from db.errors import InvalidInput, PermissionDenied
 from tests.conftest import BEIJING
 
 

@@ -35,7 +35,7 @@ def test_every_write_on_a_full_disk_is_clean_and_nothing_is_lost(cheap_template)
 
 
 def test_keys_file_on_a_full_disk_leaves_no_temp_file(cheap_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from db.errors import KeysFileWriteFailed
+    from app.errors import KeysFileWriteFailed
     from db.keyslots import KeyFile
 
     with fault_disk.small_disk("1m") as folder:

@@ -8,9 +8,9 @@ import pytest
 
 from app import accounts
 from app.clock import FixedClock
+from app.errors import KeysFileWriteFailed, WrongPassword
 from app.paths import RoomPaths
 from app.session import Session, open_session
-from db.errors import KeysFileWriteFailed, WrongPassword
 from tests.conftest import PASSWORD
 
 NEW = "Changed-2026x"

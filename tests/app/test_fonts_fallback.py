@@ -11,6 +11,7 @@ from PIL import Image
 from reportlab.pdfbase.ttfonts import TTFontFile
 
 from app import registry
+from app.errors import InvalidInput
 from app.output import deliver_file
 from app.reports import fonts
 from app.reports.catalog import output, render
@@ -18,7 +19,6 @@ from app.reports.cmap import code_points
 from app.session import Session
 from app.slip_print import print_slips
 from app.text_rules import clean
-from db.errors import InvalidInput
 from tests.app.test_registry import doc
 from tests.pdf_tools import fonts_of, rasterise, text_of, word_boxes
 

@@ -10,11 +10,11 @@ import pytest
 
 from app import accounts, audit, grants
 from app.clock import FixedClock
+from app.errors import InvalidInput, PermissionDenied
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session, open_session
-from db.errors import InvalidInput, PermissionDenied
 from tests.conftest import PASSWORD, START
 
 GOOD = "Secret-2026x"

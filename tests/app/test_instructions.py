@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from app import audit, instruction_records, instructions, registry, workdays
+from app.errors import InvalidInput, PermissionDenied
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
 

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook
 
 from app import audit, register_query
+from app.errors import InvalidInput
 from app.ledger_import import AlreadyImported, import_file, map_columns, read_table
 from app.register_query import RegisterFilter
 from app.session import Session
-from db.errors import InvalidInput
 from tests.app.test_cli import mijian
 from tests.conftest import PASSWORD
 

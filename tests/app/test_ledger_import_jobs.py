@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from app import audit, ledger_import, ledger_jobs, register_query
+from app.errors import DiskFull, InvalidInput
 from app.ledger_import import AlreadyImported, import_ledger, preview
 from app.ledger_read import file_digest
 from app.progress import Cancelled, Progress
 from app.register_query import RegisterFilter
 from app.session import Session
-from db.errors import DiskFull, InvalidInput
 from tests.app.test_ledger_import import HEADERS
 
 

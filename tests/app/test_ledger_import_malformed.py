@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from app.errors import MijianError
 from app.ledger_import import import_file
 from app.session import Session
-from db.errors import MijianError
 from tests.app.test_ledger_import import HEADERS, ROWS, write_xlsx
 
 GOOD = ROWS[0]  # 市委办公室, 秘密, 000011-000012

@@ -11,9 +11,9 @@ import pytest
 
 from app import audit, lockout
 from app.clock import FixedClock, SystemClock
+from app.errors import AccountLocked, InvalidInput, PermissionDenied, WrongPassword
 from app.paths import RoomPaths
 from app.session import LOCK_AFTER_FAILURES, Session, open_session
-from db.errors import AccountLocked, InvalidInput, PermissionDenied, WrongPassword
 from tests.app.test_cli import mijian
 from tests.conftest import BEIJING, PASSWORD
 

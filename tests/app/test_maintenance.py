@@ -9,12 +9,12 @@ import pytest
 
 from app import audit, settings
 from app.clock import FixedClock
+from app.errors import DatabaseDamaged, MijianError, PermissionDenied, WrongPassword
 from app.maintenance import backup, check_room
 from app.model import Credential
 from app.paths import RoomPaths
 from app.restore import restore
 from app.session import Session, open_session
-from db.errors import DatabaseDamaged, MijianError, PermissionDenied, WrongPassword
 from tests.conftest import PASSWORD
 
 

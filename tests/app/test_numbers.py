@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.errors import InvalidInput
 from app.numbers import (
     format_copy_ranges,
     normalise_doc_number,
@@ -11,7 +12,6 @@ from app.numbers import (
     parse_registration_number,
     registration_number,
 )
-from db.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

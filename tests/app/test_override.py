@@ -12,8 +12,8 @@ import pytest
 
 from app import audit, desk, destruction
 from app.desk import Override, RefusalKind
+from app.errors import AccountLocked, InvalidInput, PermissionDenied, WrongPassword
 from app.session import LOCK_AFTER_FAILURES
-from db.errors import AccountLocked, InvalidInput, PermissionDenied, WrongPassword
 from tests.conftest import BEIJING, PASSWORD
 
 HEAD, REF = "张三 区委书记", "区委批〔2026〕7号"

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from app import audit
+from app.errors import InvalidInput, PermissionDenied
 from app.people import ReaderInput, add_group, add_reader, find_readers, mark_left, update_reader
 from app.pinyin import initials
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied
 
 
 @pytest.mark.parametrize(

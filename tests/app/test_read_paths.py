@@ -33,11 +33,11 @@ from app import (
 )
 from app.clock import FixedClock
 from app.demo import create_demo_room
+from app.errors import MijianError, PermissionDenied
 from app.paths import RoomPaths
 from app.reports import catalog, export
 from app.roles import Role
 from app.session import Session, open_session
-from db.errors import MijianError, PermissionDenied
 from db.keyslots import KdfParams
 from tests.conftest import PASSWORD, START
 

@@ -10,9 +10,9 @@ import pytest
 import sqlcipher3
 
 from app import desk, destruction, instructions, recall, registry, scanning
+from app.errors import InvalidInput, PermissionDenied, WrongPassword
 from app.model import Credential
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied, WrongPassword
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING, PASSWORD
 
@@ -279,7 +279,7 @@ def test_an_open_batch_keeps_its_copies_at_the_counter(campaign_room, login) -> 
 
 
 def test_wrong_witness_passwords_lock_that_account(sealed, campaign_room, clock) -> None:
-    from db.errors import AccountLocked
+    from app.errors import AccountLocked
 
     custodian, _, _, _ = sealed
     _, n = campaign_room

@@ -11,10 +11,10 @@ import pytest
 import sqlcipher3
 
 from app import audit, day_close, desk, destruction, recall, registry
+from app.errors import InvalidInput, PermissionDenied, WrongPassword
 from app.model import Credential
 from app.people import ReaderInput, add_reader
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied, WrongPassword
 from tests.app.test_recall import OFFICER, campaign_room, ids  # noqa: F401
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING, PASSWORD

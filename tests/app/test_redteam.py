@@ -24,6 +24,7 @@ from app.anchor import RoomBehindAnchor
 from app.clock import FixedClock
 from app.day_close import close_day
 from app.demo import DEMO_PASSWORD, create_demo_room, sheet_path
+from app.errors import AccountLocked, MijianError, PermissionDenied, WrongPassword
 from app.grants import grant_role, revoke_role
 from app.maintenance import backup, check_room
 from app.model import Credential, NewAccount
@@ -32,7 +33,6 @@ from app.restore import restore
 from app.roles import Role
 from app.session import Session, open_session
 from db.connection import Database
-from db.errors import AccountLocked, MijianError, PermissionDenied, WrongPassword
 from db.keyslots import KdfParams, KeyFile
 from tests.conftest import BEIJING, PASSWORD, START
 

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 
 from app import audit, registry
+from app.errors import InvalidInput, PermissionDenied
 from app.output import deliver_file
 from app.reports.catalog import output, render
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.pdf_tools import fonts_of, rasterise, text_of
 

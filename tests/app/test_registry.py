@@ -10,11 +10,11 @@ import pytest
 from app import audit, documents, register_query, registry
 from app.classification import Period
 from app.clock import FixedClock
+from app.errors import InvalidInput, PermissionDenied
 from app.people import ReaderInput, add_reader
 from app.register_query import RegisterFilter
 from app.registry import DocumentInput
 from app.session import Session
-from db.errors import InvalidInput, PermissionDenied
 from tests.conftest import BEIJING
 
 

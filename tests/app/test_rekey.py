@@ -11,12 +11,7 @@ import pytest
 
 from app import accounts, audit, maintenance, rekey, rekey_lock, restore
 from app.clock import FixedClock
-from app.model import NewAccount
-from app.paths import RoomPaths
-from app.roles import Role
-from app.session import Session, open_session
-from db.connection import Database
-from db.errors import (
+from app.errors import (
     DatabaseInUse,
     InvalidInput,
     MijianError,
@@ -24,6 +19,11 @@ from db.errors import (
     PermissionDenied,
     WrongPassword,
 )
+from app.model import NewAccount
+from app.paths import RoomPaths
+from app.roles import Role
+from app.session import Session, open_session
+from db.connection import Database
 from db.keyslots import KdfParams, KeyFile
 from tests.conftest import PASSWORD, START
 

@@ -26,10 +26,10 @@ import pytest
 from app import audit, rekey
 from app.clock import FixedClock
 from app.demo import create_demo_room
+from app.errors import NotAMijianDatabase
 from app.paths import RoomPaths
 from app.session import open_session
 from db.connection import Database
-from db.errors import NotAMijianDatabase
 from db.keyslots import KdfParams, KeyFile
 from tests.conftest import PASSWORD, START
 

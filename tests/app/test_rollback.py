@@ -16,12 +16,12 @@ from app import accounts, audit, settings
 from app.anchor import RoomBehindAnchor
 from app.clock import FixedClock
 from app.day_close import close_day
+from app.errors import MijianError, PermissionDenied, WrongPassword
 from app.maintenance import backup, find_head
 from app.model import Credential
 from app.paths import RoomPaths
 from app.restore import restore
 from app.session import open_session
-from db.errors import MijianError, PermissionDenied, WrongPassword
 from tests.conftest import PASSWORD
 
 WAL = ("-wal", "-shm")

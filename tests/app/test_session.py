@@ -8,10 +8,10 @@ import pytest
 
 from app import audit
 from app.clock import FixedClock
+from app.errors import AccountLocked, DatabaseInUse, NotAMijianDatabase, WrongPassword
 from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session, open_session
-from db.errors import AccountLocked, DatabaseInUse, NotAMijianDatabase, WrongPassword
 from tests.conftest import PASSWORD
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from app import audit, cabinets, desk, recall, slips, stocktake, stocktake_records
+from app.errors import InvalidInput, PermissionDenied, WrongPassword
 from app.output import PRINTER
 from app.stocktake import Finding
-from db.errors import InvalidInput, PermissionDenied, WrongPassword
 from tests.conftest import BEIJING, PASSWORD
 from tests.pdf_tools import text_of
 

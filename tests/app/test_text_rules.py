@@ -14,6 +14,7 @@ import pytest
 
 from app import accounts, desk, destruction, instructions, recall, registry, text_rules
 from app.desk import Override
+from app.errors import InvalidInput
 from app.ledger_import import import_file
 from app.model import Credential, NewAccount
 from app.people import ReaderInput, add_group, add_reader
@@ -21,7 +22,6 @@ from app.reports.catalog import render
 from app.roles import Role
 from app.session import Session
 from app.slip_print import print_slips
-from db.errors import InvalidInput
 from tests.app.test_desk import counter  # noqa: F401  (fixture)
 from tests.app.test_ledger_import import HEADERS, ROWS
 from tests.app.test_registry import doc

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from app import audit, schema_check
+from app.errors import InvalidInput, PermissionDenied
 from app.people import ReaderInput, add_reader
 from app.session import Session
 from app.units import (
@@ -19,7 +20,6 @@ from app.units import (
     unit_of,
     update_unit,
 )
-from db.errors import InvalidInput, PermissionDenied
 
 
 def test_units_are_found_by_initials_name_or_short_name(login: Callable[..., Session]) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from app.errors import DatabaseDamaged, DatabaseTooNew, NotAMijianDatabase
 from db.connection import REQUIRED_PRAGMAS, Database
-from db.errors import DatabaseDamaged, DatabaseTooNew, NotAMijianDatabase
 from db.migrate import head_version, migrate
 
 KEY = bytes(range(32))
@@ -170,8 +170,8 @@ def test_a_writer_that_cannot_get_its_turn_gives_up_calmly_and_the_queue_goes_on
     writers after it are still served in order."""
     import threading
 
+    from app.errors import DatabaseInUse
     from db.connection import _Turns
-    from db.errors import DatabaseInUse
 
     turns = _Turns(patience=0.2)
     turns.take()  # the outer transaction holds the turn

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from db.errors import MijianError, NotAMijianDatabase, WrongPassword
+from app.errors import MijianError, NotAMijianDatabase, WrongPassword
 from db.keyseal import derive
 from db.keyslots import DEFAULT_KDF, KdfParams, KeyFile
 

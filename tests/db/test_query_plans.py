@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
+from app.errors import InvalidInput
 from app.session import Session
 from db.connection import Database
-from db.errors import InvalidInput
 
 BIG_TABLES = ("copy", "handover", "copy_event", "document")
 

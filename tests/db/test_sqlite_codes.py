@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from db import sqlite_codes
-from db.connection import Database
-from db.errors import (
+from app.errors import (
     CannotOpenDatabase,
     DatabaseDamaged,
     DatabaseInUse,
@@ -17,6 +15,8 @@ from db.errors import (
     DiskFull,
     DiskIOError,
 )
+from db import sqlite_codes
+from db.connection import Database
 from tests.db.test_connection import KEY, make_db
 
 

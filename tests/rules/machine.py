@@ -37,11 +37,11 @@ from hypothesis.stateful import (
 from app import audit, day_close, desk, destruction, recall, registry, seal, seal_verify
 from app.clock import FixedClock, parse_stamp
 from app.desk import Override
+from app.errors import InvalidInput, PermissionDenied
 from app.model import Credential
 from app.paths import RoomPaths
 from app.people import ReaderInput, add_reader
 from app.session import Session, open_session
-from db.errors import InvalidInput, PermissionDenied
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING, PASSWORD
 

@@ -16,10 +16,10 @@ import sqlcipher3
 
 from app import audit, day_close, desk, destruction, registry
 from app.clock import FixedClock
+from app.errors import AccountLocked, InvalidInput, PermissionDenied, WrongPassword
 from app.model import Credential
 from app.people import ReaderInput, add_reader
 from app.session import LOCK_AFTER_FAILURES, Session
-from db.errors import AccountLocked, InvalidInput, PermissionDenied, WrongPassword
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING, PASSWORD
 

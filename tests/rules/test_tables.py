@@ -17,10 +17,10 @@ from app import audit, day_close, desk, destruction, registry
 from app.classification import Period, default_deadline, default_period, period_end
 from app.clock import FixedClock
 from app.desk import Override
+from app.errors import InvalidInput
 from app.model import Credential
 from app.people import ReaderInput, add_reader
 from app.session import Session
-from db.errors import InvalidInput
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING, PASSWORD
 

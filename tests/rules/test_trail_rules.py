@@ -11,10 +11,10 @@ import pytest
 
 from app import audit, slips
 from app.clock import FixedClock
+from app.errors import WrongPassword
 from app.model import Credential
 from app.roles import Role
 from app.session import Session
-from db.errors import WrongPassword
 from tests.conftest import BEIJING
 
 FORMS = {

@@ -39,7 +39,7 @@ def test_a_page_action_that_fails_on_the_medium_is_told_calmly(qtbot, monkeypatc
 
     from PySide6.QtWidgets import QMessageBox, QWidget
 
-    from db.errors import InvalidInput
+    from app.errors import InvalidInput
     from ui.errors import attempt
 
     shown: list[str] = []

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from app import accounts
 from app.clock import FixedClock
+from app.errors import WrongPassword
 from app.model import NewAccount
 from app.paths import RoomPaths
 from app.roles import Role
 from app.session import Session, open_session
-from db.errors import WrongPassword
 from tests.conftest import PASSWORD, START
 from ui.account_dialogs import GrantRoleDialog
 from ui.login import LoginDialog

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pytest
 
 from app import anchor, audit
+from app.errors import InvalidInput, MijianError
 from app.progress import Cancelled, Progress
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from db.keyslots import KeyFile
 from ui.tasks import SyncRunner, TaskRunner
 

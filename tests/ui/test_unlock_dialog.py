@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app import audit
+from app.errors import AccountLocked, WrongPassword
 from app.paths import RoomPaths
 from app.session import LOCK_AFTER_FAILURES, Session, open_session
-from db.errors import AccountLocked, WrongPassword
 from tests.conftest import PASSWORD
 from ui.unlock_dialog import UnlockDialog, ask_unlock
 

@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 
 from app import audit, audit_view
 from app.audit_view import KIND_GROUPS, OBJECT_KINDS, OTHER_GROUP, WHOLE_OBJECTS, AuditFilter
+from app.errors import MijianError
 from app.progress import Cancelled, Progress
 from app.reports.audit_pdf import audit_report
 from app.roles import Role
-from app.session import Session
-from db.connection import Database
-from db.errors import MijianError
+from app.session import Database, Session
 from ui.audit_detail import AuditDetailDialog
 from ui.audit_model import AuditModel
 from ui.out_model import size_columns

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 
 from app import accounts, destruction
 from app.destruction import Batch, BatchItem
+from app.errors import MijianError
 from app.reports.catalog import batch_form
 from app.roles import Role
 from app.session import Session
-from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.printing import LongPdf, offer_long_pdf

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app import board
 from app.board import Item, Kind
+from app.errors import MijianError
 from app.roles import Role
 from app.session import Session
-from db.errors import MijianError
 from ui.errors import show_error
 from ui.table_model import RowsModel, table_view
 

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 
 from app import circulation, documents
 from app.circulation_records import RouteStatus, Step
+from app.errors import InvalidInput, MijianError
 from app.reports import catalog
 from app.roles import Role
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from ui.errors import show_error
 from ui.printing import offer_pdf
 from ui.table_model import ListModel, RowsModel, table_view

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 from app import accounts, cabinets, stocktake, stocktake_records
 from app.cabinets import CabinetRow
+from app.errors import InvalidInput, MijianError
 from app.roles import BUSINESS_ROLES
 from app.session import Session
 from app.stocktake import Stocktake
 from app.stocktake_due import due
 from app.stocktake_records import FindingRow
 from app.stocktake_resolve import Resolution, resolve
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.printing import PdfOutputDialog, offer_pdf

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 
 from app import day_close, desk, settings
 from app.day_close import Incident
+from app.errors import InvalidInput, MijianError
 from app.model import Credential
 from app.output import PRINTER, Output
 from app.reports.catalog import output
 from app.roles import Role
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.out_model import OUT_SAMPLES, OutModel, out_view, size_columns

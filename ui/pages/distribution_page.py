@@ -31,11 +31,11 @@ from PySide6.QtWidgets import (
 from app import distribution, distribution_scan, units
 from app.distribution import Receipt
 from app.distribution_print import print_chases, print_receipt
+from app.errors import MijianError
 from app.people import Reader
 from app.recall_records import default_deadline
 from app.scanning import CopyRef
 from app.session import Session
-from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view

@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 
 from app import documents, instruction_records, instructions, supervision, workdays
 from app.entry import parse_datetime
+from app.errors import InvalidInput, MijianError
 from app.instruction_records import DUE_FILTERS, Listed
 from app.instructions import CHASE_WAYS, KINDS, Instruction
 from app.output import Output
 from app.reports.instructions_pdf import render_chase_notice
 from app.roles import Role
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.printing import offer_pdf

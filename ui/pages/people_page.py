@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from app import departure, people
 from app.entry import parse_scope
+from app.errors import InvalidInput, MijianError
 from app.people import CLEARANCE_LABELS, CLEARANCES, Reader, ReaderInput
 from app.session import Session
 from app.slip_print import print_badges
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.printing import PdfOutputDialog, offer_pdf

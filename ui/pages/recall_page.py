@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, recall
+from app.errors import MijianError
 from app.recall import RecallRow
 from app.reports.catalog import recall_list
 from app.roles import Role
 from app.session import Session
-from db.errors import MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.pages.batches_page import BatchesPage

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, grants
+from app.errors import InvalidInput, MijianError
 from app.model import Account
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import GrantRoleDialog
 from ui.accounts_model import AccountsModel
 from ui.audit_model import SecurityEventsModel

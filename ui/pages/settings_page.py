@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, settings, workdays
+from app.errors import InvalidInput, MijianError
 from app.maintenance import CheckReport, backup, check_room
 from app.paths import RoomPaths
 from app.progress import Cancelled, Progress
 from app.session import Session
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import NewAccountDialog, SetPasswordDialog
 from ui.accounts_model import AccountsModel
 from ui.errors import show_error

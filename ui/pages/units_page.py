@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import people, units
+from app.errors import InvalidInput, MijianError
 from app.session import Session
 from app.units import Unit, UnitInput, UnitKind
-from db.errors import InvalidInput, MijianError
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
 from ui.table_model import RowsModel
