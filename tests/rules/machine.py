@@ -171,6 +171,9 @@ class RoomMachine(RuleBasedStateMachine):
         row = self._copy(copy_id)
         if row["state"] != "在柜" or row["voided"]:
             return ["not in room"]
+        today = self.clock.now().date().isoformat()
+        if self.db.one("SELECT 1 FROM day_close WHERE day = ?", (today,)):
+            return ["day closed"]  # nothing goes out after the signed close; F7 cannot lift it
         found = []
         if row["in_batch"]:
             found.append("待销毁")
@@ -211,7 +214,7 @@ class RoomMachine(RuleBasedStateMachine):
         reader = self.readers[clearance]
         refused = self._refused_for(copy, clearance)
         word = Override("baomi", PASSWORD, "领导急需阅批", "张建国 书记", "批字2026-7")
-        allowed = "not in room" not in refused
+        allowed = not {"not in room", "day closed"} & set(refused)
         done = self._attempt(
             allowed, 1, lambda: desk.checkout(self.custodian, reader.id, [copy], word)
         )

@@ -14,13 +14,14 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from app import audit, day_close, desk, destruction, registry
-from app.classification import Period, default_deadline, default_period, period_end
+from app.classification import Period, default_period, period_end
 from app.clock import FixedClock
 from app.desk import Override
 from app.errors import InvalidInput
 from app.model import Credential
 from app.people import ReaderInput, add_reader
 from app.session import Session
+from app.workdays import registration_deadline
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING, PASSWORD
 
@@ -231,9 +232,13 @@ DEADLINES = {
 
 
 @pytest.mark.parametrize(("urgency", "telegram"), list(DEADLINES))
-def test_the_default_deadlines(urgency: str, telegram: bool) -> None:
-    assert default_deadline(FRIDAY, urgency, telegram, "办件") == DEADLINES[urgency, telegram]
-    assert default_deadline(FRIDAY, urgency, telegram, "阅件") is None
+def test_the_default_deadlines(login: Callable[..., Session], urgency: str, telegram: bool) -> None:
+    """At the room's default time limits and an empty holiday calendar for those days."""
+    db = login("jiyao").db
+    assert (
+        registration_deadline(db, FRIDAY, urgency, telegram, "办件") == DEADLINES[urgency, telegram]
+    )
+    assert registration_deadline(db, FRIDAY, urgency, telegram, "阅件") is None
 
 
 # ---- every change writes its audit event ---------------------------------------------------------
