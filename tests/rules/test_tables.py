@@ -202,7 +202,7 @@ def test_a_registration_takes_the_default_period_and_deadline(room) -> None:
     for i, level in enumerate(LEVELS):
         done = registry.register(
             custodian,
-            doc(level=level, copy_numbers="900", doc_number=f"限〔2026〕{i}号", urgency="特急"),
+            doc(level=level, copy_numbers="900", doc_number=f"限〔2026〕{i + 1}号", urgency="特急"),
         )
         assert done.document.deadline == FRIDAY + timedelta(hours=2), level
 
@@ -232,9 +232,9 @@ DEADLINES = {
 
 
 @pytest.mark.parametrize(("urgency", "telegram"), list(DEADLINES))
-def test_the_default_deadlines(login: Callable[..., Session], urgency: str, telegram: bool) -> None:
+def test_the_default_deadlines(room, urgency: str, telegram: bool) -> None:
     """At the room's default time limits and an empty holiday calendar for those days."""
-    db = login("jiyao").db
+    db = room[0].db
     assert (
         registration_deadline(db, FRIDAY, urgency, telegram, "办件") == DEADLINES[urgency, telegram]
     )
