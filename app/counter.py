@@ -116,7 +116,9 @@ class Counter:
             )
         self.pending_return = copy
         return self._say(
-            f"归还 {copy.label}《{copy.title}》：核对 {copy.pages} 页完整、无损坏、无复制——"
+            f"归还 {copy.label}《{copy.title}》：核对"
+            + (f" {copy.pages} 页" if copy.pages else "（登记时未填页数）")
+            + "完整、无损坏、无复制——"
             "无误按回车，有异常按 F6",
             Tone.CHECK,
         )
@@ -187,8 +189,7 @@ class Counter:
         count, name = len(copies), self.reader.name
         lifted = "、".join(r.kind for r in self.refused[1]) if self.refused else ""
         self.clear(quiet=True)
-        due = self._due(ids)
-        when = "" if due is None else f"，请于 {self._when(due)} 前交回"
+        when = self._when_due(self._dues(ids))
         if override is None:
             return self._say(f"已借出 {count} 份给 {name}{when}。", Tone.OK, changed=True)
         what = f"（{lifted}）" if lifted else ""
@@ -198,12 +199,24 @@ class Counter:
             changed=True,
         )
 
-    def _due(self, handover_ids: list[int]) -> datetime | None:
+    def _dues(self, handover_ids: list[int]) -> list[datetime]:
+        """Each handover's due time, earliest first."""
         marks = ",".join("?" * len(handover_ids))
         rows = self._session.db.query(
             f"SELECT due_at FROM handover WHERE id IN ({marks})", tuple(handover_ids)
         )
-        return min((parse_stamp(r["due_at"]) for r in rows), default=None)
+        return sorted(parse_stamp(r["due_at"]) for r in rows)
+
+    def _when_due(self, dues: list[datetime]) -> str:
+        """ "，请于 17:30 前交回", and for a folder whose copies are due at different times (a 非密
+        copy may stay out longer) how many may stay till when."""
+        if not dues:
+            return ""
+        said = f"，请于 {self._when(dues[0])} 前交回"
+        later = [d for d in dues if d != dues[0]]
+        if later:
+            said += f"（其中 {len(later)} 份可至 {self._when(later[-1])}）"
+        return said
 
     def _when(self, due: datetime) -> str:
         today = self._session.clock.now().date()

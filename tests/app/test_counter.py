@@ -226,3 +226,28 @@ def test_a_whole_session_from_the_command_line(tmp_path: Path, room, login, cloc
     )
     assert said[5].startswith("[ok] 已归还：2026-0001 第")
     assert said[6].startswith("[refused] 无法识别“XYZ-1”") and said[7].startswith("[idle] 已清空")
+
+
+def test_a_mixed_folder_says_when_each_is_due_and_an_unknown_page_count_is_said(
+    counter, clock
+) -> None:
+    """Seen at the window: a 秘密 and a 非密 copy lent together were both "请于 17:30 前交回",
+    though the 非密 one may stay out a week; and a copy registered without 页数 asked to check
+    "0 页"."""
+    custodian, _, _, docs = counter
+    clock.set(datetime(2026, 11, 20, 16, 0, tzinfo=BEIJING))
+    at = Counter(custodian)
+    at.line("B0001")
+    at.line("2026-0001/000001")
+    at.line(docs["plain"].document.number)
+    done = at.line("")
+    assert done.banner.startswith("已借出 2 份给 张建国，请于 17:30 前交回（其中 1 份可至 ")
+    unpaged = registry.register(
+        custodian, doc(copy_numbers="77", doc_number="页〔2026〕1号", pages=0)
+    )
+    at.line("B0001")
+    at.line(f"{unpaged.document.number}/000077")
+    at.line("")
+    back = at.line(f"{unpaged.document.number}/000077")
+    assert "核对（登记时未填页数）完整、无损坏、无复制" in back.banner
+    assert "核对 0 页" not in back.banner
