@@ -128,3 +128,24 @@ def test_labels_and_badges(login: Callable[..., Session], tmp_path: Path) -> Non
     badges.write_bytes(print_badges(officer, [reader.id]))
     assert decode_all(rasterise(badges, dpi=150)[0]) == ["B0001"]
     assert "张建国" in text_of(badges)
+
+
+def test_pages_superseded_by_a_later_print_cannot_be_committed_again(
+    login: Callable[..., Session],
+) -> None:
+    """A second delivery of the first pages after a newer print (the first dialog's 打印 pressed
+    again): the newer slips stay the valid ones and the older are refused, not revived."""
+    custodian = login("jiyao")
+    copy = registry.register(custodian, doc(copy_numbers="61", doc_number="重〔2026〕1号")).copies[
+        0
+    ]
+    first = slips.propose(custodian, [copy.id], "传文处理笺")
+    slips.commit(custodian, first, "打印机")
+    slips.commit(custodian, first, "打印机")  # the same pages again: still valid, only audited
+    newer = slips.propose(custodian, [copy.id], "传文处理笺")
+    slips.commit(custodian, newer, "打印机")
+    with pytest.raises(slips.SerialTaken):
+        slips.commit(custodian, first, "打印机")
+    assert scanning.resolve(custodian.db, newer[0].payload).copy.copy_id == copy.id  # type: ignore[union-attr]
+    with pytest.raises(slips.RetiredCode):
+        scanning.resolve(custodian.db, first[0].payload)
