@@ -322,3 +322,35 @@ def test_witnesses_are_compared_as_the_room_spells_their_logins(campaign_room) -
         )
     sealed = destruction.seal(custodian, batch.id, (Credential("Shenji", PASSWORD), OFFICER))
     assert sealed.witnesses == ("shenji", "baomi")
+
+
+def test_each_row_of_the_recall_list_carries_its_documents_own_fields(
+    login: Callable[..., Session],
+) -> None:
+    """文号, 标题, 密级 and the returned copy's receipt each from its own column (a survivor of
+    issue 19's mutation run read the 文号 into the 标题)."""
+    from app import recall_records
+
+    custodian = login("jiyao")
+    made = registry.register(
+        custodian,
+        doc(
+            title="关于年度清退的通知",
+            doc_number="市委发〔2026〕31号",
+            copy_numbers="5-6",
+            level="秘密",
+        ),
+    )
+    recall.open_campaign(custodian, 2026)
+    recall.record_return(
+        custodian, 2026, [made.copies[0].id], date(2026, 11, 20), "市委机要局", "R-31"
+    )
+    listed = {r.copy_id: r for r in recall_records.rows(custodian.db, 2026)}
+    back, held = listed[made.copies[0].id], listed[made.copies[1].id]
+    assert (back.doc_number, back.title, back.level) == (
+        "市委发〔2026〕31号",
+        "关于年度清退的通知",
+        "秘密",
+    )
+    assert back.detail == "2026-11-20 交市委机要局，回执 R-31" and back.outcome == "已清退"
+    assert held.title == "关于年度清退的通知" and held.outcome == "待处理"
