@@ -19,6 +19,8 @@ UNITS = (
     ("区委组织部", UnitKind.DEPARTMENT, ""),
     ("区委宣传部", UnitKind.DEPARTMENT, ""),
     ("区信访局", UnitKind.DEPARTMENT, ""),
+    ("区委", UnitKind.DEPARTMENT, ""),
+    ("区政府", UnitKind.DEPARTMENT, ""),
     ("城关镇", UnitKind.TOWN, ""),
 )
 CABINETS = (
