@@ -7,7 +7,7 @@ from collections.abc import Callable
 from app import board
 from app.clock import stamp
 from app.session import Session
-from tests.db.test_query_plans import plans
+from tests.db.test_query_plans import plans, selects
 
 BIG = ("copy", "handover", "document", "instruction", "instruction_event", "chase", "reading")
 ALIASES = {"c": "copy", "d": "document", "h": "handover", "i": "instruction", "k": "chase"}
@@ -36,21 +36,10 @@ def test_route_queries_use_indexes(login: Callable[..., Session]) -> None:
     session = login("jiyao")
     db = session.db
     registered = registry.register(session, doc())
-    captured: list[tuple[str, tuple[object, ...]]] = []
-    original = db.execute
-
-    def capture(sql: str, params: tuple[object, ...] = ()) -> object:
-        if sql.lstrip().upper().startswith("SELECT"):
-            captured.append((sql, tuple(params)))
-        return original(sql, params)
-
-    db.execute = capture  # type: ignore[method-assign]
-    try:
+    with selects(db) as captured:
         circulation.next_reader(db, registered.copies[0].id)
         circulation.status(db, registered.document.id)
         circulation.in_progress(db)
-    finally:
-        db.execute = original  # type: ignore[method-assign]
     assert len(captured) >= 4
     for sql, params in captured:
         for line in plans(db, sql, params):

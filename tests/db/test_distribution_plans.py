@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 from app.session import Session
-from tests.db.test_query_plans import plans
+from tests.db.test_query_plans import plans, selects
 
 BIG = {"c": "copy", "d": "document", "i": "distribution_item", "copy": "copy"}
 BIG |= {"distribution_item": "distribution_item", "document": "document"}
@@ -17,16 +17,7 @@ def test_distribution_queries_use_indexes(login: Callable[..., Session]) -> None
 
     session = login("jiyao")
     db = session.db
-    captured: list[tuple[str, tuple[object, ...]]] = []
-    original = db.execute
-
-    def capture(sql: str, params: tuple[object, ...] = ()) -> object:  # type: ignore[assignment]
-        if sql.lstrip().upper().startswith("SELECT"):
-            captured.append((sql, tuple(params)))
-        return original(sql, params)
-
-    db.execute = capture  # type: ignore[method-assign]
-    try:
+    with selects(db) as captured:
         now = session.clock.now()
         distribution.holdings(db, 1)
         distribution.holdings(db, 1, now)
@@ -40,8 +31,6 @@ def test_distribution_queries_use_indexes(login: Callable[..., Session]) -> None
         distribution.year_lines(db, 2026)
         units.members(db, 1)
         units.find_units(db, "qwb")
-    finally:
-        db.execute = original  # type: ignore[method-assign]
     assert len(captured) >= 12
     for sql, params in captured:
         for line in plans(db, sql, params):

@@ -7,7 +7,7 @@ checked here rather than trusted to the benchmark alone.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from app.errors import InvalidInput
 from app.session import Session
@@ -18,6 +18,24 @@ BIG_TABLES = ("copy", "handover", "copy_event", "document")
 
 def plans(db: Database, sql: str, params: tuple[object, ...]) -> list[str]:
     return [row[3] for row in db.query("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+@contextlib.contextmanager
+def selects(db: Database) -> Iterator[list[tuple[str, tuple[object, ...]]]]:
+    """Every SELECT that `db` runs inside the block, with its parameters, for EXPLAIN."""
+    captured: list[tuple[str, tuple[object, ...]]] = []
+    original = db.execute
+
+    def capture(sql: str, params: tuple[object, ...] = ()) -> object:
+        if sql.lstrip().upper().startswith("SELECT"):
+            captured.append((sql, tuple(params)))
+        return original(sql, params)
+
+    db.execute = capture  # type: ignore[assignment]
+    try:
+        yield captured
+    finally:
+        db.execute = original  # type: ignore[method-assign]
 
 
 ALIASES = {"c": "copy", "d": "document", "h": "handover"}
@@ -38,16 +56,7 @@ def test_desk_and_day_close_queries_use_indexes(login: Callable[..., Session]) -
 
     session = login("jiyao")
     db = session.db
-    captured: list[tuple[str, tuple[object, ...]]] = []
-    original = db.execute
-
-    def capture(sql: str, params: tuple[object, ...] = ()) -> object:  # type: ignore[assignment]
-        if sql.lstrip().upper().startswith("SELECT"):
-            captured.append((sql, tuple(params)))
-        return original(sql, params)
-
-    db.execute = capture  # type: ignore[method-assign]
-    try:
+    with selects(db) as captured:
         desk.out_now(db, "2026-11-20")
         day_close.blockers(db, session.clock.now().date())
         day_close.counts(db)
@@ -57,8 +66,6 @@ def test_desk_and_day_close_queries_use_indexes(login: Callable[..., Session]) -
         desk.disclosure(db, 1)
         day_close.detect_overnight(session)
         day_close.open_incidents(db)
-    finally:
-        db.execute = original  # type: ignore[method-assign]
     assert len(captured) >= 8
     for sql, params in captured:
         assert_indexed(db, sql, params)
@@ -72,23 +79,12 @@ def test_cabinet_and_stocktake_scan_queries_use_indexes(login: Callable[..., Ses
     db = session.db
     cabinet = cabinets.add_cabinet(session, "1号保密柜")
     taken = stocktake.start(session, cabinet.id, "baomi")
-    captured: list[tuple[str, tuple[object, ...]]] = []
-    original = db.execute
-
-    def capture(sql: str, params: tuple[object, ...] = ()) -> object:  # type: ignore[assignment]
-        if sql.lstrip().upper().startswith("SELECT"):
-            captured.append((sql, tuple(params)))
-        return original(sql, params)
-
-    db.execute = capture  # type: ignore[method-assign]
-    try:
+    with selects(db) as captured:
         for code in ("2026-0001/000001", "XYZ-1"):
             stocktake.scan(session, taken.id, code)
         cabinets.listing(session)
         stocktake.last_per_cabinet(db)
         stocktake.open_stocktake(db)
-    finally:
-        db.execute = original  # type: ignore[method-assign]
     assert len(captured) >= 6
     for sql, params in captured:
         assert_indexed(db, sql, params)
