@@ -33,9 +33,8 @@ def print_slips(
     document = documents.get_document(db, document_id)
     if document.voided_at is not None:
         raise InvalidInput(f"{document.number} 已作废，不再打印处理笺。")
-    copies = [
-        c for c in documents.copies_of(db, document_id) if copy_ids is None or c.id in copy_ids
-    ]
+    every_copy = documents.copies_of(db, document_id)
+    copies = [c for c in every_copy if copy_ids is None or c.id in copy_ids]
     if not copies:
         raise InvalidInput("没有可打印的份。")
     recorded = [
@@ -44,7 +43,14 @@ def print_slips(
     ]
     codes = slips.propose(session, [c.id for c in copies], kind or slips.form_for(document.source))
     data = [
-        SlipData(document, c, code, *_handovers(session, c.id), instructions=recorded)
+        SlipData(
+            document,
+            c,
+            code,
+            *_handovers(session, c.id),
+            instructions=recorded,
+            copies_total=len(every_copy),
+        )
         for c, code in zip(copies, codes, strict=True)
     ]
     return _output(session, render_slips(data, session.room.unit, page), codes)

@@ -34,6 +34,7 @@ class SlipData:
     handovers: Sequence[tuple[str, str, str]]  # reader, out, back
     exceptions: Sequence[str] = ()  # one note per excepted handover above (※)
     instructions: Sequence[str] = ()  # 领导批示 already recorded, one line each
+    copies_total: int = 0  # 份数: how many copies of the document the room received
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
@@ -218,7 +219,8 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
 
     # Top left, as GB/T 9704 places them: 份号, then 密级★保密期限, then 紧急程度.
     canvas.setFont(font, 12)
-    canvas.drawString(left, top - 6 * mm, f"份号 {s.copy.copy_no}")
+    total = f"（共 {s.copies_total} 份）" if s.copies_total else ""
+    canvas.drawString(left, top - 6 * mm, f"份号 {s.copy.copy_no}{total}")
     canvas.setFont(font, 14)
     canvas.drawString(left, top - 13 * mm, d.level_label)
     urgency = ("电报 " if d.telegram else "") + d.urgency

@@ -65,6 +65,7 @@ def test_a_slip_with_every_value_at_its_longest_keeps_each_in_its_row(
         handovers=[(name + "※", "11-10 09:30", "11-10 17:30")] * 6,
         exceptions=[note] * 6,
         instructions=[longest("instruction")] * 3,
+        copies_total=99999,
     )
     pdf = tmp_path / "slip.pdf"
     pdf.write_bytes(render_slips([slip], "某市某区委办公室" * 6))

@@ -38,7 +38,7 @@ def test_slips_print_and_scan_back_from_a_150_dpi_raster(
     text = text_of(pdf)
     for expected in (
         "传文处理笺",
-        "份号 000031",
+        "份号 000031（共 3 份）",
         "机密★20年",
         "特急",
         "收文编号 2026-0001",
