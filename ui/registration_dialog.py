@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -166,6 +166,7 @@ class RegistrationDialog(QDialog):
         self.telegram_check.toggled.connect(self._telegram_toggled)
         self.issuer_edit.editingFinished.connect(self._follow_issuer)
         self._completer.activated.connect(self._follow_issuer)
+        self.issuer_edit.textEdited.connect(self._close_needless_popup)
         self.copies_edit.textChanged.connect(self._follow_copies)
         for edit in (self.copies_edit, self.doc_number_edit, self.issuer_edit, self.period_edit):
             edit.textChanged.connect(self._update_preview)
@@ -194,6 +195,24 @@ class RegistrationDialog(QDialog):
         self.urgency_combo.clear()
         self.urgency_combo.addItems(TELEGRAM_URGENCIES if on else URGENCIES)
         self.urgency_combo.setCurrentText("平急" if on else "平件")
+
+    def _close_needless_popup(self) -> None:
+        """Once the typed 来文单位 is exactly the only suggestion, the popup has nothing left to
+        offer; left open, it would swallow the custodian's next click. Qt shows it after this
+        signal, so it is closed on the next turn of the event loop."""
+
+        def close() -> None:
+            popup = self._completer.popup()
+            typed = self.issuer_edit.text().strip().casefold()
+            if (
+                popup is not None
+                and popup.isVisible()
+                and self._completer.completionCount() == 1
+                and self._completer.currentCompletion().casefold() == typed
+            ):
+                popup.hide()
+
+        QTimer.singleShot(0, close)
 
     def _follow_issuer(self) -> None:
         """A known 来文单位 brings the 来文类别 of its last registration."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import registry
@@ -139,3 +139,39 @@ def test_the_period_is_checked_as_it_is_typed(login: Callable[..., Session], qtb
     form.period_edit.setText("0年")
     assert "保密期限不能为 0" in form.preview_label.text()
     form.done(0)
+
+
+def _type(edit, text: str) -> None:
+    """Key presses carrying Chinese text, as an input method commits them one by one (QTest's
+    keyClicks takes ASCII only)."""
+    for ch in text:
+        QApplication.sendEvent(
+            edit, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch)
+        )
+        QApplication.sendEvent(
+            edit, QKeyEvent(QEvent.Type.KeyRelease, 0, Qt.KeyboardModifier.NoModifier, ch)
+        )
+
+
+def test_the_suggestion_popup_closes_once_the_sender_is_typed_in_full(
+    login: Callable[..., Session], qtbot
+) -> None:
+    """An open popup swallows the next click; once the typed 来文单位 is the only suggestion
+    word for word, it closes by itself (a walk-through finding)."""
+    session = login("jiyao")
+    registry.register(session, doc(issuer="省委办公厅", source="省", doc_number=""))
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    form = page.open_registration()
+    qtbot.waitExposed(form)
+    form.issuer_edit.setFocus()
+    popup = form._completer.popup()
+    _type(form.issuer_edit, "省委")
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.wait(50)
+    assert popup.isVisible()  # still helping: more than the typed text to offer
+    _type(form.issuer_edit, "办公厅")
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    assert form.issuer_edit.text() == "省委办公厅"
+    form.issuer_edit.setText("")
+    form.reject()
