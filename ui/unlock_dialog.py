@@ -9,9 +9,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app import lockout
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.session import Session
 from ui.account_dialogs import FormDialog
+from ui.errors import attempted
 from ui.table_model import ListModel, table_view
 
 
@@ -65,12 +66,8 @@ class UnlockDialog(FormDialog):
     def _submit(self) -> None:
         # Unlike a form dialog, stay open: the list shows what is still locked.
         self.error_label.clear()
-        try:
-            self.submit()
-        except MijianError as exc:
-            self.error_label.setText(exc.message)
-        finally:
-            self.password_edit.clear()
+        attempted(self, self.submit, show=lambda exc: self.error_label.setText(exc.message))
+        self.password_edit.clear()
 
     def submit(self) -> None:
         account = self.chosen()

@@ -21,9 +21,10 @@ from app.destruction import Batch, BatchItem
 from app.errors import MijianError
 from app.reports.catalog import batch_form
 from app.roles import Role
+from app.scanning import CopyRef
 from app.session import Session
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from ui.errors import attempt, attempted, show_error
 from ui.printing import LongPdf, offer_long_pdf
 from ui.recall_dialogs import ApproveDialog, CancelBatchDialog, NewBatchDialog, WitnessDialog
 from ui.table_model import RowsModel, table_view
@@ -200,13 +201,15 @@ class BatchesPage(QWidget):
             dialog = self.new_batch()
             dialog.accepted.connect(lambda: self.add_copies(ids))
             return True
-        try:
-            batch = self._draft()
-            added = destruction.add(self._session, batch.id, ids)
-        except MijianError as exc:
-            show_error(self, exc)
-            return False
 
+        def add() -> tuple[Batch, int]:
+            batch = self._draft()
+            return batch, destruction.add(self._session, batch.id, ids)
+
+        done = attempt(self, add)
+        if done is None:
+            return False
+        batch, added = done
         self.refresh(batch.id)
         self.message_label.setText(f"已将 {added} 份列入{batch.label}。")
         self.changed.emit()
@@ -215,13 +218,15 @@ class BatchesPage(QWidget):
     def scan(self) -> None:
         code = self.scan_edit.text()
         self.scan_edit.clear()
-        try:
+
+        def add() -> tuple[Batch, CopyRef]:
             batch = self._draft()
-            copy = destruction.add_scan(self._session, batch.id, code)
-        except MijianError as exc:
-            self.message_label.setStyleSheet("color: #b00020;")
-            self.message_label.setText(exc.message)
+            return batch, destruction.add_scan(self._session, batch.id, code)
+
+        done = attempt(self, add, show=self._refused)
+        if done is None:
             return
+        batch, copy = done
         self.message_label.setStyleSheet("")
         self.message_label.setText(f"已加入：{copy.label} {copy.title}")
         self.refresh(batch.id)
@@ -232,12 +237,17 @@ class BatchesPage(QWidget):
         picked = sorted({i.row() for i in self.item_table.selectionModel().selectedRows()})
         if batch is None or not picked:
             return
-        try:
+
+        def remove() -> None:
             for row in picked:
                 destruction.remove(self._session, batch.id, self.item_model.row_at(row).copy_id)
-        except MijianError as exc:
-            show_error(self, exc)
-        self._after_change()
+
+        attempted(self, remove)
+        self._after_change()  # what was removed before a refusal stays removed
+
+    def _refused(self, exc: MijianError) -> None:
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setText(exc.message)
 
     # ---- approval, witnesses, forms -------------------------------------------------------------
     def approve(self) -> FormDialog | None:

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from app import circulation, documents
 from app.circulation_records import RouteStatus, Step
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.reports import catalog
 from app.roles import Role
 from app.session import Session
-from ui.errors import show_error
+from app.vocab import CopyState
+from ui.errors import attempt, attempted, show_error
 from ui.printing import offer_pdf
 from ui.table_model import ListModel, RowsModel, table_view
 
@@ -152,7 +153,7 @@ class CirculationPage(QWidget):
                     c.state,
                     c.holder or "",
                     c.since.strftime("%m-%d %H:%M") if c.since else "",
-                    _next_name(db, c.copy_id) if c.state == "在柜" else "",
+                    _next_name(db, c.copy_id) if c.state == CopyState.IN_CABINET else "",
                 )
                 for c in route.copies
             ]
@@ -183,7 +184,7 @@ class CirculationPage(QWidget):
                     r.level,
                     r.deadline.strftime("%m-%d %H:%M") if r.deadline else "",
                     f"{r.read}/{r.readers}",
-                    r.holders or "在柜",
+                    r.holders or CopyState.IN_CABINET,
                 )
                 for r in rows
             ]
@@ -202,10 +203,10 @@ class CirculationPage(QWidget):
             self.show_document(self._document_id)
 
     def _open_number(self) -> None:
-        try:
-            self.show_document(documents.id_by_number(self._session.db, self.number_edit.text()))
-        except MijianError as exc:
-            show_error(self, exc)
+        number = self.number_edit.text()
+        attempted(
+            self, lambda: self.show_document(documents.id_by_number(self._session.db, number))
+        )
 
     def _load_routes(self) -> None:
         self.route_combo.clear()
@@ -214,15 +215,16 @@ class CirculationPage(QWidget):
 
     # ---- acting -------------------------------------------------------------------------
     def _act(self, action: Any) -> None:
-        try:
+        def run() -> int:
             if self._document_id is None:
                 raise InvalidInput("请先输入收文编号查看一件文件。")
             action(self._document_id)
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self.show_document(self._document_id)
-        self.refresh_progress()
+            return self._document_id
+
+        document_id = attempt(self, run)
+        if document_id is not None:
+            self.show_document(document_id)
+            self.refresh_progress()
 
     def _set_by_route(self) -> None:
         def run(document_id: int) -> None:

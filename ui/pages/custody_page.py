@@ -30,7 +30,7 @@ from app.stocktake_due import due
 from app.stocktake_records import FindingRow
 from app.stocktake_resolve import Resolution, resolve
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from ui.errors import attempt, attempted
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import RowsModel
 
@@ -255,6 +255,12 @@ class CustodyPage(QWidget):
         return row.cabinet.id
 
     # ---- actions ------------------------------------------------------------------------------
+    @staticmethod
+    def _bad(label: QLabel, exc: MijianError) -> None:
+        """A refusal said in place, in red (a scanning line: no box to swallow the next scan)."""
+        label.setStyleSheet(BAD_STYLE)
+        label.setText(exc.message)
+
     def _add(self) -> None:
         if CabinetDialog(self._session, self).exec():
             self.refresh()
@@ -262,11 +268,12 @@ class CustodyPage(QWidget):
     def _place(self) -> None:
         code = self.place_edit.text()
         self.place_edit.clear()
-        try:
-            placed = cabinets.place_by_scan(self._session, self._selected_cabinet(), code)
-        except MijianError as exc:
-            self.place_label.setStyleSheet(BAD_STYLE)
-            self.place_label.setText(exc.message)
+        placed = attempt(
+            self,
+            lambda: cabinets.place_by_scan(self._session, self._selected_cabinet(), code),
+            show=lambda exc: self._bad(self.place_label, exc),
+        )
+        if placed is None:
             return
         self.place_label.setStyleSheet(OK_STYLE)
         self.place_label.setText(placed.message)
@@ -275,10 +282,8 @@ class CustodyPage(QWidget):
         self.table.selectRow(selected)
 
     def _place_registered(self) -> None:
-        try:
-            placed = cabinets.place_as_registered(self._session)
-        except MijianError as exc:
-            show_error(self, exc)
+        placed = attempt(self, lambda: cabinets.place_as_registered(self._session))
+        if placed is None:
             return
         self.place_label.setStyleSheet(OK_STYLE)
         self.place_label.setText(
@@ -288,7 +293,8 @@ class CustodyPage(QWidget):
 
     def _resolve(self) -> None:
         rows = self.findings_view.selectionModel().selectedRows()
-        try:
+
+        def run() -> None:
             if not rows:
                 raise InvalidInput("请先在差异表中选中一项。")
             finding: FindingRow = self.findings_model.row_at(rows[0].row())
@@ -298,8 +304,8 @@ class CustodyPage(QWidget):
                 self.resolution_combo.currentData(),
                 self.resolution_edit.text(),
             )
-        except MijianError as exc:
-            show_error(self, exc)
+
+        if not attempted(self, run):
             return
         self.resolution_edit.clear()
         selected = rows[0].row()
@@ -307,13 +313,11 @@ class CustodyPage(QWidget):
         self.findings_view.selectRow(selected)
 
     def _start(self) -> None:
-        try:
-            self.current = stocktake.start(
-                self._session, self.scope_combo.currentData(), self.second_combo.currentData() or ""
-            )
-        except MijianError as exc:
-            show_error(self, exc)
+        scope, second = self.scope_combo.currentData(), self.second_combo.currentData() or ""
+        started = attempt(self, lambda: stocktake.start(self._session, scope, second))
+        if started is None:
             return
+        self.current = started
         self.result_label.setStyleSheet("")
         self.result_label.setText("请逐件扫描。")
         self._show_state()
@@ -324,11 +328,13 @@ class CustodyPage(QWidget):
         self.stocktake_edit.clear()
         if self.current is None or not code.strip():
             return
-        try:
-            said = stocktake.scan(self._session, self.current.id, code)
-        except MijianError as exc:
-            self.result_label.setStyleSheet(BAD_STYLE)
-            self.result_label.setText(exc.message)
+        taken = self.current.id
+        said = attempt(
+            self,
+            lambda: stocktake.scan(self._session, taken, code),
+            show=lambda exc: self._bad(self.result_label, exc),
+        )
+        if said is None:
             return
         self.result_label.setStyleSheet(OK_STYLE if said.ok else BAD_STYLE)
         self.result_label.setText(f"第 {said.scans} 次扫描　{said.message}")
@@ -338,11 +344,13 @@ class CustodyPage(QWidget):
             return
         password = self.password_edit.text()
         self.password_edit.clear()
-        try:
-            done = stocktake.finish(self._session, self.current.id, password)
-        except MijianError as exc:
-            self.result_label.setStyleSheet(BAD_STYLE)
-            self.result_label.setText(exc.message)
+        taken = self.current.id
+        done = attempt(
+            self,
+            lambda: stocktake.finish(self._session, taken, password),
+            show=lambda exc: self._bad(self.result_label, exc),
+        )
+        if done is None:
             return
         self.last_finished = done.stocktake.id
         counts = "；".join(f"{f.label} {n}" for f, n in done.counts.items() if n) or "账物相符"

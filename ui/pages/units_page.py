@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import people, units
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.session import Session
 from app.units import Unit, UnitInput, UnitKind
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from ui.errors import attempt, attempted
 from ui.table_model import RowsModel
 
 
@@ -177,34 +177,25 @@ class UnitsPage(QWidget):
             self.refresh()
 
     def _edit(self) -> None:
-        try:
-            unit = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        unit = attempt(self, self._selected)
+        if unit is None:
             return
         apply = lambda data: units.update_unit(self._session, unit.id, data)  # noqa: E731
         if UnitDialog(f"修改 {unit.name}", apply, unit, self).exec():
             self.refresh()
 
     def _retire(self) -> None:
-        try:
-            unit = self._selected()
-            answer = QMessageBox.question(
-                self, "撤销单位", f"撤销 {unit.name}？记录保留，不再能分发。"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            units.retire_unit(self._session, unit.id)
-        except MijianError as exc:
-            show_error(self, exc)
+        unit = attempt(self, self._selected)
+        if unit is None:
             return
-        self.refresh()
+        answer = QMessageBox.question(self, "撤销单位", f"撤销 {unit.name}？记录保留，不再能分发。")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        attempted(self, lambda: units.retire_unit(self._session, unit.id), self.refresh)
 
     def _member(self) -> None:
-        try:
-            unit = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        unit = attempt(self, self._selected)
+        if unit is None:
             return
         if MemberDialog(self._session, unit, self).exec():
             self.refresh()
