@@ -14,9 +14,15 @@ from app.session import Session
 from tests.app.test_registry import doc
 from ui.accounts_model import AccountsModel
 from ui.out_model import OUT_SAMPLES, OutModel
+from ui.pages.batches_page import BatchModel, ItemModel
 from ui.pages.board_page import BoardModel
+from ui.pages.circulation_page import StepsModel
+from ui.pages.custody_page import CabinetsModel, FindingsModel
+from ui.pages.day_close_page import IncidentModel
 from ui.pages.instructions_page import InstructionsModel
+from ui.pages.people_page import ReadersModel
 from ui.pages.register_page import RegisterPage
+from ui.pages.units_page import UnitsModel
 from ui.register_model import RegisterModel
 from ui.table_model import ColumnsModel
 
@@ -26,6 +32,14 @@ MODELS: tuple[type[ColumnsModel], ...] = (
     AccountsModel,
     BoardModel,
     InstructionsModel,
+    UnitsModel,
+    ReadersModel,
+    IncidentModel,
+    BatchModel,
+    ItemModel,
+    CabinetsModel,
+    FindingsModel,
+    StepsModel,
 )
 
 

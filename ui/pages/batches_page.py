@@ -27,34 +27,61 @@ from ui.account_dialogs import FormDialog
 from ui.errors import attempt, attempted, show_error
 from ui.printing import LongPdf, offer_long_pdf
 from ui.recall_dialogs import ApproveDialog, CancelBatchDialog, NewBatchDialog, WitnessDialog
-from ui.table_model import RowsModel, table_view
+from ui.table_model import Column, ColumnsModel, table_view
 
 
-class BatchModel(RowsModel):
-    columns = ("批次", "状态", "销毁方式", "地点", "日期", "份数", "页数", "编制", "批准", "监销")
+class BatchModel(ColumnsModel):
+    spec = (
+        Column("label", "批次"),
+        Column("state", "状态"),
+        Column("method", "销毁方式"),
+        Column("place", "地点"),
+        Column("planned_on", "日期"),
+        Column("copies", "份数"),
+        Column("pages", "页数"),
+        Column("built_by", "编制"),
+        Column("approved_by", "批准"),
+        Column("witnesses", "监销"),
+    )
     names: dict[str, str] = {}
 
-    def display(self, b: Batch, column: int) -> Any:
+    def cells(self, b: Batch) -> dict[str, Any]:
         name = self.names.get
-        return (
-            b.label,
-            b.state,
-            b.method,
-            b.place,
-            str(b.planned_on),
-            b.copies,
-            b.pages,
-            name(b.built_by, b.built_by),
-            name(b.approved_by or "", b.approved_by or ""),
-            "、".join(name(w, w) for w in b.witnesses),
-        )[column]
+        return {
+            "label": b.label,
+            "state": b.state,
+            "method": b.method,
+            "place": b.place,
+            "planned_on": str(b.planned_on),
+            "copies": b.copies,
+            "pages": b.pages,
+            "built_by": name(b.built_by, b.built_by),
+            "approved_by": name(b.approved_by or "", b.approved_by or ""),
+            "witnesses": "、".join(name(w, w) for w in b.witnesses),
+        }
 
 
-class ItemModel(RowsModel):
-    columns = ("收文编号", "文号", "标题", "密级", "份号", "页数", "状态")
+class ItemModel(ColumnsModel):
+    spec = (
+        Column("number", "收文编号"),
+        Column("doc_number", "文号"),
+        Column("title", "标题"),
+        Column("level", "密级"),
+        Column("copy_no", "份号"),
+        Column("pages", "页数"),
+        Column("state", "状态"),
+    )
 
-    def display(self, i: BatchItem, column: int) -> Any:
-        return (i.number, i.doc_number, i.title, i.level, i.copy_no, i.pages, i.state)[column]
+    def cells(self, i: BatchItem) -> dict[str, Any]:
+        return {
+            "number": i.number,
+            "doc_number": i.doc_number,
+            "title": i.title,
+            "level": i.level,
+            "copy_no": i.copy_no,
+            "pages": i.pages,
+            "state": i.state,
+        }
 
 
 class BatchesPage(QWidget):

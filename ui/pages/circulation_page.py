@@ -30,17 +30,26 @@ from app.session import Session
 from app.vocab import CopyState
 from ui.errors import attempt, attempted, show_error
 from ui.printing import offer_pdf
-from ui.table_model import ListModel, RowsModel, table_view
+from ui.table_model import Column, ColumnsModel, ListModel, table_view
 
 
-class StepsModel(RowsModel):
-    columns = ("序", "阅文人", "职务", "状态", "阅毕时间", "批示", "阅时", "说明")
+class StepsModel(ColumnsModel):
+    spec = (
+        Column("seq", "序"),
+        Column("name", "阅文人"),
+        Column("position", "职务"),
+        Column("state", "状态"),
+        Column("read_at", "阅毕时间"),
+        Column("instructed", "批示"),
+        Column("held", "阅时"),
+        Column("note", "说明"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.now: Any = None
 
-    def display(self, row: Step, column: int) -> Any:
+    def cells(self, row: Step) -> dict[str, Any]:
         if row.read_at is not None:
             state = "已阅"
         elif row.holding is not None:
@@ -48,19 +57,18 @@ class StepsModel(RowsModel):
         else:
             state = "未阅"
         minutes = row.held_minutes(self.now) if self.now else 0
-        values = (
-            row.seq,
-            row.name,
-            row.position,
-            state,
-            row.read_at.strftime("%m-%d %H:%M") if row.read_at else "",
-            "有" if row.instructed else "",
-            f"{minutes // 60}小时{minutes % 60}分"
+        return {
+            "seq": row.seq,
+            "name": row.name,
+            "position": row.position,
+            "state": state,
+            "read_at": row.read_at.strftime("%m-%d %H:%M") if row.read_at else "",
+            "instructed": "有" if row.instructed else "",
+            "held": f"{minutes // 60}小时{minutes % 60}分"
             if minutes >= 60
             else (f"{minutes}分" if minutes else ""),
-            f"扩大：{row.added_reason}" if row.added_kind == "扩大" else "",
-        )
-        return values[column]
+            "note": f"扩大：{row.added_reason}" if row.added_kind == "扩大" else "",
+        }
 
 
 class CirculationPage(QWidget):

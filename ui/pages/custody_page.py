@@ -32,38 +32,56 @@ from app.stocktake_resolve import Resolution, resolve
 from ui.account_dialogs import FormDialog
 from ui.errors import attempt, attempted
 from ui.printing import PdfOutputDialog, offer_pdf
-from ui.table_model import RowsModel
+from ui.table_model import Column, ColumnsModel
 
 OK_STYLE = "font-size: 16px; color: #1b5e20;"
 BAD_STYLE = "font-size: 16px; color: #b00020; font-weight: bold;"
 
 
-class CabinetsModel(RowsModel):
-    columns = ("保密柜", "存放位置", "保管人", "在柜份数", "上次清查", "下次清查")
+class CabinetsModel(ColumnsModel):
+    spec = (
+        Column("name", "保密柜"),
+        Column("location", "存放位置"),
+        Column("keeper", "保管人"),
+        Column("copies", "在柜份数"),
+        Column("last_check", "上次清查"),
+        Column("next_check", "下次清查"),
+    )
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.checks: dict[int, tuple[str, str]] = {}  # cabinet id: (last check, next check)
 
-    def display(self, r: CabinetRow, column: int) -> Any:
+    def cells(self, r: CabinetRow) -> dict[str, Any]:
         c = r.cabinet
         last, next_check = self.checks.get(c.id, ("未清查", ""))
-        values = (c.name, c.location, c.keeper, r.copies, last, next_check)
-        return values[column]
+        return {
+            "name": c.name,
+            "location": c.location,
+            "keeper": c.keeper,
+            "copies": r.copies,
+            "last_check": last,
+            "next_check": next_check,
+        }
 
 
-class FindingsModel(RowsModel):
-    columns = ("差异", "收文编号/份号", "密级", "说明", "处理")
+class FindingsModel(ColumnsModel):
+    spec = (
+        Column("finding", "差异"),
+        Column("item", "收文编号/份号"),
+        Column("level", "密级"),
+        Column("detail", "说明"),
+        Column("resolution", "处理"),
+    )
 
-    def display(self, r: FindingRow, column: int) -> Any:
-        values = (
-            r.finding.value,
-            r.item or "—",
-            r.level,
-            r.detail,
-            r.resolution or f"待处理（{r.finding.what_to_do}）",
-        )
-        return values[column]
+    def cells(self, r: FindingRow) -> dict[str, Any]:
+        return {
+            "finding": r.finding.value,
+            "item": r.item or "—",
+            "level": r.level,
+            "detail": r.detail,
+            "resolution": r.resolution or f"待处理（{r.finding.what_to_do}）",
+        }
 
 
 class CabinetDialog(FormDialog):

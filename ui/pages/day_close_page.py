@@ -33,17 +33,26 @@ from ui.confirmed_dialog import ConfirmedFormDialog, Work
 from ui.errors import attempt, attempted
 from ui.out_model import OUT_SAMPLES, OutModel, out_view, size_columns
 from ui.printing import PdfOutputDialog, ask_pdf_path
-from ui.table_model import RowsModel, table_view
+from ui.table_model import Column, ColumnsModel, RowsModel, table_view
 
 ChoosePdf = Callable[[QWidget, str], Path | None]
-INCIDENT_SAMPLES = ("核对异常", OUT_SAMPLES[0], "00-00 00:00", None)
 
 
-class IncidentModel(RowsModel):
-    columns = ("类别", "份", "发生", "情况")
+class IncidentModel(ColumnsModel):
+    spec = (
+        Column("kind", "类别", sample="核对异常"),
+        Column("copy", "份", sample=OUT_SAMPLES[0]),
+        Column("at", "发生", sample="00-00 00:00"),
+        Column("description", "情况"),  # stretches
+    )
 
-    def display(self, i: Incident, column: int) -> Any:
-        return (i.kind, i.copy_label, i.at.strftime("%m-%d %H:%M"), i.description)[column]
+    def cells(self, i: Incident) -> dict[str, Any]:
+        return {
+            "kind": i.kind,
+            "copy": i.copy_label,
+            "at": i.at.strftime("%m-%d %H:%M"),
+            "description": i.description,
+        }
 
 
 class ReopenDialog(ConfirmedFormDialog):
@@ -98,7 +107,7 @@ class DayClosePage(QWidget):
         self.out_view = out_view(self.out_model)
         self.incident_model = IncidentModel(self)
         self.incident_view = table_view(self.incident_model, fit_contents=False)
-        size_columns(self.incident_view, INCIDENT_SAMPLES)
+        size_columns(self.incident_view, [c.sample for c in IncidentModel.spec])
         self.exception_button = QPushButton("登记过夜例外…")
         self.exception_button.setVisible(officer)
         self.resolve_button = QPushButton("处理事件…")

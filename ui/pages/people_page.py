@@ -27,24 +27,32 @@ from app.slip_print import print_badges
 from ui.account_dialogs import FormDialog
 from ui.errors import attempt, attempted
 from ui.printing import PdfOutputDialog, offer_pdf
-from ui.table_model import RowsModel
+from ui.table_model import Column, ColumnsModel
 
 
-class ReadersModel(RowsModel):
-    columns = ("姓名", "拼音", "单位", "职务", "涉密等级", "电话", "证件码", "状态")
+class ReadersModel(ColumnsModel):
+    spec = (
+        Column("name", "姓名"),
+        Column("initials", "拼音"),
+        Column("unit", "单位"),
+        Column("position", "职务"),
+        Column("clearance", "涉密等级"),
+        Column("phone", "电话"),
+        Column("badge", "证件码"),
+        Column("active", "状态"),
+    )
 
-    def display(self, r: Reader, column: int) -> Any:
-        values = (
-            r.name,
-            r.initials,
-            r.unit,
-            r.position,
-            CLEARANCE_LABELS[r.clearance],
-            r.phone,
-            r.badge_code or "",
-            "在岗" if r.active else "已离岗",
-        )
-        return values[column]
+    def cells(self, r: Reader) -> dict[str, Any]:
+        return {
+            "name": r.name,
+            "initials": r.initials,
+            "unit": r.unit,
+            "position": r.position,
+            "clearance": CLEARANCE_LABELS[r.clearance],
+            "phone": r.phone,
+            "badge": r.badge_code or "",
+            "active": "在岗" if r.active else "已离岗",
+        }
 
 
 class ReaderDialog(FormDialog):

@@ -24,23 +24,30 @@ from app.session import Session
 from app.units import Unit, UnitInput, UnitKind
 from ui.account_dialogs import FormDialog
 from ui.errors import attempt, attempted
-from ui.table_model import RowsModel
+from ui.table_model import Column, ColumnsModel
 
 
-class UnitsModel(RowsModel):
-    columns = ("单位名称", "简称", "拼音", "类别", "联系人", "电话", "状态")
+class UnitsModel(ColumnsModel):
+    spec = (
+        Column("name", "单位名称"),
+        Column("short_name", "简称"),
+        Column("initials", "拼音"),
+        Column("kind", "类别"),
+        Column("contact", "联系人"),
+        Column("phone", "电话"),
+        Column("active", "状态"),
+    )
 
-    def display(self, u: Unit, column: int) -> Any:
-        values = (
-            u.name,
-            u.short_name,
-            u.initials,
-            str(u.kind),
-            u.contact,
-            u.phone,
-            "有效" if u.active else "已撤销",
-        )
-        return values[column]
+    def cells(self, u: Unit) -> dict[str, Any]:
+        return {
+            "name": u.name,
+            "short_name": u.short_name,
+            "initials": u.initials,
+            "kind": str(u.kind),
+            "contact": u.contact,
+            "phone": u.phone,
+            "active": "有效" if u.active else "已撤销",
+        }
 
 
 class UnitDialog(FormDialog):
