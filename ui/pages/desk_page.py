@@ -220,7 +220,8 @@ class DeskPage(QWidget):
 
     def override(self, copy: CopyRef, override: Override) -> None:
         """Hand the folder and the refused `copy` over on the 保密员's word; a refusal is shown
-        and leaves the folder as it was."""
+        and leaves the folder as it was. The password is checked on the calling thread: for tests
+        and scripts; the window's F7 goes through OverrideDialog, off the GUI thread."""
         self._render(self.counter.override(override, copy))
 
     def print_last_slip(self) -> PdfOutputDialog | None:
