@@ -23,6 +23,7 @@ Work = Callable[[Session], object]
 class ConfirmedFormDialog(FormDialog):
     _session: Session
     call: Call | None = None
+    closes_when_done = True  # False: the dialog stays for the next one (解除锁定)
 
     def work(self) -> Work:
         """Read the fields (on the GUI thread) and say what to do with a session; a typed error
@@ -62,7 +63,8 @@ class ConfirmedFormDialog(FormDialog):
     def _done(self, result: object) -> None:
         self._working(False)
         self.done_with(result)
-        self.accept()
+        if self.closes_when_done:
+            self.accept()
 
     def _refused(self, exc: MijianError) -> None:
         self._working(False)
