@@ -92,10 +92,10 @@ _HOLDERS = """(SELECT group_concat(name || '（' || copy_no || '）', '、') FRO
      JOIN reader r ON r.id = h.reader_id
      WHERE c.document_id = u.document_id ORDER BY c.copy_no))"""
 
-_LAST_CHASE = """CASE u.kind
+_LAST_CHASE = f"""CASE u.kind
     WHEN '批示' THEN (SELECT e.at || ' ' || e.how FROM instruction_event e
                       WHERE e.instruction_id = u.key AND e.kind = '催办' ORDER BY e.id DESC LIMIT 1)
-    WHEN '借出' THEN (SELECT k.at || ' ' || k.how FROM chase k
+    WHEN '{Kind.OUT}' THEN (SELECT k.at || ' ' || k.how FROM chase k
                       WHERE k.copy_id = u.copy_id ORDER BY k.id DESC LIMIT 1)
     ELSE (SELECT k.at || ' ' || k.how FROM chase k
           WHERE k.document_id = u.document_id AND k.copy_id IS NULL ORDER BY k.id DESC LIMIT 1)
@@ -127,7 +127,7 @@ FROM (
                    WHERE {REGISTRATION_OPEN} AND d.deadline < :end
                    ORDER BY d.deadline LIMIT :limit)
     UNION ALL
-    SELECT * FROM (SELECT '借出', h.id, c.document_id, h.copy_id, c.copy_no, h.due_at, 0, r.name,
+    SELECT * FROM (SELECT '{Kind.OUT}', h.id, c.document_id, h.copy_id, c.copy_no, h.due_at, 0, r.name,
                           r.name
                    FROM handover h INDEXED BY handover_open_due
                    JOIN copy c ON c.id = h.copy_id JOIN reader r ON r.id = h.reader_id

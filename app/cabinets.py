@@ -12,13 +12,13 @@ from app.errors import InvalidInput, MijianError
 from app.registry import add_copy_event
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import CopyRef
+from app.vocab import IN_ROOM, CopyState, sql_in
 from db.connection import Database
 
 if TYPE_CHECKING:
     from app.session import Session
 
-# A copy in one of these states is in the room and has a place.
-IN_ROOM = ("在柜", "留用")
+# A copy in one of IN_ROOM's states (app.vocab) is in the room and has a place.
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def listing(session: Session) -> list[CabinetRow]:
         r[0]: r[1]
         for r in db.query(
             "SELECT cabinet_id, count(*) FROM copy WHERE cabinet_id IS NOT NULL"
-            " AND state IN ('在柜', '留用') GROUP BY cabinet_id"
+            f" AND state IN {sql_in(IN_ROOM)} GROUP BY cabinet_id"
         )
     }
     rows = db.query("SELECT id, name, location, keeper FROM cabinet ORDER BY name")
@@ -144,9 +144,9 @@ def place(session: Session, cabinet_id: int, copy_id: int) -> Placed:
 
 
 def _not_in_room(copy: CopyRef) -> str:
-    if copy.state == "借出":
+    if copy.state == CopyState.LENT:
         return f"{copy.label} 借出未还：请先在借阅台收回，再放入保密柜。"
-    if copy.state == "遗失":
+    if copy.state == CopyState.LOST:
         return f"{copy.label} 记为遗失：找回须先由保密员处理遗失事件，再入柜。"
     return f"{copy.label} {copy.state}，已不在本室保管，不能入柜。"
 
@@ -162,7 +162,7 @@ def place_as_registered(session: Session) -> int:
         rows = db.query(
             "SELECT c.id, k.id AS cabinet_id FROM copy c JOIN document d ON d.id = c.document_id"
             " JOIN cabinet k ON k.name = d.cabinet"
-            " WHERE c.cabinet_id IS NULL AND c.state IN ('在柜', '留用') AND d.voided_at IS NULL"
+            f" WHERE c.cabinet_id IS NULL AND c.state IN {sql_in(IN_ROOM)} AND d.voided_at IS NULL"
         )
         by_cabinet: dict[int, int] = {}
         for r in rows:

@@ -31,9 +31,10 @@ from app.circulation_records import (
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput, MijianError
 from app.numbers import registration_number
-from app.people import CLEARANCE_MAX_LEVEL, Reader, find_readers, get_reader
+from app.people import Reader, find_readers, get_reader
 from app.registry import add_copy_event
 from app.roles import Role
+from app.vocab import may_hold
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -56,8 +57,6 @@ __all__ = [
     "status",
     "widen",
 ]
-
-_LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}
 
 
 @dataclass(frozen=True)
@@ -399,7 +398,7 @@ def _active(db: Database, reader_id: int) -> Reader:
 def _eligible(db: Database, document_id: int, level: str, reader_id: int) -> Reader:
     """An active reader cleared for the level and within the document's 知悉范围."""
     reader = _active(db, reader_id)
-    if _LEVEL_RANK[CLEARANCE_MAX_LEVEL[reader.clearance]] < _LEVEL_RANK[level]:
+    if not may_hold(reader.clearance, level):
         raise InvalidInput(f"{reader.name} 的涉密等级不能阅{level}件。")
     scoped = db.scalar("SELECT count(*) FROM document_scope WHERE document_id = ?", (document_id,))
     if scoped and not db.scalar(

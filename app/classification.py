@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-LEVELS = ("绝密", "机密", "秘密", "非密")
-CLASSIFIED = ("绝密", "机密", "秘密")
+from app.vocab import CLASSIFIED as CLASSIFIED  # re-exported: the 密级 live in app.vocab
+from app.vocab import LEVELS as LEVELS
+from app.vocab import Level
+
 SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
 URGENCIES = ("特急", "加急", "平件")
 TELEGRAM_URGENCIES = ("特提", "特急", "加急", "平急")
@@ -14,7 +16,11 @@ HANDLING = ("办件", "阅件")
 PERIOD_KINDS = ("年", "月", "长期", "解密日期", "无")
 
 # The law's defaults where a document shows no protection period.
-DEFAULT_PERIOD_YEARS = {"绝密": 30, "机密": 20, "秘密": 10}
+DEFAULT_PERIOD_YEARS: dict[str, int] = {
+    Level.TOP_SECRET: 30,
+    Level.CONFIDENTIAL: 20,
+    Level.SECRET: 10,
+}
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,7 @@ class Period:
     defaulted: bool = False
 
     def label(self, level: str) -> str:
-        if level == "非密" or self.kind == "无":
+        if level == Level.UNCLASSIFIED or self.kind == "无":
             return level
         text = {
             "年": f"{self.value}年",

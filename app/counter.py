@@ -3,7 +3,8 @@ and key means.
 
 A scanner types a line and Enter (`line`); Enter on the empty field confirms (`enter`); F6 asks
 for a discrepancy's note (`discrepancy`, then `record_discrepancy`); F7 asks the 保密员 to lift
-the refusal just shown (`ask_override`, then `override` or `lift`); F8 offers a new slip for the
+the refusal just shown (`ask_override`, then `override` or `lift`, or `prepare_lift` whose
+`Lift.run` a window runs off its GUI thread, then `lifted`); F8 offers a new slip for the
 copy last scanned (`slip`, then `print_slip`); Esc clears (`clear`). Every call answers with a
 View (app.counter_view) that the page renders, the CLI prints and the tests read. The rules
 themselves stay in app.desk, app.scanning, app.refusals and app.distribution.
@@ -13,7 +14,7 @@ The counter belongs to one thread: the GUI thread's page, or the CLI.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,27 @@ from app.people import CLEARANCE_LABELS, Reader
 from app.roles import BUSINESS_ROLES
 from app.scanning import CopyRef
 from app.slip_print import print_slips
+from app.vocab import CopyState
 
 if TYPE_CHECKING:
     from app.session import Session
 
 NOTHING_TO_CONFIRM = "没有要确认的操作：先扫描读者和文件，或扫描要归还的文件。"
+
+
+@dataclass(frozen=True)
+class Lift:
+    """A handover on the 保密员's word, prepared from the counter as it is (its reader and
+    folder) and run by any session of the same custodian: a window runs it on a connection of
+    its own off the GUI thread, so the password's Argon2 (≈0.23 s) does not stall the desk.
+    The counter itself is touched only by `prepare_lift` and `lifted`, on its own thread."""
+
+    reader_id: int
+    copy_ids: tuple[int, ...]
+    override: Override
+
+    def run(self, session: Session) -> list[int]:
+        return desk.checkout(session, self.reader_id, list(self.copy_ids), self.override)
 
 
 class Counter:
@@ -103,7 +120,7 @@ class Counter:
             return self._say(f"读者 {found.reader.name}：请扫描要借出的文件", Tone.OK)
         assert found.copy is not None
         self.last_copy = found.copy
-        if found.copy.state == "借出" and self.reader is None:
+        if found.copy.state == CopyState.LENT and self.reader is None:
             return self._return(found.copy)
         return self._into_folder(found.copy)
 
@@ -186,7 +203,12 @@ class Counter:
         """Hand `copies` to the reader, or raise and leave the folder as it was."""
         assert self.reader is not None
         ids = desk.checkout(self._session, self.reader.id, [c.copy_id for c in copies], override)
-        count, name = len(copies), self.reader.name
+        return self._handed(len(copies), ids, override)
+
+    def _handed(self, count: int, ids: list[int], override: Override | None) -> View:
+        """The folder went out as handovers `ids`: clear the counter and say so."""
+        assert self.reader is not None
+        name = self.reader.name
         lifted = "、".join(r.kind for r in self.refused[1]) if self.refused else ""
         self.clear(quiet=True)
         when = self._when_due(self._dues(ids))
@@ -257,13 +279,23 @@ class Counter:
     def lift(self, override: Override, copy: CopyRef | None = None) -> View:
         """Hand the folder and the refused copy (or `copy`) over on the 保密员's word; raises
         a typed error and leaves the folder as it was (the F7 dialog shows it and stays)."""
+        prepared = self.prepare_lift(override, copy)
+        return self.lifted(prepared, prepared.run(self._session))
+
+    def prepare_lift(self, override: Override, copy: CopyRef | None = None) -> Lift:
+        """lift()'s handover, to be run (`Lift.run`) by a session of the caller's choosing."""
         if copy is None:
             if self.refused is None:
                 raise InvalidInput("没有被拒绝的文件需要放行。")
             copy = self.refused[0]
         if self.reader is None:
             raise InvalidInput("请先扫描读者证件（或输入姓名），再扫描文件。")
-        return self._check_out([*self.folder, copy], override)
+        ids = tuple(c.copy_id for c in [*self.folder, copy])
+        return Lift(self.reader.id, ids, override)
+
+    def lifted(self, prepared: Lift, handover_ids: list[int]) -> View:
+        """After `prepared` ran: the counter clears and says what went out."""
+        return self._handed(len(prepared.copy_ids), handover_ids, prepared.override)
 
     def override(self, override: Override, copy: CopyRef | None = None) -> View:
         """lift(), with a refusal answered on the banner."""

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from app.day_close import count_open_incidents, open_incidents
 from app.desk import OutRow, Refusal, out_now
+from app.vocab import Level
 from db.connection import Database
 
 IDLE_TEXT = "请扫描读者证件或文件"
@@ -81,7 +82,7 @@ class Board:
 
 def board(db: Database, now: datetime) -> Board:
     rows = out_now(db, now.date().isoformat())
-    late = sum(1 for r in rows if r.copy.level != "非密" and r.status(now) == "逾期")
+    late = sum(1 for r in rows if r.copy.level != Level.UNCLASSIFIED and r.status(now) == "逾期")
     return Board(rows, late, incidents_line(db))
 
 

@@ -15,7 +15,6 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app import audit, seal
-from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.desk import OutRow, close_handover, counter_closed, out_now
 from app.errors import InvalidInput
@@ -23,6 +22,7 @@ from app.model import Credential
 from app.numbers import registration_number
 from app.roles import Role
 from app.scanning import copy_ref
+from app.vocab import CLASSIFIED, LEVELS, CopyState, Level, sql_in, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -114,16 +114,14 @@ def add_exception(
         )
 
 
-COUNTED = ("在柜", "借出", "分发在外")
+COUNTED = (CopyState.IN_CABINET, CopyState.LENT, CopyState.DISTRIBUTED)
 
 
 def counts(db: Database) -> dict[str, dict[str, int]]:
     """In the room, lent today and held by units (分发在外, its own count: not an open loan), by
     密级, from the trigger-kept counts, not from the copies."""
-    result = {level: dict.fromkeys(COUNTED, 0) for level in ("绝密", "机密", "秘密", "非密")}
-    for row in db.query(
-        "SELECT level, state, n FROM copy_count WHERE state IN ('在柜', '借出', '分发在外')"
-    ):
+    result: dict[str, dict[str, int]] = {level: dict.fromkeys(COUNTED, 0) for level in LEVELS}
+    for row in db.query(f"SELECT level, state, n FROM copy_count WHERE state IN {sql_in(COUNTED)}"):
         result[row["level"]][row["state"]] = row["n"]
     return result
 
@@ -288,8 +286,9 @@ def open_matters(db: Database) -> list[dict[str, str]]:
         "SELECT f.detail, d.year, d.serial, d.level, c.copy_no, s.started_at"
         " FROM stocktake_finding f JOIN stocktake s ON s.id = f.stocktake_id"
         " JOIN copy c ON c.id = f.copy_id JOIN document d ON d.id = c.document_id"
-        " WHERE f.class = '缺失' AND f.resolved_at IS NULL AND d.level <> '非密'"
-        " AND c.state = '在柜' ORDER BY f.id"
+        " WHERE f.class = '缺失' AND f.resolved_at IS NULL"
+        f" AND d.level <> {sql_value(Level.UNCLASSIFIED)}"
+        f" AND c.state = {sql_value(CopyState.IN_CABINET)} ORDER BY f.id"
     ):
         matters.append(
             {
@@ -342,10 +341,10 @@ def detect_overnight(session: Session) -> list[int]:
     found: list[int] = []
     with db.transaction():
         rows = db.query(
-            """SELECT h.id, h.copy_id, h.out_at, h.back_at, r.name FROM handover h INDEXED BY handover_out_at
+            f"""SELECT h.id, h.copy_id, h.out_at, h.back_at, r.name FROM handover h INDEXED BY handover_out_at
                JOIN copy c ON c.id = h.copy_id JOIN document d ON d.id = c.document_id
                JOIN reader r ON r.id = h.reader_id
-               WHERE h.out_at >= ? AND d.level IN ('绝密', '机密', '秘密')
+               WHERE h.out_at >= ? AND d.level IN {sql_in(CLASSIFIED)}
                  AND (h.back_at IS NULL OR substr(h.back_at, 1, 10) > substr(h.out_at, 1, 10))""",
             (since,),
         )
@@ -455,7 +454,7 @@ def resolve_incident(
                     open_row["id"],
                     open_row["name"],
                     f"核对异常处理：{resolution}",
-                    "在柜" if outcome == "归还" else "遗失",
+                    CopyState.IN_CABINET if outcome == "归还" else CopyState.LOST,
                 )
         audit.record(
             db,

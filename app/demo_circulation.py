@@ -14,6 +14,7 @@ from app.people import list_readers
 from app.refusals import refusal
 from app.scanning import copy_ref
 from app.session import Session
+from app.vocab import CopyState, Level, sql_in, sql_value
 
 ROUTE = ("张建国", "王芳", "曾晓东", "单立新")
 
@@ -29,11 +30,11 @@ def seed_circulation(custodian: Session, clock: FixedClock) -> None:
     docs = [
         int(r[0])
         for r in db.query(
-            """SELECT d.id FROM document d WHERE d.voided_at IS NULL AND d.handling = '阅件'
-                 AND d.level IN ('机密', '秘密') AND d.telegram = 0
+            f"""SELECT d.id FROM document d WHERE d.voided_at IS NULL AND d.handling = '阅件'
+                 AND d.level IN {sql_in((Level.CONFIDENTIAL, Level.SECRET))} AND d.telegram = 0
                  AND NOT EXISTS (SELECT 1 FROM document_scope s WHERE s.document_id = d.id)
                  AND NOT EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id
-                                 AND c.state <> '在柜')
+                                 AND c.state <> {sql_value(CopyState.IN_CABINET)})
                ORDER BY d.id DESC LIMIT 2"""
         )
     ]

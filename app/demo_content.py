@@ -18,6 +18,7 @@ from app.people import Reader, ReaderInput, add_group, add_reader, list_readers
 from app.registry import DocumentInput, register
 from app.scanning import copy_ref
 from app.session import Session
+from app.vocab import CopyState, Level, sql_in, sql_value
 from db.connection import Database
 
 READERS = (
@@ -171,7 +172,8 @@ def seed_desk(custodian: Session, officer: Session, clock: FixedClock) -> None:
 def _classified_copies(db: Database) -> list[int]:
     rows = db.query(
         "SELECT c.id FROM copy c JOIN document d ON d.id = c.document_id"
-        " WHERE d.level IN ('机密', '秘密') AND c.state = '在柜' AND d.voided_at IS NULL"
+        f" WHERE d.level IN {sql_in((Level.CONFIDENTIAL, Level.SECRET))}"
+        f" AND c.state = {sql_value(CopyState.IN_CABINET)} AND d.voided_at IS NULL"
         " AND NOT EXISTS (SELECT 1 FROM document_scope s WHERE s.document_id = d.id)"
         " ORDER BY c.id DESC LIMIT 200"
     )

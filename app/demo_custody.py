@@ -9,6 +9,7 @@ from app.clock import FixedClock
 from app.people import list_readers
 from app.session import Session
 from app.units import UnitInput, UnitKind
+from app.vocab import CopyState, Level, sql_value
 
 # The readers' unit names (typed text), as units with a kind; the first is the one that holds
 # a distributed copy in the demo.
@@ -48,8 +49,9 @@ def seed_custody(custodian: Session, clock: FixedClock) -> None:
     if signer is None:
         return
     copy = db.one(
-        """SELECT c.id FROM copy c JOIN document d ON d.id = c.document_id
-           WHERE c.state = '在柜' AND d.level = '秘密' AND d.voided_at IS NULL
+        f"""SELECT c.id FROM copy c JOIN document d ON d.id = c.document_id
+           WHERE c.state = {sql_value(CopyState.IN_CABINET)} AND d.level = {sql_value(Level.SECRET)}
+             AND d.voided_at IS NULL
              AND NOT EXISTS (SELECT 1 FROM document_scope s WHERE s.document_id = d.id)
            ORDER BY c.id DESC LIMIT 1"""
     )

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from app import audit, settings, text_rules
-from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput
 from app.model import Credential
@@ -24,6 +23,7 @@ from app.refusals import Refusal, RefusalKind, refusal, refusals
 from app.registry import add_copy_event
 from app.roles import Role
 from app.scanning import CopyRef, active_reader, copy_ref, copy_ref_from_row
+from app.vocab import CLASSIFIED, CopyState, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ def _hand_over(
             reference,
         ),
     )
-    db.execute("UPDATE copy SET state = '借出' WHERE id = ?", (copy.copy_id,))
+    db.execute(f"UPDATE copy SET state = {sql_value(CopyState.LENT)} WHERE id = ?", (copy.copy_id,))
     add_copy_event(db, copy.copy_id, now, session.account.login, "借出", {"reader": reader.name})
     details: dict[str, Any] = {"reader": reader.name, "due": stamp(due)}
     if o:
@@ -281,7 +281,12 @@ def pending_discrepancy(db: Database, copy_id: int) -> str | None:
 
 
 def close_handover(
-    session: Session, copy: CopyRef, handover_id: int, reader: str, note: str, state: str = "在柜"
+    session: Session,
+    copy: CopyRef,
+    handover_id: int,
+    reader: str,
+    note: str,
+    state: str = CopyState.IN_CABINET,
 ) -> None:
     db = session.db
     now = session.clock.now()
@@ -295,14 +300,14 @@ def close_handover(
         copy.copy_id,
         now,
         session.account.login,
-        "归还" if state == "在柜" else state,
+        "归还" if state == CopyState.IN_CABINET else str(state),
         {"reader": reader, "note": note},
     )
     audit.record(
         db,
         session.clock,
         session.account.login,
-        "归还" if state == "在柜" else "登记遗失",
+        "归还" if state == CopyState.IN_CABINET else "登记遗失",
         f"copy:{copy.label}",
         {"reader": reader, "note": note},
     )

@@ -13,7 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from app import accounts, audit, scanning, text_rules
-from app.classification import CLASSIFIED
 from app.clock import stamp
 from app.destruction_records import Batch, BatchItem, batches, get, items, totals
 from app.distribution import open_receipt_of
@@ -21,6 +20,7 @@ from app.errors import InvalidInput, PermissionDenied
 from app.model import Credential
 from app.numbers import registration_number
 from app.roles import Role
+from app.vocab import CLASSIFIED, CopyState, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def _why_not(db: Database, copy: scanning.CopyRef, batch_id: int) -> str | None:
         return "登记已作废，不能列入销毁。"
     if copy.level not in CLASSIFIED:
         return "非密件不列入密件销毁批次。"
-    if copy.state != "在柜":
+    if copy.state != CopyState.IN_CABINET:
         return f"状态为{copy.state}，只有在柜的文件才能列入销毁。"
     receipt = open_receipt_of(db, copy.copy_id)
     if receipt is not None:
@@ -202,7 +202,7 @@ def _refuse_if_away(db: Database, batch_id: int, verb: str) -> None:
     away = db.query(
         "SELECT d.year, d.serial, c.copy_no, c.state FROM destruction_item i"
         " JOIN copy c ON c.id = i.copy_id JOIN document d ON d.id = c.document_id"
-        " WHERE i.batch_id = ? AND c.state <> '在柜' LIMIT 5",
+        f" WHERE i.batch_id = ? AND c.state <> {sql_value(CopyState.IN_CABINET)} LIMIT 5",
         (batch_id,),
     )
     if away:
@@ -277,7 +277,7 @@ def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credentia
         )
         # Set-based: a batch may hold 20,000 copies.
         count = db.execute(
-            "UPDATE copy SET state = '已销毁'"
+            f"UPDATE copy SET state = {sql_value(CopyState.DESTROYED)}"
             " WHERE id IN (SELECT copy_id FROM destruction_item WHERE batch_id = ?)",
             (batch_id,),
         ).rowcount

@@ -16,19 +16,18 @@ from typing import TYPE_CHECKING, Any
 from app import audit
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput, MijianError
-from app.people import CLEARANCE_MAX_LEVEL, Reader
+from app.people import Reader
 from app.registry import add_copy_event
 from app.roles import Role
 from app.scanning import CopyRef, active_reader, copy_ref, copy_ref_from_row
 from app.units import Unit, get_unit, unit_of
+from app.vocab import CopyState, may_hold, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
     from app.session import Session
 
-DISTRIBUTED = "分发在外"
-# Higher number, higher 密级: a signer holds nothing above their clearance.
-_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}
+DISTRIBUTED = CopyState.DISTRIBUTED
 
 
 @dataclass(frozen=True)
@@ -171,9 +170,9 @@ def why_not(signer: Reader, copy: CopyRef) -> str | None:
         return "登记已作废，不能分发。"
     if copy.state == DISTRIBUTED:
         return "已分发在外，尚未收回。"
-    if copy.state != "在柜":
+    if copy.state != CopyState.IN_CABINET:
         return f"状态为{copy.state}，只有在柜的文件才能分发。"
-    if _RANK[copy.level] > _RANK[CLEARANCE_MAX_LEVEL[signer.clearance]]:
+    if not may_hold(signer.clearance, copy.level):  # nothing above the signer's clearance
         return f"为{copy.level}件，{signer.name} 的涉密等级不能签收。"
     return None
 
@@ -213,7 +212,10 @@ def _close(session: Session, line: Line) -> None:
         "UPDATE distribution_item SET back_at = ?, back_by = ? WHERE id = ?",
         (stamp(now), session.account.login, line.item_id),
     )
-    db.execute("UPDATE copy SET state = '在柜' WHERE id = ?", (line.copy.copy_id,))
+    db.execute(
+        f"UPDATE copy SET state = {sql_value(CopyState.IN_CABINET)} WHERE id = ?",
+        (line.copy.copy_id,),
+    )
     details = {"unit": line.unit, "receipt": line.receipt_label}
     add_copy_event(db, line.copy.copy_id, now, session.account.login, "分发收回", details)
     audit.record(

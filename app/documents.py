@@ -60,6 +60,54 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class CopyRef:
+    """One copy as the counter, the scans and the custody rules see it: its document's
+    收文编号, title and 密级 with it."""
+
+    copy_id: int
+    document_id: int
+    number: str
+    copy_no: str
+    title: str
+    level: str
+    pages: int
+    state: str
+    voided: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} 第{self.copy_no}份"
+
+
+COPY_SQL = """
+SELECT c.id AS copy_id, c.document_id, c.copy_no, c.pages, c.state, d.year, d.serial, d.title,
+       d.level, d.voided_at
+FROM copy c JOIN document d ON d.id = c.document_id
+"""
+
+
+def copy_ref_from_row(row: Any) -> CopyRef:
+    return CopyRef(
+        row["copy_id"],
+        row["document_id"],
+        registration_number(row["year"], row["serial"]),
+        row["copy_no"],
+        row["title"],
+        row["level"],
+        row["pages"],
+        row["state"],
+        row["voided_at"] is not None,
+    )
+
+
+def copy_ref(db: Database, copy_id: int) -> CopyRef:
+    row = db.one(f"{COPY_SQL} WHERE c.id = ?", (copy_id,))
+    if row is None:
+        raise MijianError(f"没有编号为 {copy_id} 的一份。")
+    return copy_ref_from_row(row)
+
+
+@dataclass(frozen=True)
 class CopyEvent:
     at: datetime
     account: str

@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 from app.classification import Period
 from app.errors import InvalidInput
 from app.numbers import halfwidth_digits
+from app.vocab import Level
 from db.connection import Database
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-./年]?\s*(\d{1,2})\s*[-./月]?\s*(\d{1,2})\s*日?\s*$")
@@ -48,7 +49,7 @@ def parse_period(text: str, level: str) -> Period | None:
     text = halfwidth_digits(text.strip())
     if not text:
         return None
-    if level == "非密":
+    if level == Level.UNCLASSIFIED:
         raise InvalidInput("非密件没有保密期限。")
     if text == "长期":
         return Period("长期")

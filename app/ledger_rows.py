@@ -13,11 +13,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, time
 
 from app import registry
-from app.classification import CLASSIFIED, LEVELS, SOURCES, URGENCIES
+from app.classification import SOURCES, URGENCIES
 from app.entry import parse_date, parse_period
 from app.errors import InvalidInput
 from app.numbers import normalise_doc_number
 from app.registry import DocumentInput
+from app.vocab import CLASSIFIED, LEVELS, Level
 from db.connection import Database
 
 FIELDS = (
@@ -122,10 +123,12 @@ def document(cell: Callable[[str], str], now: datetime) -> DocumentInput:
     level_text = cell("level").replace(" ", "")
     level, _, period_text = level_text.partition("★")
     if level not in LEVELS:
-        level = "非密" if level in ("", "无", "普通", "一般") else level
+        level = Level.UNCLASSIFIED if level in ("", "无", "普通", "一般") else level
     if level not in LEVELS:
         raise InvalidInput(f"密级“{level_text}”无法识别（绝密、机密、秘密或非密）。")
-    period = parse_period(cell("period") or period_text, level) if level != "非密" else None
+    period = (
+        parse_period(cell("period") or period_text, level) if level != Level.UNCLASSIFIED else None
+    )
     issuer = cell("issuer")
     source = cell("source") or guess_source(issuer)
     if source not in SOURCES:

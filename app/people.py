@@ -14,20 +14,15 @@ from app.clock import stamp
 from app.errors import InvalidInput, MijianError
 from app.pinyin import initials
 from app.roles import Role
+
+# The 涉密等级 live in app.vocab; re-exported here for the pages that list readers.
+from app.vocab import CLEARANCE_LABELS as CLEARANCE_LABELS
+from app.vocab import CLEARANCES as CLEARANCES
+from app.vocab import Clearance
 from db.connection import Database
 
 if TYPE_CHECKING:
     from app.session import Session
-
-CLEARANCES = ("核心", "重要", "一般", "非涉密")
-CLEARANCE_LABELS = {
-    "核心": "核心涉密人员",
-    "重要": "重要涉密人员",
-    "一般": "一般涉密人员",
-    "非涉密": "非涉密人员",
-}
-# The highest 密级 each clearance may hold.
-CLEARANCE_MAX_LEVEL = {"核心": "绝密", "重要": "机密", "一般": "秘密", "非涉密": "非密"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,7 @@ class ReaderInput:
     name: str
     unit: str = ""
     position: str = ""
-    clearance: str = "一般"
+    clearance: str = Clearance.GENERAL
     phone: str = ""
     badge_code: str | None = None
 

@@ -32,6 +32,7 @@ from app.recall_records import (
 )
 from app.registry import add_copy_event
 from app.roles import Role
+from app.vocab import CopyState, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -138,7 +139,10 @@ def record_return(
                     session.account.login,
                 ),
             )
-            db.execute("UPDATE copy SET state = '已清退' WHERE id = ?", (row.copy_id,))
+            db.execute(
+                f"UPDATE copy SET state = {sql_value(CopyState.RECALLED)} WHERE id = ?",
+                (row.copy_id,),
+            )
             details = {"receiver": receiver, "receipt": receipt_no, "on": returned_on.isoformat()}
             add_copy_event(db, row.copy_id, now, session.account.login, "清退", details)
         audit.record(
@@ -216,7 +220,7 @@ def retain_refusal(db: Database, year: int, copy_ids: list[int]) -> str | None:
 def _retainable(db: Database, year: int, copy_ids: list[int]) -> list[RecallRow]:
     _open(db, year)
     items = _campaign_rows(db, year, copy_ids)
-    lost = [r for r in items if r.state == "遗失"]
+    lost = [r for r in items if r.state == CopyState.LOST]
     if lost:
         r = lost[0]
         raise InvalidInput(

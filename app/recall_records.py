@@ -11,11 +11,13 @@ from typing import Any, NamedTuple
 
 from app import settings
 from app.numbers import registration_number
+from app.vocab import CLASSIFIED, CopyState, sql_in
 from db.connection import Database
 
 SOURCES = ("中央", "省", "市")
-LEVELS = ("绝密", "机密", "秘密")
-OUTCOMES = ("已清退", "已销毁", "留用")
+LEVELS = CLASSIFIED
+# A copy done with for the recall is in one of these states (留用 read from its retention).
+OUTCOMES = (CopyState.RECALLED, CopyState.DESTROYED, CopyState.RETAINED)
 COLUMNS = ("来文单位", "文号", "收文编号", "标题", "密级", "份号", "结果", "阻碍", "说明")
 
 
@@ -106,15 +108,15 @@ def _campaign(row: Any) -> Campaign:
 
 
 # The year's documents once (titles are long and each has about ten copies), then their copies.
-_DOCUMENTS_SQL = """
+_DOCUMENTS_SQL = f"""
 SELECT d.id, d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.source,
        EXISTS (SELECT 1 FROM instruction s WHERE s.document_id = d.id
                AND s.state IN ('待办', '办理中', '延期')) AS open_instruction
 FROM document d
-WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN ('绝密', '机密', '秘密')
+WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN {sql_in(CLASSIFIED)}
   AND d.voided_at IS NULL
 """
-_COPIES_SQL = """
+_COPIES_SQL = f"""
 SELECT c.id, c.document_id, c.copy_no, c.pages, c.state,
        rr.returned_on, rr.receiver, rr.receipt_no, rt.reason,
        (SELECT b.year || '年第' || b.serial || '批' || CASE WHEN b.sealed_at IS NULL
@@ -124,7 +126,7 @@ SELECT c.id, c.document_id, c.copy_no, c.pages, c.state,
 FROM document d JOIN copy c ON c.document_id = d.id
 LEFT JOIN recall_return rr ON rr.copy_id = c.id
 LEFT JOIN recall_retention rt ON rt.copy_id = c.id
-WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN ('绝密', '机密', '秘密')
+WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN {sql_in(CLASSIFIED)}
   AND d.voided_at IS NULL
 """
 
@@ -175,25 +177,26 @@ def rows(db: Database, year: int, copy_ids: list[int] | None = None) -> list[Rec
 def _row(r: Any, doc: _Doc) -> RecallRow:
     # Columns by position (see _COPIES_SQL): a year's list reads 100,000 of these.
     state, blocker, detail = r[4], "", ""
-    if state == "已清退":
-        outcome = "已清退"
+    outcome: str
+    if state == CopyState.RECALLED:
+        outcome = CopyState.RECALLED
         detail = f"{r[5]} 交{r[6]}，回执 {r[7]}"
-    elif state == "已销毁":
-        outcome, detail = "已销毁", r[9] or ""
-    elif state == "遗失":  # a loss shows, even on a copy kept earlier (留用 never hides it)
+    elif state == CopyState.DESTROYED:
+        outcome, detail = CopyState.DESTROYED, r[9] or ""
+    elif state == CopyState.LOST:  # a loss shows, even on a copy kept earlier (留用 never hides it)
         outcome = "待处理"
     elif r[8] is not None:
-        outcome, detail = "留用", r[8]
+        outcome, detail = CopyState.RETAINED, r[8]
     elif r[9]:
         outcome, detail = "待销毁", r[9]
     else:
         outcome = "待处理"
     if outcome not in OUTCOMES:
-        if state == "借出":
+        if state == CopyState.LENT:
             blocker = "借出未还"
-        elif state == "分发在外":
+        elif state == CopyState.DISTRIBUTED:
             blocker = "分发未收回"
-        elif state == "遗失":
+        elif state == CopyState.LOST:
             blocker = "遗失待查"
         elif doc.open_instruction:
             blocker = "批示未办结"

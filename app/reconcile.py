@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from app import reconcile_records
 from app.numbers import registration_number
+from app.vocab import CopyState, sql_value
 from db.connection import Database
 
 SHOW = 5
@@ -124,17 +125,20 @@ def _states(db: Database, labels: dict[int, str]) -> list[str]:
     checks = (
         (
             "记为借出却没有未归还的借出记录，或有未归还的借出记录却不记为借出",
-            "SELECT c.id FROM copy c WHERE (c.state = '借出') <> EXISTS (SELECT 1 FROM handover h"
+            f"SELECT c.id FROM copy c WHERE (c.state = {sql_value(CopyState.LENT)}) <> EXISTS"
+            " (SELECT 1 FROM handover h"
             " WHERE h.copy_id = c.id AND h.back_at IS NULL)",
         ),
         (
             "已清退状态与清退记录不符",
-            "SELECT c.id FROM copy c WHERE (c.state = '已清退') <> EXISTS (SELECT 1 FROM"
+            f"SELECT c.id FROM copy c WHERE (c.state = {sql_value(CopyState.RECALLED)}) <> EXISTS"
+            " (SELECT 1 FROM"
             " recall_return r WHERE r.copy_id = c.id)",
         ),
         (
             "已销毁状态与封存的销毁批次不符",
-            "SELECT c.id FROM copy c WHERE (c.state = '已销毁') <> EXISTS (SELECT 1 FROM"
+            f"SELECT c.id FROM copy c WHERE (c.state = {sql_value(CopyState.DESTROYED)}) <> EXISTS"
+            " (SELECT 1 FROM"
             " destruction_item i JOIN destruction_batch b ON b.id = i.batch_id"
             " WHERE i.copy_id = c.id AND b.sealed_at IS NOT NULL)",
         ),

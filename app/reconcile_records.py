@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from app.clock import parse_stamp
 from app.numbers import registration_number
+from app.vocab import CopyState, sql_in
 from db.connection import Database
 
 # A row's time and its event's time come from two reads of the same clock in one transaction.
@@ -63,10 +64,11 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
         backs = sorted(b for _, b, _ in rows if b is not None)
         if any(not _near(b, at) for b, at in zip(backs, back_events.get(label, []), strict=False)):
             times.append(label)
-    expected = {"借出": "借出", "归还": "在柜", "登记遗失": "遗失"}
-    for row in db.query("SELECT id, state FROM copy WHERE state IN ('在柜', '借出', '遗失')"):
+    # The state each last audit action leaves a copy in.
+    expected = {"借出": CopyState.LENT, "归还": CopyState.IN_CABINET, "登记遗失": CopyState.LOST}
+    for row in db.query(f"SELECT id, state FROM copy WHERE state IN {sql_in(expected.values())}"):
         label = labels[int(row["id"])]
-        if row["state"] != expected.get(last_kind.get(label, "归还"), "在柜"):
+        if row["state"] != expected.get(last_kind.get(label, "归还"), CopyState.IN_CABINET):
             states.append(label)
     out = []
     if holders:

@@ -13,14 +13,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from app import distribution, settings
-from app.classification import CLASSIFIED
 from app.clock import parse_stamp
-from app.people import CLEARANCE_LABELS, Reader
+from app.people import Reader
 from app.scanning import CopyRef
+from app.vocab import CLASSIFIED, CLEARANCE_LABELS, CopyState, may_hold
 from db.connection import Database
 
-LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}
-CLEARANCE_RANK = {"非涉密": 0, "一般": 1, "重要": 2, "核心": 3}
 IN_OPEN_BATCH = (
     "SELECT 1 FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id"
     " WHERE i.copy_id = ? AND b.sealed_at IS NULL AND b.cancelled_at IS NULL"
@@ -75,7 +73,7 @@ def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list
     A copy that is not in the room gets one refusal: nothing else matters then."""
     if copy.voided:
         return [Refusal(RefusalKind.VOIDED, f"{copy.label} 的登记已作废。")]
-    if copy.state == "借出":
+    if copy.state == CopyState.LENT:
         holder = db.one(
             "SELECT r.name, h.out_at FROM handover h JOIN reader r ON r.id = h.reader_id"
             " WHERE h.copy_id = ? AND h.back_at IS NULL",
@@ -88,14 +86,14 @@ def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list
             )
             return [Refusal(RefusalKind.HELD, text)]
         return [Refusal(RefusalKind.NOT_IN_ROOM, f"{copy.label} 未在柜。")]
-    if copy.state != "在柜":
+    if copy.state != CopyState.IN_CABINET:
         held = distribution.held_text(db, copy.copy_id)
         said = held or f"{copy.label} 状态为{copy.state}，不能借出。"
         return [Refusal(RefusalKind.NOT_IN_ROOM, said)]
     found = []
     if db.scalar(IN_OPEN_BATCH, (copy.copy_id,)):
         found.append(Refusal(RefusalKind.IN_BATCH, f"{copy.label} 已列入待销毁批次，不能借出。"))
-    if CLEARANCE_RANK[reader.clearance] < LEVEL_RANK[copy.level]:
+    if not may_hold(reader.clearance, copy.level):
         text = f"{reader.name} 为{CLEARANCE_LABELS[reader.clearance]}，不能借阅{copy.level}件。"
         found.append(Refusal(RefusalKind.CLEARANCE, text))
     if not _in_scope(db, reader.id, copy.document_id):

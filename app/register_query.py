@@ -18,6 +18,7 @@ from typing import Any
 
 from app.classification import Period
 from app.numbers import format_copy_ranges, parse_registration_number, registration_number
+from app.vocab import CopyState
 from db.connection import Database
 
 Key = tuple[int, int]  # (year, serial)
@@ -173,7 +174,7 @@ def _with_copies(db: Database, rows: list[Any]) -> list[RegisterRow]:
         f"SELECT document_id, copy_no, state FROM copy WHERE document_id IN ({marks})", ids
     ):
         numbers[c["document_id"]].append(c["copy_no"])
-        if c["state"] == "借出":
+        if c["state"] == CopyState.LENT:
             out[c["document_id"]] += 1
     return [
         RegisterRow(

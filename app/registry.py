@@ -36,6 +36,7 @@ from app.numbers import (
 )
 from app.recall_records import SOURCES as RECALL_SOURCES
 from app.roles import Role
+from app.vocab import CopyState, sql_in, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def register_checked(
                     (document_id, copy_no, clean.pages),
                 ).lastrowid
             )
-            copies.append(Copy(copy_id, document_id, copy_no, clean.pages, "在柜"))
+            copies.append(Copy(copy_id, document_id, copy_no, clean.pages, CopyState.IN_CABINET))
         db.executemany(
             "INSERT INTO copy_event (copy_id, at, account, kind, details) VALUES (?, ?, ?, '登记', ?)",
             [(c.id, stamp(now), session.account.login, event) for c in copies],
@@ -497,7 +498,8 @@ def _voidable(db: Database, document_id: int) -> Document:
             "作废会使它从清退清单和统计中消失，请在清退中如实处理。"
         )
     out = db.scalar(
-        "SELECT count(*) FROM copy WHERE document_id = ? AND state = '借出'", (document_id,)
+        f"SELECT count(*) FROM copy WHERE document_id = ? AND state = {sql_value(CopyState.LENT)}",
+        (document_id,),
     )
     if out:
         raise InvalidInput(f"{doc.number} 有 {out} 份尚未归还，收回后才能作废。")
@@ -519,7 +521,7 @@ def void_needs_approval(db: Database, document_id: int) -> bool:
         db.scalar(
             "SELECT 1 FROM document d JOIN copy c ON c.document_id = d.id"
             " JOIN copy_event e ON e.copy_id = c.id"
-            " WHERE d.id = ? AND d.level IN ('绝密', '机密', '秘密') AND e.kind <> '登记' LIMIT 1",
+            f" WHERE d.id = ? AND d.level IN {sql_in(CLASSIFIED)} AND e.kind <> '登记' LIMIT 1",
             (document_id,),
         )
     )
@@ -537,6 +539,8 @@ def void_refusal(db: Database, document_id: int) -> str | None:
 def refuse_destroyed(db: Database, document_id: int, number: str) -> None:
     """A destroyed copy's registration is a permanent record (the triggers say so too)."""
     if db.scalar(
-        "SELECT 1 FROM copy WHERE document_id = ? AND state = '已销毁' LIMIT 1", (document_id,)
+        f"SELECT 1 FROM copy WHERE document_id = ? AND state = {sql_value(CopyState.DESTROYED)}"
+        " LIMIT 1",
+        (document_id,),
     ):
         raise InvalidInput(f"{number} 已有份数经监销销毁，登记作为永久记录不能再修改或作废。")

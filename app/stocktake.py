@@ -23,6 +23,7 @@ from app.errors import InvalidInput, MijianError
 from app.model import Credential
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import CopyRef
+from app.vocab import IN_ROOM, CopyState, sql_in, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -224,21 +225,21 @@ def _count(db: Database, stocktake_id: int) -> int:
 # record as it is then (a copy taken back at the desk meanwhile is no longer 记录借出). Parameters: the
 # stocktake's cabinet id twice (NULL for the whole room, where any cabinet is right), then the
 # stocktake id.
-_CLASSIFY = """
+_CLASSIFY = f"""
 SELECT s.id AS scan_id, c.id AS copy_id,
     CASE
         WHEN s.outcome = '无法识别' THEN '无法识别'
         WHEN s.outcome <> '份' THEN '伪造或作废'
-        WHEN c.state = '借出' THEN '记录借出'
-        WHEN c.state NOT IN ('在柜', '留用') OR d.voided_at IS NOT NULL THEN '记录已结'
+        WHEN c.state = {sql_value(CopyState.LENT)} THEN '记录借出'
+        WHEN c.state NOT IN {sql_in(IN_ROOM)} OR d.voided_at IS NOT NULL THEN '记录已结'
         WHEN ? IS NOT NULL AND c.cabinet_id IS NOT ? THEN '错柜'
     END AS class,
     CASE
         WHEN s.outcome <> '份' THEN s.code || '：' || s.reason
-        WHEN c.state = '借出' THEN '借阅人 ' || coalesce(
+        WHEN c.state = {sql_value(CopyState.LENT)} THEN '借阅人 ' || coalesce(
             (SELECT r.name FROM handover h JOIN reader r ON r.id = h.reader_id
              WHERE h.copy_id = c.id AND h.back_at IS NULL), '不明')
-        WHEN c.state NOT IN ('在柜', '留用') THEN '记录为' || c.state
+        WHEN c.state NOT IN {sql_in(IN_ROOM)} THEN '记录为' || c.state
         WHEN d.voided_at IS NOT NULL THEN '登记已作废'
         ELSE '记录在 ' || coalesce(k.name, '未登记柜位')
     END AS detail
@@ -311,7 +312,7 @@ def _record_missing(db: Database, taken: Stocktake) -> int:
     where, params = _scope_sql(taken)
     expected = db.one(
         "SELECT count(*) FROM copy c JOIN document d ON d.id = c.document_id"
-        f" WHERE c.state IN ('在柜', '留用') AND d.voided_at IS NULL{where}",
+        f" WHERE c.state IN {sql_in(IN_ROOM)} AND d.voided_at IS NULL{where}",
         params,
     )[0]
     db.execute(
@@ -319,7 +320,7 @@ def _record_missing(db: Database, taken: Stocktake) -> int:
         " SELECT ?, '缺失', c.id, coalesce('记录在 ' || k.name, '未登记柜位')"
         " FROM copy c JOIN document d ON d.id = c.document_id"
         " LEFT JOIN cabinet k ON k.id = c.cabinet_id"
-        f" WHERE c.state IN ('在柜', '留用') AND d.voided_at IS NULL{where}"
+        f" WHERE c.state IN {sql_in(IN_ROOM)} AND d.voided_at IS NULL{where}"
         " AND NOT EXISTS (SELECT 1 FROM stocktake_scan s"
         "  WHERE s.stocktake_id = ? AND s.copy_id = c.id)"
         " ORDER BY c.id",

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from app import cabinets
 from app.cabinets import Cabinet
-from app.classification import CLASSIFIED
 from app.clock import parse_stamp
 from app.roles import BUSINESS_ROLES
+from app.vocab import CLASSIFIED, IN_ROOM, Level, sql_in
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 
 # Days between checks by the highest 密级 held, and the setting that changes each. HOOK for the
 # lead: the 设置 page may offer these keys; until then they are changed in the setting table.
-CADENCE = {
-    "绝密": ("stocktake_days_top_secret", 7),
-    "机密": ("stocktake_days_confidential", 14),
-    "秘密": ("stocktake_days_secret", 30),
+CADENCE: dict[str, tuple[str, int]] = {
+    Level.TOP_SECRET: ("stocktake_days_top_secret", 7),
+    Level.CONFIDENTIAL: ("stocktake_days_confidential", 14),
+    Level.SECRET: ("stocktake_days_secret", 30),
 }
 
 
@@ -57,11 +57,11 @@ def due(session: Session) -> list[Due]:
     session.require(*BUSINESS_ROLES)
     db = session.db
     days = cadence_days(db)
-    rank = {level: i for i, level in enumerate(CLASSIFIED)}  # 绝密 first
+    rank: dict[str, int] = {level: i for i, level in enumerate(CLASSIFIED)}  # 绝密 first
     highest: dict[int, str] = {}
     for cabinet_id, level in db.query(
         "SELECT c.cabinet_id, d.level FROM copy c JOIN document d ON d.id = c.document_id"
-        " WHERE c.cabinet_id IS NOT NULL AND c.state IN ('在柜', '留用')"
+        f" WHERE c.cabinet_id IS NOT NULL AND c.state IN {sql_in(IN_ROOM)}"
         " GROUP BY c.cabinet_id, d.level"
     ):
         if level in days and rank[level] < rank.get(highest.get(cabinet_id, ""), 99):

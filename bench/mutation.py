@@ -52,6 +52,10 @@ TESTS: dict[str, tuple[list[str], list[str]]] = {
         RULES + [MACHINE],
     ),
     "app/day_close.py": (["tests/app/test_desk.py"], RULES + [MACHINE]),
+    "app/vocab.py": (
+        ["tests/app/test_desk.py", "tests/app/test_override.py", "tests/app/test_vocab.py"],
+        RULES + [MACHINE],
+    ),
     "app/classification.py": (["tests/app/test_registry.py"], RULES),
     "app/audit.py": (["tests/app/test_audit.py"], RULES),
     "app/qr_payload.py": (["tests/app/test_slips.py"], ["tests/rules/test_qr_payload.py"]),
@@ -70,6 +74,7 @@ TESTS: dict[str, tuple[list[str], list[str]]] = {
 MODULES = [
     "desk",
     "refusals",
+    "vocab",
     "day_close",
     "classification",
     "audit",
@@ -118,20 +123,20 @@ HAND: list[Hand] = [
     Hand(
         "overnight detection ignores 绝密",
         "app/day_close.py",
-        "AND d.level IN ('绝密', '机密', '秘密')",
-        "AND d.level IN ('机密', '秘密')",
+        "AND d.level IN {sql_in(CLASSIFIED)}",
+        "AND d.level IN {sql_in(CLASSIFIED[1:])}",
     ),
     Hand(
         "绝密 ranked as 机密",
-        "app/refusals.py",
-        'LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 3}',
-        'LEVEL_RANK = {"非密": 0, "秘密": 1, "机密": 2, "绝密": 2}',
+        "app/vocab.py",
+        "    Level.TOP_SECRET: 3,\n}\nCLEARANCE_RANK",
+        "    Level.TOP_SECRET: 2,\n}\nCLEARANCE_RANK",
     ),
     Hand(
         "clearance compared with <=",
-        "app/refusals.py",
-        "if CLEARANCE_RANK[reader.clearance] < LEVEL_RANK[copy.level]:",
-        "if CLEARANCE_RANK[reader.clearance] <= LEVEL_RANK[copy.level]:",
+        "app/vocab.py",
+        "return CLEARANCE_RANK[clearance] >= LEVEL_RANK[level]",
+        "return CLEARANCE_RANK[clearance] > LEVEL_RANK[level]",
     ),
     Hand(
         "F7 lends a copy that is out (HELD overridable)",
@@ -253,14 +258,14 @@ HAND: list[Hand] = [
     Hand(
         "绝密 default period 20 years",
         "app/classification.py",
-        'DEFAULT_PERIOD_YEARS = {"绝密": 30,',
-        'DEFAULT_PERIOD_YEARS = {"绝密": 20,',
+        "    Level.TOP_SECRET: 30,",
+        "    Level.TOP_SECRET: 20,",
     ),
     Hand(
         "秘密 default period 5 years",
         "app/classification.py",
-        '"机密": 20, "秘密": 10}',
-        '"机密": 20, "秘密": 5}',
+        "    Level.SECRET: 10,\n}",
+        "    Level.SECRET: 5,\n}",
     ),
     Hand(
         "confirmation ignores the lockout",
@@ -295,7 +300,7 @@ HAND: list[Hand] = [
     Hand(
         "a copy out may go into a batch",
         "app/destruction.py",
-        '    if copy.state != "在柜":\n        return f"状态为',
+        '    if copy.state != CopyState.IN_CABINET:\n        return f"状态为',
         '    if False:\n        return f"状态为',
     ),
     Hand(

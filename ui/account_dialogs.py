@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import InvalidInput, MijianError
 from app.model import NewAccount
 from app.roles import Role
+from ui.errors import attempted
 
 
 def _password_edit() -> QLineEdit:
@@ -52,12 +53,11 @@ class FormDialog(QDialog):
         self.form.addRow(self.buttons)
 
     def _submit(self) -> None:
-        try:
-            self.submit()
-        except MijianError as exc:
-            self.error_label.setText(exc.message)
-            return
-        self.accept()
+        attempted(self, self.submit, self.accept, show=self.say_refused)
+
+    def say_refused(self, exc: MijianError) -> None:
+        """A refusal in red under the form: the dialog stays open with everything typed."""
+        self.error_label.setText(exc.message)
 
     def submit(self) -> None:
         raise NotImplementedError

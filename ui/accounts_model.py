@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from app.model import Account
-from ui.table_model import RowsModel
+from ui.table_model import Column, ColumnsModel
 
 
 def grant_state(a: Account) -> str:
@@ -17,22 +17,29 @@ def grant_state(a: Account) -> str:
     return "待授予" if a.active else "—"
 
 
-class AccountsModel(RowsModel):
-    columns = ("登录名", "姓名", "角色", "授权", "状态", "创建时间", "密码修改时间")
+class AccountsModel(ColumnsModel):
+    spec = (
+        Column("login", "登录名"),
+        Column("name", "姓名"),
+        Column("role", "角色"),
+        Column("grant", "授权"),
+        Column("active", "状态"),
+        Column("created", "创建时间"),
+        Column("password_changed", "密码修改时间"),
+    )
 
-    def display(self, a: Account, column: int) -> Any:
-        values = (
-            a.login,
-            a.display_name,
-            a.role.label,
-            grant_state(a),
-            "在用" if a.active else "已停用",
-            a.created_at.replace("T", " ")[:16],
-            a.password_changed_at.replace("T", " ")[:16],
-        )
-        return values[column]
+    def cells(self, a: Account) -> dict[str, Any]:
+        return {
+            "login": a.login,
+            "name": a.display_name,
+            "role": a.role.label,
+            "grant": grant_state(a),
+            "active": "在用" if a.active else "已停用",
+            "created": a.created_at.replace("T", " ")[:16],
+            "password_changed": a.password_changed_at.replace("T", " ")[:16],
+        }
 
-    def decorate(self, a: Account, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and a.active and not a.granted:
+    def style(self, a: Account, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and key == "grant" and a.active and not a.granted:
             return QColor("#b00020")
         return None

@@ -47,21 +47,50 @@ def calm(exc: BaseException) -> MijianError | None:
     return None
 
 
+Show = Callable[[MijianError], object]
+
+
 def attempt(
-    parent: QWidget | None, action: Callable[[], T], then: Callable[[], object] | None = None
+    parent: QWidget | None,
+    action: Callable[[], T],
+    then: Callable[[], object] | None = None,
+    *,
+    show: Show | None = None,
 ) -> T | None:
-    """Run one action of a page: an expected failure is shown calmly and returns None (the
-    page unchanged); success runs `then` (usually the page's refresh) and returns the result."""
+    """Run one action of a page: an expected failure (a MijianError, or an OSError in its calm
+    form) is shown and returns None, the page unchanged; success runs `then` (usually the
+    page's refresh) and returns the result. It is shown in a message box over `parent`, or by
+    `show` where the page answers in place (a scanning page's line: a box would swallow the
+    next scan; a dialog's red line)."""
     try:
         result = action()
     except (MijianError, OSError) as exc:
         expected = calm(exc)
         assert expected is not None
-        show_error(parent, expected)
+        if show is None:
+            show_error(parent, expected)
+        else:
+            show(expected)
         return None
     if then is not None:
         then()
     return result
+
+
+def attempted(
+    parent: QWidget | None,
+    action: Callable[[], object],
+    then: Callable[[], object] | None = None,
+    *,
+    show: Show | None = None,
+) -> bool:
+    """attempt() for an action whose result is not needed (it may be None): True once done."""
+
+    def run() -> bool:
+        action()
+        return True
+
+    return attempt(parent, run, then, show=show) is not None
 
 
 class CrashDialog(QDialog):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app import accounts, day_close, settings
 from app.roles import BUSINESS_ROLES, Page, pages_for
 from app.session import Session
+from app.vocab import CopyState, Level
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.pages.audit_page import AuditPage
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         content_layout.addWidget(header)
         content_layout.addLayout(body, 1)
 
-        self.lock_screen = LockScreen(account.display_name, session.verify_password)
+        self.lock_screen = LockScreen(account.display_name, session)
         self.screens = QStackedWidget()
         self.screens.addWidget(content)
         self.screens.addWidget(self.lock_screen)
@@ -192,10 +193,10 @@ class MainWindow(QMainWindow):
         if self.session.role not in BUSINESS_ROLES:
             return None
         tally = day_close.counts(self.session.db)
-        out = sum(v["借出"] for v in tally.values())
+        out = sum(v[CopyState.LENT] for v in tally.values())
         if not out:
             return None
-        classified = sum(v["借出"] for k, v in tally.items() if k != "非密")
+        classified = sum(v[CopyState.LENT] for k, v in tally.items() if k != Level.UNCLASSIFIED)
         of = f"（其中密件 {classified} 份）" if classified else ""
         return f"尚有 {out} 份文件借出在外{of}，未收回。确定退出密件台账吗？"
 

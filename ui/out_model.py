@@ -12,52 +12,56 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from app.desk import OutRow
-from ui.table_model import RowsModel, table_view
+from app.vocab import Level
+from ui.table_model import Column, ColumnsModel, table_view
 
 RED, AMBER = "#b00020", "#b26a00"
 
 
-class OutModel(RowsModel):
-    columns = ("份", "标题", "密级", "读者", "电话", "借出", "应还", "状态")
+class OutModel(ColumnsModel):
+    # Each sample is the widest text the column shows (None: the title, which stretches).
+    spec = (
+        Column("copy", "份", sample="2026-0000 第000000份"),
+        Column("title", "标题"),
+        Column("level", "密级", sample="非密"),
+        Column("reader", "读者", sample="欧阳建国"),
+        Column("phone", "电话", sample="13800000000"),
+        Column("out_at", "借出", sample="00:00"),
+        Column("due_at", "应还", sample="00-00 00:00"),
+        Column("status", "状态", sample="已登记例外"),
+    )
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.now = datetime.now().astimezone()
         self._brushes = {"将到期": QBrush(QColor(AMBER)), "逾期": QBrush(QColor(RED))}
 
-    def display(self, r: OutRow, column: int) -> Any:
-        status = r.status(self.now) if r.copy.level != "非密" else "—"
+    def cells(self, r: OutRow) -> dict[str, Any]:
+        status = r.status(self.now) if r.copy.level != Level.UNCLASSIFIED else "—"
         if r.excepted:
             status = "已登记例外"
-        values = (
-            r.copy.label,
-            r.copy.title,
-            r.copy.level,
-            r.reader,
-            r.phone,
-            r.out_at.strftime("%H:%M"),
-            r.due_at.strftime("%m-%d %H:%M"),
-            status,
-        )
-        return values[column]
+        return {
+            "copy": r.copy.label,
+            "title": r.copy.title,
+            "level": r.copy.level,
+            "reader": r.reader,
+            "phone": r.phone,
+            "out_at": r.out_at.strftime("%H:%M"),
+            "due_at": r.due_at.strftime("%m-%d %H:%M"),
+            "status": status,
+        }
 
-    def decorate(self, r: OutRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and r.copy.level != "非密" and not r.excepted:
+    def style(self, r: OutRow, key: str, role: int) -> Any:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and r.copy.level != Level.UNCLASSIFIED
+            and not r.excepted
+        ):
             return self._brushes.get(r.status(self.now))
         return None
 
 
-# The widest text each column of the out-tables shows (None: the title, which stretches).
-OUT_SAMPLES = (
-    "2026-0000 第000000份",
-    None,
-    "非密",
-    "欧阳建国",
-    "13800000000",
-    "00:00",
-    "00-00 00:00",
-    "已登记例外",
-)
+OUT_SAMPLES = tuple(c.sample for c in OutModel.spec)
 CELL_MARGIN = 20  # the cell's padding and focus frame, with room to spare
 
 

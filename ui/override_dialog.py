@@ -1,8 +1,10 @@
 """F7 例外放行: the 保密员's login, their own password typed here, and a reason. A clearance or
 知悉范围 refusal also asks for the approving 单位负责人 and the approval's reference.
 
-The dialog hands the override to `submit` on 放行 and stays open with everything typed (but the
-password) if it is refused, showing why in red.
+On 放行 the dialog prepares the handover from the counter (`prepare`, on the GUI thread) and
+runs it, password check included, on a connection of its own off the GUI thread
+(ui.confirmed_dialog); `finish` then renders it. A refusal keeps everything typed (but the
+password) and is shown in red.
 """
 
 from __future__ import annotations
@@ -11,21 +13,30 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
+from app.counter import Lift
 from app.desk import Override, Refusal
 from app.errors import MijianError
-from ui.account_dialogs import FormDialog
+from app.session import Session
+from ui.confirmed_dialog import ConfirmedFormDialog, Work
+
+Prepare = Callable[[Override], Lift]
+Finish = Callable[[Lift, list[int]], None]
 
 
-class OverrideDialog(FormDialog):
+class OverrideDialog(ConfirmedFormDialog):
     def __init__(
         self,
         title: str,
         refused: Sequence[Refusal],
-        submit: Callable[[Override], None],
+        session: Session,
+        prepare: Prepare,
+        finish: Finish,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("例外放行", parent)
-        self._submit_override = submit
+        self._session = session
+        self._prepare, self._finish = prepare, finish
+        self._lift: Lift | None = None
         self.by_law = any(r.by_law for r in refused)
         self.login_edit = QLineEdit()
         self.password_edit = QLineEdit()
@@ -65,19 +76,25 @@ class OverrideDialog(FormDialog):
             self.reference_edit.text().strip() if self.by_law else "",
         )
 
-    def submit(self) -> None:
-        try:
-            self._submit_override(self.override())
-        except MijianError:
-            self.password_edit.clear()  # everything else typed stays for the next try
-            raise
+    def work(self) -> Work:
+        lift = self._lift = self._prepare(self.override())
+        return lift.run
+
+    def done_with(self, result: object) -> None:
+        assert self._lift is not None and isinstance(result, list)
+        self._finish(self._lift, result)
+
+    def refused(self, exc: MijianError) -> None:
+        self.password_edit.clear()  # everything else typed stays for the next try
 
 
 def ask_override(
     parent: QWidget,
     title: str,
     refused: Sequence[Refusal],
-    submit: Callable[[Override], None],
+    session: Session,
+    prepare: Prepare,
+    finish: Finish,
 ) -> bool:
-    """True once `submit` accepted an override; False if the user gave up."""
-    return bool(OverrideDialog(title, refused, submit, parent).exec())
+    """True once the override was accepted and the folder went out; False if the user gave up."""
+    return bool(OverrideDialog(title, refused, session, prepare, finish, parent).exec())

@@ -42,7 +42,7 @@ from app.output import PRINTER, Output, deliver_file
 from app.progress import Cancelled, Progress
 from app.session import Session
 from ui import save_folder
-from ui.errors import show_error
+from ui.errors import attempt, attempted, show_error
 from ui.tasks import Runner, Task, hand_over, job_session, run_with_progress, runner_for
 
 PRINT_DPI = 300
@@ -211,15 +211,15 @@ class PdfOutputDialog(QDialog):
         it succeeded confirms it in a message the person has to acknowledge."""
         if not printer.docName():
             printer.setDocName(self.job)
-        try:
-            pages = paint_pages(printer, self._pdf)
-        except MijianError as exc:
-            self.message_label.setText(exc.message)
+        pages = attempt(self, lambda: paint_pages(printer, self._pdf), show=self._said)
+        if pages is None:
             return False
-        try:
-            self._output.delivered(PRINTER)
-        except MijianError as exc:
-            self.message_label.setText(f"{exc.message} {self._output.if_lost}")
+        recorded = attempted(
+            self,
+            lambda: self._output.delivered(PRINTER),
+            show=lambda exc: self.message_label.setText(f"{exc.message} {self._output.if_lost}"),
+        )
+        if not recorded:
             return False
         said = (
             f"已送打印机：{pages} 页（打印任务“{printer.docName()}”）。请到打印机取件并核对页数。"
@@ -235,13 +235,18 @@ class PdfOutputDialog(QDialog):
         target = self._choose(self, self._name)
         if target is None:
             return None
-        try:
-            deliver_file(target, self._pdf, self._output.delivered, replace=True)
-        except MijianError as exc:
-            self.message_label.setText(exc.message)
+        saved = attempted(
+            self,
+            lambda: deliver_file(target, self._pdf, self._output.delivered, replace=True),
+            show=self._said,
+        )
+        if not saved:
             return None
         self.message_label.setText(f"已保存到 {target}")
         return target
+
+    def _said(self, exc: MijianError) -> None:
+        self.message_label.setText(exc.message)
 
 
 class PreviewDialog(QDialog):

@@ -3,18 +3,17 @@ service refuses (a wrong password, a missing receipt number), showing why in red
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app import accounts, destruction, recall
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.model import Credential
 from app.roles import Role
 from app.session import Session
 from ui.account_dialogs import FormDialog
-from ui.tasks import Call, on_own_connection
+from ui.confirmed_dialog import ConfirmedFormDialog, Work
 
 
 def parse_day(text: str, what: str) -> date:
@@ -44,61 +43,6 @@ class PersonField:
 
     def choose(self, login: str) -> None:
         self.combo.setCurrentIndex(max(0, self.combo.findData(login)))
-
-
-Work = Callable[[Session], object]
-
-
-class ConfirmedFormDialog(FormDialog):
-    """A form someone confirms with their own password. The check (Argon2, ≈0.23 s a person)
-    and the change run on a thread of their own with their own connection (ui.tasks), so the
-    window keeps ticking; the dialog waits with everything typed, refuses a second 确定 and
-    cannot be closed meanwhile, and shows a refusal in red as before."""
-
-    _session: Session
-    call: Call | None = None
-
-    def work(self) -> Work:
-        """Read the fields (on the GUI thread) and say what to do with a session."""
-        raise NotImplementedError
-
-    def _submit(self) -> None:
-        if self.busy:
-            return
-        try:
-            work = self.work()
-        except MijianError as exc:
-            self.error_label.setText(exc.message)
-            return
-        self._working(True)
-        self.call = on_own_connection(
-            self._session,
-            work,
-            lambda _: self._done(),
-            self._refused,
-            on_bug=lambda: self._working(False),
-            parent=self,
-        )
-
-    @property
-    def busy(self) -> bool:
-        return self.call is not None and not self.call.finished
-
-    def _working(self, busy: bool) -> None:
-        self.buttons.setEnabled(not busy)
-        self.error_label.setText("正在核验密码…" if busy else "")
-
-    def _done(self) -> None:
-        self._working(False)
-        self.accept()
-
-    def _refused(self, exc: MijianError) -> None:
-        self._working(False)
-        self.error_label.setText(exc.message)
-
-    def reject(self) -> None:
-        if not self.busy:
-            super().reject()
 
 
 class ReturnDialog(FormDialog):

@@ -12,26 +12,38 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app import register_query
-from app.register_query import REGISTER_COLUMNS, RegisterFilter, RegisterRow
+from app.register_query import RegisterFilter, RegisterRow
 from app.session import Database
-from ui.table_model import PagedModel
+from app.vocab import Level
+from ui.table_model import Column, ColumnsModel, PagedModel
 
 # Returned from data() many times a second: built once and kept, never temporaries
 # (a temporary QBrush handed back through multiData crashed PySide 6.12 here).
 _BRUSHES = {
     name: QBrush(QColor(colour))
     for name, colour in {
-        "绝密": "#8b0000",
-        "机密": "#b23c17",
-        "秘密": "#8a6d00",
+        Level.TOP_SECRET: "#8b0000",
+        Level.CONFIDENTIAL: "#b23c17",
+        Level.SECRET: "#8a6d00",
         "void": "#888888",
         "out": "#b00020",
     }.items()
 }
 
 
-class RegisterModel(PagedModel):
-    columns = REGISTER_COLUMNS
+class RegisterModel(PagedModel, ColumnsModel):
+    # The headers are app.register_query.REGISTER_COLUMNS (the export's), in the same order.
+    spec = (
+        Column("number", "收文编号", 84),
+        Column("received", "收文日期", 86),
+        Column("issuer", "来文单位", 120),
+        Column("doc_number", "文号", 160),
+        Column("title", "标题"),  # stretches
+        Column("level", "密级", 96),
+        Column("copies", "份数/份号", 150),
+        Column("state", "办理情况", 80),
+        Column("remarks", "备注", 90),
+    )
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,37 +67,30 @@ class RegisterModel(PagedModel):
             self._db, self._filter, after, self.page_size, self._newest_first
         )
 
-    def display(self, row: RegisterRow, column: int) -> Any:
-        if column == 6:
-            return f"{row.copies}份 {row.copy_ranges}"
-        if column == 7:
-            if row.voided:
-                return "已作废"
-            out = f"借出{row.copies_out}份" if row.copies_out else ""
-            return "　".join(p for p in (out, row.status_note) if p)
-        values = (
-            row.number,
-            row.received_at[:10],
-            row.issuer,
-            row.doc_number,
-            row.title,
-            row.level_label,
-            None,
-            None,
-            row.remarks,
-        )
-        return values[column]
+    def cells(self, row: RegisterRow) -> dict[str, Any]:
+        out = f"借出{row.copies_out}份" if row.copies_out else ""
+        return {
+            "number": row.number,
+            "received": row.received_at[:10],
+            "issuer": row.issuer,
+            "doc_number": row.doc_number,
+            "title": row.title,
+            "level": row.level_label,
+            "copies": f"{row.copies}份 {row.copy_ranges}",
+            "state": "已作废" if row.voided else "　".join(p for p in (out, row.status_note) if p),
+            "remarks": row.remarks,
+        }
 
-    def decorate(self, row: RegisterRow, column: int, role: int) -> Any:
+    def style(self, row: RegisterRow, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.FontRole and row.voided:
             return self._struck
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.voided:
                 return _BRUSHES["void"]
-            if column == 5 and row.level_label[:2] in _BRUSHES:
+            if key == "level" and row.level_label[:2] in _BRUSHES:
                 return _BRUSHES[row.level_label[:2]]
-            if column == 7 and row.copies_out:
+            if key == "state" and row.copies_out:
                 return _BRUSHES["out"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "已作废" if row.voided else (row.copy_ranges if column == 6 else None)
+            return "已作废" if row.voided else (row.copy_ranges if key == "copies" else None)
         return None

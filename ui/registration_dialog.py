@@ -41,6 +41,8 @@ from app.errors import MijianError
 from app.numbers import normalise_doc_number, parse_copy_numbers
 from app.registry import DocumentInput, Registration
 from app.session import Session
+from app.vocab import Level
+from ui.errors import attempt
 
 Registered = Callable[[Registration], None]
 
@@ -67,7 +69,7 @@ class RegistrationDialog(QDialog):
         self.written_edit = QLineEdit()
         self.written_edit.setPlaceholderText("如 2026-11-10")
         self.level_combo = _combo(LEVELS)
-        self.level_combo.setCurrentText("秘密")
+        self.level_combo.setCurrentText(Level.SECRET)
 
         self.period_edit = QLineEdit()
         self.period_edit.setPlaceholderText("空 = 法定期限；或 10年、6个月、长期、解密日期")
@@ -325,12 +327,15 @@ class RegistrationDialog(QDialog):
             remarks=self.remarks_edit.text(),
         )
 
+    def _refused(self, exc: MijianError) -> None:
+        self.message_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.message_label.setText(exc.message)
+
     def submit(self) -> None:
-        try:
-            result = registry.register(self._session, self._input())
-        except MijianError as exc:
-            self.message_label.setStyleSheet("color: #b00020; font-weight: bold;")
-            self.message_label.setText(exc.message)
+        result = attempt(
+            self, lambda: registry.register(self._session, self._input()), show=self._refused
+        )
+        if result is None:
             return
         d = result.document
         text = f"已登记 {d.number}：{d.title}（{d.level_label}，{len(result.copies)} 份）"

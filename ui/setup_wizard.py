@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.model import NewAccount
 from app.passwords import MIN_LENGTH
 from app.roles import Role
+from ui.errors import attempted
 
 CreateFn = Callable[[str, str, list[NewAccount]], object]
 ROLES = (Role.SYSADMIN, Role.SECURITY_OFFICER, Role.AUDITOR, Role.APPROVER, Role.CUSTODIAN)
@@ -74,21 +75,17 @@ class _AccountsPage(QWizardPage):
         layout.addWidget(self.error_label)
 
     def validatePage(self) -> bool:  # noqa: N802 (Qt override)
-        try:
-            accounts = []
-            for role, (login, name, pw, again) in self.rows.items():
-                if pw.text() != again.text():
-                    raise InvalidInput(f"{role.label}两次输入的密码不一致。")
-                accounts.append(
-                    NewAccount(login.text().strip(), name.text().strip(), role, pw.text())
-                )
-            self._create(
-                self._room_page.name_edit.text(), self._room_page.unit_edit.text(), accounts
-            )
-        except MijianError as exc:
-            self.error_label.setText(exc.message)
-            return False
-        return True
+        return attempted(
+            self, self._create_room, show=lambda e: self.error_label.setText(e.message)
+        )
+
+    def _create_room(self) -> None:
+        accounts = []
+        for role, (login, name, pw, again) in self.rows.items():
+            if pw.text() != again.text():
+                raise InvalidInput(f"{role.label}两次输入的密码不一致。")
+            accounts.append(NewAccount(login.text().strip(), name.text().strip(), role, pw.text()))
+        self._create(self._room_page.name_edit.text(), self._room_page.unit_edit.text(), accounts)
 
 
 class SetupWizard(QWizard):

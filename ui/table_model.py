@@ -1,12 +1,17 @@
 """Table models: rows in a list shown in fixed columns, and the keyset-paged variant.
 
 A subclass names its columns and says what a cell shows (`display`) and, if it wants, how it
-looks (`decorate`). `PagedModel` fetches one page after the last row held, as the view scrolls;
-nothing loads an unbounded table into memory.
+looks (`decorate`). A model with several computed columns names them instead (`Column`s: key,
+header, width, alignment) and answers by key (`ColumnsModel.cells`), so that the header, the
+value and the width of a column are written on one line and cannot drift apart.
+`PagedModel` fetches one page after the last row held, as the view scrolls; nothing loads an
+unbounded table into memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -56,6 +61,58 @@ class RowsModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section]
         return None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its key (what the model's `cells` answers under), its header,
+    and how the view lays it out: a fixed width in pixels, or a sample text measured with the
+    view's fonts (ui.out_model.size_columns), or neither (the column that stretches)."""
+
+    key: str
+    header: str
+    width: int | None = None
+    sample: str | None = None
+    align: Qt.AlignmentFlag | None = None
+
+
+class ColumnsModel(RowsModel):
+    """Rows shown in named columns. A subclass sets `spec` and answers `cells(row)`: a mapping
+    from each column's key to what that cell shows; `decorate` is asked with the key."""
+
+    spec: tuple[Column, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.columns = tuple(c.header for c in cls.spec)
+
+    def key(self, column: int) -> str:
+        return self.spec[column].key
+
+    def column_of(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.spec) if c.key == key)
+
+    def cells(self, row: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def display(self, row: Any, column: int) -> Any:
+        return self.cells(row)[self.spec[column].key]
+
+    def decorate(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self.spec[column].align
+        return self.style(row, self.spec[column].key, role)
+
+    def style(self, row: Any, key: str, role: int) -> Any:
+        """What a cell looks like for roles other than display (colour, font, tooltip)."""
+        return None
+
+
+def set_widths(view: QTableView, spec: Sequence[Column]) -> None:
+    """The fixed pixel widths a spec names (sampled and stretching columns are left alone)."""
+    for column, c in enumerate(spec):
+        if c.width is not None:
+            view.setColumnWidth(column, c.width)
 
 
 class ListModel(RowsModel):

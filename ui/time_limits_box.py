@@ -12,9 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings
-from app.errors import MijianError
 from app.session import Session
-from ui.errors import show_error
+from ui.errors import attempt
 
 
 class TimeLimitsBox(QGroupBox):
@@ -48,14 +47,18 @@ class TimeLimitsBox(QGroupBox):
         return settings.time_limit_values(self._session.db)
 
     def _save(self) -> None:
-        changed = 0
         before = self._values()
-        try:
+
+        def save() -> int:
+            changed = 0
             for key, spin in self.spins.items():
                 if spin.value() != before[key]:
                     settings.set_time_limit(self._session, key, spin.value())
                     changed += 1
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self.message_label.setText(f"已保存 {changed} 项时限。" if changed else "时限没有改动。")
+            return changed
+
+        changed = attempt(self, save)
+        if changed is not None:
+            self.message_label.setText(
+                f"已保存 {changed} 项时限。" if changed else "时限没有改动。"
+            )

@@ -9,18 +9,23 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app import lockout
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.session import Session
-from ui.account_dialogs import FormDialog
+from ui.confirmed_dialog import ConfirmedFormDialog, Work
 from ui.table_model import ListModel, table_view
 
 
-class UnlockDialog(FormDialog):
+class UnlockDialog(ConfirmedFormDialog):
+    """The officer's own password is checked off the GUI thread (ui.confirmed_dialog)."""
+
+    closes_when_done = False  # the list shows what is still locked
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("解除账户锁定", parent)
         self.setMinimumWidth(520)
         self._session = session
         self._locked: list[lockout.LockedAccount] = []
+        self._unlocking: lockout.LockedAccount | None = None
         self.model = ListModel(("账户", "姓名", "角色", "锁定至"), self)
         self.view = table_view(self.model)
         self.password_edit = QLineEdit()
@@ -62,21 +67,18 @@ class UnlockDialog(FormDialog):
         rows = self.view.selectionModel().selectedRows()
         return self._locked[rows[0].row()] if rows else None
 
-    def _submit(self) -> None:
-        # Unlike a form dialog, stay open: the list shows what is still locked.
-        self.error_label.clear()
-        try:
-            self.submit()
-        except MijianError as exc:
-            self.error_label.setText(exc.message)
-        finally:
-            self.password_edit.clear()
-
-    def submit(self) -> None:
+    def work(self) -> Work:
         account = self.chosen()
+        password = self.password_edit.text()
+        self.password_edit.clear()
         if account is None:
             raise InvalidInput("请先选择要解除锁定的账户。")
-        lockout.unlock(self._session, account.login, self.password_edit.text())
+        self._unlocking = account
+        return lambda session: lockout.unlock(session, account.login, password)
+
+    def done_with(self, result: object) -> None:
+        account = self._unlocking
+        assert account is not None
         self.done_label.setText(f"已解除 {account.display_name}（{account.login}）的锁定。")
         self.reload()
 

@@ -30,6 +30,7 @@ from app.reports.sheets import Sheet
 from app.reports.tables import Progress
 from app.reports.year_pdf import render_sheet, render_stats
 from app.roles import BUSINESS_ROLES, Role
+from app.vocab import CopyState
 
 if TYPE_CHECKING:
     from app.session import Session
@@ -204,7 +205,13 @@ def _day_close_sheet(session: Session, o: Options) -> Sheet:
         at = f"{c.closed_at:%H:%M} {c.closed_by}（第 {c.round} 次）"
         for level, n in c.counts.items():
             rows.append(
-                (at, "在柜与借出", level, f"在柜 {n.get('在柜', 0)}，借出 {n.get('借出', 0)}", "")
+                (
+                    at,
+                    "在柜与借出",
+                    level,
+                    f"在柜 {n.get(CopyState.IN_CABINET, 0)}，借出 {n.get(CopyState.LENT, 0)}",
+                    "",
+                )
             )
         for e in c.exceptions:
             rows.append((at, "过夜例外", e["copy"], e["reader"], f"{e['approver']}：{e['reason']}"))

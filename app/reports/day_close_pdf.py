@@ -16,11 +16,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from app.day_close import DayClose
+from app.day_close import COUNTED, DayClose
 from app.reports.document import build_pdf
 from app.reports.fonts import markup, register_fonts
-
-LEVELS = ("绝密", "机密", "秘密", "非密")
+from app.vocab import LEVELS
 
 
 def _head_code(head: str) -> Drawing:
@@ -67,7 +66,7 @@ def _sheet(close: DayClose, unit: str, closed_by_name: str) -> list[Flowable]:
     rows = [["密级", "在柜（份）", "借出（份）", "分发在外（份）"]]
     for level in LEVELS:
         c = close.counts.get(level, {})
-        rows.append([level, *(str(c.get(state, 0)) for state in ("在柜", "借出", "分发在外"))])
+        rows.append([level, *(str(c.get(state, 0)) for state in COUNTED)])
     counts = Table(rows, colWidths=[34 * mm, 42 * mm, 42 * mm, 42 * mm])
     counts.setStyle(grid)
 

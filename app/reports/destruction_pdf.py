@@ -16,10 +16,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from app.destruction import Batch, BatchItem
-from app.recall import LEVELS
 from app.reports.document import build_pdf
 from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
+from app.vocab import CLASSIFIED
 
 HEADERS = ("序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "页数")
 WIDTHS_MM = (14, 22, 44, 117, 14, 18, 12, 12)
@@ -56,7 +56,7 @@ def _status(batch: Batch) -> str:
 
 
 def _totals(items: Sequence[BatchItem]) -> dict[str, tuple[int, int]]:
-    result = {level: (0, 0) for level in LEVELS}
+    result: dict[str, tuple[int, int]] = {level: (0, 0) for level in CLASSIFIED}
     for i in items:
         copies, pages = result.get(i.level, (0, 0))
         result[i.level] = (copies + 1, pages + i.pages)
@@ -65,9 +65,11 @@ def _totals(items: Sequence[BatchItem]) -> dict[str, tuple[int, int]]:
 
 def _totals_table(items: Sequence[BatchItem], font: str) -> Table:
     totals = _totals(items)
-    data = [["密级", *LEVELS, "合计"]]
-    data.append(["份数", *(str(totals[lv][0]) for lv in LEVELS), str(len(items))])
-    data.append(["页数", *(str(totals[lv][1]) for lv in LEVELS), str(sum(i.pages for i in items))])
+    data = [["密级", *CLASSIFIED, "合计"]]
+    data.append(["份数", *(str(totals[lv][0]) for lv in CLASSIFIED), str(len(items))])
+    data.append(
+        ["页数", *(str(totals[lv][1]) for lv in CLASSIFIED), str(sum(i.pages for i in items))]
+    )
     table = Table(data, colWidths=[24 * mm] + [30 * mm] * 4)
     table.setStyle([*grid_style(font, 10), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
     return table
@@ -159,7 +161,7 @@ def render_handover(
     font, _, title, sub, body = _styles()
     totals = _totals(items)
     data: list[list[str]] = [["载体类型", "密级", "份数", "页数"]]
-    for level in LEVELS:
+    for level in CLASSIFIED:
         data.append(["纸质", level, str(totals[level][0]), str(totals[level][1])])
     data.append(["合计", "", str(len(items)), str(sum(i.pages for i in items))])
     table = Table(data, colWidths=[40 * mm, 40 * mm, 40 * mm, 40 * mm])

@@ -22,8 +22,7 @@ from app.reports.fonts import markup, register_fonts
 from app.reports.slip_pdf import draw_matrix
 from app.reports.tables import grid_style
 from app.slips import qr_matrix
-
-LEVELS = ("绝密", "机密", "秘密", "非密")
+from app.vocab import LEVELS
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from app.recall import LEVELS, RecallRow
 from app.reports.document import build_pdf
 from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
+from app.vocab import CopyState
 
 HEADERS = ("序号", "文号", "标题", "密级", "份号", "份数", "备注")
 WIDTHS_MM = (9, 40, 50, 11, 28, 9, 33)
@@ -25,9 +26,9 @@ PARTS = ("第一联　交退单位留存", "第二联　接收单位留存")
 
 
 def _note(outcome: str, detail: str) -> str:
-    if outcome == "留用":
+    if outcome == CopyState.RETAINED:
         return f"留用：{detail}"
-    if outcome in ("已销毁", "待销毁"):
+    if outcome in (CopyState.DESTROYED, "待销毁"):
         return f"{outcome}（{detail}）"
     return ""
 
@@ -134,9 +135,9 @@ def _one_list(
         grid_style(look.font, 8.5),
         progress,
     )
-    returned = Counter(r.level for r in rows if r.outcome in ("已清退", "待处理"))
-    kept = sum(r.outcome == "留用" for r in rows)
-    destroyed = sum(r.outcome in ("已销毁", "待销毁") for r in rows)
+    returned = Counter(r.level for r in rows if r.outcome in (CopyState.RECALLED, "待处理"))
+    kept = sum(r.outcome == CopyState.RETAINED for r in rows)
+    destroyed = sum(r.outcome in (CopyState.DESTROYED, "待销毁") for r in rows)
     counts = "　".join(f"{level} {returned[level]} 份" for level in LEVELS)
     signatures = Table(
         [

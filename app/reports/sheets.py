@@ -11,8 +11,8 @@ from typing import Any
 from app import day_close, destruction, recall
 from app.classification import Period, period_end
 from app.numbers import registration_number
-from app.recall import LEVELS
 from app.register_query import REGISTER_COLUMNS, RegisterFilter
+from app.vocab import CLASSIFIED, LEVELS, CopyState, sql_in
 from db.connection import Database
 
 SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
@@ -123,17 +123,21 @@ def destroyed(db: Database, year: int) -> Sheet:
     return Sheet(f"销毁情况（{year}年）", headers, rows)
 
 
+# Still held by the room: in a cabinet, kept after the recall, or lent today.
+HELD = (CopyState.IN_CABINET, CopyState.LENT, CopyState.RETAINED)
+
+
 def review(db: Database, today: date, months: int = 12) -> Sheet:
     """保密期限 review: classified documents still held whose period ends within `months`."""
     horizon = date(
         today.year + (today.month - 1 + months) // 12, (today.month - 1 + months) % 12 + 1, 1
     )
     found = db.query(
-        """SELECT d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.period_kind,
+        f"""SELECT d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.period_kind,
                   d.period_value, d.written_on, d.received_at,
                   (SELECT count(*) FROM copy c WHERE c.document_id = d.id
-                   AND c.state IN ('在柜', '借出', '留用')) AS held
-           FROM document d WHERE d.voided_at IS NULL AND d.level IN ('绝密', '机密', '秘密')
+                   AND c.state IN {sql_in(HELD)}) AS held
+           FROM document d WHERE d.voided_at IS NULL AND d.level IN {sql_in(CLASSIFIED)}
            AND d.period_kind IN ('年', '月', '解密日期')"""
     )
     rows: list[tuple[object, ...]] = []
@@ -237,7 +241,7 @@ def stats(db: Database, year: int, now_stamp: str) -> Stats:
 
 
 def stats_sheet(s: Stats) -> Sheet:
-    levels = (*LEVELS, "非密")
+    levels = LEVELS
     rows: list[tuple[object, ...]] = []
 
     def line(item: str, kind: str, counts: dict[tuple[str, str], int], key: str) -> None:
@@ -246,7 +250,7 @@ def stats_sheet(s: Stats) -> Sheet:
 
     for source in SOURCES:
         line("收文", source, s.received, source)
-    for outcome in ("已清退", "已销毁", "留用", "未完成"):
+    for outcome in (*recall.OUTCOMES, "未完成"):
         line("本年度收文清退", outcome, s.recall, outcome)
     for source in SOURCES:
         line("本年内监销销毁", source, s.destroyed, source)

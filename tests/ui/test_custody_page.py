@@ -56,9 +56,14 @@ def test_cabinets_placing_and_a_stocktake_by_scan(counter, qtbot, shot, tmp_path
 
     page.password_edit.setText("wrong-password")
     page.finish_button.click()
+    # The second person's password is checked off the GUI thread; no second try meanwhile.
+    assert page.finishing and not page.finish_button.isEnabled()
+    assert page.result_label.text() == "正在核验第二清查人的密码…"
+    qtbot.waitUntil(lambda: not page.finishing, timeout=30_000)
     assert "密码不正确" in page.result_label.text() and page.current is not None
     page.password_edit.setText(PASSWORD)
     qtbot.keyClick(page.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not page.finishing, timeout=30_000)
     assert page.result_label.text().startswith("清查完成：应在柜 3 份，相符 1 份；差异 4 项")
     assert page.current is None and page.start_button.isEnabled()
     assert (

@@ -94,6 +94,7 @@ def test_every_page_shows_the_room_as_it_is_when_shown(counter, qtbot, clock) ->
     window.lock()
     qtbot.keyClicks(window.lock_screen.password_edit, PASSWORD)
     qtbot.keyClick(window.lock_screen.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=30_000)  # checked off the GUI thread
     assert closing.out_model.rowCount() == 1
 
 
@@ -138,6 +139,8 @@ def test_after_the_close_the_desk_lends_nothing_until_the_approver_reopens(
         reopen.reason_edit.setText("书记临时调阅")
         shot(reopen, "day-reopen")
         reopen.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        # The 保密员's password is checked off the GUI thread; the dialog waits, then closes.
+        assert reopen.busy and reopen.error_label.text() == "正在核验密码…"
 
     QTimer.singleShot(0, fill)
     assert closing.reopen()

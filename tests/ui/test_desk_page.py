@@ -105,9 +105,14 @@ def _fill(dialog: OverrideDialog, **typed: str) -> None:
 
 
 def _press_ok(qtbot, dialog: OverrideDialog) -> None:
+    """放行; the password is checked and the folder handed over on a thread of its own (with
+    a connection of its own): the dialog says so at once, then the answer arrives."""
     qtbot.mouseClick(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
     )
+    assert dialog.busy and dialog.error_label.text() == "正在核验密码…"
+    assert not dialog.buttons.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
 
 
 def test_f7_asks_for_the_head_only_for_a_refusal_by_law(counter, qtbot, clock, shot) -> None:
@@ -159,11 +164,15 @@ def test_the_close_time_override_asks_no_head(counter, qtbot, clock) -> None:
     scan(qtbot, page, "2026-0001/000001")
     assert page.counter.refused is not None
     refused, found = page.counter.refused
-    dialog = OverrideDialog("闭库后放行", found, page._lift, page)
+    dialog = OverrideDialog(
+        "闭库后放行", found, custodian, page.counter.prepare_lift, page._lifted, page
+    )
     qtbot.addWidget(dialog)
+    dialog.show()
     assert not dialog.by_law and dialog.head_edit.parent() is None
     _fill(dialog, login="baomi", password=PASSWORD, reason="书记急用，当晚交回")
-    dialog.submit()
+    _press_ok(qtbot, dialog)
+    assert not dialog.isVisible()
     assert "已借出 1 份给 张建国" in page.banner.text()
 
 

@@ -14,6 +14,11 @@ from tests.conftest import PASSWORD
 from ui.main_window import MainWindow
 
 
+def unlock(qtbot, window: MainWindow) -> None:
+    """Wait for the lock screen's password check (on a thread of its own) to answer."""
+    qtbot.waitUntil(lambda: not window.lock_screen.busy, timeout=30_000)
+
+
 def test_locks_after_ten_idle_minutes_and_unlocks_with_the_password(
     qtbot, login: Callable[..., Session], clock: FixedClock, shot
 ) -> None:
@@ -31,14 +36,20 @@ def test_locks_after_ten_idle_minutes_and_unlocks_with_the_password(
     assert not window.menuBar().isEnabled()
     shot(window, "locked")
 
-    qtbot.keyClicks(window.lock_screen.password_edit, "Wrong-pass-123")
-    qtbot.keyClick(window.lock_screen.password_edit, Qt.Key.Key_Return)
+    lock = window.lock_screen
+    qtbot.keyClicks(lock.password_edit, "Wrong-pass-123")
+    qtbot.keyClick(lock.password_edit, Qt.Key.Key_Return)
+    # The password is checked off the GUI thread: the screen says so and takes no second try.
+    assert lock.busy and lock.error_label.text() == "正在核验密码…"
+    assert not lock.password_edit.isEnabled() and lock.password_edit.text() == ""
+    unlock(qtbot, window)
     assert window.locked
-    assert window.lock_screen.error_label.text() == "用户名或密码不正确。"
+    assert lock.error_label.text() == "用户名或密码不正确。"
     assert audit.page(session.db, None, 1)[0].action == "登录失败"
 
-    qtbot.keyClicks(window.lock_screen.password_edit, PASSWORD)
-    qtbot.keyClick(window.lock_screen.password_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(lock.password_edit, PASSWORD)
+    qtbot.keyClick(lock.password_edit, Qt.Key.Key_Return)
+    unlock(qtbot, window)
     assert not window.locked
     assert window.menuBar().isEnabled()
     # The idle timer starts again from the unlock.
@@ -94,6 +105,7 @@ def test_a_lock_by_hand_says_so_and_offers_switching_user(
     assert "手动锁定" in hint and "长时间无操作" not in hint
     qtbot.keyClicks(window.lock_screen.password_edit, PASSWORD)
     qtbot.keyClick(window.lock_screen.password_edit, Qt.Key.Key_Return)
+    unlock(qtbot, window)
     clock.advance(minutes=10)
     window.idle.check()
     assert "长时间无操作" in window.lock_screen.hint_label.text()

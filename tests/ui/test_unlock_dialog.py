@@ -23,8 +23,12 @@ def _lock(room: RoomPaths, clock, login: str) -> None:
 
 
 def _press(qtbot, dialog: UnlockDialog) -> None:
+    """解除锁定; the officer's password is checked on a thread of its own: wait for it."""
     button = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert dialog.busy and dialog.error_label.text() == "正在核验密码…"
+    assert dialog.password_edit.text() == ""  # off the screen at once
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
 
 
 def test_unlock_a_sole_system_administrator(

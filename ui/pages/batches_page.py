@@ -21,39 +21,67 @@ from app.destruction import Batch, BatchItem
 from app.errors import MijianError
 from app.reports.catalog import batch_form
 from app.roles import Role
+from app.scanning import CopyRef
 from app.session import Session
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from ui.errors import attempt, attempted, show_error
 from ui.printing import LongPdf, offer_long_pdf
 from ui.recall_dialogs import ApproveDialog, CancelBatchDialog, NewBatchDialog, WitnessDialog
-from ui.table_model import RowsModel, table_view
+from ui.table_model import Column, ColumnsModel, table_view
 
 
-class BatchModel(RowsModel):
-    columns = ("批次", "状态", "销毁方式", "地点", "日期", "份数", "页数", "编制", "批准", "监销")
+class BatchModel(ColumnsModel):
+    spec = (
+        Column("label", "批次"),
+        Column("state", "状态"),
+        Column("method", "销毁方式"),
+        Column("place", "地点"),
+        Column("planned_on", "日期"),
+        Column("copies", "份数"),
+        Column("pages", "页数"),
+        Column("built_by", "编制"),
+        Column("approved_by", "批准"),
+        Column("witnesses", "监销"),
+    )
     names: dict[str, str] = {}
 
-    def display(self, b: Batch, column: int) -> Any:
+    def cells(self, b: Batch) -> dict[str, Any]:
         name = self.names.get
-        return (
-            b.label,
-            b.state,
-            b.method,
-            b.place,
-            str(b.planned_on),
-            b.copies,
-            b.pages,
-            name(b.built_by, b.built_by),
-            name(b.approved_by or "", b.approved_by or ""),
-            "、".join(name(w, w) for w in b.witnesses),
-        )[column]
+        return {
+            "label": b.label,
+            "state": b.state,
+            "method": b.method,
+            "place": b.place,
+            "planned_on": str(b.planned_on),
+            "copies": b.copies,
+            "pages": b.pages,
+            "built_by": name(b.built_by, b.built_by),
+            "approved_by": name(b.approved_by or "", b.approved_by or ""),
+            "witnesses": "、".join(name(w, w) for w in b.witnesses),
+        }
 
 
-class ItemModel(RowsModel):
-    columns = ("收文编号", "文号", "标题", "密级", "份号", "页数", "状态")
+class ItemModel(ColumnsModel):
+    spec = (
+        Column("number", "收文编号"),
+        Column("doc_number", "文号"),
+        Column("title", "标题"),
+        Column("level", "密级"),
+        Column("copy_no", "份号"),
+        Column("pages", "页数"),
+        Column("state", "状态"),
+    )
 
-    def display(self, i: BatchItem, column: int) -> Any:
-        return (i.number, i.doc_number, i.title, i.level, i.copy_no, i.pages, i.state)[column]
+    def cells(self, i: BatchItem) -> dict[str, Any]:
+        return {
+            "number": i.number,
+            "doc_number": i.doc_number,
+            "title": i.title,
+            "level": i.level,
+            "copy_no": i.copy_no,
+            "pages": i.pages,
+            "state": i.state,
+        }
 
 
 class BatchesPage(QWidget):
@@ -200,13 +228,15 @@ class BatchesPage(QWidget):
             dialog = self.new_batch()
             dialog.accepted.connect(lambda: self.add_copies(ids))
             return True
-        try:
-            batch = self._draft()
-            added = destruction.add(self._session, batch.id, ids)
-        except MijianError as exc:
-            show_error(self, exc)
-            return False
 
+        def add() -> tuple[Batch, int]:
+            batch = self._draft()
+            return batch, destruction.add(self._session, batch.id, ids)
+
+        done = attempt(self, add)
+        if done is None:
+            return False
+        batch, added = done
         self.refresh(batch.id)
         self.message_label.setText(f"已将 {added} 份列入{batch.label}。")
         self.changed.emit()
@@ -215,13 +245,15 @@ class BatchesPage(QWidget):
     def scan(self) -> None:
         code = self.scan_edit.text()
         self.scan_edit.clear()
-        try:
+
+        def add() -> tuple[Batch, CopyRef]:
             batch = self._draft()
-            copy = destruction.add_scan(self._session, batch.id, code)
-        except MijianError as exc:
-            self.message_label.setStyleSheet("color: #b00020;")
-            self.message_label.setText(exc.message)
+            return batch, destruction.add_scan(self._session, batch.id, code)
+
+        done = attempt(self, add, show=self._refused)
+        if done is None:
             return
+        batch, copy = done
         self.message_label.setStyleSheet("")
         self.message_label.setText(f"已加入：{copy.label} {copy.title}")
         self.refresh(batch.id)
@@ -232,12 +264,17 @@ class BatchesPage(QWidget):
         picked = sorted({i.row() for i in self.item_table.selectionModel().selectedRows()})
         if batch is None or not picked:
             return
-        try:
+
+        def remove() -> None:
             for row in picked:
                 destruction.remove(self._session, batch.id, self.item_model.row_at(row).copy_id)
-        except MijianError as exc:
-            show_error(self, exc)
-        self._after_change()
+
+        attempted(self, remove)
+        self._after_change()  # what was removed before a refusal stays removed
+
+    def _refused(self, exc: MijianError) -> None:
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setText(exc.message)
 
     # ---- approval, witnesses, forms -------------------------------------------------------------
     def approve(self) -> FormDialog | None:

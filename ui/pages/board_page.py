@@ -16,45 +16,55 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app import board
 from app.board import Item, Kind
-from app.errors import MijianError
 from app.roles import Role
 from app.session import Session
-from ui.errors import show_error
-from ui.table_model import RowsModel, table_view
+from app.vocab import CopyState
+from ui.errors import attempted
+from ui.table_model import Column, ColumnsModel, set_widths, table_view
 
 _RED = QBrush(QColor("#b00020"))
 _AMBER = QBrush(QColor("#b26a00"))
 
 
-class BoardModel(RowsModel):
-    columns = ("", "类别", "收文编号", "文件", "密级", "紧急", "时限", "状态", "文件在", "末次催办")
+class BoardModel(ColumnsModel):
+    spec = (
+        Column("flag", "", 40),
+        Column("kind", "类别", 110),
+        Column("number", "收文编号", 190),
+        Column("title", "文件", 240),
+        Column("level", "密级", 50),
+        Column("urgency", "紧急", 50),
+        Column("due", "时限", 110),
+        Column("state", "状态", 80),
+        Column("holders", "文件在", 160),
+        Column("chased", "末次催办", 140),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.now = datetime.now().astimezone()
 
-    def display(self, row: Item, column: int) -> Any:
+    def cells(self, row: Item) -> dict[str, Any]:
         state = "逾期" if row.overdue(self.now) else "今日到期"
         if row.due.date() > self.now.date():
             state = "未到期"
         kind = f"{row.kind}·{row.who}" if row.kind == Kind.INSTRUCTION else str(row.kind)
-        values = (
-            "挂牌" if row.flagged else "",
-            kind,
-            row.label,
-            row.title,
-            row.level,
-            row.urgency,
-            row.due.strftime("%m-%d %H:%M"),
-            state,
-            row.holders or "在柜",
-            chased_text(row),
-        )
-        return values[column]
+        return {
+            "flag": "挂牌" if row.flagged else "",
+            "kind": kind,
+            "number": row.label,
+            "title": row.title,
+            "level": row.level,
+            "urgency": row.urgency,
+            "due": row.due.strftime("%m-%d %H:%M"),
+            "state": state,
+            "holders": row.holders or CopyState.IN_CABINET,
+            "chased": chased_text(row),
+        }
 
-    def decorate(self, row: Item, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column in (0, 6, 7):
-            if row.flagged and column == 0:
+    def style(self, row: Item, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and key in ("flag", "due", "state"):
+            if row.flagged and key == "flag":
                 return _RED
             return _RED if row.overdue(self.now) else _AMBER
         return None
@@ -77,8 +87,7 @@ class BoardPage(QWidget):
         self.summary_label.setStyleSheet("font-size: 15px;")
         self.model = BoardModel(self)
         self.table = table_view(self.model, fit_contents=False)
-        for column, width in enumerate((40, 110, 190, 240, 50, 50, 110, 80, 160, 140)):
-            self.table.setColumnWidth(column, width)
+        set_widths(self.table, self.model.spec)
         self.chase_button = QPushButton("电话催办（C）")
         self.refresh_button = QPushButton("刷新（F5）")
         self.chase_button.setVisible(session.role is Role.CUSTODIAN)
@@ -153,10 +162,6 @@ class BoardPage(QWidget):
         item = self.selected()
         if item is None or self._session.role is not Role.CUSTODIAN:
             return
-        try:
-            board.chase(self._session, item)
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self.status_label.setText(f"已电话催办 {board.default_whom(item)}：{item.label}")
-        self.refresh()
+        if attempted(self, lambda: board.chase(self._session, item)):
+            self.status_label.setText(f"已电话催办 {board.default_whom(item)}：{item.label}")
+            self.refresh()

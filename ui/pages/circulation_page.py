@@ -23,23 +23,33 @@ from PySide6.QtWidgets import (
 
 from app import circulation, documents
 from app.circulation_records import RouteStatus, Step
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.reports import catalog
 from app.roles import Role
 from app.session import Session
-from ui.errors import show_error
+from app.vocab import CopyState
+from ui.errors import attempt, attempted, show_error
 from ui.printing import offer_pdf
-from ui.table_model import ListModel, RowsModel, table_view
+from ui.table_model import Column, ColumnsModel, ListModel, table_view
 
 
-class StepsModel(RowsModel):
-    columns = ("序", "阅文人", "职务", "状态", "阅毕时间", "批示", "阅时", "说明")
+class StepsModel(ColumnsModel):
+    spec = (
+        Column("seq", "序"),
+        Column("name", "阅文人"),
+        Column("position", "职务"),
+        Column("state", "状态"),
+        Column("read_at", "阅毕时间"),
+        Column("instructed", "批示"),
+        Column("held", "阅时"),
+        Column("note", "说明"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.now: Any = None
 
-    def display(self, row: Step, column: int) -> Any:
+    def cells(self, row: Step) -> dict[str, Any]:
         if row.read_at is not None:
             state = "已阅"
         elif row.holding is not None:
@@ -47,19 +57,18 @@ class StepsModel(RowsModel):
         else:
             state = "未阅"
         minutes = row.held_minutes(self.now) if self.now else 0
-        values = (
-            row.seq,
-            row.name,
-            row.position,
-            state,
-            row.read_at.strftime("%m-%d %H:%M") if row.read_at else "",
-            "有" if row.instructed else "",
-            f"{minutes // 60}小时{minutes % 60}分"
+        return {
+            "seq": row.seq,
+            "name": row.name,
+            "position": row.position,
+            "state": state,
+            "read_at": row.read_at.strftime("%m-%d %H:%M") if row.read_at else "",
+            "instructed": "有" if row.instructed else "",
+            "held": f"{minutes // 60}小时{minutes % 60}分"
             if minutes >= 60
             else (f"{minutes}分" if minutes else ""),
-            f"扩大：{row.added_reason}" if row.added_kind == "扩大" else "",
-        )
-        return values[column]
+            "note": f"扩大：{row.added_reason}" if row.added_kind == "扩大" else "",
+        }
 
 
 class CirculationPage(QWidget):
@@ -152,7 +161,7 @@ class CirculationPage(QWidget):
                     c.state,
                     c.holder or "",
                     c.since.strftime("%m-%d %H:%M") if c.since else "",
-                    _next_name(db, c.copy_id) if c.state == "在柜" else "",
+                    _next_name(db, c.copy_id) if c.state == CopyState.IN_CABINET else "",
                 )
                 for c in route.copies
             ]
@@ -183,7 +192,7 @@ class CirculationPage(QWidget):
                     r.level,
                     r.deadline.strftime("%m-%d %H:%M") if r.deadline else "",
                     f"{r.read}/{r.readers}",
-                    r.holders or "在柜",
+                    r.holders or CopyState.IN_CABINET,
                 )
                 for r in rows
             ]
@@ -202,10 +211,10 @@ class CirculationPage(QWidget):
             self.show_document(self._document_id)
 
     def _open_number(self) -> None:
-        try:
-            self.show_document(documents.id_by_number(self._session.db, self.number_edit.text()))
-        except MijianError as exc:
-            show_error(self, exc)
+        number = self.number_edit.text()
+        attempted(
+            self, lambda: self.show_document(documents.id_by_number(self._session.db, number))
+        )
 
     def _load_routes(self) -> None:
         self.route_combo.clear()
@@ -214,15 +223,16 @@ class CirculationPage(QWidget):
 
     # ---- acting -------------------------------------------------------------------------
     def _act(self, action: Any) -> None:
-        try:
+        def run() -> int:
             if self._document_id is None:
                 raise InvalidInput("请先输入收文编号查看一件文件。")
             action(self._document_id)
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self.show_document(self._document_id)
-        self.refresh_progress()
+            return self._document_id
+
+        document_id = attempt(self, run)
+        if document_id is not None:
+            self.show_document(document_id)
+            self.refresh_progress()
 
     def _set_by_route(self) -> None:
         def run(document_id: int) -> None:

@@ -28,26 +28,36 @@ from app.output import PRINTER, Output
 from app.reports.catalog import output
 from app.roles import Role
 from app.session import Session
-from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from app.vocab import CopyState, Level
+from ui.confirmed_dialog import ConfirmedFormDialog, Work
+from ui.errors import attempt, attempted
 from ui.out_model import OUT_SAMPLES, OutModel, out_view, size_columns
 from ui.printing import PdfOutputDialog, ask_pdf_path
-from ui.table_model import RowsModel, table_view
+from ui.table_model import Column, ColumnsModel, RowsModel, table_view
 
 ChoosePdf = Callable[[QWidget, str], Path | None]
-INCIDENT_SAMPLES = ("核对异常", OUT_SAMPLES[0], "00-00 00:00", None)
 
 
-class IncidentModel(RowsModel):
-    columns = ("类别", "份", "发生", "情况")
+class IncidentModel(ColumnsModel):
+    spec = (
+        Column("kind", "类别", sample="核对异常"),
+        Column("copy", "份", sample=OUT_SAMPLES[0]),
+        Column("at", "发生", sample="00-00 00:00"),
+        Column("description", "情况"),  # stretches
+    )
 
-    def display(self, i: Incident, column: int) -> Any:
-        return (i.kind, i.copy_label, i.at.strftime("%m-%d %H:%M"), i.description)[column]
+    def cells(self, i: Incident) -> dict[str, Any]:
+        return {
+            "kind": i.kind,
+            "copy": i.copy_label,
+            "at": i.at.strftime("%m-%d %H:%M"),
+            "description": i.description,
+        }
 
 
-class ReopenDialog(FormDialog):
+class ReopenDialog(ConfirmedFormDialog):
     """重新开启当日: the 保密员's reason, and at the custodian's window their login and their
-    own password (checked on the one confirmation path, lockout honoured)."""
+    own password (checked on the one confirmation path, lockout honoured, off the GUI thread)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__("重新开启当日", parent)
@@ -72,14 +82,13 @@ class ReopenDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("重新开启")
         self.finish_layout()
 
-    def submit(self) -> None:
+    def work(self) -> Work:
         approver = None
         if self.asks_approver:
             approver = Credential(self.login_edit.text().strip(), self.password_edit.text())
-        try:
-            day_close.reopen_day(self._session, self.reason_edit.text(), approver)
-        finally:
-            self.password_edit.clear()
+        self.password_edit.clear()
+        reason = self.reason_edit.text()
+        return lambda session: day_close.reopen_day(session, reason, approver)
 
 
 class DayClosePage(QWidget):
@@ -98,7 +107,7 @@ class DayClosePage(QWidget):
         self.out_view = out_view(self.out_model)
         self.incident_model = IncidentModel(self)
         self.incident_view = table_view(self.incident_model, fit_contents=False)
-        size_columns(self.incident_view, INCIDENT_SAMPLES)
+        size_columns(self.incident_view, [c.sample for c in IncidentModel.spec])
         self.exception_button = QPushButton("登记过夜例外…")
         self.exception_button.setVisible(officer)
         self.resolve_button = QPushButton("处理事件…")
@@ -142,9 +151,10 @@ class DayClosePage(QWidget):
         closes = day_close.closes_of(db, today)
         closed_today = desk.counter_closed(db, today)
         tally = day_close.counts(db)
-        in_room = sum(v["在柜"] for k, v in tally.items() if k != "非密")
-        out = sum(v["借出"] for k, v in tally.items() if k != "非密")
-        held = sum(v["分发在外"] for k, v in tally.items() if k != "非密")
+        classified = [v for k, v in tally.items() if k != Level.UNCLASSIFIED]
+        in_room = sum(v[CopyState.IN_CABINET] for v in classified)
+        out = sum(v[CopyState.LENT] for v in classified)
+        held = sum(v[CopyState.DISTRIBUTED] for v in classified)
         state = (
             "今日已清点关闭"
             if closed_today
@@ -192,13 +202,12 @@ class DayClosePage(QWidget):
 
     def close_today(self) -> PdfOutputDialog | None:
         """Close the day, then offer the sheet to print (preview, print, or save) at once."""
-        try:
-            closed = day_close.close_day(self._session)
-        except MijianError as exc:
-            self.refresh()
-            self.result_label.setText(exc.message)
+        # Closed or refused, the page first shows the room as it is now, then says what happened.
+        closed = attempt(
+            self, lambda: day_close.close_day(self._session), self.refresh, show=self._refreshed
+        )
+        if closed is None:
             return None
-        self.refresh()
         self.result_label.setText(
             f"已于 {closed.closed_at:%H:%M} 清点关闭。审计链第 {closed.chain_seq} 条，"
             f"链头 {closed.chain_head}\n请在打开的窗口中打印清点表，签字存档。"
@@ -209,10 +218,10 @@ class DayClosePage(QWidget):
         """Today's 日终清点表 through the common print path; audited once printed or saved."""
         today = self._session.clock.now().date()
         title = "日终清点表"
-        try:
-            report = output(self._session, "day-close", today.year, day=today)
-        except MijianError as exc:
-            self.result_label.setText(exc.message)
+        report = attempt(
+            self, lambda: output(self._session, "day-close", today.year, day=today), show=self._said
+        )
+        if report is None:
             return None
 
         self.sheet_delivered = False
@@ -260,33 +269,41 @@ class DayClosePage(QWidget):
             raise InvalidInput("请先在表中选中一行。")
         return model.row_at(rows[0].row())
 
+    def _said(self, exc: MijianError) -> None:
+        self.result_label.setText(exc.message)
+
+    def _refreshed(self, exc: MijianError) -> None:
+        self.refresh()  # clears the line: said after it
+        self._said(exc)
+
     def _exception(self) -> None:
-        try:
-            row = self._selected(self.out_view, self.out_model)
-            reason, ok = QInputDialog.getText(
-                self, "登记过夜例外", f"{row.copy.label}（{row.reader}）过夜的理由："
-            )
-            if not ok:
-                return
-            expected = self._session.clock.now() + timedelta(days=1)
-            day_close.add_exception(
-                self._session, row.handover_id, reason, expected.replace(hour=9, minute=0, second=0)
-            )
-        except MijianError as exc:
-            show_error(self, exc)
+        row = attempt(self, lambda: self._selected(self.out_view, self.out_model))
+        if row is None:
             return
-        self.refresh()
+        reason, ok = QInputDialog.getText(
+            self, "登记过夜例外", f"{row.copy.label}（{row.reader}）过夜的理由："
+        )
+        if not ok:
+            return
+        expected = self._session.clock.now() + timedelta(days=1)
+        back = expected.replace(hour=9, minute=0, second=0)
+        attempted(
+            self,
+            lambda: day_close.add_exception(self._session, row.handover_id, reason, back),
+            self.refresh,
+        )
 
     def _resolve(self) -> None:
-        try:
-            incident = self._selected(self.incident_view, self.incident_model)
-            text, ok = QInputDialog.getText(
-                self, "处理事件", f"【{incident.kind}】{incident.description}\n处理意见："
-            )
-            if not ok:
-                return
-            day_close.resolve_incident(self._session, incident.id, text)
-        except MijianError as exc:
-            show_error(self, exc)
+        incident = attempt(self, lambda: self._selected(self.incident_view, self.incident_model))
+        if incident is None:
             return
-        self.refresh()
+        text, ok = QInputDialog.getText(
+            self, "处理事件", f"【{incident.kind}】{incident.description}\n处理意见："
+        )
+        if not ok:
+            return
+        attempted(
+            self,
+            lambda: day_close.resolve_incident(self._session, incident.id, text),
+            self.refresh,
+        )

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.counter import Counter
+from app.counter import Counter, Lift
 from app.counter_view import Ask, Tone, View, board
 from app.desk import Override
 from app.people import Reader
@@ -209,16 +209,19 @@ class DeskPage(QWidget):
         self._render(view)
         if view.asks is not Ask.OVERRIDE:
             return
-        ask_override(self, view.prompt, view.lifts, self._lift)
+        ask_override(
+            self, view.prompt, view.lifts, self._session, self.counter.prepare_lift, self._lifted
+        )
         self.scan_edit.setFocus()
 
-    def _lift(self, override: Override) -> None:
-        """The F7 dialog's submit: a refusal raises, and the dialog shows it and stays."""
-        self._render(self.counter.lift(override))
+    def _lifted(self, lift: Lift, handover_ids: list[int]) -> None:
+        """The F7 dialog's handover went out (checked and written off the GUI thread)."""
+        self._render(self.counter.lifted(lift, handover_ids))
 
     def override(self, copy: CopyRef, override: Override) -> None:
         """Hand the folder and the refused `copy` over on the 保密员's word; a refusal is shown
-        and leaves the folder as it was."""
+        and leaves the folder as it was. The password is checked on the calling thread: for tests
+        and scripts; the window's F7 goes through OverrideDialog, off the GUI thread."""
         self._render(self.counter.override(override, copy))
 
     def print_last_slip(self) -> PdfOutputDialog | None:

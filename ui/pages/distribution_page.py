@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 from app import distribution, distribution_scan, units
 from app.distribution import Receipt
 from app.distribution_print import print_chases, print_receipt
-from app.errors import MijianError
+from app.errors import InvalidInput, MijianError
 from app.people import Reader
 from app.recall_records import default_deadline
 from app.scanning import CopyRef
 from app.session import Session
 from ui.account_dialogs import FormDialog
+from ui.errors import attempt, attempted
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
 
@@ -178,10 +179,10 @@ class DistributionPage(QWidget):
             self.confirm()
 
     def scan(self, code: str) -> None:
-        try:
-            found = distribution_scan.read(self._session, code)
-        except MijianError as exc:
-            self._refuse(exc.message)
+        found = attempt(
+            self, lambda: distribution_scan.read(self._session, code), show=self._refused
+        )
+        if found is None:
             return
         if found.receipt is not None:
             self._offer_receipt_return(found.receipt)
@@ -238,24 +239,21 @@ class DistributionPage(QWidget):
         )
 
     def confirm(self) -> None:
-        try:
-            if self.pending_return is not None:
-                line, self.pending_return = self.pending_return, None
-                distribution.take_back(self._session, line.copy.copy_id)
-                self._say(f"已收回：{line.copy.label}（{line.unit}）", GREEN)
-            elif self.pending_receipt is not None:
-                receipt, self.pending_receipt = self.pending_receipt, None
-                back = distribution.take_back_receipt(self._session, receipt.id)
-                self._say(f"已整单收回 {receipt.label}：{len(back)} 份", GREEN)
-            elif self.pending:
-                self._issue()
-            else:
-                self._refuse("没有要确认的操作：先扫描签收人和文件，或扫描要收回的文件。")
-                return
-        except MijianError as exc:
-            self._refuse(exc.message)
-            return
-        self.refresh()
+        attempted(self, self._confirm, self.refresh, show=self._refused)
+
+    def _confirm(self) -> None:
+        if self.pending_return is not None:
+            line, self.pending_return = self.pending_return, None
+            distribution.take_back(self._session, line.copy.copy_id)
+            self._say(f"已收回：{line.copy.label}（{line.unit}）", GREEN)
+        elif self.pending_receipt is not None:
+            receipt, self.pending_receipt = self.pending_receipt, None
+            back = distribution.take_back_receipt(self._session, receipt.id)
+            self._say(f"已整单收回 {receipt.label}：{len(back)} 份", GREEN)
+        elif self.pending:
+            self._issue()
+        else:
+            raise InvalidInput("没有要确认的操作：先扫描签收人和文件，或扫描要收回的文件。")
 
     def _issue(self) -> None:
         unit_id = self._unit_id()
@@ -429,6 +427,9 @@ class DistributionPage(QWidget):
     def _refuse(self, text: str) -> None:
         self._say(text, RED)
         QApplication.beep()
+
+    def _refused(self, exc: MijianError) -> None:
+        self._refuse(exc.message)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() == Qt.Key.Key_Escape:

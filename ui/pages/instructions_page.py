@@ -27,66 +27,66 @@ from PySide6.QtWidgets import (
 
 from app import documents, instruction_records, instructions, supervision, workdays
 from app.entry import parse_datetime
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.instruction_records import DUE_FILTERS, Listed
 from app.instructions import CHASE_WAYS, KINDS, Instruction
 from app.output import Output
 from app.reports.instructions_pdf import render_chase_notice
 from app.roles import Role
 from app.session import Session
+from app.vocab import CopyState
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from ui.errors import attempt, attempted
 from ui.printing import offer_pdf
 from ui.report_dialog import ReportDialog
-from ui.table_model import ListModel, RowsModel, table_view
+from ui.table_model import Column, ColumnsModel, ListModel, set_widths, table_view
 
 _BRUSHES = {"逾期": QBrush(QColor("#b00020")), "今日到期": QBrush(QColor("#b26a00"))}
 
 
-class InstructionsModel(RowsModel):
-    columns = (
-        "收文编号",
-        "文件",
-        "批示领导",
-        "批示内容",
-        "承办",
-        "文件在",
-        "办理时限",
-        "状态",
-        "末次催办",
+class InstructionsModel(ColumnsModel):
+    spec = (
+        Column("number", "收文编号", 84),
+        Column("title", "文件", 200),
+        Column("leader", "批示领导", 70),
+        Column("text", "批示内容", 260),
+        Column("handler", "承办", 140),
+        Column("holders", "文件在", 110),
+        Column("deadline", "办理时限", 90),
+        Column("state", "状态", 110),
+        Column("chased", "末次催办", 150),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.now = datetime.now().astimezone()
 
-    def display(self, row: Listed, column: int) -> Any:
+    def cells(self, row: Listed) -> dict[str, Any]:
         i = row.item
         due = i.due_label(self.now)
         state = i.state if due in ("未到期", "已办结") else f"{i.state}·{due}"
         if i.flagged:
             state = f"挂牌·{state}"
-        values = (
-            i.number,
-            i.title,
-            i.leader,
-            i.text,
-            "／".join(v for v in (i.unit, i.handler) if v),
-            holders_text(row),
-            i.deadline.strftime("%m-%d %H:%M"),
-            state,
-            chased_text(row),
-        )
-        return values[column]
+        return {
+            "number": i.number,
+            "title": i.title,
+            "leader": i.leader,
+            "text": i.text,
+            "handler": "／".join(v for v in (i.unit, i.handler) if v),
+            "holders": holders_text(row),
+            "deadline": i.deadline.strftime("%m-%d %H:%M"),
+            "state": state,
+            "chased": chased_text(row),
+        }
 
-    def decorate(self, row: Listed, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column in (6, 7):
+    def style(self, row: Listed, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and key in ("deadline", "state"):
             return _BRUSHES.get(row.item.due_label(self.now))
         return None
 
 
 def holders_text(row: Listed) -> str:
-    return row.holders or "在柜"
+    return row.holders or CopyState.IN_CABINET
 
 
 def chased_text(row: Listed) -> str:
@@ -161,8 +161,7 @@ class InstructionsPage(QWidget):
         self.due_combo.addItems(list(DUE_FILTERS))
         self.model = InstructionsModel(self)
         self.table = table_view(self.model, fit_contents=False)
-        for column, width in enumerate((84, 200, 70, 260, 140, 110, 90, 110, 150)):
-            self.table.setColumnWidth(column, width)
+        set_widths(self.table, self.model.spec)
         self.events_model = ListModel(("时间", "事项", "方式", "对象", "说明"), self)
         self.events_view = table_view(self.events_model, select_rows=False)
         self.detail_label = QLabel()
@@ -298,12 +297,7 @@ class InstructionsPage(QWidget):
         return row.item
 
     def _act(self, action: Any) -> None:
-        try:
-            action(self.selected())
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self.refresh()
+        attempted(self, lambda: action(self.selected()), self.refresh)
 
     def _new(self) -> None:
         if NewInstructionDialog(self._session, self).exec():
@@ -324,10 +318,8 @@ class InstructionsPage(QWidget):
         self._act(run)
 
     def print_notice(self) -> Any:
-        try:
-            item = self.selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        item = attempt(self, self.selected)
+        if item is None:
             return None
 
         def make() -> Output:

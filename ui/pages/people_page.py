@@ -20,31 +20,39 @@ from PySide6.QtWidgets import (
 
 from app import departure, people
 from app.entry import parse_scope
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.people import CLEARANCE_LABELS, CLEARANCES, Reader, ReaderInput
 from app.session import Session
 from app.slip_print import print_badges
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from ui.errors import attempt, attempted
 from ui.printing import PdfOutputDialog, offer_pdf
-from ui.table_model import RowsModel
+from ui.table_model import Column, ColumnsModel
 
 
-class ReadersModel(RowsModel):
-    columns = ("姓名", "拼音", "单位", "职务", "涉密等级", "电话", "证件码", "状态")
+class ReadersModel(ColumnsModel):
+    spec = (
+        Column("name", "姓名"),
+        Column("initials", "拼音"),
+        Column("unit", "单位"),
+        Column("position", "职务"),
+        Column("clearance", "涉密等级"),
+        Column("phone", "电话"),
+        Column("badge", "证件码"),
+        Column("active", "状态"),
+    )
 
-    def display(self, r: Reader, column: int) -> Any:
-        values = (
-            r.name,
-            r.initials,
-            r.unit,
-            r.position,
-            CLEARANCE_LABELS[r.clearance],
-            r.phone,
-            r.badge_code or "",
-            "在岗" if r.active else "已离岗",
-        )
-        return values[column]
+    def cells(self, r: Reader) -> dict[str, Any]:
+        return {
+            "name": r.name,
+            "initials": r.initials,
+            "unit": r.unit,
+            "position": r.position,
+            "clearance": CLEARANCE_LABELS[r.clearance],
+            "phone": r.phone,
+            "badge": r.badge_code or "",
+            "active": "在岗" if r.active else "已离岗",
+        }
 
 
 class ReaderDialog(FormDialog):
@@ -188,34 +196,25 @@ class PeoplePage(QWidget):
             self.refresh()
 
     def _edit(self) -> None:
-        try:
-            reader = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        reader = attempt(self, self._selected)
+        if reader is None:
             return
         apply = lambda data: people.update_reader(self._session, reader.id, data)  # noqa: E731
         if ReaderDialog(f"修改 {reader.name}", apply, reader, self).exec():
             self.refresh()
 
     def _left(self) -> None:
-        try:
-            reader = self._selected()
-            answer = QMessageBox.question(
-                self, "离岗", f"{reader.name} 离岗？记录保留，不再能借阅。"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            people.mark_left(self._session, reader.id)
-        except MijianError as exc:
-            show_error(self, exc)
+        reader = attempt(self, self._selected)
+        if reader is None:
             return
-        self.refresh()
+        answer = QMessageBox.question(self, "离岗", f"{reader.name} 离岗？记录保留，不再能借阅。")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        attempted(self, lambda: people.mark_left(self._session, reader.id), self.refresh)
 
     def print_badge(self) -> PdfOutputDialog | None:
-        try:
-            reader = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        reader = attempt(self, self._selected)
+        if reader is None:
             return None
         return offer_pdf(
             self,
@@ -226,10 +225,8 @@ class PeoplePage(QWidget):
 
     def print_handover_list(self) -> PdfOutputDialog | None:
         """交接清单 (调离前清退) of the selected reader: what they hold, for two signatures."""
-        try:
-            reader = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        reader = attempt(self, self._selected)
+        if reader is None:
             return None
         return offer_pdf(
             self,

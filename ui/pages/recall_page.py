@@ -28,7 +28,7 @@ from app.reports.catalog import recall_list
 from app.roles import Role
 from app.session import Session
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
+from ui.errors import attempted, show_error
 from ui.pages.batches_page import BatchesPage
 from ui.printing import LongPdf, offer_long_pdf
 from ui.recall_dialogs import CloseCampaignDialog, RetainDialog, ReturnDialog
@@ -214,11 +214,8 @@ class CampaignPage(QWidget):
         return dialog
 
     def open_campaign(self) -> None:
-        try:
-            recall.open_campaign(self._session, self.year)
-        except MijianError as exc:
-            show_error(self, exc)
-        self.refresh()
+        attempted(self, lambda: recall.open_campaign(self._session, self.year))
+        self.refresh()  # whether or not it opened: the page shows the room as it is
 
     def return_selected(self) -> FormDialog | None:
         return self._with_selection(lambda ids: ReturnDialog(self._session, self.year, ids, self))

@@ -23,13 +23,15 @@ from app.classification import LEVELS, SOURCES
 from app.register_query import RegisterFilter
 from app.roles import Role
 from app.session import Session
+from app.vocab import COPY_STATES
 from ui.document_dialog import DocumentDialog
 from ui.import_dialog import ChooseFile, ImportDialog, ask_ledger
 from ui.register_model import RegisterModel
 from ui.registration_dialog import RegistrationDialog
+from ui.table_model import set_widths
 from ui.tasks import Runner
 
-STATES = ("在柜", "借出", "分发在外", "已清退", "已销毁", "留用", "遗失")
+STATES = COPY_STATES
 ALL = "全部"
 
 
@@ -86,10 +88,8 @@ class RegisterPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        widths = {0: 84, 1: 86, 2: 120, 3: 160, 5: 96, 6: 150, 7: 80, 8: 90}
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(self.model.column_of("title"), QHeaderView.ResizeMode.Stretch)
+        set_widths(self.table, self.model.spec)
 
         top = QHBoxLayout()
         top.addWidget(self.new_button)

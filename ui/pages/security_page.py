@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, grants
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.model import Account
 from app.session import Session
 from ui.account_dialogs import GrantRoleDialog
 from ui.accounts_model import AccountsModel
 from ui.audit_model import SecurityEventsModel
-from ui.errors import show_error
+from ui.errors import attempt, attempted
 from ui.unlock_dialog import ask_unlock
 
 Confirm = Callable[[QWidget, str], bool]
@@ -117,10 +117,8 @@ class SecurityPage(QWidget):
         return account
 
     def _grant(self) -> None:
-        try:
-            target = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        target = attempt(self, self._selected)
+        if target is None:
             return
         dialog = GrantRoleDialog(
             f"{target.display_name}（{target.login}）",
@@ -132,19 +130,20 @@ class SecurityPage(QWidget):
             self._done(f"已为 {target.login} 授予角色。")
 
     def _revoke(self) -> None:
-        try:
-            target = self._selected()
-            question = (
-                f"撤销 {target.display_name}（{target.login}）的{target.role.label}角色？"
-                "撤销后该账户不能登录，直到再次授予。"
-            )
-            if not self._confirm(self, question):
-                return
-            grants.revoke_role(self._session, target.login)
-        except MijianError as exc:
-            show_error(self, exc)
+        target = attempt(self, self._selected)
+        if target is None:
             return
-        self._done(f"已撤销 {target.login} 的角色。")
+        question = (
+            f"撤销 {target.display_name}（{target.login}）的{target.role.label}角色？"
+            "撤销后该账户不能登录，直到再次授予。"
+        )
+        if not self._confirm(self, question):
+            return
+        attempted(
+            self,
+            lambda: grants.revoke_role(self._session, target.login),
+            lambda: self._done(f"已撤销 {target.login} 的角色。"),
+        )
 
     def _unlock(self) -> None:
         ask_unlock(self, self._session)

@@ -30,7 +30,7 @@ from app.progress import Cancelled, Progress
 from app.session import Session
 from ui.account_dialogs import NewAccountDialog, SetPasswordDialog
 from ui.accounts_model import AccountsModel
-from ui.errors import show_error
+from ui.errors import attempt, attempted, show_error
 from ui.tasks import ProgressWindow, run_with_progress, runner_for
 from ui.time_limits_box import TimeLimitsBox
 
@@ -182,10 +182,8 @@ class SettingsPage(QWidget):
             )
 
     def _reset_password(self) -> None:
-        try:
-            login = self._selected_login()
-        except MijianError as exc:
-            show_error(self, exc)
+        login = attempt(self, self._selected_login)
+        if login is None:
             return
         dialog = SetPasswordDialog(
             login, lambda pw: accounts.reset_password(self._session, login, pw), self
@@ -198,41 +196,37 @@ class SettingsPage(QWidget):
             )
 
     def _deactivate(self) -> None:
-        try:
-            login = self._selected_login()
-            answer = QMessageBox.question(
-                self, "停用账户", f"停用 {login}？停用后该账户不能再登录，记录保留。"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            accounts.deactivate(self._session, login)
-        except MijianError as exc:
-            show_error(self, exc)
+        login = attempt(self, self._selected_login)
+        if login is None:
             return
-        self._reload()
+        answer = QMessageBox.question(
+            self, "停用账户", f"停用 {login}？停用后该账户不能再登录，记录保留。"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        attempted(self, lambda: accounts.deactivate(self._session, login), self._reload)
 
     def _save_idle(self) -> None:
-        try:
-            settings.set_idle_lock_minutes(self._session, self.idle_spin.value())
-        except MijianError as exc:
-            show_error(self, exc)
-            return
-        self.maintenance_label.setText(f"已保存：无操作 {self.idle_spin.value()} 分钟后锁定。")
+        minutes = self.idle_spin.value()
+        attempted(
+            self,
+            lambda: settings.set_idle_lock_minutes(self._session, minutes),
+            lambda: self.maintenance_label.setText(f"已保存：无操作 {minutes} 分钟后锁定。"),
+        )
 
     def _save_close(self) -> None:
-        try:
-            saved = settings.set_close_time(self._session, self.close_edit.text())
-        except MijianError as exc:
-            show_error(self, exc)
+        saved = attempt(
+            self, lambda: settings.set_close_time(self._session, self.close_edit.text())
+        )
+        if saved is None:
             return
         self.close_edit.setText(f"{saved.close_time:%H:%M}")
         self.maintenance_label.setText(f"已保存：闭库时间 {saved.close_time:%H:%M}。")
 
     def _save_recall(self) -> None:
-        try:
-            saved = settings.set_recall_deadline(self._session, self.recall_edit.text())
-        except MijianError as exc:
-            show_error(self, exc)
+        text = self.recall_edit.text()
+        saved = attempt(self, lambda: settings.set_recall_deadline(self._session, text))
+        if saved is None:
             return
         month, day = saved.recall_deadline
         self.recall_edit.setText(f"{month:02d}-{day:02d}")
@@ -246,14 +240,11 @@ class SettingsPage(QWidget):
         )
 
     def _save_calendar(self) -> None:
-        try:
-            count = workdays.set_year(
-                self._session, self.calendar_year.value(), self.calendar_edit.toPlainText()
-            )
-        except MijianError as exc:
-            show_error(self, exc)
+        year, text = self.calendar_year.value(), self.calendar_edit.toPlainText()
+        count = attempt(self, lambda: workdays.set_year(self._session, year, text))
+        if count is None:
             return
-        self.maintenance_label.setText(f"已保存 {self.calendar_year.value()} 年节假日 {count} 天。")
+        self.maintenance_label.setText(f"已保存 {year} 年节假日 {count} 天。")
 
     def _backup(self) -> ProgressWindow | None:
         """On the task runner (the copy of a large room takes a while); the copy and its audit

@@ -19,28 +19,35 @@ from PySide6.QtWidgets import (
 )
 
 from app import people, units
-from app.errors import InvalidInput, MijianError
+from app.errors import InvalidInput
 from app.session import Session
 from app.units import Unit, UnitInput, UnitKind
 from ui.account_dialogs import FormDialog
-from ui.errors import show_error
-from ui.table_model import RowsModel
+from ui.errors import attempt, attempted
+from ui.table_model import Column, ColumnsModel
 
 
-class UnitsModel(RowsModel):
-    columns = ("单位名称", "简称", "拼音", "类别", "联系人", "电话", "状态")
+class UnitsModel(ColumnsModel):
+    spec = (
+        Column("name", "单位名称"),
+        Column("short_name", "简称"),
+        Column("initials", "拼音"),
+        Column("kind", "类别"),
+        Column("contact", "联系人"),
+        Column("phone", "电话"),
+        Column("active", "状态"),
+    )
 
-    def display(self, u: Unit, column: int) -> Any:
-        values = (
-            u.name,
-            u.short_name,
-            u.initials,
-            str(u.kind),
-            u.contact,
-            u.phone,
-            "有效" if u.active else "已撤销",
-        )
-        return values[column]
+    def cells(self, u: Unit) -> dict[str, Any]:
+        return {
+            "name": u.name,
+            "short_name": u.short_name,
+            "initials": u.initials,
+            "kind": str(u.kind),
+            "contact": u.contact,
+            "phone": u.phone,
+            "active": "有效" if u.active else "已撤销",
+        }
 
 
 class UnitDialog(FormDialog):
@@ -177,34 +184,25 @@ class UnitsPage(QWidget):
             self.refresh()
 
     def _edit(self) -> None:
-        try:
-            unit = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        unit = attempt(self, self._selected)
+        if unit is None:
             return
         apply = lambda data: units.update_unit(self._session, unit.id, data)  # noqa: E731
         if UnitDialog(f"修改 {unit.name}", apply, unit, self).exec():
             self.refresh()
 
     def _retire(self) -> None:
-        try:
-            unit = self._selected()
-            answer = QMessageBox.question(
-                self, "撤销单位", f"撤销 {unit.name}？记录保留，不再能分发。"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            units.retire_unit(self._session, unit.id)
-        except MijianError as exc:
-            show_error(self, exc)
+        unit = attempt(self, self._selected)
+        if unit is None:
             return
-        self.refresh()
+        answer = QMessageBox.question(self, "撤销单位", f"撤销 {unit.name}？记录保留，不再能分发。")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        attempted(self, lambda: units.retire_unit(self._session, unit.id), self.refresh)
 
     def _member(self) -> None:
-        try:
-            unit = self._selected()
-        except MijianError as exc:
-            show_error(self, exc)
+        unit = attempt(self, self._selected)
+        if unit is None:
             return
         if MemberDialog(self._session, unit, self).exec():
             self.refresh()
