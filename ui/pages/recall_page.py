@@ -170,7 +170,9 @@ class CampaignPage(QWidget):
                 old.setParent(None)
                 old.deleteLater()
 
-        entries = [(lv, p.by_level[lv]) for lv in recall.LEVELS if lv in p.by_level]
+        entries: list[tuple[str, recall.Tally]] = [
+            (lv, p.by_level[lv]) for lv in recall.LEVELS if lv in p.by_level
+        ]
         entries += sorted(p.by_issuer.items())
         for i, (name, tally) in enumerate(entries):
             bar = QProgressBar()
