@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +38,7 @@ from app.ledger_import import (
 )
 from app.progress import Cancelled, Progress
 from app.session import Session
+from ui.file_dialogs import ask_path
 from ui.table_model import ListModel
 from ui.tasks import Runner, Task, TaskRunner
 
@@ -46,10 +46,7 @@ ChooseFile = Callable[[QWidget], Path | None]
 
 
 def ask_ledger(parent: QWidget) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(
-        parent, "选择旧台账", "", "台账 (*.xlsx *.xls *.et *.ods *.csv)"
-    )
-    return Path(name) if name else None
+    return ask_path(parent, "选择旧台账", "台账 (*.xlsx *.xls *.et *.ods *.csv)", save=False)
 
 
 class ImportDialog(QDialog):

@@ -28,7 +28,6 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -41,8 +40,8 @@ from app.errors import MijianError
 from app.output import PRINTER, Output, deliver_file
 from app.progress import Cancelled, Progress
 from app.session import Session
-from ui import save_folder
 from ui.errors import attempt, attempted, show_error
+from ui.file_dialogs import ask_path
 from ui.tasks import Runner, Task, hand_over, job_session, run_with_progress, runner_for
 
 PRINT_DPI = 300
@@ -68,17 +67,14 @@ def write_to(label: QLabel, target: Path, write: Callable[[], str]) -> Path | No
 def ask_pdf_path(parent: QWidget, suggested: str) -> Path | None:
     """Ask where to save, starting where this user saved last or on the removable media
     (app never starts in the program's folder); remembers the folder chosen."""
-    dialog = QFileDialog(parent, "保存为 PDF（请选择涉密存储介质）")
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setNameFilter("PDF 文件 (*.pdf)")
-    dialog.setDefaultSuffix("pdf")
-    dialog.setDirectory(str(save_folder.start_folder()))
-    dialog.selectFile(suggested)
-    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
-        return None
-    chosen = Path(dialog.selectedFiles()[0])
-    save_folder.remember(chosen.parent)
-    return chosen
+    return ask_path(
+        parent,
+        "保存为 PDF（请选择涉密存储介质）",
+        "PDF 文件 (*.pdf)",
+        save=True,
+        suggested=suggested,
+        suffix="pdf",
+    )
 
 
 def job_name(suggested_name: str) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,6 +25,7 @@ from app.progress import Progress
 from app.reports.catalog import REPORTS, output
 from app.reports.export import PLAINTEXT_WARNING, export
 from app.session import Session
+from ui.file_dialogs import ask_path
 from ui.printing import LongPdf, offer_long_pdf
 from ui.tasks import ProgressWindow, run_with_progress, runner_for
 
@@ -56,10 +56,9 @@ def confirm_plaintext(parent: QWidget) -> bool:
 
 
 def choose_export_file(parent: QWidget, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(
-        parent, "导出", suggested, "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"
+    return ask_path(
+        parent, "导出", "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)", save=True, suggested=suggested
     )
-    return Path(name) if name else None
 
 
 class ReportsPage(QWidget):

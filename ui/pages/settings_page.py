@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from app.session import Session
 from ui.account_dialogs import NewAccountDialog, SetPasswordDialog
 from ui.accounts_model import AccountsModel
 from ui.errors import attempt, attempted, show_error
+from ui.file_dialogs import ask_path
 from ui.tasks import ProgressWindow, run_with_progress, runner_for
 from ui.time_limits_box import TimeLimitsBox
 
@@ -38,10 +38,14 @@ ChoosePath = Callable[[QWidget], Path | None]
 
 
 def ask_backup_path(parent: QWidget) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(
-        parent, "备份到", "mijian-backup.mjdb", "密件台账备份 (*.mjdb)"
+    return ask_path(
+        parent,
+        "备份到",
+        "密件台账备份 (*.mjdb)",
+        save=True,
+        suggested="mijian-backup.mjdb",
+        suffix="mjdb",
     )
-    return Path(name) if name else None
 
 
 class SettingsPage(QWidget):
