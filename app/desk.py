@@ -232,6 +232,7 @@ def take_back(session: Session, copy_id: int, discrepancy: str = "") -> int | No
         )
         if open_row is None:
             raise InvalidInput(f"{copy.label} 没有借出记录，无需归还。")
+        refuse_clock_behind(db, open_row["id"], now)
         # An open discrepancy is resolved through its incident by the 保密员, never overwritten
         # by a plain return: the trail would say both 核对异常 and 核对无误.
         pending = pending_discrepancy(db, copy_id)
@@ -280,6 +281,17 @@ def pending_discrepancy(db: Database, copy_id: int) -> str | None:
     return None if row is None else str(row["description"])
 
 
+def refuse_clock_behind(db: Database, handover_id: int, now: datetime) -> None:
+    """A return cannot be dated before its checkout: the machine's clock has gone back (a dead
+    CMOS battery, a hand-set date), and the 借阅登记 would show a copy back before it left."""
+    out_at = parse_stamp(str(db.scalar("SELECT out_at FROM handover WHERE id = ?", (handover_id,))))
+    if now < out_at:
+        raise InvalidInput(
+            f"本机时间 {now:%Y-%m-%d %H:%M} 早于该份的借出时间 {out_at:%Y-%m-%d %H:%M}，"
+            "电脑时钟可能被调回或电池失效。请系统管理员核对系统时间后再办理归还。"
+        )
+
+
 def close_handover(
     session: Session,
     copy: CopyRef,
@@ -290,6 +302,7 @@ def close_handover(
 ) -> None:
     db = session.db
     now = session.clock.now()
+    refuse_clock_behind(db, handover_id, now)
     db.execute(
         "UPDATE handover SET back_at = ?, back_by = ?, check_note = ? WHERE id = ?",
         (stamp(now), session.account.login, note, handover_id),

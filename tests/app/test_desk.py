@@ -321,3 +321,21 @@ def test_nothing_goes_out_after_the_close_until_the_approver_reopens(counter, cl
     # The next day is open.
     clock.set(datetime(2026, 11, 21, 9, 0, tzinfo=BEIJING))
     desk.checkout(custodian, readers["li"].id, [plain])
+
+
+def test_a_return_dated_before_its_checkout_is_refused(counter, clock) -> None:
+    """A clock set back (walk-through: lent 12-04 09:17, returned 12-03 09:01) must not record a
+    copy back before it left; the copy stays out and nothing is written."""
+    custodian, _, readers, docs = counter
+    copy = docs["secret"].copies[0]
+    clock.set(datetime(2026, 11, 20, 9, 17, tzinfo=BEIJING))
+    desk.checkout(custodian, readers["wang"].id, [copy.id])
+    events = audit.verify(custodian.db).count
+    clock.set(datetime(2026, 11, 19, 9, 1, tzinfo=BEIJING))
+    for note in ("", "缺第3页"):
+        with pytest.raises(InvalidInput, match="早于该份的借出时间 2026-11-20 09:17"):
+            desk.take_back(custodian, copy.id, note)
+    assert audit.verify(custodian.db).count == events
+    assert custodian.db.scalar("SELECT state FROM copy WHERE id = ?", (copy.id,)) == "借出"
+    clock.set(datetime(2026, 11, 20, 9, 17, tzinfo=BEIJING))  # the same minute is fine
+    assert desk.take_back(custodian, copy.id) is None
