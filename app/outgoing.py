@@ -1,0 +1,565 @@
+"""发文: the office's own documents, numbered, sent to their recipients and receipted.
+
+The 发文登记簿 numbers each document 代字〔year〕n号 (GB/T 9704), gapless per 代字 and year: the
+number is taken in the transaction that writes the row, a trigger refuses any other, and a voided
+发文 keeps its number (the book shows it voided). The printed copies are registered in the room
+like any copy (来文类别 区本级, the 发文字号 as 文号), so they are lent, counted, recalled and
+destroyed by the machinery that keeps received copies. Each recipient (主送/抄送) gets a run of
+份号; the rest are the room's 存档份. Sending issues each recipient's copies on a 分发签收单 of
+its own (app/distribution.write_receipt) with no signer at the counter: the recipient signs the
+回执, whose QR (MJH…) scanned back closes that recipient's line ("没有回执，就是没报", seed 003).
+A copy whose 回执 has not come back is not destroyed (a trigger of migration 0017).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from app import audit, distribution, registry, text_rules
+from app.classification import CLASSIFIED, LEVELS, URGENCIES, Period
+from app.clock import parse_stamp, stamp
+from app.errors import InvalidInput, MijianError
+from app.registry import DocumentInput
+from app.roles import BUSINESS_ROLES, Role
+from app.scanning import copy_ref
+from app.units import get_unit
+from db.connection import Database
+
+if TYPE_CHECKING:
+    from app.session import Session
+
+ROLES = ("主送", "抄送")
+OWN_SOURCE = "区本级"  # the office's own documents, in the 来文类别 of the register
+MAX_PRINTED = 1000
+
+
+@dataclass(frozen=True)
+class RecipientInput:
+    unit_id: int
+    role: str = "主送"
+    copies: int = 1
+
+
+@dataclass(frozen=True)
+class OutgoingInput:
+    code: str  # 发文代字, e.g. 区委办发
+    title: str
+    level: str
+    signed_by: str
+    signed_on: date
+    printed: int  # 印制份数
+    recipients: tuple[RecipientInput, ...]
+    pages: int = 0
+    period: Period | None = None
+    urgency: str = "平件"
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    outgoing_id: int
+    unit_id: int
+    unit: str
+    role: str
+    position: int
+    copy_from: int
+    copy_to: int
+    receipt_id: int | None
+    sent_at: datetime | None
+    replied_at: datetime | None
+    reply_signer: str | None
+    reply_how: str | None
+    chases: int
+
+    @property
+    def copies(self) -> int:
+        return self.copy_to - self.copy_from + 1
+
+    @property
+    def copy_ranges(self) -> str:
+        if self.copy_from == self.copy_to:
+            return f"{self.copy_from:06d}"
+        return f"{self.copy_from:06d}-{self.copy_to:06d}"
+
+    @property
+    def state(self) -> str:
+        if self.replied_at is not None:
+            return "回执已回"
+        return "待回执" if self.sent_at is not None else "未发出"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    code: str
+    year: int
+    number: int
+    document_id: int
+    registration: str  # the 收文编号 its copies are kept under
+    title: str
+    level: str
+    level_label: str  # 密级★期限
+    urgency: str
+    pages: int
+    signed_by: str
+    signed_on: date
+    printed: int
+    notes: str
+    created_at: datetime
+    voided_at: datetime | None
+    void_reason: str | None
+
+    @property
+    def label(self) -> str:
+        """The 发文字号, GB/T 9704: 区委办发〔2026〕12号."""
+        return doc_number(self.code, self.year, self.number)
+
+
+def doc_number(code: str, year: int, number: int) -> str:
+    return f"{code}〔{year}〕{number}号"
+
+
+# ---- registering ------------------------------------------------------------------------------
+def _validate(data: OutgoingInput, today: date) -> OutgoingInput:
+    code = text_rules.clean("outgoing_code", data.code)
+    if not code:
+        raise InvalidInput("请填写发文代字（如 区委办发）。")
+    if any(ch in code for ch in "〔〕[]【】()（）0123456789号"):
+        raise InvalidInput("发文代字只写机关代字（如 区委办发），年份和序号由程序编排。")
+    signed_by = text_rules.clean("signed_by", data.signed_by)
+    if not signed_by:
+        raise InvalidInput("请填写签发人。")
+    if data.signed_on > today:
+        raise InvalidInput("签发日期不能晚于今天。")
+    if data.level not in LEVELS:
+        raise InvalidInput("请选择密级：" + "、".join(LEVELS) + "。")
+    if data.urgency not in URGENCIES:
+        raise InvalidInput("紧急程度须为" + "、".join(URGENCIES) + "。")
+    if not 1 <= data.printed <= MAX_PRINTED:
+        raise InvalidInput(f"印制份数须在 1 到 {MAX_PRINTED} 之间。")
+    if not data.recipients:
+        raise InvalidInput("请至少选择一个主送单位。")
+    if not any(r.role == "主送" for r in data.recipients):
+        raise InvalidInput("请至少选择一个主送单位。")
+    seen: set[int] = set()
+    for r in data.recipients:
+        if r.role not in ROLES:
+            raise InvalidInput("收文单位须为主送或抄送。")
+        if r.copies < 1:
+            raise InvalidInput("每个收文单位至少 1 份。")
+        if r.unit_id in seen:
+            raise InvalidInput("同一单位在主送、抄送中出现了两次。")
+        seen.add(r.unit_id)
+    sent = sum(r.copies for r in data.recipients)
+    if sent > data.printed:
+        raise InvalidInput(f"分送 {sent} 份，超过印制份数 {data.printed} 份。")
+    ordered = tuple(
+        sorted(data.recipients, key=lambda r: ROLES.index(r.role))
+    )  # 主送 first, each group in the order chosen
+    return OutgoingInput(
+        code=code,
+        title=data.title,
+        level=data.level,
+        signed_by=signed_by,
+        signed_on=data.signed_on,
+        printed=data.printed,
+        recipients=ordered,
+        pages=data.pages,
+        period=data.period,
+        urgency=data.urgency,
+        notes=text_rules.clean("status_note", data.notes),
+    )
+
+
+def register(session: Session, data: OutgoingInput) -> Outgoing:
+    """Number the 发文, register its printed copies (份号 000001 up) in the room, and assign
+    each recipient its run of 份号, in one transaction. Nothing leaves yet (see `send`)."""
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    now = session.clock.now()
+    clean = _validate(data, now.date())
+    year = clean.signed_on.year
+    with db.transaction():
+        units = [get_unit(db, r.unit_id) for r in clean.recipients]
+        for unit in units:
+            if not unit.active:
+                raise InvalidInput(f"{unit.name} 已撤销，不能作为收文单位。")
+        number = int(
+            db.scalar(
+                "SELECT coalesce(max(number), 0) + 1 FROM outgoing WHERE code = ? AND year = ?",
+                (clean.code, year),
+            )
+        )
+        label = doc_number(clean.code, year, number)
+        document = DocumentInput(
+            issuer=session.room.unit,
+            source=OWN_SOURCE,
+            title=clean.title,
+            level=clean.level,
+            copy_numbers=f"1-{clean.printed}" if clean.printed > 1 else "1",
+            pages=clean.pages,
+            doc_number=label,
+            written_on=clean.signed_on,
+            period=clean.period,
+            urgency=clean.urgency,
+            remarks="本机关发文",
+        )
+        checked, numbers, warnings = registry.validate(document, now)
+        registration = registry.register_checked(session, checked, numbers, warnings)
+        cursor = db.execute(
+            "INSERT INTO outgoing (code, year, number, document_id, signed_by, signed_on, printed,"
+            " notes, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                clean.code,
+                year,
+                number,
+                registration.document.id,
+                clean.signed_by,
+                clean.signed_on.isoformat(),
+                clean.printed,
+                clean.notes,
+                stamp(now),
+                session.account.login,
+            ),
+        )
+        outgoing_id = int(cursor.lastrowid)
+        first = 1
+        lines = []
+        for position, (r, unit) in enumerate(zip(clean.recipients, units, strict=True), 1):
+            last = first + r.copies - 1
+            db.execute(
+                "INSERT INTO outgoing_recipient (outgoing_id, unit_id, role, position, copy_from,"
+                " copy_to) VALUES (?, ?, ?, ?, ?, ?)",
+                (outgoing_id, unit.id, r.role, position, first, last),
+            )
+            lines.append(f"{r.role} {unit.name} {_range(first, last)}")
+            first = last + 1
+        kept = _range(first, clean.printed) if first <= clean.printed else "无"
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "登记发文",
+            f"outgoing:{label}",
+            {
+                "after": {
+                    "title": clean.title,
+                    "level": clean.level,
+                    "urgency": clean.urgency,
+                    "signed_by": clean.signed_by,
+                    "signed_on": clean.signed_on.isoformat(),
+                    "printed": clean.printed,
+                    "registration": registration.document.number,
+                    "recipients": lines,
+                    "kept": kept,
+                }
+            },
+        )
+    return get(db, outgoing_id)
+
+
+def _range(first: int, last: int) -> str:
+    return f"{first:06d}" if first == last else f"{first:06d}-{last:06d}"
+
+
+def send(session: Session, outgoing_id: int, recall_by: date | None = None) -> list[Recipient]:
+    """Every recipient not yet sent to gets its copies on a 分发签收单 of its own (分发在外
+    with that unit, until the recall); its 回执 is then awaited. Returns the lines sent."""
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    now = session.clock.now()
+    if recall_by is not None and recall_by < now.date():
+        raise InvalidInput("清退期限不能早于今天。")
+    with db.transaction():
+        out = get(db, outgoing_id)
+        if out.voided_at is not None:
+            raise InvalidInput(f"{out.label} 已作废，不能发出。")
+        waiting = [r for r in recipients(db, outgoing_id) if r.sent_at is None]
+        if not waiting:
+            raise InvalidInput(f"{out.label} 已全部发出。")
+        for line in waiting:
+            unit = get_unit(db, line.unit_id)
+            if not unit.active:
+                raise InvalidInput(f"{unit.name} 已撤销，不能发出。")
+            copies = [copy_ref(db, cid) for cid in _copy_ids(db, out.document_id, line)]
+            for copy in copies:
+                if copy.state != "在柜":
+                    raise InvalidInput(f"{copy.label} 状态为{copy.state}，在柜后才能发出。")
+            receipt_id = distribution.write_receipt(
+                session, unit, None, copies, recall_by=recall_by, kind="发文分送"
+            )
+            db.execute(
+                "UPDATE outgoing_recipient SET receipt_id = ?, sent_at = ? WHERE id = ?",
+                (receipt_id, stamp(now), line.id),
+            )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "发出发文",
+            f"outgoing:{out.label}",
+            {"units": [f"{r.role} {r.unit} {r.copy_ranges}" for r in waiting]},
+        )
+    sent = {r.id for r in waiting}
+    return [r for r in recipients(db, outgoing_id) if r.id in sent]
+
+
+def _copy_ids(db: Database, document_id: int, line: Recipient) -> list[int]:
+    return [
+        int(r[0])
+        for r in db.query(
+            "SELECT id FROM copy WHERE document_id = ? AND copy_no BETWEEN ? AND ?"
+            " ORDER BY copy_no",
+            (document_id, f"{line.copy_from:06d}", f"{line.copy_to:06d}"),
+        )
+    ]
+
+
+def void(session: Session, outgoing_id: int, reason: str) -> Outgoing:
+    """作废 a 发文 nothing of which has left: its number stays in the book, marked voided, and its
+    copies' registration is voided with it."""
+    session.require(Role.CUSTODIAN)
+    reason = text_rules.clean("void_reason", reason)
+    if len(reason) < 2:
+        raise InvalidInput("作废须写明原因。")
+    db = session.db
+    with db.transaction():
+        out = get(db, outgoing_id)
+        if out.voided_at is not None:
+            raise InvalidInput(f"{out.label} 已作废。")
+        if any(r.sent_at is not None for r in recipients(db, outgoing_id)):
+            raise InvalidInput(f"{out.label} 已发出，不能作废；请按清退收回。")
+        registry.void(session, out.document_id, f"发文 {out.label} 作废：{reason}")
+        db.execute(
+            "UPDATE outgoing SET voided_at = ?, void_reason = ? WHERE id = ?",
+            (stamp(session.clock.now()), reason, outgoing_id),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "作废发文",
+            f"outgoing:{out.label}",
+            {"before": {"voided": False}, "after": {"voided": True, "reason": reason}},
+        )
+    return get(db, outgoing_id)
+
+
+def set_notes(session: Session, outgoing_id: int, notes: str) -> Outgoing:
+    """办理情况 of a 发文."""
+    session.require(Role.CUSTODIAN)
+    notes = text_rules.clean("status_note", notes)
+    db = session.db
+    with db.transaction():
+        out = get(db, outgoing_id)
+        if out.voided_at is not None:
+            raise InvalidInput(f"{out.label} 已作废，不能修改。")
+        if out.notes == notes:
+            return out
+        db.execute("UPDATE outgoing SET notes = ? WHERE id = ?", (notes, outgoing_id))
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "发文办理",
+            f"outgoing:{out.label}",
+            {"before": {"notes": out.notes}, "after": {"notes": notes}},
+        )
+    return get(db, outgoing_id)
+
+
+# ---- 回执 -----------------------------------------------------------------------------------
+def reply(session: Session, recipient_id: int, signer: str = "", how: str = "手工") -> Recipient:
+    """The recipient's 回执 is back: its line closes (once). `how`: 扫描 (its QR) or 手工."""
+    session.require(Role.CUSTODIAN)
+    signer = text_rules.clean("reply_signer", signer)
+    if how not in ("扫描", "手工"):
+        raise InvalidInput("回执登记方式须为扫描或手工。")
+    db = session.db
+    now = session.clock.now()
+    with db.transaction():
+        line = get_recipient(db, recipient_id)
+        out = get(db, line.outgoing_id)
+        if line.sent_at is None:
+            raise InvalidInput(f"{out.label} 尚未发给 {line.unit}，没有回执可收。")
+        if line.replied_at is not None:
+            raise InvalidInput(
+                f"{line.unit} 的 {out.label} 回执已于 {line.replied_at:%Y-%m-%d %H:%M} 收回。"
+            )
+        db.execute(
+            "UPDATE outgoing_recipient SET replied_at = ?, reply_signer = ?, reply_how = ?,"
+            " replied_by = ? WHERE id = ?",
+            (stamp(now), signer or None, how, session.account.login, recipient_id),
+        )
+        audit.record(
+            db,
+            session.clock,
+            session.account.login,
+            "收回回执",
+            f"outgoing:{out.label}",
+            {"unit": line.unit, "copies": line.copy_ranges, "signer": signer, "how": how},
+        )
+    return get_recipient(db, recipient_id)
+
+
+# ---- reading ----------------------------------------------------------------------------------
+_OUT_SQL = """
+SELECT o.*, d.year AS d_year, d.serial AS d_serial, d.title, d.level, d.period_kind,
+       d.period_value, d.period_defaulted, d.urgency,
+       (SELECT max(pages) FROM copy WHERE document_id = d.id) AS pages
+FROM outgoing o JOIN document d ON d.id = o.document_id
+"""
+
+
+def _outgoing(row: Any) -> Outgoing:
+    period = Period(row["period_kind"], row["period_value"], bool(row["period_defaulted"]))
+    return Outgoing(
+        row["id"],
+        row["code"],
+        row["year"],
+        row["number"],
+        row["document_id"],
+        f"{row['d_year']}-{row['d_serial']:04d}",
+        row["title"],
+        row["level"],
+        period.label(row["level"]),
+        row["urgency"],
+        int(row["pages"] or 0),
+        row["signed_by"],
+        date.fromisoformat(row["signed_on"]),
+        row["printed"],
+        row["notes"],
+        parse_stamp(row["created_at"]),
+        parse_stamp(row["voided_at"]) if row["voided_at"] else None,
+        row["void_reason"],
+    )
+
+
+def get(db: Database, outgoing_id: int) -> Outgoing:
+    row = db.one(f"{_OUT_SQL} WHERE o.id = ?", (outgoing_id,))
+    if row is None:
+        raise MijianError(f"没有编号为 {outgoing_id} 的发文。")
+    return _outgoing(row)
+
+
+def of_year(db: Database, year: int) -> list[Outgoing]:
+    """The 发文登记簿 of a year: by 代字, then number (voided ones included)."""
+    rows = db.query(f"{_OUT_SQL} WHERE o.year = ? ORDER BY o.code, o.number", (year,))
+    return [_outgoing(r) for r in rows]
+
+
+def book(session: Session, year: int) -> list[Outgoing]:
+    """The 发文登记簿, for a business role."""
+    session.require(*BUSINESS_ROLES)
+    return of_year(session.db, year)
+
+
+_RECIPIENT_SQL = """
+SELECT o.*, u.name AS unit,
+       (SELECT count(*) FROM outgoing_reply_chase c WHERE c.recipient_id = o.id) AS chases
+FROM outgoing_recipient o JOIN unit u ON u.id = o.unit_id
+"""
+
+
+def _recipient(row: Any) -> Recipient:
+    return Recipient(
+        row["id"],
+        row["outgoing_id"],
+        row["unit_id"],
+        row["unit"],
+        row["role"],
+        row["position"],
+        row["copy_from"],
+        row["copy_to"],
+        row["receipt_id"],
+        parse_stamp(row["sent_at"]) if row["sent_at"] else None,
+        parse_stamp(row["replied_at"]) if row["replied_at"] else None,
+        row["reply_signer"],
+        row["reply_how"],
+        int(row["chases"]),
+    )
+
+
+def recipients(db: Database, outgoing_id: int) -> list[Recipient]:
+    rows = db.query(f"{_RECIPIENT_SQL} WHERE o.outgoing_id = ? ORDER BY o.position", (outgoing_id,))
+    return [_recipient(r) for r in rows]
+
+
+def get_recipient(db: Database, recipient_id: int) -> Recipient:
+    row = db.one(f"{_RECIPIENT_SQL} WHERE o.id = ?", (recipient_id,))
+    if row is None:
+        raise MijianError(f"没有编号为 {recipient_id} 的发文收文单位。")
+    return _recipient(row)
+
+
+def kept_range(out: Outgoing, lines: list[Recipient]) -> str:
+    """The 存档份: the printed copies no recipient has."""
+    first = max((r.copy_to for r in lines), default=0) + 1
+    return _range(first, out.printed) if first <= out.printed else ""
+
+
+def missing_replies(db: Database, sent_before: datetime | None = None) -> list[Recipient]:
+    """Lines sent whose 回执 has not come back (sent before `sent_before`, if given), oldest
+    first."""
+    where = "o.replied_at IS NULL AND o.sent_at IS NOT NULL"
+    params: tuple[Any, ...] = ()
+    if sent_before is not None:
+        where += " AND o.sent_at < ?"
+        params = (stamp(sent_before),)
+    rows = db.query(f"{_RECIPIENT_SQL} WHERE {where} ORDER BY o.sent_at, o.id", params)
+    return [_recipient(r) for r in rows]
+
+
+def missing(session: Session, sent_before: datetime | None = None) -> list[Recipient]:
+    session.require(*BUSINESS_ROLES)
+    return missing_replies(session.db, sent_before)
+
+
+def counts(db: Database, year: int) -> dict[str, int]:
+    """The year's 发文 in 件 and 份: registered, voided, printed, sent, kept, 回执 back/missing."""
+    row = db.one(
+        "SELECT count(*) AS n, sum(o.voided_at IS NOT NULL) AS voided,"
+        " sum(CASE WHEN o.voided_at IS NULL THEN o.printed ELSE 0 END) AS printed,"
+        " sum(o.voided_at IS NULL AND d.level IN ('绝密', '机密', '秘密')) AS classified"
+        " FROM outgoing o JOIN document d ON d.id = o.document_id WHERE o.year = ?",
+        (year,),
+    )
+    lines = db.one(
+        "SELECT count(r.id) AS lines, coalesce(sum(r.copy_to - r.copy_from + 1), 0) AS sent,"
+        " sum(r.sent_at IS NOT NULL AND r.replied_at IS NULL) AS waiting,"
+        " sum(r.replied_at IS NOT NULL) AS back"
+        " FROM outgoing_recipient r JOIN outgoing o ON o.id = r.outgoing_id"
+        " WHERE o.year = ? AND o.voided_at IS NULL AND r.sent_at IS NOT NULL",
+        (year,),
+    )
+    assert row is not None and lines is not None
+    printed = int(row["printed"] or 0)
+    return {
+        "件": int(row["n"] or 0) - int(row["voided"] or 0),
+        "作废": int(row["voided"] or 0),
+        "密件": int(row["classified"] or 0),
+        "印制份": printed,
+        "发出份": int(lines["sent"] or 0),
+        "回执已回": int(lines["back"] or 0),
+        "回执未回": int(lines["waiting"] or 0),
+    }
+
+
+def is_classified(out: Outgoing) -> bool:
+    return out.level in CLASSIFIED
+
+
+def open_reply_of(db: Database, copy_id: int) -> str | None:
+    """`发文字号 单位` when `copy_id` went to a recipient whose 回执 has not come back: until it
+    does the copy is not destroyed (a trigger of migration 0017)."""
+    row = db.one(
+        "SELECT g.code, g.year, g.number, u.name FROM distribution_item i"
+        " JOIN outgoing_recipient o ON o.receipt_id = i.receipt_id"
+        " JOIN outgoing g ON g.id = o.outgoing_id JOIN unit u ON u.id = o.unit_id"
+        " WHERE i.copy_id = ? AND o.replied_at IS NULL LIMIT 1",
+        (copy_id,),
+    )
+    return None if row is None else f"{doc_number(row[0], row[1], row[2])} {row[3]}"
