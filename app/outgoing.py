@@ -13,6 +13,7 @@ A copy whose 回执 has not come back is not destroyed (a trigger of migration 0
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from app.errors import InvalidInput, MijianError
 from app.registry import DocumentInput
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import copy_ref
-from app.units import get_unit
+from app.units import find_units, get_unit
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -123,6 +124,31 @@ def doc_number(code: str, year: int, number: int) -> str:
 
 
 # ---- registering ------------------------------------------------------------------------------
+_SEPARATORS = re.compile(r"[、，,；;\s]+")
+_COUNT = re.compile(r"^(.+?)\s*[×xX*]\s*(\d{1,3})$")
+
+
+def parse_recipients(db: Database, text: str, role: str) -> tuple[RecipientInput, ...]:
+    """`城关镇×2、财政局` → the units (by name, short name or pinyin initials, exactly one each)
+    with their copy counts (1 unless `×N` follows), for `role` (主送 or 抄送)."""
+    out = []
+    for item in _SEPARATORS.split(text.strip()):
+        if not item:
+            continue
+        match = _COUNT.match(item)
+        name, count = (match.group(1), int(match.group(2))) if match else (item, 1)
+        found = [
+            u
+            for u in find_units(db, name)
+            if name in (u.name, u.short_name) or u.initials == name.lower()
+        ]
+        if len(found) != 1:
+            why = "没有这个单位" if not found else "有多个同名单位"
+            raise InvalidInput(f"{role}单位“{name}”{why}：请写单位全称或简称，先在“单位”页登记。")
+        out.append(RecipientInput(found[0].id, role, count))
+    return tuple(out)
+
+
 def _validate(data: OutgoingInput, today: date) -> OutgoingInput:
     code = text_rules.clean("outgoing_code", data.code)
     if not code:
