@@ -627,6 +627,24 @@ _KEYS = {
     "night": "日期",
     "kind": "类别",
     "title": "标题",
+    "doc_number": "文号",
+    "units": "收文单位",
+    "kept": "存档份",
+    "recipients": "主送抄送",
+    "printed": "印制份数",
+    "signed_by": "签发人",
+    "signed_on": "签发日期",
+    "registration": "收文编号",
+    "signer": "签收人",
+    "rule": "退文原因",
+    "sender": "来件单位",
+    "returned_to": "退回对象",
+    "level": "密级",
+    "urgency": "紧急程度",
+    "notes": "办理情况",
+    "voided": "作废",
+    "signed_by_badge": "扫证签收",
+    "recall_by": "清退期限",
 }
 
 
@@ -652,7 +670,8 @@ def object_label(obj: str, actors: Mapping[str, Actor] | None = None) -> str:
     elif kind in ("recall", "calendar") and ident.isdigit():
         ident = f"{ident}年度"
     elif (
-        kind in ("reader", "group", "incident", "cabinet", "stocktake", "unit") and ident.isdigit()
+        kind in ("reader", "group", "incident", "cabinet", "stocktake", "unit", "outgoing")
+        and ident.isdigit()
     ):
         ident = f"第{ident}号"
     elif kind == "instruction":

@@ -269,9 +269,10 @@ def register(session: Session, data: OutgoingInput) -> Outgoing:
             session.clock,
             session.account.login,
             "登记发文",
-            f"outgoing:{label}",
+            f"outgoing:{outgoing_id}",
             {
                 "after": {
+                    "doc_number": label,
                     "title": clean.title,
                     "level": clean.level,
                     "urgency": clean.urgency,
@@ -326,8 +327,11 @@ def send(session: Session, outgoing_id: int, recall_by: date | None = None) -> l
             session.clock,
             session.account.login,
             "发出发文",
-            f"outgoing:{out.label}",
-            {"units": [f"{r.role} {r.unit} {r.copy_ranges}" for r in waiting]},
+            f"outgoing:{out.id}",
+            {
+                "doc_number": out.label,
+                "units": [f"{r.role} {r.unit} {r.copy_ranges}" for r in waiting],
+            },
         )
     sent = {r.id for r in waiting}
     return [r for r in recipients(db, outgoing_id) if r.id in sent]
@@ -368,8 +372,12 @@ def void(session: Session, outgoing_id: int, reason: str) -> Outgoing:
             session.clock,
             session.account.login,
             "作废发文",
-            f"outgoing:{out.label}",
-            {"before": {"voided": False}, "after": {"voided": True, "reason": reason}},
+            f"outgoing:{out.id}",
+            {
+                "doc_number": out.label,
+                "before": {"voided": False},
+                "after": {"voided": True, "reason": reason},
+            },
         )
     return get(db, outgoing_id)
 
@@ -391,8 +399,8 @@ def set_notes(session: Session, outgoing_id: int, notes: str) -> Outgoing:
             session.clock,
             session.account.login,
             "发文办理",
-            f"outgoing:{out.label}",
-            {"before": {"notes": out.notes}, "after": {"notes": notes}},
+            f"outgoing:{out.id}",
+            {"doc_number": out.label, "before": {"notes": out.notes}, "after": {"notes": notes}},
         )
     return get(db, outgoing_id)
 
@@ -425,8 +433,14 @@ def reply(session: Session, recipient_id: int, signer: str = "", how: str = "手
             session.clock,
             session.account.login,
             "收回回执",
-            f"outgoing:{out.label}",
-            {"unit": line.unit, "copies": line.copy_ranges, "signer": signer, "how": how},
+            f"outgoing:{out.id}",
+            {
+                "doc_number": out.label,
+                "unit": line.unit,
+                "copies": line.copy_ranges,
+                "signer": signer,
+                "how": how,
+            },
         )
     return get_recipient(db, recipient_id)
 

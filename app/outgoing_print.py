@@ -77,8 +77,12 @@ def print_dispatch(session: Session, outgoing_id: int) -> Output:
                 session.clock,
                 session.account.login,
                 "打印发文回执",
-                f"outgoing:{data.doc_number}",
-                {"units": [s.unit for s in data.slips], "where": where},
+                f"outgoing:{outgoing_id}",
+                {
+                    "doc_number": data.doc_number,
+                    "units": [s.unit for s in data.slips],
+                    "where": where,
+                },
             )
 
     return Output(pdf, delivered, "刚输出的文件分发单和回执未记入审计，请销毁后重新打印。")
@@ -153,8 +157,13 @@ def print_reply_chase(session: Session, sent_before: datetime | None = None) -> 
                     session.clock,
                     session.account.login,
                     "催收回执",
-                    f"outgoing:{out.label}",
-                    {"unit": line.unit, "copies": line.copy_ranges, "where": where},
+                    f"outgoing:{out.id}",
+                    {
+                        "doc_number": out.label,
+                        "unit": line.unit,
+                        "copies": line.copy_ranges,
+                        "where": where,
+                    },
                 )
 
     return Output(pdf, delivered, "刚输出的催收回执未记入审计，请销毁后重新打印。")

@@ -323,4 +323,8 @@ def test_notes_are_audited(office) -> None:
     out = outgoing.register(custodian, _paper(units))
     assert outgoing.set_notes(custodian, out.id, "已报市委办备案").notes == "已报市委办备案"
     event = audit.page(custodian.db, None, 1)[0]
-    assert (event.action, event.object) == ("发文办理", "outgoing:区委办发〔2026〕1号")
+    assert (event.action, event.object) == ("发文办理", f"outgoing:{out.id}")
+    assert event.details["doc_number"] == "区委办发〔2026〕1号"
+    from app.audit_view import object_label
+
+    assert object_label(event.object) == f"发文 第{out.id}号"
