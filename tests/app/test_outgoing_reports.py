@@ -85,3 +85,16 @@ def test_a_signer_with_no_unit_signs_in_person_and_it_is_on_record(counter) -> N
     assert event.action == "分发签收单"
     assert event.details["note"] == distribution.NO_UNIT_NOTE
     assert receipt_sheet(custodian.db, receipt.id).signer == "王芳（未登记所属单位，本人签字代签）"
+
+
+def test_the_years_figures_count_outgoing_apart_from_received(office) -> None:  # noqa: F811
+    from app.reports import sheets
+
+    custodian, _, _, units = office
+    outgoing.register(custodian, _paper(units))  # 5 秘密 copies
+    returned_mail.record(custodian, ReturnInput("区住建局", "请示", "乱投件", "区住建局"))
+    s = sheets.stats(custodian.db, 2026, "2026-11-20T18:00:00+08:00")
+    assert s.received[(sheets.OWN_OUTGOING, "秘密")] == 5
+    assert ("区本级", "秘密") not in s.received
+    rows = {(r[0], r[1]): r for r in sheets.stats_sheet(s).rows}
+    assert rows[("发文", "本机关印制")][-1] == 5 and rows[("退文", "件")][-1] == 1
