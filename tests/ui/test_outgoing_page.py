@@ -57,6 +57,11 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
         ("市委机要局", "000004"),
     ]
 
+    page.notes_edit.setText("按机要渠道送达")
+    page.notes_button.click()
+    assert "已保存" in page.banner.text()
+    assert outgoing.of_year(db, 2026)[0].notes == "按机要渠道送达"
+    assert page.notes_edit.text() == "按机要渠道送达"
     page.send_button.click()
     assert "已发出 区委办发〔2026〕1号：3 个单位 4 份" in page.banner.text()
     assert page.book_model.row_at(0)[8] == "待回执"
@@ -92,6 +97,14 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     page.refresh()
     assert [page.missing_model.row_at(r)[6] for r in range(2)] == ["1 次", "1 次"]
     assert db.scalar("SELECT count(*) FROM outgoing_reply_chase") == 2
+    # A torn 回执 whose QR will not read: chosen in the list, registered by hand.
+    page.manual_button.click()
+    assert "先在未回执清单中选中" in page.banner.text()
+    page.missing_view.selectRow(1)
+    page.manual_button.click()
+    assert "已手工登记回执：市委机要局" in page.banner.text()
+    assert page.missing_model.rowCount() == 1
+    assert outgoing.recipients(db, outgoing.of_year(db, 2026)[0].id)[2].reply_how == "手工"
 
     # The sent copies are out with their units; the 存档份 are in the room.
     out = outgoing.of_year(db, 2026)[0]

@@ -197,6 +197,9 @@ class OutgoingPage(QWidget):
         self.void_reason = QLineEdit()
         self.void_reason.setPlaceholderText("作废原因")
         self.void_button = QPushButton("作废")
+        self.notes_edit = QLineEdit()
+        self.notes_edit.setPlaceholderText("办理情况")
+        self.notes_button = QPushButton("保存办理情况")
 
         self.scan_edit = QLineEdit()
         self.scan_edit.setPlaceholderText("扫描回执二维码，回车登记")
@@ -208,7 +211,8 @@ class OutgoingPage(QWidget):
         self.missing_model = ListModel(
             ("发文字号", "标题", "单位", "主送/抄送", "份号", "发出时间", "已催"), self
         )
-        self.missing_view = table_view(self.missing_model, select_rows=False)
+        self.missing_view = table_view(self.missing_model)
+        self.manual_button = QPushButton("手工登记所选回执")
         self.chase_button = QPushButton("打印催收回执…")
 
         self.returns_model = ListModel(
@@ -233,11 +237,15 @@ class OutgoingPage(QWidget):
         for w in (self.new_button, self.send_button, self.print_button, self.void_reason):
             buttons.addWidget(w)
         buttons.addWidget(self.void_button)
+        notes = QHBoxLayout()
+        notes.addWidget(self.notes_edit, 1)
+        notes.addWidget(self.notes_button)
         column = QVBoxLayout(book)
         column.addLayout(top)
         column.addWidget(self.book_view, 2)
         column.addWidget(QLabel("主送、抄送及回执"))
         column.addWidget(self.lines_view, 1)
+        column.addLayout(notes)
         column.addLayout(buttons)
         self.tabs.addTab(book, "发文登记簿")
 
@@ -249,7 +257,10 @@ class OutgoingPage(QWidget):
         column.addLayout(scan_row)
         column.addWidget(self.missing_title)
         column.addWidget(self.missing_view, 1)
-        column.addWidget(self.chase_button)
+        reply_buttons = QHBoxLayout()
+        reply_buttons.addWidget(self.manual_button)
+        reply_buttons.addWidget(self.chase_button, 1)
+        column.addLayout(reply_buttons)
         self.tabs.addTab(replies, "回执")
 
         returns = QWidget()
@@ -273,8 +284,10 @@ class OutgoingPage(QWidget):
         self.send_button.clicked.connect(self.send)
         self.print_button.clicked.connect(self.print_dispatch)
         self.void_button.clicked.connect(self.void)
+        self.notes_button.clicked.connect(self.save_notes)
         self.scan_edit.returnPressed.connect(self._scanned)
         self.chase_button.clicked.connect(self.print_chase)
+        self.manual_button.clicked.connect(self.reply_by_hand)
         self.return_button.clicked.connect(self._ask_return)
         self.notice_button.clicked.connect(self.print_notice)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_dispatch)
@@ -349,6 +362,19 @@ class OutgoingPage(QWidget):
         self.refresh()
         self._say(f"{out.label} 已作废：文号保留在登记簿中，不再使用。", AMBER)
 
+    def save_notes(self) -> None:
+        out = self.selected()
+        if out is None:
+            self._refuse("先在发文登记簿中选中一件发文。")
+            return
+        try:
+            outgoing.set_notes(self._session, out.id, self.notes_edit.text())
+        except MijianError as exc:
+            self._refuse(exc.message)
+            return
+        self.refresh()
+        self._say(f"已保存 {out.label} 的办理情况。", GREEN)
+
     # ---- 回执 -----------------------------------------------------------------------------
     def _scanned(self) -> None:
         code = self.scan_edit.text()
@@ -364,6 +390,22 @@ class OutgoingPage(QWidget):
         out = outgoing.get(self._session.db, line.outgoing_id)
         self.refresh()
         self._say(f"已收回回执：{out.label} {line.unit}（{line.copy_ranges}）", GREEN)
+
+    def reply_by_hand(self) -> None:
+        """A 回执 whose QR will not read (torn, wet): the selected line, typed in by hand."""
+        rows = self.missing_view.selectionModel().selectedRows()
+        if not rows:
+            self._refuse("先在未回执清单中选中一行。")
+            return
+        line = self._missing[rows[0].row()]
+        try:
+            outgoing.reply(self._session, line.id, self.reply_signer.text(), how="手工")
+        except MijianError as exc:
+            self._refuse(exc.message)
+            return
+        self.reply_signer.clear()
+        self.refresh()
+        self._say(f"已手工登记回执：{line.unit}（{line.copy_ranges}）", GREEN)
 
     def print_chase(self) -> PdfOutputDialog | None:
         if not self._missing:
@@ -489,6 +531,7 @@ class OutgoingPage(QWidget):
 
     def _show_lines(self) -> None:
         out = self.selected()
+        self.notes_edit.setText("" if out is None else out.notes)
         lines = [] if out is None else outgoing.recipients(self._session.db, out.id)
         self.lines_model.set_rows(
             [
