@@ -3,6 +3,7 @@ as tracked copies, receipted by scanning the 回执 back, chased, recalled and d
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from app.outgoing_print import print_dispatch, print_reply_chase, read_reply, re
 from app.output import PRINTER
 from app.session import Session
 from app.units import UnitInput, add_unit
+from tests.app.test_year_reports import SHOTS
 from tests.conftest import BEIJING
 from tests.pdf_tools import rasterise, text_of, unembedded_fonts
 
@@ -209,6 +211,8 @@ def test_the_dispatch_prints_a_reply_per_recipient_scanned_back(
     assert unembedded_fonts(pdf) == []
     pages = rasterise(pdf, dpi=150)
     assert len(pages) == 3  # the sheet, then one 回执 per recipient
+    SHOTS.mkdir(exist_ok=True)
+    shutil.copyfile(pages[1], SHOTS / "outgoing-reply.png")
     codes = [zxingcpp.read_barcodes(Image.open(p)) for p in pages[1:]]
     scanned = [found[0].text for found in codes]
     assert all(code.startswith("MJH") for code in scanned)

@@ -67,6 +67,7 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     assert page.book_model.row_at(0)[8] == "待回执"
     assert "发出 4 份" in page.summary.text() and "未回 3" in page.summary.text()
     assert page.missing_model.rowCount() == 3
+    shot(page, "outgoing-book")
 
     # F8 prints the 文件分发单 and the 回执; the audit once the file is written.
     printed = _save(page.print_dispatch(), tmp_path / "dispatch.pdf")
