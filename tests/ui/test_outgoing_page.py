@@ -164,3 +164,16 @@ def test_register_and_print_a_return(office, qtbot, tmp_path: Path) -> None:  # 
     text = text_of(notice)
     assert "退文通知" in text and "直送件" in text and "区住建局办公室" in text
     assert audit.page(custodian.db, None, 1)[0].action == "打印退文通知"
+
+
+def test_the_reports_page_offers_the_three_books(office, qtbot) -> None:  # noqa: F811
+    from ui.pages.reports_page import ReportsPage
+
+    custodian, _, _, _ = office
+    page = ReportsPage(custodian)
+    qtbot.addWidget(page)
+    texts = [page.list.item(i).text() for i in range(page.list.count())]
+    for title in ("发文登记簿", "回执催收", "退文登记"):
+        assert any(t.startswith(title + "　—　") and len(t) > len(title) + 4 for t in texts)
+    page.select("outgoing")
+    assert page.kind == "outgoing"
