@@ -317,7 +317,20 @@ def test_a_reply_before_sending_and_by_another_role_is_refused(office, login) ->
         )
     with pytest.raises(PermissionDenied):
         outgoing.reply(login("baomi"), line.id)
-    assert [o.label for o in outgoing.book(login("baomi"), 2026)] == ["区委办发〔2026〕1号"]
+    # A recipient's copies leave only on a receipt made out to that recipient.
+    other = outgoing.register(custodian, _paper(units))
+    sent = outgoing.send(custodian, other.id)
+    town_receipt = next(r.receipt_id for r in sent if r.unit == "城关镇")
+    finance_line = next(r for r in outgoing.recipients(custodian.db, out.id) if r.unit != "城关镇")
+    with pytest.raises(Exception, match="receipt of its own unit"):
+        custodian.db.execute(
+            "UPDATE outgoing_recipient SET receipt_id = ? WHERE id = ?",
+            (town_receipt, finance_line.id),
+        )
+    assert [o.label for o in outgoing.book(login("baomi"), 2026)] == [
+        "区委办发〔2026〕1号",
+        "区委办发〔2026〕2号",
+    ]
     with pytest.raises(PermissionDenied):
         outgoing.book(login("shenji"), 2026)
 
