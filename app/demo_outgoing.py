@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app import outgoing, returned_mail
+from app import outgoing, outgoing_records, returned_mail
 from app.clock import FixedClock
 from app.outgoing import OutgoingInput, RecipientInput
 from app.returned_mail import ReturnInput
@@ -78,7 +78,7 @@ def seed_outgoing(custodian: Session, clock: FixedClock) -> None:
     outgoing.void(custodian, wrong.id, "会议时间印错，重新印制")
     # The town and the finance bureau sign and send back their 回执; the others are missing.
     clock.advance(hours=3)
-    for line in outgoing.recipients(custodian.db, secret.id)[:2]:
+    for line in outgoing_records.recipients(custodian.db, secret.id)[:2]:
         outgoing.reply(custodian, line.id, "收发员", how="手工")
     clock.advance(minutes=30)
     returned_mail.record(

@@ -20,7 +20,7 @@ from app.distribution import open_receipt_of
 from app.errors import InvalidInput, PermissionDenied
 from app.model import Credential
 from app.numbers import registration_number
-from app.outgoing import open_reply_of
+from app.outgoing_records import open_reply_of
 from app.roles import Role
 from db.connection import Database
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app import audit, distribution, outgoing, receipt_code, slips
+from app import audit, distribution, outgoing, outgoing_records, receipt_code, slips
 from app.clock import stamp
 from app.errors import InvalidInput
 from app.output import Output
@@ -31,8 +31,8 @@ FORGED_REPLY = "回执二维码无法验证：不是本室打印的回执，或�
 
 
 def dispatch_sheet(db: Database, outgoing_id: int) -> DispatchSheet:
-    out = outgoing.get(db, outgoing_id)
-    lines = outgoing.recipients(db, outgoing_id)
+    out = outgoing_records.get(db, outgoing_id)
+    lines = outgoing_records.recipients(db, outgoing_id)
     secret, room_id = room_secret(db)
     slip_rows = []
     for r in lines:
@@ -59,7 +59,7 @@ def dispatch_sheet(db: Database, outgoing_id: int) -> DispatchSheet:
         out.signed_on,
         out.printed,
         out.pages,
-        outgoing.kept_range(out, lines),
+        outgoing_records.kept_range(out, lines),
         min(sent) if sent else None,
         tuple(slip_rows),
     )
@@ -88,7 +88,7 @@ def print_dispatch(session: Session, outgoing_id: int) -> Output:
     return Output(pdf, delivered, "刚输出的文件分发单和回执未记入审计，请销毁后重新打印。")
 
 
-def read_reply(session: Session, text: str) -> outgoing.Recipient:
+def read_reply(session: Session, text: str) -> outgoing_records.Recipient:
     """The recipient line a scanned 回执 QR names; a forged or damaged code is refused and
     recorded (扫描被拒)."""
     session.require(Role.CUSTODIAN)
@@ -101,21 +101,21 @@ def read_reply(session: Session, text: str) -> outgoing.Recipient:
     row = db.one("SELECT id FROM outgoing_recipient WHERE id = ?", (found,))
     if row is None:
         raise InvalidInput(FORGED_REPLY)
-    return outgoing.get_recipient(db, found)
+    return outgoing_records.get_recipient(db, found)
 
 
-def reply_by_scan(session: Session, text: str, signer: str = "") -> outgoing.Recipient:
+def reply_by_scan(session: Session, text: str, signer: str = "") -> outgoing_records.Recipient:
     """A 回执 scanned back: its recipient's line closes."""
     line = read_reply(session, text)
     return outgoing.reply(session, line.id, signer, how="扫描")
 
 
-def chase_rows(db: Database, lines: list[outgoing.Recipient]) -> list[ChaseRow]:
-    found: dict[int, outgoing.Outgoing] = {}
+def chase_rows(db: Database, lines: list[outgoing_records.Recipient]) -> list[ChaseRow]:
+    found: dict[int, outgoing_records.Outgoing] = {}
     rows = []
     for line in lines:
         if line.outgoing_id not in found:
-            found[line.outgoing_id] = outgoing.get(db, line.outgoing_id)
+            found[line.outgoing_id] = outgoing_records.get(db, line.outgoing_id)
         out = found[line.outgoing_id]
         assert line.sent_at is not None
         rows.append(
@@ -139,7 +139,7 @@ def print_reply_chase(session: Session, sent_before: datetime | None = None) -> 
     line's chase is written, and audited, once the list is printed or saved."""
     session.require(Role.CUSTODIAN)
     db = session.db
-    lines = outgoing.missing_replies(db, sent_before)
+    lines = outgoing_records.missing_replies(db, sent_before)
     pdf = render_reply_chase(chase_rows(db, lines), session.room.unit, session.clock.now())
 
     def delivered(where: str) -> None:
@@ -151,7 +151,7 @@ def print_reply_chase(session: Session, sent_before: datetime | None = None) -> 
                     " VALUES (?, ?, ?, ?)",
                     (line.id, stamp(now), session.account.login, where),
                 )
-                out = outgoing.get(db, line.outgoing_id)
+                out = outgoing_records.get(db, line.outgoing_id)
                 audit.record(
                     db,
                     session.clock,

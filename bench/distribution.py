@@ -253,7 +253,7 @@ def outgoing_replies(session) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from app import outgoing, receipt_code
+    from app import outgoing, outgoing_records, receipt_code
     from app.outgoing import OutgoingInput, RecipientInput
     from app.outgoing_print import print_reply_chase
     from app.slips import room_secret
@@ -280,7 +280,7 @@ def outgoing_replies(session) -> None:  # type: ignore[no-untyped-def]
     print(f"outgoing_register_60_copies: {registered * 1000:.0f} ms")
     print(f"outgoing_send_50_units: {sent * 1000:.0f} ms")
     secret, room_id = room_secret(db)
-    lines = outgoing.recipients(db, out.id)
+    lines = outgoing_records.recipients(db, out.id)
     codes = [receipt_code.encode(secret, room_id, r.id, receipt_code.REPLY_PREFIX) for r in lines]
     app = QApplication.instance() or QApplication([])
     page = OutgoingPage(session)

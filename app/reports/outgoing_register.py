@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app import outgoing, returned_mail
+from app import outgoing_records, returned_mail
 from app.clock import stamp
 from app.reports.sheets import Sheet
 from app.reports.tables import Progress
@@ -32,8 +32,8 @@ BOOK_WIDTHS = (30, 46, 18, 12, 14, 18, 12, 9, 52, 18, 16, 24)
 def book_sheet(db: Database, year: int) -> Sheet:
     rows: list[tuple[object, ...]] = []
     copies = 0
-    for out in outgoing.of_year(db, year):
-        lines = outgoing.recipients(db, out.id)
+    for out in outgoing_records.of_year(db, year):
+        lines = outgoing_records.recipients(db, out.id)
         sent = "；".join(f"{r.role} {r.unit} {r.copy_ranges}" for r in lines)
         back = sum(r.replied_at is not None for r in lines)
         if out.voided_at is not None:
@@ -57,12 +57,12 @@ def book_sheet(db: Database, year: int) -> Sheet:
                 out.printed,
                 out.pages,
                 sent,
-                outgoing.kept_range(out, lines) or "无",
+                outgoing_records.kept_range(out, lines) or "无",
                 replies,
                 status,
             )
         )
-    c = outgoing.counts(db, year)
+    c = outgoing_records.counts(db, year)
     title = f"发文登记簿（{year}年，共 {c['件']} 件 {copies} 份，作废 {c['作废']} 号）"
     return Sheet(title, BOOK_HEADERS, rows)
 
@@ -95,8 +95,8 @@ def replies_sheet(db: Database, year: int) -> Sheet:
     rows: list[tuple[object, ...]] = []
     documents: set[int] = set()
     copies = 0
-    for line in outgoing.missing_replies(db):
-        out = outgoing.get(db, line.outgoing_id)
+    for line in outgoing_records.missing_replies(db):
+        out = outgoing_records.get(db, line.outgoing_id)
         if out.year != year:
             continue
         documents.add(out.id)

@@ -12,7 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from app import audit, desk, destruction, distribution, outgoing, scanning
+from app import audit, desk, destruction, distribution, outgoing, outgoing_records, scanning
 from app.distribution_print import chase_sheets
 from app.errors import InvalidInput, PermissionDenied
 from app.outgoing import OutgoingInput, RecipientInput
@@ -71,7 +71,7 @@ def test_numbers_are_gapless_per_code_and_year_and_a_voided_one_stays(office) ->
     assert voided.voided_at is not None
     third = outgoing.register(custodian, _paper(units))
     assert third.label == "区委办发〔2026〕3号"  # never reused
-    book = outgoing.of_year(db, 2026)
+    book = outgoing_records.of_year(db, 2026)
     assert [(o.label, o.voided_at is not None) for o in book] == [
         ("区委办发〔2026〕1号", False),
         ("区委办发〔2026〕2号", True),
@@ -124,20 +124,20 @@ def test_refusals_are_calm(office, login) -> None:
             outgoing.register(custodian, OutgoingInput(**{**paper.__dict__, **bad}))
     with pytest.raises(PermissionDenied):
         outgoing.register(login("baomi"), paper)
-    assert outgoing.of_year(custodian.db, 2026) == []
+    assert outgoing_records.of_year(custodian.db, 2026) == []
 
 
 def test_copies_are_registered_assigned_sent_and_tracked(office, clock) -> None:
     custodian, _, readers, units = office
     db = custodian.db
     out = outgoing.register(custodian, _paper(units))
-    lines = outgoing.recipients(db, out.id)
+    lines = outgoing_records.recipients(db, out.id)
     # 主送 first, then 抄送; the rest are the room's 存档份.
     assert [(r.role, r.unit, r.copy_ranges) for r in lines] == [
         ("主送", "城关镇", "000001-000002"),
         ("抄送", "区财政局", "000003"),
     ]
-    assert outgoing.kept_range(out, lines) == "000004-000005"
+    assert outgoing_records.kept_range(out, lines) == "000004-000005"
     assert [r.state for r in lines] == ["未发出", "未发出"]
     copies = db.query(
         "SELECT id, state FROM copy WHERE document_id = ? ORDER BY copy_no", (out.document_id,)
@@ -170,7 +170,7 @@ def test_copies_are_registered_assigned_sent_and_tracked(office, clock) -> None:
         outgoing.void(custodian, out.id, "发错了")
     with pytest.raises(Exception, match="fixed"):
         db.execute("UPDATE outgoing_recipient SET receipt_id = NULL WHERE id = ?", (sent[0].id,))
-    counts = outgoing.counts(db, 2026)
+    counts = outgoing_records.counts(db, 2026)
     assert counts == {
         "件": 1,
         "作废": 0,
@@ -238,7 +238,9 @@ def test_the_dispatch_prints_a_reply_per_recipient_scanned_back(
     # A slip's receipt code (MJF) is not a 回执.
     with pytest.raises(InvalidInput, match="无法验证"):
         read_reply(custodian, "MJF1-AAAAAAAAAAAAAAAA")
-    assert [r.id for r in outgoing.missing_replies(db)] == [outgoing.recipients(db, out.id)[1].id]
+    assert [r.id for r in outgoing_records.missing_replies(db)] == [
+        outgoing_records.recipients(db, out.id)[1].id
+    ]
 
 
 def test_missing_replies_are_chased_only_once_printed(office, clock, tmp_path: Path) -> None:
@@ -247,9 +249,9 @@ def test_missing_replies_are_chased_only_once_printed(office, clock, tmp_path: P
     out = outgoing.register(custodian, _paper(units))
     outgoing.send(custodian, out.id)
     clock.advance(days=5)
-    late = outgoing.missing_replies(db, clock.now() - timedelta(days=3))
+    late = outgoing_records.missing_replies(db, clock.now() - timedelta(days=3))
     assert [r.unit for r in late] == ["城关镇", "区财政局"]
-    assert outgoing.missing_replies(db, clock.now() - timedelta(days=6)) == []
+    assert outgoing_records.missing_replies(db, clock.now() - timedelta(days=6)) == []
     output = print_reply_chase(custodian)
     pdf = tmp_path / "chase.pdf"
     pdf.write_bytes(output.pdf)
@@ -260,7 +262,7 @@ def test_missing_replies_are_chased_only_once_printed(office, clock, tmp_path: P
     output.delivered(str(pdf))
     assert db.scalar("SELECT count(*) FROM outgoing_reply_chase") == 2
     assert _kinds(db, 2) == ["催收回执", "催收回执"]
-    assert [r.chases for r in outgoing.missing_replies(db)] == [1, 1]
+    assert [r.chases for r in outgoing_records.missing_replies(db)] == [1, 1]
     again = tmp_path / "again.pdf"
     again.write_bytes(print_reply_chase(custodian).pdf)
     assert "1 次" in text_of(again)
@@ -308,7 +310,7 @@ def test_recalled_like_a_received_copy_and_destroyed_once_receipted(office, cloc
 def test_a_reply_before_sending_and_by_another_role_is_refused(office, login) -> None:
     custodian, _, _, units = office
     out = outgoing.register(custodian, _paper(units))
-    line = outgoing.recipients(custodian.db, out.id)[0]
+    line = outgoing_records.recipients(custodian.db, out.id)[0]
     with pytest.raises(InvalidInput, match="尚未发给"):
         outgoing.reply(custodian, line.id)
     with pytest.raises(Exception, match="fixed"):
@@ -321,18 +323,20 @@ def test_a_reply_before_sending_and_by_another_role_is_refused(office, login) ->
     other = outgoing.register(custodian, _paper(units))
     sent = outgoing.send(custodian, other.id)
     town_receipt = next(r.receipt_id for r in sent if r.unit == "城关镇")
-    finance_line = next(r for r in outgoing.recipients(custodian.db, out.id) if r.unit != "城关镇")
+    finance_line = next(
+        r for r in outgoing_records.recipients(custodian.db, out.id) if r.unit != "城关镇"
+    )
     with pytest.raises(Exception, match="receipt of its own unit"):
         custodian.db.execute(
             "UPDATE outgoing_recipient SET receipt_id = ? WHERE id = ?",
             (town_receipt, finance_line.id),
         )
-    assert [o.label for o in outgoing.book(login("baomi"), 2026)] == [
+    assert [o.label for o in outgoing_records.book(login("baomi"), 2026)] == [
         "区委办发〔2026〕1号",
         "区委办发〔2026〕2号",
     ]
     with pytest.raises(PermissionDenied):
-        outgoing.book(login("shenji"), 2026)
+        outgoing_records.book(login("shenji"), 2026)
 
 
 def test_notes_are_audited(office) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import audit, distribution, outgoing, returned_mail
+from app import audit, distribution, outgoing, outgoing_records, returned_mail
 from app.distribution_print import sheet as receipt_sheet
 from app.errors import PermissionDenied
 from app.returned_mail import ReturnInput
@@ -28,7 +28,7 @@ def test_the_three_reports_count_documents_and_copies(office, login, tmp_path: P
     outgoing.void(custodian, voided.id, "重号")
     outgoing.send(custodian, first.id)
     outgoing.send(custodian, second.id)
-    outgoing.reply(custodian, outgoing.recipients(custodian.db, first.id)[0].id, "赵镇长")
+    outgoing.reply(custodian, outgoing_records.recipients(custodian.db, first.id)[0].id, "赵镇长")
     returned_mail.record(custodian, ReturnInput("区住建局", "请示", "直送件", "区住建局"))
 
     book = catalog.sheet(custodian, "outgoing", 2026)

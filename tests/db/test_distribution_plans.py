@@ -52,18 +52,18 @@ def _overdue_sql() -> str:
 def test_outgoing_queries_use_indexes(login: Callable[..., Session]) -> None:
     """发文 and 退文: the book, the lines, the missing 回执 and the destruction check go through
     indexes, never over every copy, line or recipient."""
-    from app import outgoing, returned_mail
+    from app import outgoing_records, returned_mail
 
     session = login("jiyao")
     db = session.db
     big = BIG | {"o": "outgoing_recipient", "outgoing_recipient": "outgoing_recipient"}
     big |= {"g": "outgoing", "outgoing": "outgoing", "returned_mail": "returned_mail"}
     with selects(db) as captured:
-        outgoing.of_year(db, 2026)
-        outgoing.recipients(db, 1)
-        outgoing.missing_replies(db)
-        outgoing.open_reply_of(db, 1)
-        outgoing.counts(db, 2026)
+        outgoing_records.of_year(db, 2026)
+        outgoing_records.recipients(db, 1)
+        outgoing_records.missing_replies(db)
+        outgoing_records.open_reply_of(db, 1)
+        outgoing_records.counts(db, 2026)
         returned_mail.of_year(db, 2026)
     assert len(captured) >= 6
     for sql, params in captured:

@@ -9,7 +9,7 @@ import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from app import audit, outgoing, scanning
+from app import audit, outgoing, outgoing_records, scanning
 from tests.app.test_outgoing import office  # noqa: F401
 from tests.pdf_tools import rasterise, text_of
 from ui.pages.outgoing_page import OutgoingPage
@@ -60,7 +60,7 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     page.notes_edit.setText("按机要渠道送达")
     page.notes_button.click()
     assert "已保存" in page.banner.text()
-    assert outgoing.of_year(db, 2026)[0].notes == "按机要渠道送达"
+    assert outgoing_records.of_year(db, 2026)[0].notes == "按机要渠道送达"
     assert page.notes_edit.text() == "按机要渠道送达"
     page.send_button.click()
     assert "已发出 区委办发〔2026〕1号：3 个单位 4 份" in page.banner.text()
@@ -105,10 +105,13 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     page.manual_button.click()
     assert "已手工登记回执：市委机要局" in page.banner.text()
     assert page.missing_model.rowCount() == 1
-    assert outgoing.recipients(db, outgoing.of_year(db, 2026)[0].id)[2].reply_how == "手工"
+    assert (
+        outgoing_records.recipients(db, outgoing_records.of_year(db, 2026)[0].id)[2].reply_how
+        == "手工"
+    )
 
     # The sent copies are out with their units; the 存档份 are in the room.
-    out = outgoing.of_year(db, 2026)[0]
+    out = outgoing_records.of_year(db, 2026)[0]
     ids = [
         r[0]
         for r in db.query(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import outgoing, returned_mail
+from app import outgoing, outgoing_records, returned_mail
 from app.classification import LEVELS, URGENCIES
 from app.errors import MijianError
 from app.outgoing import OutgoingInput
@@ -62,7 +62,7 @@ class OutgoingDialog(FormDialog):
     def __init__(self, session: Session, code: str, parent: QWidget | None = None) -> None:
         super().__init__("登记发文", parent)
         self._session = session
-        self.result_outgoing: outgoing.Outgoing | None = None
+        self.result_outgoing: outgoing_records.Outgoing | None = None
         self.code_edit = QLineEdit(code)
         self.code_edit.setPlaceholderText("如 区委办发")
         self.title_edit = QLineEdit()
@@ -169,8 +169,8 @@ class OutgoingPage(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
-        self._book: list[outgoing.Outgoing] = []
-        self._missing: list[outgoing.Recipient] = []
+        self._book: list[outgoing_records.Outgoing] = []
+        self._missing: list[outgoing_records.Recipient] = []
         self._returns: list[returned_mail.ReturnedMail] = []
         self.last_code = "区委办发"
         now = session.clock.now()
@@ -310,7 +310,7 @@ class OutgoingPage(QWidget):
         self.select(out.id)
         self._say(f"已登记 {out.label}（收文编号 {out.registration}）：核对后按“发出”", GREEN)
 
-    def selected(self) -> outgoing.Outgoing | None:
+    def selected(self) -> outgoing_records.Outgoing | None:
         rows = self.book_view.selectionModel().selectedRows()
         return self._book[rows[0].row()] if rows else None
 
@@ -387,7 +387,7 @@ class OutgoingPage(QWidget):
             self._refuse(exc.message)
             return
         self.reply_signer.clear()
-        out = outgoing.get(self._session.db, line.outgoing_id)
+        out = outgoing_records.get(self._session.db, line.outgoing_id)
         self.refresh()
         self._say(f"已收回回执：{out.label} {line.unit}（{line.copy_ranges}）", GREEN)
 
@@ -457,10 +457,10 @@ class OutgoingPage(QWidget):
         db = self._session.db
         year = self.year_spin.value()
         chosen = self.selected()
-        self._book = outgoing.book(self._session, year)
+        self._book = outgoing_records.book(self._session, year)
         rows = []
         for out in self._book:
-            lines = outgoing.recipients(db, out.id)
+            lines = outgoing_records.recipients(db, out.id)
             back = sum(r.replied_at is not None for r in lines)
             if out.voided_at is not None:
                 state = "已作废"
@@ -476,13 +476,13 @@ class OutgoingPage(QWidget):
                     out.urgency,
                     out.signed_by,
                     out.printed,
-                    outgoing.kept_range(out, lines) or "无",
+                    outgoing_records.kept_range(out, lines) or "无",
                     f"{back}/{len(lines)}",
                     state,
                 )
             )
         self.book_model.set_rows(rows)
-        c = outgoing.counts(db, year)
+        c = outgoing_records.counts(db, year)
         self.summary.setText(
             f"{year}年发文 {c['件']} 件（密件 {c['密件']} 件），印制 {c['印制份']} 份、发出"
             f" {c['发出份']} 份；回执已回 {c['回执已回']}、未回 {c['回执未回']}；作废 {c['作废']} 号"
@@ -490,11 +490,11 @@ class OutgoingPage(QWidget):
         if chosen is not None:
             self.select(chosen.id)
         self._show_lines()
-        self._missing = outgoing.missing(self._session)
+        self._missing = outgoing_records.missing(self._session)
         shown = {}
         for line in self._missing:
             if line.outgoing_id not in shown:
-                shown[line.outgoing_id] = outgoing.get(db, line.outgoing_id)
+                shown[line.outgoing_id] = outgoing_records.get(db, line.outgoing_id)
         self.missing_model.set_rows(
             [
                 (
@@ -532,7 +532,7 @@ class OutgoingPage(QWidget):
     def _show_lines(self) -> None:
         out = self.selected()
         self.notes_edit.setText("" if out is None else out.notes)
-        lines = [] if out is None else outgoing.recipients(self._session.db, out.id)
+        lines = [] if out is None else outgoing_records.recipients(self._session.db, out.id)
         self.lines_model.set_rows(
             [
                 (
