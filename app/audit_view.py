@@ -114,6 +114,17 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
         "销毁封存",
     ),
     "分发": ("分发", "分发收回", "分发签收单", "打印分发签收单", "清退催收"),
+    "发文与退文": (
+        "登记发文",
+        "发出发文",
+        "作废发文",
+        "发文办理",
+        "打印发文回执",
+        "收回回执",
+        "催收回执",
+        "登记退文",
+        "打印退文通知",
+    ),
     "读者与单位": (
         "新增读者",
         "修改读者",
@@ -523,6 +534,8 @@ OBJECT_KINDS = {
     "receipt": "分发签收单",
     "route": "传阅路线",
     "ledger": "台账文件",
+    "outgoing": "发文",
+    "returned": "退文",
 }
 WHOLE_OBJECTS = {
     "room": "机要室",
@@ -614,6 +627,24 @@ _KEYS = {
     "night": "日期",
     "kind": "类别",
     "title": "标题",
+    "doc_number": "文号",
+    "units": "收文单位",
+    "kept": "存档份",
+    "recipients": "主送抄送",
+    "printed": "印制份数",
+    "signed_by": "签发人",
+    "signed_on": "签发日期",
+    "registration": "收文编号",
+    "signer": "签收人",
+    "rule": "退文原因",
+    "sender": "来件单位",
+    "returned_to": "退回对象",
+    "level": "密级",
+    "urgency": "紧急程度",
+    "notes": "办理情况",
+    "voided": "作废",
+    "signed_by_badge": "扫证签收",
+    "recall_by": "清退期限",
 }
 
 
@@ -639,7 +670,8 @@ def object_label(obj: str, actors: Mapping[str, Actor] | None = None) -> str:
     elif kind in ("recall", "calendar") and ident.isdigit():
         ident = f"{ident}年度"
     elif (
-        kind in ("reader", "group", "incident", "cabinet", "stocktake", "unit") and ident.isdigit()
+        kind in ("reader", "group", "incident", "cabinet", "stocktake", "unit", "outgoing")
+        and ident.isdigit()
     ):
         ident = f"第{ident}号"
     elif kind == "instruction":

@@ -362,9 +362,10 @@ def disclosure(db: Database, copy_id: int) -> list[tuple[str, str, str | None]]:
     rows = db.query(
         "SELECT r.name, h.out_at, h.back_at FROM handover h JOIN reader r"
         " ON r.id = h.reader_id WHERE h.copy_id = ?"
-        " UNION ALL SELECT u.name || '（' || p.name || ' 签收）', i.out_at, i.back_at"
+        " UNION ALL SELECT u.name || '（' || coalesce(p.name || ' 签收', '凭回执') || '）',"
+        " i.out_at, i.back_at"
         " FROM distribution_item i JOIN distribution_receipt d ON d.id = i.receipt_id"
-        " JOIN unit u ON u.id = d.unit_id JOIN reader p ON p.id = d.signer_id"
+        " JOIN unit u ON u.id = d.unit_id LEFT JOIN reader p ON p.id = d.signer_id"
         " WHERE i.copy_id = ? ORDER BY 2",
         (copy_id, copy_id),
     )

@@ -19,6 +19,7 @@ from app.distribution import open_receipt_of
 from app.errors import InvalidInput, PermissionDenied
 from app.model import Credential
 from app.numbers import registration_number
+from app.outgoing_records import open_reply_of
 from app.roles import Role
 from app.vocab import CLASSIFIED, CopyState, sql_value
 from db.connection import Database
@@ -126,6 +127,9 @@ def _why_not(db: Database, copy: scanning.CopyRef, batch_id: int) -> str | None:
     receipt = open_receipt_of(db, copy.copy_id)
     if receipt is not None:
         return f"所在分发签收单 {receipt} 尚未结清，不能销毁。"
+    reply = open_reply_of(db, copy.copy_id)
+    if reply is not None:
+        return f"{reply} 的回执尚未退回，不能销毁。"
     other = db.one(
         "SELECT b.id, b.year, b.serial FROM destruction_item i JOIN destruction_batch b"
         " ON b.id = i.batch_id WHERE i.copy_id = ? AND b.cancelled_at IS NULL",

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from app.session import Session
 
 DISTRIBUTED = CopyState.DISTRIBUTED
+# The signer of a 发文's receipt: nobody at the counter; the recipient signs the 回执.
+NO_SIGNER = "凭回执"
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class Receipt:
     year: int
     serial: int
     unit: Unit
-    signer_id: int
+    signer_id: int | None  # None: a 发文 sent through the exchange (signed on its 回执)
     signer: str
     signed_by_badge: bool
     recall_by: date | None
@@ -113,55 +115,85 @@ def issue(
             why = why_not(signer, copy)
             if why:
                 raise InvalidInput(f"{copy.label} {why}")
-        year = now.year
-        serial = int(
-            db.scalar(
-                "SELECT coalesce(max(serial), 0) + 1 FROM distribution_receipt WHERE year = ?",
-                (year,),
-            )
-        )
-        cursor = db.execute(
-            "INSERT INTO distribution_receipt (year, serial, unit_id, signer_id, signed_by_badge,"
-            " recall_by, issued_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                year,
-                serial,
-                unit.id,
-                signer.id,
-                int(signed_by_badge),
-                recall_by.isoformat() if recall_by else None,
-                stamp(now),
-                session.account.login,
-            ),
-        )
-        receipt_id = int(cursor.lastrowid)
-        label = f"分{year}-{serial:04d}"
-        details = {"unit": unit.name, "signer": signer.name, "receipt": label}
-        for copy in copies:
-            db.execute(
-                "INSERT INTO distribution_item (receipt_id, copy_id, out_at) VALUES (?, ?, ?)",
-                (receipt_id, copy.copy_id, stamp(now)),
-            )
-            db.execute("UPDATE copy SET state = ? WHERE id = ?", (DISTRIBUTED, copy.copy_id))
-            add_copy_event(db, copy.copy_id, now, session.account.login, "分发", details)
-            audit.record(
-                db, session.clock, session.account.login, "分发", f"copy:{copy.label}", details
-            )
-        audit.record(
-            db,
-            session.clock,
-            session.account.login,
-            "分发签收单",
-            f"receipt:{label}",
-            {
-                "unit": unit.name,
-                "signer": signer.name,
-                "signed_by_badge": signed_by_badge,
-                "recall_by": recall_by.isoformat() if recall_by else None,
-                "copies": [c.label for c in copies],
-            },
+        receipt_id = write_receipt(
+            session,
+            unit,
+            signer,
+            copies,
+            signed_by_badge=signed_by_badge,
+            recall_by=recall_by,
+            note=None if home is not None else NO_UNIT_NOTE,
         )
     return get_receipt(db, receipt_id)
+
+
+NO_UNIT_NOTE = "签收人未登记所属单位，凭本人签字代接收单位签收"
+
+
+def write_receipt(
+    session: Session,
+    unit: Unit,
+    signer: Reader | None,
+    copies: list[CopyRef],
+    *,
+    signed_by_badge: bool = False,
+    recall_by: date | None = None,
+    note: str | None = None,
+    kind: str = "分发",
+) -> int:
+    """Inside the caller's transaction: a new receipt (gapless per year) for `copies`, each
+    now 分发在外 with `unit`, every line audited. `signer` None: a 发文 sent through the
+    exchange (app/outgoing.py), whose recipient signs the 回执 instead. Returns its id."""
+    db = session.db
+    now = session.clock.now()
+    year = now.year
+    serial = int(
+        db.scalar(
+            "SELECT coalesce(max(serial), 0) + 1 FROM distribution_receipt WHERE year = ?",
+            (year,),
+        )
+    )
+    cursor = db.execute(
+        "INSERT INTO distribution_receipt (year, serial, unit_id, signer_id, signed_by_badge,"
+        " recall_by, issued_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            year,
+            serial,
+            unit.id,
+            signer.id if signer else None,
+            int(signed_by_badge),
+            recall_by.isoformat() if recall_by else None,
+            stamp(now),
+            session.account.login,
+        ),
+    )
+    receipt_id = int(cursor.lastrowid)
+    label = f"分{year}-{serial:04d}"
+    signer_name = signer.name if signer else NO_SIGNER
+    details = {"unit": unit.name, "signer": signer_name, "receipt": label}
+    for copy in copies:
+        db.execute(
+            "INSERT INTO distribution_item (receipt_id, copy_id, out_at) VALUES (?, ?, ?)",
+            (receipt_id, copy.copy_id, stamp(now)),
+        )
+        db.execute("UPDATE copy SET state = ? WHERE id = ?", (DISTRIBUTED, copy.copy_id))
+        add_copy_event(db, copy.copy_id, now, session.account.login, kind, details)
+        audit.record(
+            db, session.clock, session.account.login, "分发", f"copy:{copy.label}", details
+        )
+    summary: dict[str, Any] = {
+        "unit": unit.name,
+        "signer": signer_name,
+        "signed_by_badge": signed_by_badge,
+        "recall_by": recall_by.isoformat() if recall_by else None,
+        "copies": [c.label for c in copies],
+    }
+    if note:
+        summary["note"] = note
+    audit.record(
+        db, session.clock, session.account.login, "分发签收单", f"receipt:{label}", summary
+    )
+    return receipt_id
 
 
 def why_not(signer: Reader, copy: CopyRef) -> str | None:
@@ -226,13 +258,13 @@ def _close(session: Session, line: Line) -> None:
 # ---- reading ----------------------------------------------------------------------------------
 _LINE_SQL = """
 SELECT i.id AS item_id, i.receipt_id, i.out_at, i.back_at, r.year AS r_year,
-       r.serial AS r_serial, r.unit_id, r.recall_by, u.name AS unit, p.name AS signer,
+       r.serial AS r_serial, r.unit_id, r.recall_by, u.name AS unit, coalesce(p.name, '凭回执') AS signer,
        c.id AS copy_id, c.document_id, c.copy_no, c.pages, c.state, d.year, d.serial, d.title,
        d.level, d.voided_at, d.deadline
 FROM distribution_item i
 JOIN distribution_receipt r ON r.id = i.receipt_id
 JOIN unit u ON u.id = r.unit_id
-JOIN reader p ON p.id = r.signer_id
+LEFT JOIN reader p ON p.id = r.signer_id
 JOIN copy c ON c.id = i.copy_id
 JOIN document d ON d.id = c.document_id
 """
@@ -345,9 +377,9 @@ def overdue(db: Database, now: datetime, recall_deadline: date | None = None) ->
 def disclosure(db: Database, copy_id: int) -> list[tuple[str, str, str, str | None]]:
     """Every unit that has held this copy: (unit, signer, out, back)."""
     rows = db.query(
-        "SELECT u.name, p.name, i.out_at, i.back_at FROM distribution_item i"
+        "SELECT u.name, coalesce(p.name, '凭回执'), i.out_at, i.back_at FROM distribution_item i"
         " JOIN distribution_receipt r ON r.id = i.receipt_id JOIN unit u ON u.id = r.unit_id"
-        " JOIN reader p ON p.id = r.signer_id WHERE i.copy_id = ? ORDER BY i.id",
+        " LEFT JOIN reader p ON p.id = r.signer_id WHERE i.copy_id = ? ORDER BY i.id",
         (copy_id,),
     )
     return [(r[0], r[1], r[2], r[3]) for r in rows]
@@ -380,8 +412,8 @@ def receipt_counts(db: Database, receipt_ids: list[int]) -> dict[int, tuple[int,
 
 def get_receipt(db: Database, receipt_id: int) -> Receipt:
     row = db.one(
-        "SELECT r.*, p.name AS signer FROM distribution_receipt r"
-        " JOIN reader p ON p.id = r.signer_id WHERE r.id = ?",
+        "SELECT r.*, coalesce(p.name, '凭回执') AS signer FROM distribution_receipt r"
+        " LEFT JOIN reader p ON p.id = r.signer_id WHERE r.id = ?",
         (receipt_id,),
     )
     if row is None:
@@ -415,8 +447,8 @@ def receipts(db: Database, unit_id: int | None = None, open_only: bool = False) 
         where.append("r.closed_at IS NULL")
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     rows = db.query(
-        "SELECT r.*, p.name AS signer FROM distribution_receipt r"
-        f" JOIN reader p ON p.id = r.signer_id{clause} ORDER BY r.id DESC",
+        "SELECT r.*, coalesce(p.name, '凭回执') AS signer FROM distribution_receipt r"
+        f" LEFT JOIN reader p ON p.id = r.signer_id{clause} ORDER BY r.id DESC",
         params,
     )
     return [_receipt(db, r) for r in rows]

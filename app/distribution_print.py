@@ -18,7 +18,7 @@ from app.reports.distribution_pdf import (
 )
 from app.roles import Role
 from app.slips import room_secret
-from app.units import get_unit
+from app.units import get_unit, unit_of
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -54,11 +54,14 @@ def sheet(db: Database, receipt_id: int) -> ReceiptSheet:
         )
     secret, room_id = room_secret(db)
     issuer = accounts.find(db, receipt.issued_by)
+    signer = receipt.signer
+    if receipt.signer_id is not None and unit_of(db, receipt.signer_id) is None:
+        signer += "（未登记所属单位，本人签字代签）"
     return ReceiptSheet(
         receipt.label,
         receipt.unit.name,
         str(receipt.unit.kind),
-        receipt.signer,
+        signer,
         receipt.issued_at,
         issuer.display_name if issuer else receipt.issued_by,
         receipt.recall_by,

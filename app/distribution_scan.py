@@ -44,6 +44,8 @@ def read(session: Session, code: str) -> CounterScan:
             slips.audit_refused(session, text, FORGED_RECEIPT)
             raise InvalidInput(FORGED_RECEIPT)
         return CounterScan(receipt=distribution.get_receipt(db, receipt_id))
+    if receipt_code.looks_like_reply(text):
+        raise InvalidInput("这是发文回执的二维码：请到“发文”页扫描登记回执。")
     if text.startswith("分"):
         return CounterScan(receipt=distribution.find_receipt(db, text))
     found = scanning.scan(session, text)

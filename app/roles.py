@@ -54,6 +54,7 @@ class Page(StrEnum):
     CUSTODY = "保管"
     REPORTS = "报表"
     DISTRIBUTION = "分发"
+    OUTGOING = "发文"
     PEOPLE = "人员"
     UNITS = "单位"
     AUDIT = "审计"
@@ -74,6 +75,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.DESK,
         Page.CIRCULATION,
         Page.DISTRIBUTION,
+        Page.OUTGOING,
         Page.DAY_CLOSE,
         Page.INSTRUCTIONS,
         Page.RECALL,

@@ -73,6 +73,12 @@ RULES: dict[str, Rule] = {
     "unit_name": Rule("单位名称", 60),
     "unit_short_name": Rule("单位简称", 20),
     "unit_contact": Rule("联系人", 20),
+    # 发文 and 退文 (outgoing, returned mail)
+    "outgoing_code": Rule("发文代字", 20),
+    "signed_by": Rule("签发人", 20),
+    "reply_signer": Rule("回执签收人", 20),
+    "returned_to": Rule("退回对象", 60),
+    "return_note": Rule("指出的问题", 200),
     # 保管 (cabinets)
     "cabinet_location": Rule("存放位置", 60),
     "cabinet_keeper": Rule("保管人", 20),

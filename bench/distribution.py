@@ -162,6 +162,7 @@ def run(session, plain: Database, distributed: int) -> None:  # type: ignore[no-
     print(f"overdue_ratio: {statistics.median(enc) / statistics.median(base):.2f} x")
     chase(session)
     through_the_page(session)
+    outgoing_replies(session)
 
 
 def chase(session) -> None:  # type: ignore[no-untyped-def]
@@ -242,6 +243,64 @@ def through_the_page(session) -> None:  # type: ignore[no-untyped-def]
     print(f"register_50_copies: {statistics.median(other[1::2]) * 1000:.0f} ms (median Enter)")
     print(f"return_scan_p50: {pct(back, 0.5):.1f} ms")
     print(f"return_scan_p95: {pct(back, 0.95):.1f} ms")
+    page.close()
+
+
+def outgoing_replies(session) -> None:  # type: ignore[no-untyped-def]
+    """A 发文 to 50 units (registered and sent: 50 receipts), its 回执 scanned back one by one
+    through the 发文 page, and the 催收回执 of those still missing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from app import outgoing, outgoing_records, receipt_code
+    from app.outgoing import OutgoingInput, RecipientInput
+    from app.outgoing_print import print_reply_chase
+    from app.slips import room_secret
+    from ui.pages.outgoing_page import OutgoingPage
+
+    db = session.db
+    unit_ids = [int(r[0]) for r in db.query("SELECT id FROM unit ORDER BY id LIMIT 50")]
+    paper = OutgoingInput(
+        code="区委办发",
+        title="基准测试发文",
+        level="秘密",
+        signed_by="基准",
+        signed_on=session.clock.now().date(),
+        printed=60,
+        pages=2,
+        recipients=tuple(RecipientInput(u, "主送", 1) for u in unit_ids),
+    )
+    t = time.perf_counter()
+    out = outgoing.register(session, paper)
+    registered = time.perf_counter() - t
+    t = time.perf_counter()
+    outgoing.send(session, out.id)
+    sent = time.perf_counter() - t
+    print(f"outgoing_register_60_copies: {registered * 1000:.0f} ms")
+    print(f"outgoing_send_50_units: {sent * 1000:.0f} ms")
+    secret, room_id = room_secret(db)
+    lines = outgoing_records.recipients(db, out.id)
+    codes = [receipt_code.encode(secret, room_id, r.id, receipt_code.REPLY_PREFIX) for r in lines]
+    app = QApplication.instance() or QApplication([])
+    page = OutgoingPage(session)
+    page.resize(1300, 700)
+    page.show()
+    page.tabs.setCurrentIndex(1)
+    app.processEvents()
+    scans: list[float] = []
+    for code in codes[:40]:
+        t = time.perf_counter()
+        QTest.keyClicks(page.scan_edit, code)
+        QTest.keyClick(page.scan_edit, Qt.Key.Key_Return)
+        app.processEvents()
+        scans.append(time.perf_counter() - t)
+        assert "已收回回执" in page.banner.text(), page.banner.text()
+    print(f"reply_scan_p50: {pct(scans, 0.5):.1f} ms")
+    print(f"reply_scan_p95: {pct(scans, 0.95):.1f} ms")
+    t = time.perf_counter()
+    pdf = print_reply_chase(session).pdf
+    print(f"reply_chase_pdf: {(time.perf_counter() - t) * 1000:.0f} ms ({len(pdf) // 1024} KiB)")
     page.close()
 
 

@@ -33,6 +33,7 @@ from ui.pages.day_close_page import DayClosePage
 from ui.pages.desk_page import DeskPage
 from ui.pages.distribution_page import DistributionPage
 from ui.pages.instructions_page import InstructionsPage
+from ui.pages.outgoing_page import OutgoingPage
 from ui.pages.people_page import PeoplePage
 from ui.pages.recall_page import RecallPage
 from ui.pages.register_page import RegisterPage
@@ -69,6 +70,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     ),
     Page.DESK: lambda s: DeskPage(s),
     Page.DISTRIBUTION: lambda s: DistributionPage(s),
+    Page.OUTGOING: lambda s: OutgoingPage(s),
     Page.CIRCULATION: lambda s: CirculationPage(s),
     Page.DAY_CLOSE: lambda s: DayClosePage(s),
     Page.PEOPLE: lambda s: PeoplePage(s),

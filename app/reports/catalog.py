@@ -18,7 +18,7 @@ from app.documents import get_document
 from app.errors import InvalidInput
 from app.output import Output
 from app.register_query import RegisterFilter
-from app.reports import distribution_register, sheets
+from app.reports import distribution_register, outgoing_register, sheets
 from app.reports.circulation_pdf import render_circulation
 from app.reports.day_close_pdf import render_day_closes
 from app.reports.destruction_pdf import People, render_handover
@@ -251,6 +251,30 @@ REPORTS: dict[str, Report] = {
             lambda s, o: distribution_register.sheet(s.db, o.year, s.clock.now()),
         ),
         Report("day-close", "日终清点表", _day_close, _day_close_sheet),
+        Report(
+            "outgoing",
+            "发文登记簿",
+            lambda s, o: outgoing_register.render_book(
+                s.db, o.year, s.room.unit, s.clock.now(), o.progress
+            ),
+            lambda s, o: outgoing_register.book_sheet(s.db, o.year),
+        ),
+        Report(
+            "replies",
+            "回执催收",
+            lambda s, o: outgoing_register.render_replies(
+                s.db, o.year, s.room.unit, s.clock.now(), o.progress
+            ),
+            lambda s, o: outgoing_register.replies_sheet(s.db, o.year),
+        ),
+        Report(
+            "returned",
+            "退文登记",
+            lambda s, o: outgoing_register.render_returned(
+                s.db, o.year, s.room.unit, s.clock.now(), o.progress
+            ),
+            lambda s, o: outgoing_register.returned_sheet(s.db, o.year),
+        ),
     )
 }
 

@@ -14,4 +14,7 @@ TITLES: dict[str, str] = {
     "review": "保密期限届满审查清单",
     "distribution": "分发登记",
     "day-close": "日终清点表",
+    "outgoing": "发文登记簿",
+    "replies": "回执催收",
+    "returned": "退文登记",
 }

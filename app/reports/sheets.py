@@ -16,6 +16,7 @@ from app.vocab import CLASSIFIED, LEVELS, CopyState, sql_in
 from db.connection import Database
 
 SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
+OWN_OUTGOING = "本机关发文"  # the 来文类别 key the year's figures give the office's own 发文
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class Stats:
     instructions_done: int
     instructions_done_late: int
     instructions_overdue: int
+    returned_mail: int = 0  # 退文 registered in the year
 
 
 def stats(db: Database, year: int, now_stamp: str) -> Stats:
@@ -186,10 +188,12 @@ def stats(db: Database, year: int, now_stamp: str) -> Stats:
     received = {
         (r[0], r[1]): r[2]
         for r in db.query(
-            "SELECT d.source, d.level, count(c.id) FROM document d JOIN copy c"
-            " ON c.document_id = d.id WHERE d.year = ? AND d.voided_at IS NULL"
-            " GROUP BY d.source, d.level",
-            (year,),
+            # The office's own 发文 are registered as 区本级 to keep their copies; counted apart.
+            "SELECT CASE WHEN o.id IS NULL THEN d.source ELSE ? END AS source, d.level,"
+            " count(c.id) FROM document d JOIN copy c ON c.document_id = d.id"
+            " LEFT JOIN outgoing o ON o.document_id = d.id"
+            " WHERE d.year = ? AND d.voided_at IS NULL GROUP BY 1, d.level",
+            (OWN_OUTGOING, year),
         )
     }
     outcomes: Counter[tuple[str, str]] = Counter(
@@ -237,6 +241,7 @@ def stats(db: Database, year: int, now_stamp: str) -> Stats:
         int(done),
         int(late),
         int(overdue),
+        int(db.scalar("SELECT count(*) FROM returned_mail WHERE year = ?", (year,))),
     )
 
 
@@ -250,12 +255,14 @@ def stats_sheet(s: Stats) -> Sheet:
 
     for source in SOURCES:
         line("收文", source, s.received, source)
+    line("发文", "本机关印制", s.received, OWN_OUTGOING)
     for outcome in (*recall.OUTCOMES, "未完成"):
         line("本年度收文清退", outcome, s.recall, outcome)
     for source in SOURCES:
         line("本年内监销销毁", source, s.destroyed, source)
     blank = ("",) * len(levels)
     rows += [
+        ("退文", "件", *blank, s.returned_mail),
         ("违规过夜", "事件", *blank, s.overnight),
         ("过夜例外", "经批准", *blank, s.exceptions),
         ("批示", "登记", *blank, s.instructions_opened),

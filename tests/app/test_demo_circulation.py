@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app import board, cabinets, circulation, units
+from app import board, cabinets, circulation, outgoing_records, returned_mail, units
 from app.board import Kind
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
@@ -42,7 +42,19 @@ def test_demo_room_has_routes_in_progress_and_a_full_board(tmp_path: Path) -> No
             "4号保密柜",
         ]
         assert sum(c.copies for c in listed) > 100
-        assert int(db.scalar("SELECT count(*) FROM copy WHERE state = '分发在外'")) == 1
+        handed = "SELECT count(*) FROM distribution_item i JOIN distribution_receipt r"
+        assert int(db.scalar(f"{handed} ON r.id = i.receipt_id WHERE r.signer_id IS NOT NULL")) == 1
+        # 发文 (issue 15): sent, some 回执 back and some missing, a voided number, one 退文.
+        book = outgoing_records.of_year(db, 2026)
+        assert [(o.label, o.voided_at is not None) for o in book] == [
+            ("区委办发〔2026〕1号", False),
+            ("区委办发〔2026〕2号", False),
+            ("区委办发〔2026〕3号", True),
+        ]
+        states = [r.state for o in book[:2] for r in outgoing_records.recipients(db, o.id)]
+        assert states.count("回执已回") == 2 and states.count("待回执") == 4
+        assert int(db.scalar(f"{handed} ON r.id = i.receipt_id WHERE r.signer_id IS NULL")) == 7
+        assert [str(r.rule) for r in returned_mail.of_year(db, 2026)] == ["越级件"]
     finally:
         custodian.close()
 

@@ -26,6 +26,9 @@ from app import (
     departure,
     grants,
     ledger_import,
+    outgoing_print,
+    outgoing_records,
+    returned_mail,
     scanning,
     slip_print,
     stocktake,
@@ -72,6 +75,7 @@ def secrets(content_room: RoomPaths) -> Secrets:
         texts = {r[0] for r in db.query("SELECT title FROM document")}
         texts |= {r[0] for r in db.query("SELECT doc_number FROM document WHERE doc_number != ''")}
         texts |= {r[0] for r in db.query("SELECT text FROM instruction")}
+        texts |= {r[0] for r in db.query("SELECT title FROM returned_mail")}
         # Reader names may be two characters: kept when they cannot collide with an account's.
         texts |= {r[0] for r in db.query("SELECT name FROM reader")} - accounts
         doc = db.one(
@@ -144,6 +148,15 @@ def _read_functions(s: Secrets, out: Path) -> dict[str, Callable[[Session], Any]
         "stocktake.summary": lambda x: stocktake.summary(x, 1),
         "stocktake_records.findings": lambda x: stocktake_records.findings(x, 1),
         "stocktake_records.register_sheet": lambda x: stocktake_records.register_sheet(x, 1),
+        "outgoing_records.book": lambda x: outgoing_records.book(x, YEAR),
+        "outgoing_records.missing": outgoing_records.missing,
+        "outgoing_print.print_dispatch": lambda x: outgoing_print.print_dispatch(x, 1),
+        "outgoing_print.print_reply_chase": outgoing_print.print_reply_chase,
+        "outgoing_print.read_reply": lambda x: outgoing_print.read_reply(
+            x, "MJH1-AAAAAAAAAAAAAAAA"
+        ),
+        "returned_mail.register_of": lambda x: returned_mail.register_of(x, YEAR),
+        "returned_mail.print_notice": lambda x: returned_mail.print_notice(x, 1),
     }
     for kind in catalog.REPORTS:
         paths[f"catalog.render({kind})"] = lambda x, k=kind: catalog.render(x, k, YEAR)

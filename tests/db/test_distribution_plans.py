@@ -47,3 +47,27 @@ def _overdue_sql() -> str:
     from app.distribution import _LINE_SQL
 
     return f"{_LINE_SQL} WHERE i.back_at IS NULL AND (d.deadline < 'x' OR r.recall_by < 'y')"
+
+
+def test_outgoing_queries_use_indexes(login: Callable[..., Session]) -> None:
+    """发文 and 退文: the book, the lines, the missing 回执 and the destruction check go through
+    indexes, never over every copy, line or recipient."""
+    from app import outgoing_records, returned_mail
+
+    session = login("jiyao")
+    db = session.db
+    big = BIG | {"o": "outgoing_recipient", "outgoing_recipient": "outgoing_recipient"}
+    big |= {"g": "outgoing", "outgoing": "outgoing", "returned_mail": "returned_mail"}
+    with selects(db) as captured:
+        outgoing_records.of_year(db, 2026)
+        outgoing_records.recipients(db, 1)
+        outgoing_records.missing_replies(db)
+        outgoing_records.open_reply_of(db, 1)
+        outgoing_records.counts(db, 2026)
+        returned_mail.of_year(db, 2026)
+    assert len(captured) >= 6
+    for sql, params in captured:
+        for line in plans(db, sql, params):
+            words = line.split()
+            if words[0] == "SCAN" and words[1] in big:
+                raise AssertionError((line, sql))

@@ -87,6 +87,26 @@ def test_refusals_at_the_counter(handout, qtbot) -> None:  # noqa: F811
     assert "没有要确认的操作" in page.banner.text()
 
 
+def test_a_signer_with_no_unit_is_told_and_signs_in_person(handout, qtbot) -> None:  # noqa: F811
+    """Policy (issue 15): a signer who belongs to no unit signs for the unit chosen; the page
+    says so (and where to put them in a unit), the receipt's audit event carries the note."""
+    custodian, readers, docs, office, town = handout
+    page = DistributionPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    page.unit_combo.setCurrentIndex(page.unit_combo.findData(town.id))
+    scan(qtbot, page, "B0002")  # 王芳: no unit
+    assert "未登记所属单位" in page.signer_label.text()
+    assert "“单位”页" in page.banner.text() and "#e65100" in page.banner.styleSheet()
+    scan(qtbot, page, f"{docs['secret'].document.number}/000001")
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "已登记分发 分2026-0001：1 份交 城关镇" in page.banner.text()
+    event = audit.page(custodian.db, None, 1)[0]
+    assert event.details["note"] == distribution.NO_UNIT_NOTE
+    scan(qtbot, page, "MJH1-AAAAAAAAAAAAAAAA")  # a 发文 回执 belongs on the 发文 page
+    assert "请到“发文”页" in page.banner.text()
+
+
 def test_the_overdue_list_across_units(handout, qtbot, clock) -> None:  # noqa: F811
     custodian, readers, docs, office, town = handout
     secret = [c.id for c in docs["secret"].copies]

@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.pages.board_page import BoardPage
+from ui.pages.outgoing_page import OutgoingPage
 from ui.pages.recall_page import RecallPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.reports_page import ReportsPage
@@ -77,6 +78,7 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
             "借阅台",
             "传阅",
             "分发",
+            "发文",
             "日终清点",
             "批示督办",
             "清退销毁",
@@ -100,8 +102,10 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
     qtbot.addWidget(custodian)
     assert isinstance(custodian.pages.widget(0), BoardPage)  # the first screen each morning
     assert isinstance(custodian.pages.widget(1), RegisterPage)
-    assert isinstance(custodian.pages.widget(7), RecallPage)
-    assert isinstance(custodian.pages.widget(10), ReportsPage)
+    titles = custodian.page_titles()
+    assert isinstance(custodian.pages.widget(titles.index("清退销毁")), RecallPage)
+    assert isinstance(custodian.pages.widget(titles.index("报表")), ReportsPage)
+    assert isinstance(custodian.pages.widget(titles.index("发文")), OutgoingPage)
 
 
 def test_a_room_behind_its_anchor_needs_the_security_officer(

@@ -206,6 +206,15 @@ class DistributionPage(QWidget):
         self.signer = reader
         self.signed_by_badge = (reader.badge_code or "") == code.strip().upper()
         how = "（已扫证件）" if self.signed_by_badge else ""
+        if home is None:
+            how += "（未登记所属单位）"
+            self.signer_label.setText(f"签收人：{reader.name}{how}")
+            self._say(
+                f"签收人 {reader.name} 未登记所属单位：将按本人签字代所选单位签收并记入审计；"
+                "如属某单位，请先到“单位”页将其加入。请扫描要分发的文件",
+                AMBER,
+            )
+            return
         self.signer_label.setText(f"签收人：{reader.name}{how}")
         self._say(f"签收人 {reader.name}：请扫描要分发的文件", GREEN)
 

@@ -1,0 +1,182 @@
+"""发文 through the window: register, send, print the 回执, scan them back as a scanner types,
+chase the missing ones, and register and print a 退文."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from app import audit, outgoing, outgoing_records, scanning
+from tests.app.test_outgoing import office  # noqa: F401
+from tests.pdf_tools import rasterise, text_of
+from ui.pages.outgoing_page import OutgoingPage
+
+
+def _save(dialog, target: Path) -> Path:
+    assert dialog is not None
+    dialog._choose = lambda parent, name: target
+    assert dialog.save() == target
+    dialog.close()
+    return target
+
+
+def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: Path, shot) -> None:  # noqa: F811
+    custodian, _, _, units = office
+    db = custodian.db
+    page = OutgoingPage(custodian)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    dialog = page.new_dialog()
+    qtbot.addWidget(dialog)
+    dialog.title_edit.setText("关于做好年底安全生产工作的通知")
+    dialog.level_combo.setCurrentText("机密")
+    dialog.urgency_combo.setCurrentText("特急")
+    dialog.signer_edit.setText("刘书记")
+    dialog.printed_spin.setValue(6)
+    dialog.pages_spin.setValue(3)
+    dialog.main_edit.setText("城关镇×2、财政局")
+    dialog.copy_edit.setText("某不存在的局")
+    dialog._submit()
+    assert "没有这个单位" in dialog.error_label.text() and dialog.result_outgoing is None
+    dialog.copy_edit.setText("SWJYJ")  # 市委机要局 by its pinyin initials
+    dialog._submit()
+    assert dialog.result_outgoing is not None
+    page.registered(dialog)
+    assert "已登记 区委办发〔2026〕1号" in page.banner.text()
+    assert page.book_model.rowCount() == 1
+    assert (
+        page.book_model.row_at(0)[6] == "000005-000006" and page.book_model.row_at(0)[8] == "未发出"
+    )
+    assert [page.lines_model.row_at(r)[1:3] for r in range(3)] == [
+        ("城关镇", "000001-000002"),
+        ("区财政局", "000003"),
+        ("市委机要局", "000004"),
+    ]
+
+    page.notes_edit.setText("按机要渠道送达")
+    page.notes_button.click()
+    assert "已保存" in page.banner.text()
+    assert outgoing_records.of_year(db, 2026)[0].notes == "按机要渠道送达"
+    assert page.notes_edit.text() == "按机要渠道送达"
+    page.send_button.click()
+    assert "已发出 区委办发〔2026〕1号：3 个单位 4 份" in page.banner.text()
+    assert page.book_model.row_at(0)[8] == "待回执"
+    assert "发出 4 份" in page.summary.text() and "未回 3" in page.summary.text()
+    assert page.missing_model.rowCount() == 3
+    shot(page, "outgoing-book")
+
+    # F8 prints the 文件分发单 and the 回执; the audit once the file is written.
+    printed = _save(page.print_dispatch(), tmp_path / "dispatch.pdf")
+    assert audit.page(db, None, 1)[0].action == "打印发文回执"
+    assert "文件分发单" in text_of(printed)
+    codes = [zxingcpp.read_barcodes(Image.open(p))[0].text for p in rasterise(printed, 150)[1:]]
+    assert len(codes) == 3
+
+    # The town's 回执 comes back: typed as the scanner types it, Enter.
+    page.tabs.setCurrentIndex(1)
+    page.reply_signer.setText("赵镇长")  # typed with an IME, not a scanner
+    qtbot.keyClicks(page.scan_edit, codes[0])
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "已收回回执：区委办发〔2026〕1号 城关镇" in page.banner.text()
+    assert page.missing_model.rowCount() == 2 and page.scan_edit.text() == ""
+    assert page.lines_model.row_at(0)[6] == "赵镇长"
+    qtbot.keyClicks(page.scan_edit, codes[0])
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "回执已于" in page.banner.text() and "#b00020" in page.banner.styleSheet()
+    qtbot.keyClicks(page.scan_edit, codes[1][:-1] + ("A" if codes[1][-1] != "A" else "B"))
+    qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
+    assert "无法验证" in page.banner.text()
+    shot(page, "outgoing-replies")
+
+    # 催收回执 for the two still missing; recorded once saved.
+    chase = _save(page.print_chase(), tmp_path / "chase.pdf")
+    assert "区财政局" in text_of(chase) and "共 1 件、2 个单位、2 份未回执" in text_of(chase)
+    page.refresh()
+    assert [page.missing_model.row_at(r)[6] for r in range(2)] == ["1 次", "1 次"]
+    assert db.scalar("SELECT count(*) FROM outgoing_reply_chase") == 2
+    # A torn 回执 whose QR will not read: chosen in the list, registered by hand.
+    page.manual_button.click()
+    assert "先在未回执清单中选中" in page.banner.text()
+    page.missing_view.selectRow(1)
+    page.manual_button.click()
+    assert "已手工登记回执：市委机要局" in page.banner.text()
+    assert page.missing_model.rowCount() == 1
+    assert (
+        outgoing_records.recipients(db, outgoing_records.of_year(db, 2026)[0].id)[2].reply_how
+        == "手工"
+    )
+
+    # The sent copies are out with their units; the 存档份 are in the room.
+    out = outgoing_records.of_year(db, 2026)[0]
+    ids = [
+        r[0]
+        for r in db.query(
+            "SELECT id FROM copy WHERE document_id = ? ORDER BY copy_no", (out.document_id,)
+        )
+    ]
+    assert [scanning.copy_ref(db, i).state for i in ids] == ["分发在外"] * 4 + ["在柜"] * 2
+
+
+def test_void_keeps_the_number_and_refusals_show_in_the_banner(office, qtbot) -> None:  # noqa: F811
+    from tests.app.test_outgoing import _paper
+
+    custodian, _, _, units = office
+    first = outgoing.register(custodian, _paper(units))
+    page = OutgoingPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    page.send_button.click()
+    assert "先在发文登记簿中选中" in page.banner.text()
+    page.select(first.id)
+    page.void_button.click()
+    assert "作废须写明原因" in page.banner.text()
+    page.void_reason.setText("标题有误")
+    page.void_button.click()
+    assert "已作废" in page.banner.text() and page.book_model.row_at(0)[8] == "已作废"
+    assert outgoing.register(custodian, _paper(units)).label == "区委办发〔2026〕2号"
+    page.refresh()
+    assert page.book_model.rowCount() == 2
+    page.tabs.setCurrentIndex(1)
+    assert page.print_chase() is None and "无需催收" in page.banner.text()
+
+
+def test_register_and_print_a_return(office, qtbot, tmp_path: Path) -> None:  # noqa: F811
+    custodian, _, _, _ = office
+    page = OutgoingPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    page.tabs.setCurrentIndex(2)
+    dialog = page.return_dialog()
+    qtbot.addWidget(dialog)
+    dialog.sender_edit.setText("区住建局")
+    dialog.title_edit.setText("关于申请追加城建资金的请示")
+    dialog.rule_combo.setCurrentIndex(dialog.rule_combo.findData("直送件"))
+    dialog._submit()
+    assert "退回对象" in dialog.error_label.text()
+    dialog.to_edit.setText("区住建局办公室")
+    dialog.note_edit.setText("直接送交区长，未经机要室")
+    dialog._submit()
+    page.returned(dialog)
+    assert "已登记退文 退2026-0001（直送件）" in page.banner.text()
+    assert page.returns_model.row_at(0)[4] == "直送件"
+    notice = _save(page.print_notice(), tmp_path / "notice.pdf")
+    text = text_of(notice)
+    assert "退文通知" in text and "直送件" in text and "区住建局办公室" in text
+    assert audit.page(custodian.db, None, 1)[0].action == "打印退文通知"
+
+
+def test_the_reports_page_offers_the_three_books(office, qtbot) -> None:  # noqa: F811
+    from ui.pages.reports_page import ReportsPage
+
+    custodian, _, _, _ = office
+    page = ReportsPage(custodian)
+    qtbot.addWidget(page)
+    texts = [page.list.item(i).text() for i in range(page.list.count())]
+    for title in ("发文登记簿", "回执催收", "退文登记"):
+        assert any(t.startswith(title + "　—　") and len(t) > len(title) + 4 for t in texts)
+    page.select("outgoing")
+    assert page.kind == "outgoing"
