@@ -122,6 +122,13 @@ def find(db: Database, login: str) -> Account | None:
     return None if row is None else _account(row)
 
 
+def display_name(db: Database, login: str) -> str:
+    """The person behind a login, as a signed sheet or a banner names them: 王建国, not baomi.
+    A login no account has (an old trail) stays as it is."""
+    account = find(db, login)
+    return account.display_name if account else login
+
+
 def list_accounts(db: Database) -> list[Account]:
     return [_account(r) for r in db.query("SELECT * FROM account ORDER BY active DESC, id")]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app import circulation, desk, distribution, scanning
+from app import accounts, circulation, desk, distribution, scanning
 from app.clock import parse_stamp
 from app.counter_view import IDLE_TEXT, NO_READER, Ask, EnterDoes, FolderRow, Tone, View
 from app.desk import Override, Refusal
@@ -216,7 +216,7 @@ class Counter:
             return self._say(f"已借出 {count} 份给 {name}{when}。", Tone.OK, changed=True)
         what = f"（{lifted}）" if lifted else ""
         return self._say(
-            f"经保密员 {override.approver} 例外放行{what}，已借出 {count} 份给 {name}{when}。",
+            f"经保密员 {accounts.display_name(self._session.db, override.approver)} 例外放行{what}，已借出 {count} 份给 {name}{when}。",
             Tone.CHECK,
             changed=True,
         )

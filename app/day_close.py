@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app import audit, seal
+from app import accounts, audit, seal
 from app.clock import parse_stamp, stamp
 from app.desk import OutRow, close_handover, counter_closed, out_now
 from app.errors import InvalidInput
@@ -154,7 +154,7 @@ def close_day(session: Session) -> DayClose:
                 "copy": copy_ref(db, r["copy_id"]).label,
                 "reader": r["name"],
                 "reason": r["reason"],
-                "approver": r["approver"],
+                "approver": accounts.display_name(db, r["approver"]),
                 "expected_return": r["expected_return"],
             }
             for r in db.query(
@@ -246,7 +246,7 @@ def closes_of(db: Database, day: date) -> list[DayClose]:
         ),
         start=2,
     ):
-        reopen = {"by": row["reopened_by"], "at": row["reopened_at"], "reason": row["reason"]}
+        reopen = {"by": accounts.display_name(db, row["reopened_by"]), "at": row["reopened_at"], "reason": row["reason"]}
         found.append(_close(db, row, n, reopen))
     return found
 
@@ -318,7 +318,7 @@ def overrides(db: Database, until: datetime) -> list[dict[str, str]]:
             "reader": r["name"],
             "out_at": r["out_at"],
             "kind": r["override_kind"] or "",
-            "approver": r["override_by"],
+            "approver": accounts.display_name(db, r["override_by"]),
             "reason": r["override_reason"] or "",
             "head": " ".join(x for x in (r["override_head"], r["override_ref"]) if x),
         }

@@ -358,9 +358,7 @@ def summary(session: Session, stocktake_id: int) -> Summary:
     return Summary(get(session.db, stocktake_id), finding_counts(session.db, stocktake_id))
 
 
-def person_name(db: Database, login: str) -> str:
-    account = accounts.find(db, login)
-    return account.display_name if account else login
+person_name = accounts.display_name
 
 
 def _stocktake(db: Database, row: Any) -> Stocktake:

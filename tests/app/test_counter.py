@@ -168,7 +168,7 @@ def test_a_refused_clearance_then_f7(counter) -> None:
     assert "单位负责人" in no_head.banner and desk.out_now(custodian.db) == []
     done = at.override(Override("baomi", PASSWORD, "领导同意临时阅看", HEAD, REF))
     assert done.tone is Tone.CHECK and done.changed
-    assert done.banner.startswith("经保密员 baomi 例外放行（涉密等级），已借出 2 份给 王芳")
+    assert done.banner.startswith("经保密员 王建国 例外放行（涉密等级），已借出 2 份给 王芳")
     rows = custodian.db.query("SELECT override_kind, override_head FROM handover ORDER BY id")
     assert [tuple(r) for r in rows] == [(None, None), ("涉密等级", HEAD)]
     assert at.ask_override().banner == "没有被拒绝的文件需要放行。"

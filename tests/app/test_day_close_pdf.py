@@ -26,6 +26,7 @@ def test_day_close_sheet(counter, clock, tmp_path: Path) -> None:
     assert "日终清点表" in text and "2026年11月20日" in text
     assert closed.chain_head in text.replace(" ", "").replace("\n", "")
     assert "书记带回批阅" in text and "张建国" in text
+    assert "王建国" in text and "baomi" not in text  # the approver by name, as they sign
     assert "李晓梅（jiyao）" in text
     assert "UMing" in fonts_of(pdf)
     page = rasterise(pdf, dpi=150)[0]
@@ -79,6 +80,7 @@ def test_any_past_days_sheet_again_with_its_overrides_and_reopening(
     assert "日终清点表" in text and "2026年11月20日" in text
     assert "例外放行" in text and "领导急需连夜批阅" in text and "闭库时间" in text
     assert "补充清点" in text and "书记临时调阅" in text
+    assert "经保密员 王建国 重新开启" in text.replace("\n", "") and "baomi" not in text
     assert len(rasterise(pdf, dpi=40)) == 2  # one sheet per close
     SHOTS.mkdir(exist_ok=True)
     rasterise(pdf, dpi=70)[1].replace(SHOTS / "day-close-again.png")

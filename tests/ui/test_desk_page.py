@@ -334,6 +334,6 @@ def test_the_banner_says_what_applies_and_keeps_its_place(counter, qtbot, clock,
     page.override(refused, Override("baomi", PASSWORD, "书记急用，当晚交回"))
     said = page.banner.text()
     assert "闭库前" not in said, said
-    assert "经保密员 baomi 例外放行（闭库时间）" in said and "请于 18:45 前交回" in said
+    assert "经保密员 王建国 例外放行（闭库时间）" in said and "请于 18:45 前交回" in said
     assert page.scan_edit.geometry().top() == top
     shot(page, "desk-after-hours")
