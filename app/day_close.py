@@ -246,7 +246,11 @@ def closes_of(db: Database, day: date) -> list[DayClose]:
         ),
         start=2,
     ):
-        reopen = {"by": accounts.display_name(db, row["reopened_by"]), "at": row["reopened_at"], "reason": row["reason"]}
+        reopen = {
+            "by": accounts.display_name(db, row["reopened_by"]),
+            "at": row["reopened_at"],
+            "reason": row["reason"],
+        }
         found.append(_close(db, row, n, reopen))
     return found
 
