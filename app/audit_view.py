@@ -240,11 +240,37 @@ def line(
         object=object_label(event.object, actors),
         details="" if reduced else describe(event.details),
         reduced=reduced,
-        actor=actor.label if actor else "",
+        actor=(actor.label if actor else event.account)
+        + _confirmed_by(event.details, event.account, actors),
         group=group_of(event.action),
         items=() if reduced else items(event.details),
         hash=event.hash,
     )
+
+
+# Details naming the people who confirmed an act with their own password at another's session:
+# the auditor must see them beside the session's owner (a 批准销毁 reads as the 保密员's act).
+CONFIRMERS = {"approver": "经{}批准", "witnesses": "监销人 {}"}
+
+
+def _confirmed_by(
+    details: Mapping[str, Any], account: str, actors: Mapping[str, Actor] | None
+) -> str:
+    said = []
+    for key, form in CONFIRMERS.items():
+        value = details.get(key)
+        logins = [value] if isinstance(value, str) else value
+        if not isinstance(logins, list) or not logins:
+            continue
+        known = actors or {}
+        names = "、".join(
+            known[x].label if x in known else x
+            for x in logins
+            if isinstance(x, str) and x != account
+        )
+        if names:
+            said.append(form.format(names))
+    return f"；{'；'.join(said)}" if said else ""
 
 
 def actors(db: Database) -> dict[str, Actor]:
@@ -391,6 +417,14 @@ def _text_clause(text: str, role: Role) -> tuple[str, list[Any]]:
         f"account IN (SELECT login FROM account WHERE display_name LIKE ?{esc})",
     ]
     params: list[Any] = [like] * 5
+    # The people who confirmed an act at another's session are shown on its line (CONFIRMERS),
+    # whatever the role, so they are found by name too.
+    parts.append(
+        f"EXISTS (SELECT 1 FROM account a WHERE a.display_name LIKE ?{esc} AND (details LIKE"
+        " '%\"approver\": \"' || a.login || '\"%' OR details LIKE"
+        " '%\"witnesses\": [%\"' || a.login || '\"%'))"
+    )
+    params.append(like)
     roles = [r.value for r in Role if text in r.label]
     if roles:
         parts.append(f"account IN (SELECT login FROM account WHERE role IN ({_marks(roles)}))")

@@ -209,3 +209,45 @@ def test_a_report_too_long_to_read_asks_for_a_narrower_period(
     with pytest.raises(InvalidInput, match="请缩短期间"):
         audit_pdf.audit_report(auditor, AuditFilter(action="登记收文"))
     assert audit_pdf.audit_report(auditor, AuditFilter(action="登记收文", object_text="0002"))
+
+
+def test_an_act_confirmed_with_another_persons_password_names_them(
+    login: Callable[..., Session],
+) -> None:
+    """A 批准销毁 typed in at the custodian's session is the 保密员's approval, and a sealing is
+    the 监销人's: the auditor reads them beside the session's owner and finds them by name
+    (walk-through: the log read as if the custodian approved her own destruction)."""
+    from app.audit_view import AuditFilter, search
+
+    custodian = login("jiyao")
+    db = custodian.db
+    with db.transaction():  # the events destruction.approve and .seal write, as they write them
+        audit.record(
+            db, custodian.clock, "jiyao", "批准销毁", "batch:2026-1", {"approver": "baomi"}
+        )
+        audit.record(
+            db,
+            custodian.clock,
+            "jiyao",
+            "销毁封存",
+            "batch:2026-1",
+            {"witnesses": ["baomi", "jiyao2"]},
+        )
+        audit.record(
+            db, custodian.clock, "baomi", "重开当日", "day:2026-11-20", {"approver": "baomi"}
+        )
+    auditor = login("shenji").db
+
+    def found(**f: object) -> list[AuditLine]:
+        return search(auditor, Role.AUDITOR, AuditFilter(**f))[0]  # type: ignore[arg-type]
+
+    [approved] = found(action="批准销毁")
+    assert approved.account == "jiyao"
+    assert approved.who == "李晓梅（机要员）；经王建国（保密员）批准"
+    [sealed] = found(action="销毁封存")
+    assert sealed.who == "李晓梅（机要员）；监销人 王建国（保密员）、jiyao2"
+    [reopened] = found(action="重开当日")
+    assert reopened.who == "王建国（保密员）"  # no echo of the session's own owner
+    assert found(text="王建国", action="批准销毁") == [approved]
+    assert found(text="王建国", action="销毁封存") == [sealed]
+    assert found(text="王建国", action="登记收文") == []
