@@ -41,7 +41,10 @@ QR_ERROR_CORRECTION = ERROR_CORRECT_Q
 
 
 class ForgedCode(InvalidInput):
-    message = "二维码校验失败：不是本室打印的处理笺或标签，或已被改动。"
+    message = (
+        "二维码校验失败：可能扫描不完整，请对准二维码重扫一次；仍然失败，则不是本室打印的"
+        "处理笺或标签，或已被改动，请交保密员核查。"
+    )
 
 
 class SerialTaken(MijianError):
