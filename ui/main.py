@@ -66,9 +66,7 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
     paths = RoomPaths(room_path(args))
     try:
         if args.demo and not paths.exists():
-            from app.demo import create_demo_room
-
-            create_demo_room(paths.db, clock)
+            create_demo(paths, clock)
         if not paths.exists() and not _first_run(paths, clock):
             return 0
         session = _login(paths, clock)
@@ -98,6 +96,37 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
         window.deleteLater()
         session = _login(paths, clock)
     return 0
+
+
+def create_demo(paths: RoomPaths, clock: Clock) -> None:
+    """The demo room is made on a thread of its own behind a bar (it takes half a minute on a
+    slow machine: the keys, the accounts and a year of demo ledgers); the window is never a
+    black screen meanwhile. A typed error is raised here, on the GUI thread."""
+    from PySide6.QtCore import QEventLoop
+
+    from app.demo import create_demo_room
+    from ui.tasks import Call, ProgressWindow
+
+    window = ProgressWindow(
+        None,
+        "密件台账",
+        "正在创建演示机要室：生成密钥、演示账户和一年的演示台账，首次约需半分钟……",
+        cancellable=False,
+    )
+    loop = QEventLoop()
+    failures: list[MijianError] = []
+
+    def finish(failure: MijianError | None = None) -> None:
+        if failure is not None:
+            failures.append(failure)
+        window.end()
+        loop.quit()
+
+    call = Call(lambda: create_demo_room(paths.db, clock), lambda _: finish(), finish, finish)
+    if not call.finished:
+        loop.exec()
+    if failures:
+        raise failures[0]
 
 
 def _first_run(paths: RoomPaths, clock: Clock) -> bool:
