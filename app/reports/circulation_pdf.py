@@ -22,6 +22,10 @@ READER_COLUMNS = ("序", "阅文人", "职务", "送阅时间", "退回时间", 
 READER_WIDTHS = (7, 20, 21, 23, 23, 19, 23, 10, 24)
 
 
+SIGN_ROW_MM = 10
+RESULT_BOX_MM = 22
+
+
 def _when(value: datetime | None) -> str:
     return f"{value:%m-%d %H:%M}" if value else ""
 
@@ -90,8 +94,22 @@ def render_circulation(
         rows.append(values)
     for _ in range(max(0, 3 - len(route.steps))):
         rows.append([""] * len(READER_COLUMNS))  # blank lines to fill by hand
-    readers = Table(rows, colWidths=[w * mm for w in READER_WIDTHS], repeatRows=1)
+    # Each reader signs on their own line: rows tall enough for a pen (walk-through: 5 mm).
+    readers = Table(
+        rows,
+        colWidths=[w * mm for w in READER_WIDTHS],
+        rowHeights=[None] + [SIGN_ROW_MM * mm] * (len(rows) - 1),
+        repeatRows=1,
+    )
     readers.setStyle(TableStyle(grid_style(font, 8.5)))
+
+    # 办理结果 in a box of its own, to be written in by hand when nothing is recorded yet.
+    result = Table(
+        [[p("办理结果"), p(doc.status_note or "")]],
+        colWidths=[24 * mm, 146 * mm],
+        rowHeights=[RESULT_BOX_MM * mm],
+    )
+    result.setStyle(TableStyle(grid_style(font, 10.5, header_rows=0)))
 
     story = [
         Paragraph("传　阅　单", title),
@@ -115,7 +133,7 @@ def render_circulation(
         ]
     story += [
         Spacer(1, 4 * mm),
-        p(f"办理结果：{doc.status_note or ''}"),
+        result,
         Spacer(1, 6 * mm),
         p("阅后请及时退回机要室，不得横传、复制、带离。", small),
     ]

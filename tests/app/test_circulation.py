@@ -133,7 +133,7 @@ def test_printed_circulation_sheet(leaders, clock, tmp_path) -> None:
     from app import instructions
     from app.documents import get_document
     from app.reports.circulation_pdf import render_circulation
-    from tests.pdf_tools import fonts_of, rasterise, text_of
+    from tests.pdf_tools import fonts_of, rasterise, text_of, word_boxes
 
     custodian, _, readers, reg = leaders
     db = custodian.db
@@ -162,6 +162,11 @@ def test_printed_circulation_sheet(leaders, clock, tmp_path) -> None:
     assert "请宣传部抓好落实" in text and "未阅" in text
     assert "000031、000032、000033" in text
     assert "UMing" in fonts_of(pdf)
+    # Room to sign: each reader's line at least 10 mm, 办理结果 a box to write in (walk-through).
+    tops = {w: y0 for _, w, _, y0, _, _ in word_boxes(pdf)}
+    mm = 72 / 25.4
+    assert tops["赵副"] - tops["张建国"] >= 9.5 * mm
+    assert tops["阅后请及时退回机要室，不得横传、复制、带离。"] - tops["办理结果"] >= 16 * mm
     pages = rasterise(pdf)
     assert pages
     SHOTS.mkdir(exist_ok=True)
