@@ -149,6 +149,32 @@ def copy_history(db: Database, copy_id: int) -> list[CopyEvent]:
     ]
 
 
+# The keys a copy's events carry (app/*: add_copy_event), in the custodian's words.
+EVENT_LABELS = {
+    "cabinet": "存放位置",
+    "from": "原位置",
+    "to": "新位置",
+    "by": "方式",
+    "reason": "原因",
+    "reader": "读者",
+    "note": "说明",
+    "receiver": "接收人",
+    "receipt": "回执编号",
+    "on": "日期",
+    "batch": "批次",
+    "method": "销毁方式",
+    "unit": "单位",
+    "signer": "签收人",
+}
+
+
+def event_note(details: dict[str, Any]) -> str:
+    """An event's details as the history shows them: 原位置：无；新位置：1号保密柜."""
+    return "；".join(
+        f"{EVENT_LABELS.get(k, k)}：{'无' if v is None else v}" for k, v in details.items()
+    )
+
+
 def scope_of(db: Database, document_id: int) -> tuple[list[str], list[str]]:
     """(reader names, group names) of the 阅文范围; both empty means by clearance only."""
     readers = [

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import documents, registry
+from app import accounts, documents, registry
 from app.documents import Copy, CopyEvent, Document
 from app.roles import Role
 from app.session import Session
@@ -38,7 +38,7 @@ class DocumentDialog(QDialog):
         self.resize(860, 640)
         self.fields = QFormLayout()
         self.copies_model = ListModel(("份号", "页数", "状态"), self)
-        self.history_model = ListModel(("时间", "账户", "事项", "说明"), self)
+        self.history_model = ListModel(("时间", "经办人", "事项", "说明"), self)
         self.copies_view = table_view(self.copies_model)
         self.history_view = table_view(self.history_model)
         self.void_button = QPushButton("作废登记…")
@@ -124,7 +124,9 @@ class DocumentDialog(QDialog):
         copy: Copy = self._copies[current.row()]
         events = documents.copy_history(self._session.db, copy.id)
         self.history_title.setText(f"<b>第 {copy.copy_no} 份的保管经历</b>")
-        self.history_model.set_rows([_event_row(e) for e in events])
+        db = self._session.db
+        names = {e.account: accounts.display_name(db, e.account) for e in events}
+        self.history_model.set_rows([_event_row(e, names[e.account]) for e in events])
 
     def print_slips(self, all_copies: bool) -> PdfOutputDialog | None:
         selected = self.copies_view.selectionModel().selectedRows()
@@ -246,21 +248,5 @@ def _field_rows(d: Document, scope: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
-_DETAIL_LABELS = {
-    "cabinet": "存放位置",
-    "reason": "原因",
-    "reader": "读者",
-    "note": "说明",
-    "receiver": "接收人",
-    "receipt": "回执编号",
-    "on": "日期",
-    "batch": "批次",
-    "method": "销毁方式",
-    "unit": "单位",
-    "signer": "签收人",
-}
-
-
-def _event_row(e: CopyEvent) -> tuple[str, str, str, str]:
-    note = "；".join(f"{_DETAIL_LABELS.get(k, k)}：{v}" for k, v in e.details.items())
-    return (e.at.strftime("%Y-%m-%d %H:%M"), e.account, e.kind, note)
+def _event_row(e: CopyEvent, who: str) -> tuple[str, str, str, str]:
+    return (e.at.strftime("%Y-%m-%d %H:%M"), who, e.kind, documents.event_note(e.details))
