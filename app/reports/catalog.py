@@ -119,7 +119,7 @@ def _handovers_sheet(session: Session, o: Options) -> Sheet:
 
 def _handovers(session: Session, o: Options) -> bytes:
     return render_sheet(
-        _handovers_sheet(session, o),
+        sheets.handovers_paged(session.db, o.year, o.month, o.reader),
         session.room.unit,
         session.clock.now(),
         (26, 16, 24, 26, 52, 10, 26, 26, 22, 45),

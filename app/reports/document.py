@@ -9,14 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
-    PDFBase85Encode,
     PDFDictionary,
     PDFName,
     PDFPage,
@@ -156,16 +154,13 @@ class SongCanvas(Canvas):
 
 
 def _pack(page: PDFPage) -> None:
-    """Compress a finished page's content now, as reportlab would when it writes the file, so
-    that a long document holds its pages compressed rather than as text."""
+    """Compress a finished page's content now rather than when the file is written, so that a
+    long document holds its pages compressed rather than as text (and binary: reportlab's
+    ASCII85 on top makes every page a quarter larger for no reader's benefit)."""
     if page.Contents or not page.stream or not page.compression:
         return
     content: bytes = PDFZCompress.encode(page.stream)
-    filters = [PDFZCompress]
-    if rl_config.useA85:
-        content = PDFBase85Encode.encode(content)
-        filters.insert(0, PDFBase85Encode)
-    names = PDFArray([PDFName(f.pdfname) for f in filters])
+    names = PDFArray([PDFName(PDFZCompress.pdfname)])
     page.Contents = PDFStream(PDFDictionary({"Filter": names}), content)
     page.stream = None
 

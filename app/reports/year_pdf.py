@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -46,11 +47,15 @@ def sheet_table(
             cells[i] = fitted(texts[i], cell, width)
         return cells
 
-    records: list[tuple[object, ...]] = list(sheet.rows) or [
-        ("（无）",) + ("",) * (len(sheet.headers) - 1)
-    ]
+    empty: Sequence[tuple[object, ...]] = [("（无）",) + ("",) * (len(sheet.headers) - 1)]
+    records = sheet.rows if len(sheet.rows) else empty  # not copied: it may be read lazily
     return PagedTable(
-        [Paragraph(h, ParagraphStyle("h", parent=cell, alignment=1)) for h in sheet.headers],
+        # Plain where they fit too (the grid centres the header row): the header is laid out
+        # and drawn on every page.
+        [
+            fitted(h, ParagraphStyle("h", parent=cell, alignment=1), w * mm)
+            for h, w in zip(sheet.headers, widths_mm, strict=True)
+        ],
         records,
         make_row,
         [w * mm for w in widths_mm],

@@ -124,3 +124,19 @@ def test_one_month_or_one_reader_of_the_year(two_months, tmp_path: Path) -> None
         sheets.handovers(db, 2026, month=13)
     with pytest.raises(InvalidInput, match="只有借阅登记"):
         catalog.render(custodian, "register", 2026, month=12)
+
+
+def test_chunked_rows_read_a_chunk_at_a_time_in_order() -> None:
+    asked: list[list[int]] = []
+
+    def fetch(ids: list[int]) -> list[tuple[object, ...]]:
+        asked.append(ids)
+        return [(i * 10,) for i in ids]
+
+    rows = sheets.Chunked([5, 3, 9, 1, 7, 2, 8], fetch, size=3)
+    assert len(rows) == 7
+    assert [r[0] for r in rows] == [50, 30, 90, 10, 70, 20, 80]
+    assert asked == [[5, 3, 9], [1, 7, 2], [8]]  # one read per chunk, in order
+    assert rows[-1] == (80,) and rows[1:3] == [(30,), (90,)]
+    with pytest.raises(IndexError):
+        rows[7]
