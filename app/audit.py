@@ -39,9 +39,12 @@ class ChainReport:
     count: int
     head: str
     broken_seq: int | None = None
+    since: int = 0  # a tail walk: the events after this sequence number were walked
 
     @property
     def message(self) -> str:
+        if self.ok and self.since:
+            return f"链自第 {self.since + 1} 条起完整：{self.count} 条，链头 {self.head}"
         if self.ok:
             return f"链完整：{self.count} 条，链头 {self.head}"
         if self.broken_seq is None:
@@ -111,22 +114,27 @@ def walk(
     db: Database,
     at_event: Callable[[int, str], None] | None,
     progress: Callable[[int], None] | None = None,
+    *,
+    after: tuple[int, str] | None = None,
 ) -> ChainReport:
     """One pass over the trail: recompute each hash, hand (seq, recomputed hash) to `at_event`,
-    and stop at the first event that does not fit."""
-    prev = GENESIS
+    and stop at the first event that does not fit. With `after` (seq, hash), a point an earlier
+    check vouched for, only the events after it are walked (the report counts those)."""
+    prev = GENESIS if after is None else after[1]
+    since = 0 if after is None else after[0]
     count = 0
-    expected_seq = 1
+    expected_seq = 1 if after is None else after[0] + 1
     cursor = db.execute(
         "SELECT seq, at, account, action, object, details, prev_hash, hash"
-        " FROM audit_event ORDER BY seq"
+        " FROM audit_event WHERE seq >= ? ORDER BY seq",
+        (expected_seq,),
     )
     sha = hashlib.sha256
     for seq, at, account, action, obj, details, prev_hash, stored in cursor:
         payload = _payload(seq, at, account, action, obj, details, prev)
         digest = sha(payload.encode("utf-8")).hexdigest()
         if seq != expected_seq or prev_hash != prev or stored != digest:
-            return ChainReport(False, count, prev, broken_seq=expected_seq)
+            return ChainReport(False, count, prev, expected_seq, since)
         if at_event is not None:
             at_event(seq, digest)
         prev = digest
@@ -134,7 +142,7 @@ def walk(
         expected_seq += 1
         if progress is not None and count % 10_000 == 0:
             progress(count)
-    return ChainReport(True, count, prev)
+    return ChainReport(True, count, prev, since=since)
 
 
 def head(db: Database) -> str:

@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--months", type=int, default=12, help="review：审查未来几个月内到期的（默认 12）"
     )
+    rep.add_argument("--month", type=int, help="handovers：只输出该年这一个月（1–12）")
     rep.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
     rep.add_argument(
         "--plaintext-ok", action="store_true", help="确认导出 .csv/.xlsx 明文文件（含涉密目录）"
@@ -225,7 +226,8 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
     elif args.year is None:
         raise MijianError("请用 --year 指定年度。")
     else:
-        title = f"{REPORT_TITLES[args.kind]}（{args.year}年）"
+        month = f"{args.month}月" if args.month else ""
+        title = f"{REPORT_TITLES[args.kind]}（{args.year}年{month}）"
     if output.suffix.lower() in (".csv", ".xlsx"):
         if not args.plaintext_ok:
             raise MijianError(
@@ -234,13 +236,22 @@ def _report(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> i
         with _logged_in(args, db, read, clock) as session:
             session.require(*BUSINESS_ROLES)
             rows = export_report(
-                session, args.kind, args.year, output, args.months, replace=False, day=day
+                session,
+                args.kind,
+                args.year,
+                output,
+                args.months,
+                replace=False,
+                day=day,
+                month=args.month,
             )
         print(f"已导出 {title} {rows} 行到明文文件 {output}，请按涉密载体管理。")
         return EXIT_OK
     with _logged_in(args, db, read, clock) as session:
         session.require(*BUSINESS_ROLES)
-        report = report_output(session, args.kind, args.year, months=args.months, day=day)
+        report = report_output(
+            session, args.kind, args.year, months=args.months, day=day, month=args.month
+        )
         # Audited only once the file is completely written; a failed write records nothing.
         deliver_file(output, report.pdf, report.delivered, replace=False)
     print(f"已输出 {title}到 {output}")

@@ -52,9 +52,11 @@ def problems(db: Database) -> list[str]:
 
 
 def _labels(db: Database) -> dict[int, str]:
+    # The big reads here iterate their cursor rather than fetch every row in one call, which
+    # held the interpreter (and so the window's thread) for as long as a million rows took.
     return {
         int(r["id"]): f"{registration_number(r['year'], r['serial'])} 第{r['copy_no']}份"
-        for r in db.query(
+        for r in db.execute(
             "SELECT c.id, d.year, d.serial, c.copy_no FROM copy c JOIN document d"
             " ON d.id = c.document_id"
         )
@@ -94,7 +96,7 @@ def _event_counts(db: Database) -> dict[str, Counter[str]]:
 
 def _row_counts(db: Database, labels: dict[int, str]) -> dict[str, Counter[str]]:
     def by_copy(sql: str) -> Counter[str]:
-        return Counter({labels[int(r[0])]: int(r[1]) for r in db.query(sql)})
+        return Counter({labels[int(r[0])]: int(r[1]) for r in db.execute(sql)})
 
     return {
         "借出": by_copy("SELECT copy_id, count(*) FROM handover GROUP BY copy_id"),
@@ -107,16 +109,16 @@ def _row_counts(db: Database, labels: dict[int, str]) -> dict[str, Counter[str]]
 
 
 def _compare(what: str, rows: Counter[str], events: Counter[str]) -> list[str]:
-    missing = sorted(k for k in rows if rows[k] > events.get(k, 0))
-    unrecorded = sorted(k for k in events if events[k] > rows.get(k, 0))
+    missing = [k for k in rows if rows[k] > events.get(k, 0)]
+    unrecorded = [k for k in events if events[k] > rows.get(k, 0)]
     out = []
     if missing:
         out.append(
-            f"{what}与审计记录不符：{len(missing)} 份有记录而无审计事件（{_few(missing)}）。"
+            f"{what}与审计记录不符：{len(missing)} 份有记录而无审计事件（{_first(missing)}）。"
         )
     if unrecorded:
         out.append(
-            f"{what}与审计记录不符：{len(unrecorded)} 份有审计事件而记录缺失（{_few(unrecorded)}）。"
+            f"{what}与审计记录不符：{len(unrecorded)} 份有审计事件而记录缺失（{_first(unrecorded)}）。"
         )
     return out
 
@@ -145,7 +147,7 @@ def _states(db: Database, labels: dict[int, str]) -> list[str]:
     )
     out = []
     for what, sql in checks:
-        bad = [labels[int(r[0])] for r in db.query(sql)]
+        bad = [labels[int(r[0])] for r in db.execute(sql)]
         if bad:
             out.append(f"份的状态与记录不符（{what}）：{len(bad)} 份（{_few(bad)}）。")
     return out
@@ -153,3 +155,7 @@ def _states(db: Database, labels: dict[int, str]) -> list[str]:
 
 def _few(items: Iterable[str]) -> str:
     return reconcile_records.few(items, "份")
+
+
+def _first(items: Iterable[str]) -> str:
+    return reconcile_records.few_sorted(items, "份")

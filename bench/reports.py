@@ -64,6 +64,29 @@ def unembedded(pdf: bytes) -> int:
     return len(re.findall(base14, pdf))
 
 
+def destruction_batch() -> tuple[Batch, People]:
+    """A sealed batch and its people, for a 销毁登记表 of any length (see batch_items)."""
+    batch = Batch(
+        0,
+        NOW.year,
+        1,
+        "送销毁中心",
+        "市保密技术服务中心",
+        NOW.date(),
+        stamp(NOW),
+        "jiyao",
+        stamp(NOW),
+        "baomi",
+        stamp(NOW),
+        ("xitong", "shenji"),
+        None,
+        None,
+        0,
+        0,
+    )
+    return batch, People("李晓梅", "王建国", ("张志强", "刘芳"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--room", choices=("small", "large", "stress"), default="small")
@@ -89,25 +112,7 @@ def main() -> None:
     sheets.stats(db, year, stamp(NOW))
     print(f"year_stats: {(time.perf_counter() - t) * 1000:.0f} ms")
 
-    batch = Batch(
-        0,
-        NOW.year,
-        1,
-        "送销毁中心",
-        "市保密技术服务中心",
-        NOW.date(),
-        stamp(NOW),
-        "jiyao",
-        stamp(NOW),
-        "baomi",
-        stamp(NOW),
-        ("xitong", "shenji"),
-        None,
-        None,
-        0,
-        0,
-    )
-    people = People("李晓梅", "王建国", ("张志强", "刘芳"))
+    batch, people = destruction_batch()
     seconds = {}
     for count in (5_000, 20_000):
         items = batch_items(db, count)

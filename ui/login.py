@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.anchor import RoomBehindAnchor
-from app.demo import DEMO_ACCOUNTS, DEMO_CLOSE_TIME, DEMO_PASSWORD
 from app.errors import MijianError
 from app.model import Credential
 from app.session import Session
@@ -168,6 +167,10 @@ def _warmed(session: Session) -> Session:
 
 
 def _demo_hint() -> QLabel:
+    # Here, not at the top: app.demo brings the whole program (the desk, pinyin, reportlab)
+    # and the dialog must appear before any of it is needed.
+    from app.demo import DEMO_ACCOUNTS, DEMO_CLOSE_TIME, DEMO_PASSWORD
+
     rows = "".join(
         f"<tr><td><b>{login}</b></td><td>{name}</td><td>{role.label}</td></tr>"
         for login, name, role in DEMO_ACCOUNTS

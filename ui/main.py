@@ -78,12 +78,6 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
     # One window per login; 账户 → 切换用户 (or the lock screen's button) closes this session
     # and asks for the next person's login.
     while session is not None:
-        if session.role in (Role.CUSTODIAN, Role.APPROVER):
-            # At every start: a classified copy that stayed out overnight without an exception
-            # becomes a 违规过夜 incident, shown on the desk until the 保密员 handles it.
-            from app.day_close import detect_overnight
-
-            detect_overnight(session)
         window = MainWindow(session)
         window.show()
         log.info("window opened for role %s", session.role.value)
@@ -150,12 +144,27 @@ def _first_run(paths: RoomPaths, clock: Clock) -> bool:
     return created
 
 
+def opened(session: Session) -> Session:
+    """What follows every login, on the login's own thread (not the window's): a classified
+    copy that stayed out overnight without an exception becomes a 违规过夜 incident, shown on
+    the desk until the 保密员 handles it (half a second on a room of a million copies)."""
+    if session.role in (Role.CUSTODIAN, Role.APPROVER):
+        from app.day_close import detect_overnight
+
+        try:
+            detect_overnight(session)
+        except BaseException:
+            session.close()
+            raise
+    return session
+
+
 def _login(paths: RoomPaths, clock: Clock) -> Session | None:
     from ui.login import LoginDialog
 
     dialog = LoginDialog(
-        lambda login, password, accept: open_session(
-            paths.db, login, password, clock, accept_rollback=accept
+        lambda login, password, accept: opened(
+            open_session(paths.db, login, password, clock, accept_rollback=accept)
         ),
         f"数据库：{paths.db}",
         is_demo_room(paths),

@@ -25,6 +25,7 @@ from app.session import Session
 from app.vocab import CopyState, Level
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
+from ui.lazy_pages import LazyPages
 from ui.pages.audit_page import AuditPage
 from ui.pages.board_page import BoardPage
 from ui.pages.circulation_page import CirculationPage
@@ -125,13 +126,16 @@ class MainWindow(QMainWindow):
         self.nav.setStyleSheet(
             "QListWidget { font-size: 15px; } QListWidget::item { padding: 8px; }"
         )
-        self.pages = QStackedWidget()
+        # Each page is built when first shown (ui/lazy_pages.py): login to a usable window
+        # does not wait for pages nobody has opened yet.
+        self.pages = LazyPages(self._page_built)
         self.page_names: list[Page] = list(pages_for(account.role))
         for page in self.page_names:
             self.nav.addItem(page.value)
-            self.pages.addWidget(BUILT_PAGES[page](session))
+            self.pages.add_lazy(lambda page=page: BUILT_PAGES[page](session))  # type: ignore[misc]
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
+        self.pages.currentWidget()  # the first page, built now: the window opens on it
 
         content = QWidget()
         body = QHBoxLayout()
@@ -167,10 +171,9 @@ class MainWindow(QMainWindow):
         self.limits_label = QLabel()  # 今日时限 count, kept by the board page
         self.statusBar().addPermanentWidget(self.limits_label)
         for index in range(self.pages.count()):
-            widget = self.pages.widget(index)
+            widget = self.pages.built(index)
             if isinstance(widget, BoardPage):
-                widget.counted.connect(self._show_limits)
-                widget.refresh()
+                widget.refresh()  # the status bar's 今日时限 from the start
         self.idle.idle.connect(self._lock_when_idle)
         self.lock_screen.unlocked.connect(self._unlock)
         self.lock_screen.switch_user.connect(self.request_switch)
@@ -181,9 +184,13 @@ class MainWindow(QMainWindow):
         if not self.locked:
             _refresh(self.pages.currentWidget())
             for index in range(self.pages.count()):
-                board = self.pages.widget(index)
+                board = self.pages.built(index)
                 if isinstance(board, BoardPage) and board is not self.pages.currentWidget():
                     board.tick()
+
+    def _page_built(self, page: QWidget) -> None:
+        if isinstance(page, BoardPage):
+            page.counted.connect(self._show_limits)
 
     def _page_changed(self, _index: int) -> None:
         if self.isVisible():  # not while the window is closed or being torn down

@@ -44,6 +44,8 @@ class Options:
     months: int = 12  # the 保密期限 review looks this far ahead
     progress: Progress | None = None
     day: date | None = None  # the 日终清点表's day (default: the last day closed)
+    month: int | None = None  # the 借阅登记 of one month of the year
+    reader: int | None = None  # the 借阅登记 of one reader (reader id)
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,13 @@ def _instructions_sheet(session: Session, o: Options) -> Sheet:
     return Sheet(f"批示件台账（{o.year}年）", headers, rows)
 
 
+def _handovers_sheet(session: Session, o: Options) -> Sheet:
+    return sheets.handovers(session.db, o.year, o.month, o.reader)
+
+
 def _handovers(session: Session, o: Options) -> bytes:
     return render_sheet(
-        sheets.handovers(session.db, o.year),
+        sheets.handovers_paged(session.db, o.year, o.month, o.reader),
         session.room.unit,
         session.clock.now(),
         (26, 16, 24, 26, 52, 10, 26, 26, 22, 45),
@@ -234,7 +240,7 @@ REPORTS: dict[str, Report] = {
     r.kind: r
     for r in (
         Report("register", "收文登记簿", _register, lambda s, o: sheets.register(s.db, o.year)),
-        Report("handovers", "借阅登记", _handovers, lambda s, o: sheets.handovers(s.db, o.year)),
+        Report("handovers", "借阅登记", _handovers, _handovers_sheet),
         Report("instructions", "批示件台账", _instructions, _instructions_sheet),
         Report("recall", "清退清单", _recall, lambda s, o: sheets.recall_rows(s.db, o.year)),
         Report(
@@ -288,6 +294,8 @@ def _check(session: Session, kind: str, o: Options) -> Report:
         raise InvalidInput("年份须在 2000 到 2100 之间。")
     if not 1 <= o.months <= 120:
         raise InvalidInput("审查期须在 1 到 120 个月之间。")
+    if (o.month is not None or o.reader is not None) and kind != "handovers":
+        raise InvalidInput("只有借阅登记可以按月份或读者输出。")
     return report
 
 
@@ -299,10 +307,13 @@ def render(
     months: int = 12,
     progress: Progress | None = None,
     day: date | None = None,
+    month: int | None = None,
+    reader: int | None = None,
 ) -> bytes:
     """The report's PDF bytes, not audited: deliver them with `output` or `record_output`.
-    `months` for the 保密期限 review, `progress` for long layouts, `day` for the 日终清点表."""
-    o = Options(year, months, progress, day)
+    `months` for the 保密期限 review, `progress` for long layouts, `day` for the 日终清点表,
+    `month` and `reader` (id) for the 借阅登记 of one month or one reader."""
+    o = Options(year, months, progress, day, month, reader)
     return _check(session, kind, o).render(session, o)
 
 
@@ -314,31 +325,52 @@ def output(
     months: int = 12,
     progress: Progress | None = None,
     day: date | None = None,
+    month: int | None = None,
+    reader: int | None = None,
 ) -> Output:
     """The report's PDF and its audit record, made when the bytes reach the printer or a file."""
-    pdf = render(session, kind, year, months=months, progress=progress, day=day)
+    pdf = render(
+        session, kind, year, months=months, progress=progress, day=day, month=month, reader=reader
+    )
     return Output(
         pdf,
-        lambda where: record_output(session, kind, year, len(pdf), where, day),
+        lambda where: record_output(session, kind, year, len(pdf), where, day, month, reader),
         "报表已输出但未能记入审计，请销毁后重新输出。",
     )
 
 
 def record_output(
-    session: Session, kind: str, year: int, size: int, where: str, day: date | None = None
+    session: Session,
+    kind: str,
+    year: int,
+    size: int,
+    where: str,
+    day: date | None = None,
+    month: int | None = None,
+    reader: int | None = None,
 ) -> None:
     """The audit event of a report whose `size` bytes are now at `where` (a path or 打印机)."""
     details: dict[str, object] = {"year": year, "bytes": size, "to": where}
     if day is not None:
         details["day"] = day.isoformat()
+    if month is not None:
+        details["month"] = month
+    if reader is not None:
+        details["reader"] = reader
     _audit(session, "输出报表", kind, details)
 
 
 def sheet(
-    session: Session, kind: str, year: int, months: int = 12, day: date | None = None
+    session: Session,
+    kind: str,
+    year: int,
+    months: int = 12,
+    day: date | None = None,
+    month: int | None = None,
+    reader: int | None = None,
 ) -> Sheet:
     """The report's rows, for app.reports.export (which audits the plaintext file it writes)."""
-    o = Options(year, months, day=day)
+    o = Options(year, months, day=day, month=month, reader=reader)
     return _check(session, kind, o).sheet(session, o)
 
 

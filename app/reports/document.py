@@ -4,13 +4,23 @@ registers a footer with the print time and 第 N 页 共 M 页."""
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFPage,
+    PDFStream,
+    PDFZCompress,
+)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
@@ -67,38 +77,92 @@ class SongCanvas(Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["initialFontName"] = kwargs.get("initialFontName") or register_fonts()
+        # (face, size, leading, text) -> the text's show operators (see _plain)
+        self._shown: dict[tuple[str, float, float, str], str] = {}
         super().__init__(*args, **kwargs)
 
     def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        if not (args or kwargs):
+            shown = self._shown.get((self._fontname, self._fontsize, self._leading, text))
+            if shown is not None:  # a cell seen before on this document: 秘密, a name, a unit
+                if shown:
+                    self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} T* ET")
+                return
         parts = self._runs(text)
-        if len(parts) <= 1:
-            super().drawString(x, y, text, *args, **kwargs)
+        if self._single(parts):
+            if args or kwargs or not self._plain(x, y, text):
+                super().drawString(x, y, text, *args, **kwargs)
             return
         base, size, leading = self._fontname, self._fontsize, self._leading
         for font, part in parts:
             self.setFont(font, size, leading)
-            super().drawString(x, y, part, *args, **kwargs)
+            if args or kwargs or not self._plain(x, y, part):
+                super().drawString(x, y, part, *args, **kwargs)
             x += pdfmetrics.stringWidth(part, font, size)
         self.setFont(base, size, leading)
 
+    def _single(self, parts: list[tuple[str, str]]) -> bool:
+        """Whether text split into `parts` is drawn whole in the current face."""
+        return not parts or (len(parts) == 1 and parts[0][0] == self._fontname)
+
+    def _plain(self, x: float, y: float, text: str) -> bool:
+        """Write `text`, all in the current face, the way Canvas.drawString does for an
+        unshaped TrueType face (the same operators: BT, Tm, each subset's Tf, Tj, T*, ET),
+        without its text object, bidi pass and width measurement, and remember the operators
+        for the next time the same text is drawn: a year's register draws millions of cells.
+        False, having written nothing, for any other face or a top-down canvas."""
+        font = pdfmetrics.getFont(self._fontname)
+        if not (getattr(font, "_dynamicFont", False) and self.bottomup) or font.shapable:
+            return False
+        doc = self._doc
+        size = f"{fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL"
+        # A character's code in a subset never changes once given, so the operators for a text
+        # stay right for the whole document.
+        shown = " ".join(
+            f"{font.getSubsetInternalName(subset, doc)} {size} ({self._escape(chunk)}) Tj"
+            for subset, chunk in font.splitString(text, doc)
+        )
+        if len(self._shown) >= 20_000:
+            self._shown.clear()
+        self._shown[(self._fontname, self._fontsize, self._leading, text)] = shown
+        if shown:  # an empty cell shows nothing
+            self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} T* ET")
+        return True
+
     def drawRightString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
-        if len(self._runs(text)) <= 1:
+        if self._single(self._runs(text)):
             super().drawRightString(x, y, text, *args, **kwargs)
         else:
             width = fonts.string_width(text, self._fontsize, self._fontname)
             self.drawString(x - width, y, text, *args, **kwargs)
 
     def drawCentredString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
-        if len(self._runs(text)) <= 1:
+        if self._single(self._runs(text)):
             super().drawCentredString(x, y, text, *args, **kwargs)
         else:
             width = fonts.string_width(text, self._fontsize, self._fontname)
             self.drawString(x - width / 2, y, text, *args, **kwargs)
 
+    def showPage(self) -> None:  # noqa: N802 (reportlab API)
+        super().showPage()
+        _pack(self._doc.Pages.pages[-1])
+
     def _runs(self, text: str) -> list[tuple[str, str]]:
         if not fonts.is_ours(self._fontname):  # Courier for a hash, say
             return [(self._fontname, text)]
         return fonts.runs(text, self._fontname)
+
+
+def _pack(page: PDFPage) -> None:
+    """Compress a finished page's content now rather than when the file is written, so that a
+    long document holds its pages compressed rather than as text (and binary: reportlab's
+    ASCII85 on top makes every page a quarter larger for no reader's benefit)."""
+    if page.Contents or not page.stream or not page.compression:
+        return
+    content: bytes = PDFZCompress.encode(page.stream)
+    names = PDFArray([PDFName(PDFZCompress.pdfname)])
+    page.Contents = PDFStream(PDFDictionary({"Filter": names}), content)
+    page.stream = None
 
 
 class NumberedCanvas(SongCanvas):
@@ -109,13 +173,20 @@ class NumberedCanvas(SongCanvas):
         self._pages: list[dict[str, object]] = []
 
     def showPage(self) -> None:  # noqa: N802 (reportlab API)
-        self._pages.append(dict(self.__dict__))
+        # The page's drawing operators wait, compressed, for the total: ten thousand pages of
+        # a year's register held as lists of strings took over a gigabyte.
+        state = dict(self.__dict__)
+        state["_code"] = zlib.compress("\n".join(self._code).encode(), 1)
+        self._pages.append(state)
         self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)
-        for state in self._pages:
+        for n, state in enumerate(self._pages):
+            self._pages[n] = {}  # each page's state goes once its page is written
+            packed = state.pop("_code")
             self.__dict__.update(state)
+            self._code = [zlib.decompress(packed).decode()]  # type: ignore[arg-type]
             self.setFont(register_fonts(), 8)
             width = self._pagesize[0]
             self.drawRightString(

@@ -40,13 +40,15 @@ def export(
     *,
     replace: bool = True,
     day: date | None = None,
+    month: int | None = None,
 ) -> int:
     """Write the report's rows to `target` (.csv or .xlsx); returns the row count. `replace`
-    False refuses an existing file; `day` is the 日终清点表's day."""
+    False refuses an existing file; `day` is the 日终清点表's day; `month` narrows the
+    借阅登记 to one month."""
     suffix = target.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InvalidInput("导出文件须以 .csv 或 .xlsx 结尾。")
-    data = sheet(session, kind, year, months, day)
+    data = sheet(session, kind, year, months, day, month)
     payload = _csv(data) if suffix == ".csv" else _xlsx(data)
 
     def record(where: str) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -167,8 +167,10 @@ def markup(text: str, base: str = SONG) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
 def string_width(text: str, size: float, base: str = SONG) -> float:
-    """The printed width of `text` drawn in runs (points)."""
+    """The printed width of `text` drawn in runs (points). Remembered for the last few thousand
+    texts: a long register measures the same names, units and titles over and over."""
     return float(sum(pdfmetrics.stringWidth(part, font, size) for font, part in runs(text, base)))
 
 

@@ -3,13 +3,16 @@ a CSV/XLSX export writes."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast, overload
 
 from app import day_close, destruction, recall
 from app.classification import Period, period_end
+from app.errors import InvalidInput
 from app.numbers import registration_number
 from app.register_query import REGISTER_COLUMNS, RegisterFilter
 from app.vocab import CLASSIFIED, LEVELS, CopyState, sql_in
@@ -23,58 +26,137 @@ OWN_OUTGOING = "本机关发文"  # the 来文类别 key the year's figures give
 class Sheet:
     title: str
     headers: tuple[str, ...]
-    rows: list[tuple[object, ...]]
+    rows: Sequence[tuple[object, ...]]
 
 
 def register(db: Database, year: int) -> Sheet:
     from app.reports.register_pdf import register_values, rows_of
 
     rows = [register_values(r) for r in rows_of(db, RegisterFilter(year=year))]
-    return Sheet(f"收文登记簿（{year}年）", REGISTER_COLUMNS, rows)  # type: ignore[arg-type]
+    return Sheet(f"收文登记簿（{year}年）", REGISTER_COLUMNS, rows)
 
 
-def handovers(db: Database, year: int) -> Sheet:
-    """借阅登记: every handover that began in the year, in time order. An exception names who
-    let it through, what it lifted, and, for a clearance or 知悉范围 refusal, the 单位负责人
-    who approved it and the approval's reference."""
+HANDOVER_HEADERS = (
+    "借出时间",
+    "借阅人",
+    "部门",
+    "收文编号/份号",
+    "文件名称",
+    "密级",
+    "应还时间",
+    "实际归还",
+    "核对情况",
+    "例外放行（批准）",
+)
+
+
+def handovers(
+    db: Database, year: int, month: int | None = None, reader_id: int | None = None
+) -> Sheet:
+    """借阅登记: every handover that began in the year (or in one `month` of it, or one
+    reader's), in time order. An exception names who let it through, what it lifted, and, for
+    a clearance or 知悉范围 refusal, the 单位负责人 who approved it and the approval's reference."""
+    title, ids = _handover_ids(db, year, month, reader_id)
+    return Sheet(title, HANDOVER_HEADERS, list(Chunked(ids, lambda part: _handover_rows(db, part))))
+
+
+def handovers_paged(
+    db: Database, year: int, month: int | None = None, reader_id: int | None = None
+) -> Sheet:
+    """The same sheet for a PDF: its rows are read a chunk at a time as the pages need them,
+    so that a year's few hundred thousand handovers are never all in memory at once."""
+    title, ids = _handover_ids(db, year, month, reader_id)
+    return Sheet(title, HANDOVER_HEADERS, Chunked(ids, lambda part: _handover_rows(db, part)))
+
+
+class Chunked(Sequence[tuple[object, ...]]):
+    """Rows by position, read `size` at a time through `fetch` (the rows of some ids, in their
+    order); only the chunk last read is kept."""
+
+    def __init__(
+        self,
+        ids: list[int],
+        fetch: Callable[[list[int]], list[tuple[object, ...]]],
+        size: int = 2000,
+    ) -> None:
+        self._ids, self._fetch, self._size = ids, fetch, size
+        self._first, self._rows = -1, cast(list[tuple[object, ...]], [])
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[object, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[object, ...]]: ...
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        first = index - index % self._size
+        if first != self._first:
+            self._rows = self._fetch(self._ids[first : first + self._size])
+            self._first = first
+        return self._rows[index - first]
+
+
+def _handover_ids(
+    db: Database, year: int, month: int | None, reader_id: int | None
+) -> tuple[str, list[int]]:
+    """The sheet's title and its handovers' ids, in time order."""
+    if month is None:
+        start, end = f"{year}-01-01", f"{year + 1}-01-01"
+        period = f"{year}年"
+    else:
+        if not 1 <= month <= 12:
+            raise InvalidInput("月份须在 1 到 12 之间。")
+        start = f"{year}-{month:02d}-01"
+        end = f"{year + 1}-01-01" if month == 12 else f"{year}-{month + 1:02d}-01"
+        period = f"{year}年{month}月"
+    where = "out_at >= ? AND out_at < ?"
+    params: tuple[object, ...] = (start, end)
+    if reader_id is not None:
+        name = db.scalar("SELECT name FROM reader WHERE id = ?", (reader_id,))
+        if name is None:
+            raise InvalidInput("没有这位读者。")
+        where += " AND reader_id = ?"
+        params += (reader_id,)
+        period += f" {name}"
+    found = db.query(f"SELECT id FROM handover WHERE {where} ORDER BY out_at, id", params)
+    return f"借阅登记（{period}）", [r[0] for r in found]
+
+
+def _handover_rows(db: Database, ids: list[int]) -> list[tuple[object, ...]]:
+    """The printed rows of these handovers, in the order of `ids`; texts that repeat (names,
+    units, titles, notes) are kept once."""
     found = db.query(
-        """SELECT h.out_at, r.name, r.unit, r.phone, d.year, d.serial, c.copy_no, d.title,
+        """SELECT h.id, h.out_at, r.name, r.unit, r.phone, d.year, d.serial, c.copy_no, d.title,
                   d.level, h.due_at, h.back_at, h.check_note, h.override_by, h.override_reason,
                   h.override_kind, h.override_head, h.override_ref, a.display_name AS approver
            FROM handover h JOIN reader r ON r.id = h.reader_id JOIN copy c ON c.id = h.copy_id
            JOIN document d ON d.id = c.document_id
            LEFT JOIN account a ON a.login = h.override_by
-           WHERE h.out_at >= ? AND h.out_at < ? ORDER BY h.out_at, h.id""",
-        (f"{year}-01-01", f"{year + 1}-01-01"),
+           WHERE h.id IN (SELECT value FROM json_each(?))""",
+        (json.dumps(ids),),
     )
-    rows: list[tuple[object, ...]] = [
-        (
+    once: dict[str, str] = {}
+    rows: dict[int, tuple[object, ...]] = {}
+    for r in found:
+        rows[r["id"]] = (
             _minute(r["out_at"]),
-            r["name"],
-            r["unit"],
+            once.setdefault(r["name"], r["name"]),
+            once.setdefault(r["unit"], r["unit"]),
             f"{registration_number(r['year'], r['serial'])}/{r['copy_no']}",
-            r["title"],
-            r["level"],
+            once.setdefault(r["title"], r["title"]),
+            once.setdefault(r["level"], r["level"]),
             _minute(r["due_at"]),
             _minute(r["back_at"]) if r["back_at"] else "未还",
-            r["check_note"] or "",
+            once.setdefault(r["check_note"] or "", r["check_note"] or ""),
             override_note(r),
         )
-        for r in found
-    ]
-    headers = (
-        "借出时间",
-        "借阅人",
-        "部门",
-        "收文编号/份号",
-        "文件名称",
-        "密级",
-        "应还时间",
-        "实际归还",
-        "核对情况",
-        "例外放行（批准）",
-    )
-    return Sheet(f"借阅登记（{year}年）", headers, rows)
+    return [rows[i] for i in ids]  # a handover is never deleted
 
 
 def override_note(row: Any) -> str:

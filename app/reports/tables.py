@@ -42,9 +42,10 @@ def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[A
 
 
 def fitted(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
-    """The text as a plain one-line cell when it fits `width` (points, padding included), else
-    a wrapping Paragraph: plain cells cost a fraction of a Paragraph to measure and draw."""
-    if "\n" not in text and string_width(text, style.fontSize, style.fontName) <= width - 8:
+    """The text as a plain one-line cell when it fits `width` (points, a cell's 6 + 6 points of
+    padding included), else a wrapping Paragraph: a plain cell costs a fraction of a Paragraph
+    to measure and draw, and is drawn in runs by glyph coverage all the same (SongCanvas)."""
+    if "\n" not in text and string_width(text, style.fontSize, style.fontName) <= width - 12:
         return text
     return Paragraph(markup(text), style)
 
@@ -125,13 +126,21 @@ class PagedTable(Flowable):
         self._table: Table | None = None
         self._cached: tuple[tuple[float, int], tuple[Table, int, float]] | None = None
 
-    def _build(self, end: int) -> Table:
+    def _build(self, end: int, heights: Sequence[float] | None = None) -> Table:
+        """The table of rows start..end under the header; `heights` when they are already
+        measured (the header's first), so that the table does not measure them again."""
         data = [self.header] + [self.rows.row(i) for i in range(self.start, end)]
         if self.rows.cell_styles is None:
             self.rows.cell_styles = _cell_styles(self.header, self.widths, self.style)
         head, body = self.rows.cell_styles
         styles = [list(head)] + [list(body) for _ in range(end - self.start)]
-        table = Table(data, colWidths=self.widths, repeatRows=1, cellStyles=styles)
+        table = Table(
+            data,
+            colWidths=self.widths,
+            rowHeights=list(heights) if heights is not None else None,
+            repeatRows=1,
+            cellStyles=styles,
+        )
         table.setStyle(TableStyle([c for c in self.style if c[0] not in CELL_OPS]))
         return table
 
@@ -174,7 +183,7 @@ class PagedTable(Flowable):
                 placed += 1
             if placed == 0:
                 return []
-            first = self._build(self.start + placed)
+            first = self._build(self.start + placed, table._rowHeights[: placed + 1])
 
         rest = PagedTable(
             self.header,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -13,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 from app.reports.document import build_pdf
 from app.reports.fonts import markup, register_fonts
 from app.reports.sheets import Sheet
-from app.reports.tables import PagedTable, Progress, grid_style
+from app.reports.tables import PagedTable, Progress, fitted, grid_style
 
 SECRET_LIST = "本表载有涉密文件目录，按涉密载体管理"
 
@@ -35,14 +36,26 @@ def sheet_table(
     """The sheet as a ruled table; columns in `wrap` wrap their text, the rest stay one line."""
     font, cell, _, _ = _styles()
 
-    def make_row(row: tuple[object, ...]) -> list[object]:
-        return [Paragraph(markup(str(v)), cell) if i in wrap else str(v) for i, v in enumerate(row)]
+    wrapping = [(i, widths_mm[i] * mm) for i in sorted(wrap)]
 
-    records: list[tuple[object, ...]] = list(sheet.rows) or [
-        ("（无）",) + ("",) * (len(sheet.headers) - 1)
-    ]
+    def make_row(row: tuple[object, ...]) -> list[object]:
+        # A wrapping column's text is a plain cell when it fits on one line (most do): a
+        # Paragraph costs ten times as much to build, measure and draw.
+        texts = [str(v) for v in row]
+        cells: list[object] = list(texts)
+        for i, width in wrapping:
+            cells[i] = fitted(texts[i], cell, width)
+        return cells
+
+    empty: Sequence[tuple[object, ...]] = [("（无）",) + ("",) * (len(sheet.headers) - 1)]
+    records = sheet.rows if len(sheet.rows) else empty  # not copied: it may be read lazily
     return PagedTable(
-        [Paragraph(h, ParagraphStyle("h", parent=cell, alignment=1)) for h in sheet.headers],
+        # Plain where they fit too (the grid centres the header row): the header is laid out
+        # and drawn on every page.
+        [
+            fitted(h, ParagraphStyle("h", parent=cell, alignment=1), w * mm)
+            for h, w in zip(sheet.headers, widths_mm, strict=True)
+        ],
         records,
         make_row,
         [w * mm for w in widths_mm],

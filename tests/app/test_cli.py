@@ -42,6 +42,23 @@ def test_version_matches_pyproject(tmp_path: Path) -> None:
     assert result.stdout.strip() == f"mijian {version}"
 
 
+def test_the_quick_check(tmp_path: Path, room: RoomPaths) -> None:
+    result = mijian(
+        tmp_path,
+        "check",
+        "--quick",
+        "--db",
+        str(room.db),
+        "--user",
+        "shenji",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "快速校验：未逐页校验文件与加密" in result.stdout and "起完整：" in result.stdout
+    assert "文件与加密校验：通过" not in result.stdout  # it did not read every page
+
+
 def test_check_verify_backup_restore(tmp_path: Path, room: RoomPaths) -> None:
     db = str(room.db)
     result = mijian(

@@ -115,3 +115,60 @@ def test_a_backup_older_than_the_last_close_needs_the_officer(
     backup(admin, fresh.db)
     admin.close()
     restore(room.db, "xitong", PASSWORD, fresh.db, clock)
+
+
+def test_the_quick_gate_walks_the_chain_after_the_last_close_and_counts_what_is_out(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    from app.day_close import close_day
+    from app.maintenance import QUICK_STEPS, quick_check
+
+    custodian = login("jiyao")
+    closed = close_day(custodian)
+    settings.set_idle_lock_minutes(login("xitong"), 7)  # events after the close's head
+    heard: list[tuple[int, int]] = []
+    report = quick_check(custodian, lambda done, total: heard.append((done, total)))
+    assert report.ok, report.lines
+    assert f"链自第 {closed.chain_seq + 1} 条起完整" in report.chain.message
+    assert report.chain.count == audit.count(custodian.db) - closed.chain_seq
+    assert heard[-1] == (QUICK_STEPS, QUICK_STEPS)
+
+    # An event after the head rewritten behind the trail's back: the gate sees it.
+    db = custodian.db
+    db.execute("DROP TRIGGER audit_event_no_update")
+    last = audit.count(db)
+    db.execute("UPDATE audit_event SET details = '{}' WHERE seq = ?", (last,))
+    report = quick_check(custodian)
+    assert not report.ok and report.chain.broken_seq == last
+
+
+def test_the_quick_gate_finds_a_copy_marked_out_without_a_handover(
+    login: Callable[..., Session],
+) -> None:
+    from app.maintenance import quick_check
+    from tests.app.test_registry import doc
+
+    custodian = login("jiyao")
+    from app import registry
+
+    copy_id = registry.register(custodian, doc(level="秘密", copy_numbers="1")).copies[0].id
+    assert quick_check(custodian).ok
+    custodian.db.execute("UPDATE copy SET state = '借出' WHERE id = ?", (copy_id,))
+    report = quick_check(custodian)
+    assert not report.ok
+    assert any("1 份记为借出，未归还的借出记录却有 0 条" in f for f in report.findings)
+
+
+def test_the_full_check_reports_its_steps_and_stops_when_cancelled(
+    login: Callable[..., Session],
+) -> None:
+    from app.maintenance import CHECK_STEPS
+    from app.progress import Cancelled, Progress
+
+    heard: list[int] = []
+    assert check_room(login("shenji"), lambda done, total: heard.append(done)).ok
+    assert heard == list(range(CHECK_STEPS + 1))
+    stop = Progress()
+    stop.cancel()
+    with pytest.raises(Cancelled):
+        check_room(login("shenji"), stop)

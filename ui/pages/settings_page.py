@@ -273,7 +273,7 @@ class SettingsPage(QWidget):
             self.maintenance_label.setText("\n".join(report.lines))
 
         self.maintenance_label.setText("正在校验数据库…")
-        return self._run("校验数据库", "正在校验数据库…", lambda s, _: check_room(s), done, False)
+        return self._run("校验数据库", "正在校验数据库…", check_room, done, True)
 
     def _run(
         self,
