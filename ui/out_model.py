@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from app.desk import OutRow
 from app.vocab import Level
-from ui.table_model import Column, ColumnsModel, table_view
+from ui.table_model import CELL_MARGIN, Column, ColumnsModel, table_view
 
 RED, AMBER = "#b00020", "#b26a00"
 
@@ -62,7 +62,6 @@ class OutModel(ColumnsModel):
 
 
 OUT_SAMPLES = tuple(c.sample for c in OutModel.spec)
-CELL_MARGIN = 20  # the cell's padding and focus frame, with room to spare
 
 
 def size_columns(view: QTableView, samples: Sequence[str | None]) -> None:

@@ -34,13 +34,15 @@ _BRUSHES = {
 class RegisterModel(PagedModel, ColumnsModel):
     # The headers are app.register_query.REGISTER_COLUMNS (the export's), in the same order.
     spec = (
-        Column("number", "收文编号", 84),
-        Column("received", "收文日期", 86),
-        Column("issuer", "来文单位", 120),
-        Column("doc_number", "文号", 160),
+        # Samples: the widest value each column shows in full; 来文单位 and 份号 lists may be
+        # longer and are elided (the tooltip and the document dialog show them whole).
+        Column("number", "收文编号", sample="2026-0000"),
+        Column("received", "收文日期", sample="2026-00-00"),
+        Column("issuer", "来文单位", sample="省政府办公厅"),
+        Column("doc_number", "文号", sample="省委办发〔2026〕000号"),
         Column("title", "标题"),  # stretches
-        Column("level", "密级", 96),
-        Column("copies", "份数/份号", 150),
+        Column("level", "密级", sample="机密★20年"),
+        Column("copies", "份数/份号", sample="10份 000001-000010"),
         Column("state", "办理情况", 80),
         Column("remarks", "备注", 90),
     )

@@ -67,7 +67,7 @@ class RowsModel(QAbstractTableModel):
 class Column:
     """One column of a table: its key (what the model's `cells` answers under), its header,
     and how the view lays it out: a fixed width in pixels, or a sample text measured with the
-    view's fonts (ui.out_model.size_columns), or neither (the column that stretches)."""
+    view's fonts (set_widths), or neither (the column that stretches)."""
 
     key: str
     header: str
@@ -108,11 +108,22 @@ class ColumnsModel(RowsModel):
         return None
 
 
+CELL_MARGIN = 20  # a cell's padding and focus frame, with room to spare
+
+
 def set_widths(view: QTableView, spec: Sequence[Column]) -> None:
-    """The fixed pixel widths a spec names (sampled and stretching columns are left alone)."""
+    """Each column as wide as the widest of its pixel width, its sample and its header, measured
+    with the view's own fonts (a fixed pixel width alone cut 2026-0001 to 2026-0… at the
+    window's font); a column with neither width nor sample is left to stretch. The user may
+    still drag a column wider or narrower."""
+    cells, heads = view.fontMetrics(), view.horizontalHeader().fontMetrics()
     for column, c in enumerate(spec):
-        if c.width is not None:
-            view.setColumnWidth(column, c.width)
+        if c.width is None and c.sample is None:
+            continue
+        measured = [heads.horizontalAdvance(c.header) + CELL_MARGIN, c.width or 0]
+        if c.sample:
+            measured.append(cells.horizontalAdvance(c.sample) + CELL_MARGIN)
+        view.setColumnWidth(column, max(measured))
 
 
 class ListModel(RowsModel):

@@ -87,3 +87,23 @@ def test_each_register_cell_sits_under_its_own_header(login: Callable[..., Sessi
             assert page.table.columnWidth(column) == c.width, c.key
     title = model.column_of("title")
     assert header.sectionResizeMode(title) == QHeaderView.ResizeMode.Stretch
+
+
+def test_the_register_shows_numbers_dates_and_levels_whole(
+    login: Callable[..., Session], qtbot
+) -> None:
+    """Walk-through: at the window's font 收文编号 read 2026-0…, 收文日期 2026-11…, 文号 cut.
+    Every column with a sample is at least as wide as what it shows."""
+    session = login("jiyao")
+    registry.register(session, doc(level="机密", copy_numbers="000001-000010"))
+    page = RegisterPage(session)
+    qtbot.addWidget(page)
+    page.resize(1440, 860)
+    page.show()
+    view, model = page.table, page.model
+    metrics = view.fontMetrics()
+    for key in ("number", "received", "doc_number", "level", "copies"):
+        column = model.column_of(key)
+        for row in range(min(model.rowCount(), 20)):
+            text = str(model.index(row, column).data())
+            assert metrics.horizontalAdvance(text) + 8 <= view.columnWidth(column), (key, text)
