@@ -39,13 +39,14 @@ class Kind(StrEnum):
 # Most urgent first, within the same deadline.
 URGENCY_RANK = {"特提": 0, "特急": 1, "加急": 2, "平急": 3, "平件": 4}
 CHASE_WAYS = instructions.CHASE_WAYS
-# A registration is open while its 办理时限 is set, it is not voided and it is not a 阅件
-# read through by its whole route — the partial index document_open_deadline's own condition,
-# word for word, so a count is an index count. The 办结 state of a registration (issue 16,
-# another part) adds its condition here and to that index.
+# A registration is open while its 办理时限 is set, it is neither voided nor 办结 (answered,
+# app.completion), and it is not a 阅件 read through by its whole route. This string is the
+# partial index document_open_deadline's own condition, word for word (migration 0018; a test
+# compares them), so a count is an index count. Columns are unqualified so that the same text
+# serves the index and the queries (each reads `document` alone in its subquery).
 REGISTRATION_OPEN = (
-    "d.deadline IS NOT NULL AND d.voided_at IS NULL"
-    " AND (d.handling = '办件' OR d.reading_state IS NOT '已阅毕')"
+    "deadline IS NOT NULL AND voided_at IS NULL AND done_at IS NULL"
+    " AND (handling = '办件' OR reading_state IS NOT '已阅毕')"
 )
 
 
@@ -80,6 +81,12 @@ class Count:
     total: int
     overdue: int
     flagged: int
+
+
+def when_text(at: datetime, now: datetime) -> str:
+    """A time on the board: 11-20 17:30 this year, 2025-12-30 17:30 for an older (or later)
+    year, so an item left over from last year never reads as this year's."""
+    return f"{at:%m-%d %H:%M}" if at.year == now.year else f"{at:%Y-%m-%d %H:%M}"
 
 
 def end_of_today(now: datetime) -> datetime:
@@ -124,8 +131,8 @@ FROM (
     SELECT * FROM (SELECT CASE WHEN d.telegram THEN '电报' ELSE d.handling END, d.id, d.id,
                           NULL, NULL, d.deadline, 0, '', ''
                    FROM document d INDEXED BY document_open_deadline
-                   WHERE {REGISTRATION_OPEN} AND d.deadline < :end
-                   ORDER BY d.deadline LIMIT :limit)
+                   WHERE {REGISTRATION_OPEN} AND deadline < :end
+                   ORDER BY deadline LIMIT :limit)
     UNION ALL
     SELECT * FROM (SELECT '借出', h.id, c.document_id, h.copy_id, c.copy_no, h.due_at, 0, r.name,
                           r.name
@@ -176,10 +183,10 @@ _COUNT = f"""SELECT
      WHERE {_OPEN} AND deadline < :end),
     (SELECT count(*) FROM instruction INDEXED BY instruction_open_due
      WHERE {_OPEN} AND deadline <= :now),
-    (SELECT count(*) FROM document d INDEXED BY document_open_deadline
-     WHERE {REGISTRATION_OPEN} AND d.deadline < :end),
-    (SELECT count(*) FROM document d INDEXED BY document_open_deadline
-     WHERE {REGISTRATION_OPEN} AND d.deadline <= :now),
+    (SELECT count(*) FROM document INDEXED BY document_open_deadline
+     WHERE {REGISTRATION_OPEN} AND deadline < :end),
+    (SELECT count(*) FROM document INDEXED BY document_open_deadline
+     WHERE {REGISTRATION_OPEN} AND deadline <= :now),
     (SELECT count(*) FROM handover INDEXED BY handover_open_due
      WHERE back_at IS NULL AND due_at < :end),
     (SELECT count(*) FROM handover INDEXED BY handover_open_due

@@ -12,11 +12,18 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import board
+from app import board, completion
 from app.board import Item, Kind
-from app.errors import MijianError
+from app.errors import InvalidInput, MijianError
 from app.roles import Role
 from app.session import Session
 from ui.errors import show_error
@@ -45,10 +52,10 @@ class BoardModel(RowsModel):
             row.title,
             row.level,
             row.urgency,
-            row.due.strftime("%m-%d %H:%M"),
+            board.when_text(row.due, self.now),
             state,
             row.holders or "在柜",
-            chased_text(row),
+            chased_text(row, self.now),
         )
         return values[column]
 
@@ -60,11 +67,11 @@ class BoardModel(RowsModel):
         return None
 
 
-def chased_text(row: Item) -> str:
+def chased_text(row: Item, now: datetime) -> str:
     if row.last_chase is None:
         return "未催办"
     at, how = row.last_chase
-    return f"{at:%m-%d %H:%M} {how}"
+    return f"{board.when_text(at, now)} {how}"
 
 
 class BoardPage(QWidget):
@@ -80,11 +87,14 @@ class BoardPage(QWidget):
         for column, width in enumerate((40, 110, 190, 240, 50, 50, 110, 80, 160, 140)):
             self.table.setColumnWidth(column, width)
         self.chase_button = QPushButton("电话催办（C）")
+        self.complete_button = QPushButton("办结…")
         self.refresh_button = QPushButton("刷新（F5）")
         self.chase_button.setVisible(session.role is Role.CUSTODIAN)
+        self.complete_button.setVisible(session.role is Role.CUSTODIAN)
         self.status_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.chase_button)
+        buttons.addWidget(self.complete_button)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.status_label, 1)
         layout = QVBoxLayout(self)
@@ -93,6 +103,7 @@ class BoardPage(QWidget):
         layout.addWidget(self.table, 1)
 
         self.chase_button.clicked.connect(self.chase_selected)
+        self.complete_button.clicked.connect(self._complete)
         self.refresh_button.clicked.connect(self.refresh)
         # C on the table: a key press, not a QShortcut, so that it works as typed on the
         # table whatever window is active (and never in a text field).
@@ -159,4 +170,28 @@ class BoardPage(QWidget):
             show_error(self, exc)
             return
         self.status_label.setText(f"已电话催办 {board.default_whom(item)}：{item.label}")
+        self.refresh()
+
+    def _complete(self) -> None:
+        item = self.selected()
+        if item is None or item.kind in (Kind.INSTRUCTION, Kind.OUT):
+            show_error(
+                self, InvalidInput("请选中一件收文（办件、阅件或电报）再办结；批示在批示页办结。")
+            )
+            return
+        result, ok = QInputDialog.getMultiLineText(self, "办结", f"{item.number} 的办理结果：")
+        if ok:
+            self.complete_selected(result)
+
+    def complete_selected(self, result: str) -> None:
+        """办结 the selected registration with its result; it leaves the board."""
+        item = self.selected()
+        if item is None or self._session.role is not Role.CUSTODIAN:
+            return
+        try:
+            completion.complete(self._session, item.document_id, result)
+        except MijianError as exc:
+            show_error(self, exc)
+            return
+        self.status_label.setText(f"已办结：{item.number}")
         self.refresh()

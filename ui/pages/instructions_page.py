@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import documents, instruction_records, instructions, supervision, workdays
+from app.board import when_text
 from app.entry import parse_datetime
 from app.errors import InvalidInput, MijianError
 from app.instruction_records import DUE_FILTERS, Listed
@@ -73,9 +74,9 @@ class InstructionsModel(RowsModel):
             i.text,
             "／".join(v for v in (i.unit, i.handler) if v),
             holders_text(row),
-            i.deadline.strftime("%m-%d %H:%M"),
+            when_text(i.deadline, self.now),
             state,
-            chased_text(row),
+            chased_text(row, self.now),
         )
         return values[column]
 
@@ -89,11 +90,11 @@ def holders_text(row: Listed) -> str:
     return row.holders or "在柜"
 
 
-def chased_text(row: Listed) -> str:
+def chased_text(row: Listed, now: datetime) -> str:
     if row.last_chase is None:
         return "未催办"
     at, how = row.last_chase
-    return f"{at:%m-%d %H:%M} {how}"
+    return f"{when_text(at, now)} {how}"
 
 
 class NewInstructionDialog(FormDialog):
