@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.session import Session
 
 NOTHING_TO_CONFIRM = "没有要确认的操作：先扫描读者和文件，或扫描要归还的文件。"
+YES_WORDS = frozenset({"Y", "是", "有"})
 
 
 class Counter:
@@ -40,6 +41,9 @@ class Counter:
         self.reader: Reader | None = None
         self.folder: list[CopyRef] = []
         self.pending_return: CopyRef | None = None
+        # A checked return that will record 阅毕, waiting for "did they write a 批示?", and
+        # the reader's name. Nothing is written until it is answered.
+        self.asking: tuple[CopyRef, str] | None = None
         # The last copy refused and why, which F7 may override.
         self.refused: tuple[CopyRef, list[Refusal]] | None = None
         self.last_copy: CopyRef | None = None
@@ -49,6 +53,8 @@ class Counter:
     def view(self, changed: bool = False, beep: bool = False) -> View:
         if self.pending_return is not None:
             enter = EnterDoes.TAKE_BACK
+        elif self.asking is not None:
+            enter = EnterDoes.NOT_INSTRUCTED
         elif self.reader is not None and self.folder:
             enter = EnterDoes.HAND_OVER
         else:
@@ -76,6 +82,8 @@ class Counter:
     # ---- the scanner ------------------------------------------------------------------------
     def line(self, text: str) -> View:
         """What the scanner (or the keyboard) typed, then Enter."""
+        if self.asking is not None and text.strip().upper() in YES_WORDS:
+            return self.instructed(True)
         return self.scan(text) if text.strip() else self.enter()
 
     def explain(self, code: str) -> str:
@@ -93,6 +101,8 @@ class Counter:
         return scanning.scan(self._session, code)
 
     def scan(self, code: str) -> View:
+        if self.asking is not None:
+            return self.refuse(f"请先回答：{self._question()}")
         try:
             found = self._resolve(code)
         except MijianError as exc:
@@ -152,19 +162,14 @@ class Counter:
         """Enter on the empty field: confirm the return's check, or hand the folder over."""
         if self.pending_return is not None:
             copy, self.pending_return = self.pending_return, None
-            try:
-                read = circulation.return_and_read(self._session, copy.copy_id)
-            except MijianError as exc:
-                return self.refuse(exc.message)
-            said = f"已归还：{copy.label}，核对无误"
-            if read is not None:
-                after = (
-                    f"下一位：{read.next.name}（{read.next.position}）"
-                    if read.next is not None
-                    else "传阅已完成"
-                )
-                said += f"；{read.reader} 阅毕。{after}"
-            return self._say(said, Tone.OK, changed=True)
+            reader = circulation.reads_on_return(self._session.db, copy.copy_id)
+            if reader is None:
+                return self._take_back(copy, instructed=False)
+            self.asking = (copy, reader)
+            view = self._say(self._question(), Tone.CHECK)
+            return replace(view, asks=Ask.INSTRUCTED, prompt=self._question())
+        if self.asking is not None:
+            return self.instructed(False)
         if self.reader is None or not self.folder:
             return self.refuse(NOTHING_TO_CONFIRM)
         try:
@@ -172,11 +177,51 @@ class Counter:
         except MijianError as exc:
             return self.refuse(exc.message)
 
+    # ---- the return's question: did the reader write a 批示? ---------------------------------
+    def _question(self) -> str:
+        assert self.asking is not None
+        copy, reader = self.asking
+        return f"{copy.label} 核对无误。{reader} 是否作了批示？有批示输入 Y 回车，没有直接回车"
+
+    def instructed(self, yes: bool) -> View:
+        """Answer the return's question: the return and 阅毕 land (with `yes` recorded), and
+        with a 批示 the page opens its entry for the document (Ask.INSTRUCTION)."""
+        if self.asking is None:
+            return self.refuse(NOTHING_TO_CONFIRM)
+        (copy, reader), self.asking = self.asking, None
+        view = self._take_back(copy, instructed=yes)
+        if not yes or view.tone is Tone.REFUSED:
+            return view
+        return replace(
+            view,
+            asks=Ask.INSTRUCTION,
+            prompt=f"登记 {reader} 在 {copy.number}《{copy.title}》上的批示",
+            instruction_number=copy.number,
+            instruction_leader=reader,
+        )
+
+    def _take_back(self, copy: CopyRef, instructed: bool) -> View:
+        try:
+            read = circulation.return_and_read(self._session, copy.copy_id, instructed=instructed)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+        said = f"已归还：{copy.label}，核对无误"
+        if read is not None:
+            after = (
+                f"下一位：{read.next.name}（{read.next.position}）"
+                if read.next is not None
+                else "传阅已完成"
+            )
+            said += f"；{read.reader} 阅毕{'（有批示）' if instructed else ''}。{after}"
+        return self._say(said, Tone.OK, changed=True)
+
     def clear(self, quiet: bool = False) -> View:
-        """Esc: forget the reader, the folder, the pending return and the refusal."""
+        """Esc: forget the reader, the folder, the pending return (and its question) and the
+        refusal."""
         self.reader = None
         self.folder = []
         self.pending_return = None
+        self.asking = None
         self.refused = None
         if quiet:
             return self.view()

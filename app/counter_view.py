@@ -32,6 +32,7 @@ class EnterDoes(StrEnum):
 
     HAND_OVER = "确认借出"
     TAKE_BACK = "确认归还"
+    NOT_INSTRUCTED = "无批示"  # the return's question: Enter says the reader wrote none
     NOTHING = "无"
 
 
@@ -41,6 +42,10 @@ class Ask(StrEnum):
     NOTE = "核对异常"  # F6: the discrepancy's description
     OVERRIDE = "例外放行"  # F7: the 保密员's credentials, reason (and the head's approval)
     SLIP = "补打处理笺"  # F8: preview, print or save the new slip
+    # At a return that records 阅毕: did the reader write a 批示? Asked on the banner (Y and
+    # Enter, or Enter alone for no), so the scanner's rhythm is kept.
+    INSTRUCTED = "是否批示"
+    INSTRUCTION = "登记批示"  # yes: the page opens the 批示 entry for the document
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ class View:
     prompt: str = ""  # the question's title or label
     lifts: tuple[Refusal, ...] = ()  # for Ask.OVERRIDE: the refusals the 保密员 lifts
     slip_file: str = ""  # for Ask.SLIP: the file name offered
+    # for Ask.INSTRUCTION: the 收文编号 and the leader the 批示 entry opens with
+    instruction_number: str = ""
+    instruction_leader: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from app.scanning import CopyRef
 from app.session import Session
 from ui.out_model import AMBER, RED, OutModel, out_view, size_columns
 from ui.override_dialog import ask_override
+from ui.pages.instructions_page import NewInstructionDialog
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
 
@@ -88,6 +89,7 @@ class DeskPage(QWidget):
         super().__init__(parent)
         self._session = session
         self.counter = Counter(session)
+        self.instruction_dialog: NewInstructionDialog | None = None
 
         self.banner = Banner()
         self.scan_edit = QLineEdit()
@@ -242,6 +244,19 @@ class DeskPage(QWidget):
         if view.beep:
             QApplication.beep()
         self.scan_edit.setFocus()
+        if view.asks is Ask.INSTRUCTION:
+            self._open_instruction(view)
+
+    def _open_instruction(self, view: View) -> None:
+        """The reader wrote a 批示 at the return: its entry opens for the document, the
+        leader filled in; the custodian types what was written."""
+        dialog = NewInstructionDialog(
+            self._session, self, view.instruction_number, view.instruction_leader
+        )
+        dialog.setWindowTitle(view.prompt)
+        self.instruction_dialog = dialog
+        dialog.open()
+        dialog.text_edit.setFocus()
 
     def refresh(self) -> None:
         now = self._session.clock.now()

@@ -98,12 +98,16 @@ def chased_text(row: Listed, now: datetime) -> str:
 
 
 class NewInstructionDialog(FormDialog):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    """The 批示 entry; the desk opens it at a return with the document and the leader filled."""
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, number: str = "", leader: str = ""
+    ) -> None:
         super().__init__("登记领导批示", parent)
         self._session = session
-        self.number_edit = QLineEdit()
+        self.number_edit = QLineEdit(number)
         self.number_edit.setPlaceholderText("收文编号，如 2026-0012")
-        self.leader_edit = QLineEdit()
+        self.leader_edit = QLineEdit(leader)
         self.text_edit = QLineEdit()
         self.unit_edit = QLineEdit()
         self.handler_edit = QLineEdit()
