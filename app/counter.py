@@ -17,10 +17,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app import circulation, desk, distribution, scanning
+from app import circulation, desk, distribution, on_spot, scanning
 from app.clock import parse_stamp
 from app.counter_view import IDLE_TEXT, NO_READER, Ask, EnterDoes, FolderRow, Tone, View
-from app.desk import Override, Refusal
+from app.desk import Override, Refusal, RefusalKind
 from app.errors import InvalidInput, MijianError
 from app.output import Output
 from app.people import CLEARANCE_LABELS, Reader
@@ -47,6 +47,8 @@ class Counter:
         # The last copy refused and why, which F7 may override.
         self.refused: tuple[CopyRef, list[Refusal]] | None = None
         self.last_copy: CopyRef | None = None
+        # A 绝密 copy just scanned for the reader: F9 reads it in the room instead.
+        self.on_spot_offer: CopyRef | None = None
         self._banner, self._tone = IDLE_TEXT, Tone.IDLE
 
     # ---- what the page shows ----------------------------------------------------------------
@@ -67,6 +69,7 @@ class Counter:
             pending_return=None if self.pending_return is None else self.pending_return.label,
             enter=enter,
             f7=self.refused is not None,
+            f9=self.on_spot_offer is not None,
             changed=changed,
             beep=beep,
         )
@@ -108,6 +111,7 @@ class Counter:
         except MijianError as exc:
             return self.refuse(exc.message)
         self.refused = None  # F7 overrides only the refusal just shown
+        self.on_spot_offer = None  # and F9 reads only the 绝密 copy just shown
         if found.reader is not None:
             self.reader = found.reader
             return self._say(f"读者 {found.reader.name}：请扫描要借出的文件", Tone.OK)
@@ -144,6 +148,15 @@ class Counter:
         if desk.counter_closed(db, now.date()):
             return self.refuse(desk.CLOSED_MESSAGE)
         refused = desk.refusals(db, self.reader, copy, now)
+        if [r.kind for r in refused] == [RefusalKind.ON_SPOT]:
+            # Not a refusal to beep at: 绝密 is read here, the desk offers it.
+            self.refused = (copy, refused)
+            self.on_spot_offer = copy
+            return self._say(
+                f"{copy.label} 绝密，须在室阅读（即阅即批即退）：按 F9 开始，机要员在场计时；"
+                "确需带出，经单位负责人批准由保密员按 F7 放行",
+                Tone.CHECK,
+            )
         if refused:
             text = "".join(r.message for r in refused)
             if all(r.overridable for r in refused):
@@ -201,11 +214,20 @@ class Counter:
         )
 
     def _take_back(self, copy: CopyRef, instructed: bool) -> View:
+        db = self._session.db
+        began = db.one(
+            "SELECT h.out_at, r.name FROM handover h JOIN reader r ON r.id = h.reader_id"
+            " WHERE h.copy_id = ? AND h.back_at IS NULL AND h.on_spot = 1",
+            (copy.copy_id,),
+        )
         try:
             read = circulation.return_and_read(self._session, copy.copy_id, instructed=instructed)
         except MijianError as exc:
             return self.refuse(exc.message)
         said = f"已归还：{copy.label}，核对无误"
+        if began is not None:
+            minutes = desk.reading_minutes(parse_stamp(began["out_at"]), self._session.clock.now())
+            said = f"在室阅读结束：{began['name']} 阅 {minutes} 分钟；{said}"
         if read is not None:
             after = (
                 f"下一位：{read.next.name}（{read.next.position}）"
@@ -222,6 +244,7 @@ class Counter:
         self.folder = []
         self.pending_return = None
         self.asking = None
+        self.on_spot_offer = None
         self.refused = None
         if quiet:
             return self.view()
@@ -266,6 +289,36 @@ class Counter:
     def _when(self, due: datetime) -> str:
         today = self._session.clock.now().date()
         return f"{due:%H:%M}" if due.date() == today else f"{due:%m月%d日 %H:%M}"
+
+    # ---- F9: read a 绝密 copy in the room ------------------------------------------------------
+    def ask_on_spot(self) -> View:
+        """F9: asks the custodian to confirm being present before the reading starts."""
+        copy = self.on_spot_offer
+        if copy is None or self.reader is None:
+            return self.refuse("先扫描读者证件和要在室阅读的绝密件，再按 F9。")
+        prompt = (
+            f"{self.reader.name} 在室阅读 {copy.label}《{copy.title}》（绝密）：机要员在场监阅，"
+            "阅毕即收回。确认在场？"
+        )
+        return replace(self.view(), asks=Ask.PRESENCE, prompt=prompt)
+
+    def start_on_spot(self, present: bool) -> View:
+        """The reading starts, its timer runs on the desk; scanning the copy back ends it."""
+        copy = self.on_spot_offer
+        if copy is None or self.reader is None:
+            return self.refuse("先扫描读者证件和要在室阅读的绝密件，再按 F9。")
+        try:
+            began = on_spot.start(self._session, self.reader.id, copy.copy_id, present)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+        # The reader sits down to read: the counter is free, and scanning the copy back ends
+        # the reading (a copy out is taken back when no reader is at the counter).
+        self.clear(quiet=True)
+        return self._say(
+            f"在室阅读开始：{began.reader} 阅 {began.label}，计时中——阅毕扫描该份收回",
+            Tone.OK,
+            changed=True,
+        )
 
     # ---- F6: a discrepancy at the return ----------------------------------------------------
     def discrepancy(self) -> View:
@@ -348,6 +401,9 @@ def counter_key(counter: Counter, line: str) -> View:
     if word.upper() == "F6":
         asked = counter.discrepancy()
         return counter.record_discrepancy(rest) if asked.asks is Ask.NOTE else asked
+    if word.upper() == "F9":  # typed at the CLI session by the custodian at the desk
+        asked = counter.ask_on_spot()
+        return counter.start_on_spot(True) if asked.asks is Ask.PRESENCE else asked
     if word.upper() in ("F7", "F8"):
         return counter.refuse(f"{word.upper()} 须在借阅台窗口中操作。")
     return counter.line(line)

@@ -4,12 +4,13 @@ board beside it (what is out, the open incidents). The page renders these and de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from app.day_close import count_open_incidents, open_incidents
 from app.desk import OutRow, Refusal, out_now
+from app.on_spot import Reading, under_way
 from db.connection import Database
 
 IDLE_TEXT = "请扫描读者证件或文件"
@@ -46,6 +47,7 @@ class Ask(StrEnum):
     # Enter, or Enter alone for no), so the scanner's rhythm is kept.
     INSTRUCTED = "是否批示"
     INSTRUCTION = "登记批示"  # yes: the page opens the 批示 entry for the document
+    PRESENCE = "在场确认"  # F9: the custodian confirms being present for an in-room reading
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class View:
     pending_return: str | None  # the label of the copy whose check Enter confirms
     enter: EnterDoes
     f7: bool  # the refusal shown may be lifted with F7
+    f9: bool = False  # the 绝密 copy just scanned may be read in the room (F9)
     # A handover, return or discrepancy was written: the out-list and incidents moved.
     changed: bool = False
     beep: bool = False  # this answer is a refusal: the page beeps once
@@ -85,12 +88,23 @@ class Board:
     rows: list[OutRow]
     late: int
     incidents: str
+    readings: list[Reading] = field(default_factory=list)  # 在室阅读 under way: the timers
 
 
 def board(db: Database, now: datetime) -> Board:
     rows = out_now(db, now.date().isoformat())
     late = sum(1 for r in rows if r.copy.level != "非密" and r.status(now) == "逾期")
-    return Board(rows, late, incidents_line(db))
+    readings = under_way(db) if any(r.on_spot for r in rows) else []
+    return Board(rows, late, incidents_line(db), readings)
+
+
+def readings_line(readings: list[Reading], now: datetime) -> str:
+    """The desk's timers: 在室阅读：张建国 2026-0005 第000001份 12:07；…"""
+    if not readings:
+        return ""
+    return "在室阅读（机要员在场）：" + "；".join(
+        f"{r.reader} {r.label} {r.elapsed(now)}" for r in readings
+    )
 
 
 def incidents_line(db: Database) -> str:

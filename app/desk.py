@@ -55,6 +55,7 @@ class OutRow:
     out_at: datetime
     due_at: datetime
     excepted: bool
+    on_spot: bool = False  # 在室阅读: the copy is being read in the room (app.on_spot)
 
     def status(self, now: datetime) -> str:
         """正常, 将到期 (30 minutes before due) or 逾期 — for classified copies."""
@@ -156,8 +157,9 @@ def _answered(found: list[Refusal], override: Override | None) -> list[Refusal]:
             raise InvalidInput(refused.message)
     if any(r.by_law for r in found) and not (override.head.strip() and override.reference.strip()):
         law = next(r for r in found if r.by_law)
+        what = "绝密件带出机要室" if law.kind is RefusalKind.ON_SPOT else f"超出{law.kind}的借阅"
         raise InvalidInput(
-            f"{law.message}超出{law.kind}的借阅须经单位负责人批准：请写明批准的单位负责人"
+            f"{law.message}{what}须经单位负责人批准：请写明批准的单位负责人"
             "（姓名 职务）和批准单号。"
         )
     return found
@@ -289,6 +291,20 @@ def close_handover(
         "UPDATE handover SET back_at = ?, back_by = ?, check_note = ? WHERE id = ?",
         (stamp(now), session.account.login, note, handover_id),
     )
+    details: dict[str, Any] = {"reader": reader, "note": note}
+    began = db.scalar("SELECT out_at FROM handover WHERE id = ? AND on_spot = 1", (handover_id,))
+    if began is not None:
+        # 在室阅读 ends with the return: who read it, from when to when, how long.
+        minutes = reading_minutes(parse_stamp(began), now)
+        details["on_spot_minutes"] = minutes
+        add_copy_event(
+            db,
+            copy.copy_id,
+            now,
+            session.account.login,
+            "在室阅读结束",
+            {"reader": reader, "from": began, "minutes": minutes},
+        )
     db.execute("UPDATE copy SET state = ? WHERE id = ?", (state, copy.copy_id))
     add_copy_event(
         db,
@@ -304,8 +320,13 @@ def close_handover(
         session.account.login,
         "归还" if state == "在柜" else "登记遗失",
         f"copy:{copy.label}",
-        {"reader": reader, "note": note},
+        details,
     )
+
+
+def reading_minutes(began: datetime, ended: datetime) -> int:
+    """Whole minutes of an in-room reading, at least 1."""
+    return max(1, round((ended - began).total_seconds() / 60))
 
 
 # ---- what is out ------------------------------------------------------------------------------
@@ -314,7 +335,7 @@ def out_now(db: Database, night: str | None = None) -> list[OutRow]:
     rows = db.query(
         """SELECT h.id AS handover_id, h.out_at, h.due_at, r.name AS reader, r.phone,
                c.id AS copy_id, c.document_id, c.copy_no, c.pages, c.state, d.year, d.serial,
-               d.title, d.level, d.voided_at,
+               d.title, d.level, d.voided_at, h.on_spot,
                EXISTS (SELECT 1 FROM overnight_exception e WHERE e.handover_id = h.id
                        AND e.night = ?) AS excepted
             FROM handover h INDEXED BY handover_open_due
@@ -333,16 +354,18 @@ def out_now(db: Database, night: str | None = None) -> list[OutRow]:
             parse_stamp(r["out_at"]),
             parse_stamp(r["due_at"]),
             bool(r["excepted"]),
+            bool(r["on_spot"]),
         )
         for r in rows
     ]
 
 
 def disclosure(db: Database, copy_id: int) -> list[tuple[str, str, str | None]]:
-    """Everyone who has held this copy, readers at the desk and units it was distributed to:
-    (holder, out, back), in the order they had it."""
+    """Everyone who has held this copy, readers at the desk (a reading in the room marked so)
+    and units it was distributed to: (holder, out, back), in the order they had it."""
     rows = db.query(
-        "SELECT r.name, h.out_at, h.back_at FROM handover h JOIN reader r"
+        "SELECT r.name || CASE WHEN h.on_spot THEN '（在室阅读）' ELSE '' END, h.out_at,"
+        " h.back_at FROM handover h JOIN reader r"
         " ON r.id = h.reader_id WHERE h.copy_id = ?"
         " UNION ALL SELECT u.name || '（' || p.name || ' 签收）', i.out_at, i.back_at"
         " FROM distribution_item i JOIN distribution_receipt d ON d.id = i.receipt_id"

@@ -29,6 +29,8 @@ class OutModel(RowsModel):
         status = r.status(self.now) if r.copy.level != "非密" else "—"
         if r.excepted:
             status = "已登记例外"
+        elif r.on_spot and status == "正常":
+            status = "在室阅读"  # read in the room, the custodian present (app.on_spot)
         values = (
             r.copy.label,
             r.copy.title,

@@ -18,6 +18,18 @@ CREATE INDEX document_open_deadline ON document (deadline)
 -- spot, with the custodian who confirmed being present.
 ALTER TABLE handover ADD COLUMN on_spot INTEGER NOT NULL DEFAULT 0 CHECK (on_spot IN (0, 1));
 ALTER TABLE handover ADD COLUMN present_by TEXT;
+-- Taking a 绝密 copy out instead needs the 单位负责人 named, as a clearance or 知悉范围 override
+-- does: the by-law kinds of app.refusals.RefusalKind now include 绝密在室 (tested).
+DROP TRIGGER handover_override_by_law;
+CREATE TRIGGER handover_override_by_law BEFORE INSERT ON handover
+WHEN (instr(coalesce(new.override_kind, ''), '涉密等级') > 0
+       OR instr(coalesce(new.override_kind, ''), '知悉范围') > 0
+       OR instr(coalesce(new.override_kind, ''), '绝密在室') > 0)
+    AND (trim(coalesce(new.override_head, '')) = '' OR trim(coalesce(new.override_ref, '')) = ''
+         OR new.override_by IS NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a clearance, scope or top-secret override names the approving head and reference');
+END;
 
 -- 一夹一传递: a folder with its own QR label; what it holds now; each handover made through it.
 CREATE TABLE folder (

@@ -22,14 +22,16 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.counter import Counter
-from app.counter_view import Ask, Tone, View, board
+from app.counter_view import Ask, Tone, View, board, readings_line
 from app.desk import Override
+from app.on_spot import Reading
 from app.people import Reader
 from app.scanning import CopyRef
 from app.session import Session
@@ -108,10 +110,13 @@ class DeskPage(QWidget):
         self.discrepancy_button = QPushButton("核对异常（F6）")
         self.override_button = QPushButton("例外放行（F7）")
         self.slip_button = QPushButton("补打处理笺（F8）")
+        self.on_spot_button = QPushButton("在室阅读（F9）")
         self.out_model = OutModel(self)
         self.out_view = out_view(self.out_model)
         self.out_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.out_title = QLabel()
+        self.readings_label = QLabel()  # 在室阅读's timers
+        self.readings_label.setStyleSheet(f"color: {AMBER}; font-size: 16px; font-weight: bold;")
         self.incidents_label = QLabel()
         self.incidents_label.setWordWrap(True)
         self.incidents_label.setStyleSheet(f"color: {RED}; font-weight: bold;")
@@ -127,6 +132,7 @@ class DeskPage(QWidget):
             self.discrepancy_button,
             self.override_button,
             self.slip_button,
+            self.on_spot_button,
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button)
@@ -146,6 +152,7 @@ class DeskPage(QWidget):
         # Below both tables, not under the folder: five buttons side by side would hold the
         # folder at their width and squeeze the out-list.
         layout.addLayout(buttons)
+        layout.addWidget(self.readings_label)
         layout.addWidget(self.incidents_label)
 
         size_columns(self.folder_view, FOLDER_SAMPLES)
@@ -156,13 +163,21 @@ class DeskPage(QWidget):
         self.discrepancy_button.clicked.connect(self._discrepancy)
         self.override_button.clicked.connect(self._override)
         self.slip_button.clicked.connect(self.print_last_slip)
+        self.on_spot_button.clicked.connect(self._on_spot)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self._discrepancy)
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self._override)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_last_slip)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, self._on_spot)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+        # The in-room readings' timers tick each second from the readings last read (no query).
+        self._readings: list[Reading] = []
+        self._seconds = QTimer(self)
+        self._seconds.setInterval(1000)
+        self._seconds.timeout.connect(self.show_readings)
+        self._seconds.start()
         self.refresh()
 
     # ---- the counter's state, read-only (app.counter holds it) -------------------------------
@@ -223,6 +238,18 @@ class DeskPage(QWidget):
         and leaves the folder as it was."""
         self._render(self.counter.override(override, copy))
 
+    def _on_spot(self) -> None:
+        """F9: the custodian confirms being present, then the reading starts."""
+        view = self.counter.ask_on_spot()
+        self._render(view)
+        if view.asks is not Ask.PRESENCE:
+            return
+        answer = QMessageBox.question(self, "在室阅读", view.prompt)
+        self.start_on_spot(answer == QMessageBox.StandardButton.Yes)
+
+    def start_on_spot(self, present: bool) -> None:
+        self._render(self.counter.start_on_spot(present))
+
     def print_last_slip(self) -> PdfOutputDialog | None:
         """A new slip for the copy last scanned; the old one is retired once the new one is
         printed or saved (closing the dialog leaves it valid)."""
@@ -268,6 +295,11 @@ class DeskPage(QWidget):
             + (f"　<span style='color:{RED}'>逾期 {shown.late} 份</span>" if shown.late else "")
         )
         self.incidents_label.setText(shown.incidents)
+        self._readings = shown.readings
+        self.show_readings()
+
+    def show_readings(self) -> None:
+        self.readings_label.setText(readings_line(self._readings, self._session.clock.now()))
 
     def _tick(self) -> None:
         """The colours move with the clock while the desk is in sight; a hidden page is
