@@ -48,6 +48,7 @@ __all__ = [
     "in_progress",
     "narrow",
     "next_reader",
+    "off_route",
     "readers_from_text",
     "reads_on_return",
     "record_read",
@@ -326,6 +327,16 @@ def reads_on_return(db: Database, copy_id: int) -> str | None:
     if row is None or not _unread_on_route(db, copy_id, int(row["reader_id"])):
         return None
     return str(row["name"])
+
+
+def off_route(db: Database, document_id: int, reader_id: int) -> bool:
+    """True when the document has a route and `reader_id` is not on it (the desk warns)."""
+    row = db.one(
+        "SELECT count(*) AS steps, sum(reader_id = ?) AS mine FROM reading_step"
+        " WHERE document_id = ? AND removed_at IS NULL",
+        (reader_id, document_id),
+    )
+    return bool(row["steps"]) and not row["mine"]
 
 
 def _unread_on_route(db: Database, copy_id: int, reader_id: int) -> bool:

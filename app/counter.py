@@ -17,8 +17,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app import circulation, desk, distribution, on_spot, scanning
+from app import circulation, desk, distribution, folder_code, folders, on_spot, scanning
 from app.clock import parse_stamp
+from app.counter_folder import FolderReturn
 from app.counter_view import IDLE_TEXT, NO_READER, Ask, EnterDoes, FolderRow, Tone, View
 from app.desk import Override, Refusal, RefusalKind
 from app.errors import InvalidInput, MijianError
@@ -49,11 +50,14 @@ class Counter:
         self.last_copy: CopyRef | None = None
         # A 绝密 copy just scanned for the reader: F9 reads it in the room instead.
         self.on_spot_offer: CopyRef | None = None
+        # The labelled folder the 本次文件夹 goes out in, and a folder's return under way.
+        self.bag: folders.Folder | None = None
+        self.folder_back: FolderReturn | None = None
         self._banner, self._tone = IDLE_TEXT, Tone.IDLE
 
     # ---- what the page shows ----------------------------------------------------------------
     def view(self, changed: bool = False, beep: bool = False) -> View:
-        if self.pending_return is not None:
+        if self.pending_return is not None or self.folder_back is not None:
             enter = EnterDoes.TAKE_BACK
         elif self.asking is not None:
             enter = EnterDoes.NOT_INSTRUCTED
@@ -65,7 +69,11 @@ class Counter:
             banner=self._banner,
             tone=self._tone,
             reader=NO_READER if self.reader is None else _reader_line(self.reader),
-            folder=tuple(FolderRow(c.label, c.title, c.level, c.pages) for c in self.folder),
+            folder=(
+                self.folder_back.rows()
+                if self.folder_back is not None
+                else tuple(FolderRow(c.label, c.title, c.level, c.pages) for c in self.folder)
+            ),
             pending_return=None if self.pending_return is None else self.pending_return.label,
             enter=enter,
             f7=self.refused is not None,
@@ -106,17 +114,25 @@ class Counter:
     def scan(self, code: str) -> View:
         if self.asking is not None:
             return self.refuse(f"请先回答：{self._question()}")
+        if folder_code.looks_like_folder(scanning.normalise(code)):
+            return self._folder_label(scanning.normalise(code))
         try:
             found = self._resolve(code)
         except MijianError as exc:
             return self.refuse(exc.message)
         self.refused = None  # F7 overrides only the refusal just shown
         self.on_spot_offer = None  # and F9 reads only the 绝密 copy just shown
+        if found.reader is not None and self.folder_back is not None:
+            return self.refuse(
+                f"请先完成文件夹收回（回车），或按 Esc 放弃。{self.folder_back.progress()}"
+            )
         if found.reader is not None:
             self.reader = found.reader
             return self._say(f"读者 {found.reader.name}：请扫描要借出的文件", Tone.OK)
         assert found.copy is not None
         self.last_copy = found.copy
+        if self.folder_back is not None:
+            return self._folder_check(found.copy)
         if found.copy.state == "借出" and self.reader is None:
             return self._return(found.copy)
         return self._into_folder(found.copy)
@@ -165,10 +181,12 @@ class Counter:
                 text += f"（{law}保密员可按 F7 例外放行）"
             return self.refuse(text)
         self.folder.append(copy)
-        return self._say(
-            f"已加入：{copy.label}《{copy.title}》，共 {len(self.folder)} 份——回车确认借出",
-            Tone.OK,
-        )
+        said = f"已加入：{copy.label}《{copy.title}》，共 {len(self.folder)} 份——回车确认借出"
+        if circulation.off_route(db, copy.document_id, self.reader.id):
+            # Not refused (the 知悉范围 is the law's bound, the route the room's order), but
+            # said: the route is how the room keeps 阅文范围 from widening at will.
+            return self._say(f"注意：{self.reader.name} 不在本件传阅路线上。{said}", Tone.CHECK)
+        return self._say(said, Tone.OK)
 
     # ---- Enter and Esc ----------------------------------------------------------------------
     def enter(self) -> View:
@@ -183,6 +201,8 @@ class Counter:
             return replace(view, asks=Ask.INSTRUCTED, prompt=self._question())
         if self.asking is not None:
             return self.instructed(False)
+        if self.folder_back is not None:
+            return self._folder_complete()
         if self.reader is None or not self.folder:
             return self.refuse(NOTHING_TO_CONFIRM)
         try:
@@ -245,6 +265,8 @@ class Counter:
         self.pending_return = None
         self.asking = None
         self.on_spot_offer = None
+        self.bag = None
+        self.folder_back = None
         self.refused = None
         if quiet:
             return self.view()
@@ -253,11 +275,20 @@ class Counter:
     def _check_out(self, copies: list[CopyRef], override: Override | None) -> View:
         """Hand `copies` to the reader, or raise and leave the folder as it was."""
         assert self.reader is not None
-        ids = desk.checkout(self._session, self.reader.id, [c.copy_id for c in copies], override)
+        bag = self.bag
+        ids = desk.checkout(
+            self._session,
+            self.reader.id,
+            [c.copy_id for c in copies],
+            override,
+            None if bag is None else bag.id,
+        )
         count, name = len(copies), self.reader.name
         lifted = "、".join(r.kind for r in self.refused[1]) if self.refused else ""
         self.clear(quiet=True)
         when = self._when_due(self._dues(ids))
+        if bag is not None:
+            when = f"（装入文件夹 {bag.name}）{when}"
         if override is None:
             return self._say(f"已借出 {count} 份给 {name}{when}。", Tone.OK, changed=True)
         what = f"（{lifted}）" if lifted else ""
@@ -289,6 +320,103 @@ class Counter:
     def _when(self, due: datetime) -> str:
         today = self._session.clock.now().date()
         return f"{due:%H:%M}" if due.date() == today else f"{due:%m月%d日 %H:%M}"
+
+    # ---- the labelled folder (一夹一传递) -------------------------------------------------------
+    def _folder_label(self, code: str) -> View:
+        """A folder's label: with a reader at the counter, every copy in it joins the 本次文件夹
+        (or the 本次文件夹 is packed into it, when it is empty); without one, its return."""
+        try:
+            bag = folders.read_code(self._session, code)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+        self.refused = None
+        self.on_spot_offer = None
+        db = self._session.db
+        if self.reader is None:
+            out = folders.out_in(db, bag.id)
+            inside = folders.contents(db, bag.id)
+            if not out:
+                return self._say(
+                    f"文件夹 {bag.name} 在柜，内有 {len(inside)} 份；扫描读者证件后再扫此夹，整夹借出",
+                    Tone.IDLE,
+                )
+            self.folder_back = FolderReturn(bag, out)
+            self.pending_return = None
+            return self._say(self.folder_back.progress(), Tone.CHECK)
+        self.bag = bag
+        added, refused = 0, []
+        for copy in folders.contents(db, bag.id):
+            if any(c.copy_id == copy.copy_id for c in self.folder):
+                continue
+            before = len(self.folder)
+            said = self._into_folder(copy)
+            if len(self.folder) > before:
+                added += 1
+            else:
+                refused.append(f"{copy.label}（{said.banner}）")
+        self.refused = None
+        self.on_spot_offer = None
+        text = f"文件夹 {bag.name}：加入 {added} 份，本次共 {len(self.folder)} 份——回车确认整夹借出"
+        if not self.folder:
+            text = f"文件夹 {bag.name} 是空夹：扫描文件装入此夹，回车确认借出"
+        if refused:
+            return self.refuse(f"{text}；未加入：{'；'.join(refused)}")
+        return self._say(text, Tone.OK)
+
+    def _folder_check(self, copy: CopyRef) -> View:
+        back = self.folder_back
+        assert back is not None
+        if not back.holds(copy):
+            return self.refuse(
+                f"{copy.label} 不在文件夹 {back.folder.name} 中：先完成此夹的收回（回车），"
+                "或按 Esc 放弃"
+            )
+        if copy.copy_id in back.checked or copy.copy_id in back.notes:
+            return self.refuse(f"{copy.label} 已核过。{back.progress()}")
+        back.checked.append(copy.copy_id)
+        return self._say(f"{copy.label} 已核。{back.progress()}", Tone.CHECK)
+
+    def _folder_note(self, note: str) -> View:
+        back = self.folder_back
+        assert back is not None
+        copy = back.target()
+        if copy is None:
+            return self.view()
+        if not note.strip():
+            return self.refuse("请写明异常情况。")
+        back.notes[copy.copy_id] = note.strip()
+        return self._say(f"{copy.label} 异常已记（{note.strip()}）。{back.progress()}", Tone.ALERT)
+
+    def _folder_complete(self) -> View:
+        back = self.folder_back
+        assert back is not None
+        if back.missing():
+            return self.refuse(back.refused_text())
+        try:
+            done = folders.take_back(self._session, back.folder.id, back.checked, back.notes)
+        except MijianError as exc:
+            return self.refuse(exc.message)
+        self.folder_back = None
+        said = f"文件夹 {done.folder} 已收回：{done.returned} 份核对无误"
+        if done.discrepancies:
+            said += f"，{done.discrepancies} 份异常已登记，待保密员处理"
+        for read in done.reads:
+            after = f"下一位：{read.next.name}" if read.next is not None else "传阅已完成"
+            said += f"；{read.reader} 阅毕，{after}"
+        tone = Tone.ALERT if done.discrepancies else Tone.OK
+        return self._say(said, tone, changed=True)
+
+    # ---- F4: take one copy out of the 本次文件夹 before handing out --------------------------
+    def remove(self, copy_id: int | None = None) -> View:
+        """F4: the copy `copy_id` (or the one last added) leaves the 本次文件夹; with a labelled
+        folder, it will not be packed in it either."""
+        if not self.folder:
+            return self.refuse("本次文件夹是空的。")
+        copy = next((c for c in self.folder if c.copy_id == copy_id), self.folder[-1])
+        self.folder = [c for c in self.folder if c.copy_id != copy.copy_id]
+        return self._say(
+            f"已移出：{copy.label}《{copy.title}》，本次文件夹余 {len(self.folder)} 份", Tone.OK
+        )
 
     # ---- F9: read a 绝密 copy in the room ------------------------------------------------------
     def ask_on_spot(self) -> View:
@@ -324,12 +452,16 @@ class Counter:
     def discrepancy(self) -> View:
         """F6: asks for the note when a return is pending."""
         copy = self.pending_return
+        if self.folder_back is not None:
+            copy = self.folder_back.target()
         if copy is None:
             return self.refuse("先扫描要归还的文件，再登记核对异常。")
-        prompt = f"{copy.label} 的异常情况（如 缺第3页、有破损）："
+        prompt = f"{copy.label} 的异常情况（如 缺第3页、有破损、未随夹交回）："
         return replace(self.view(), asks=Ask.NOTE, prompt=prompt)
 
     def record_discrepancy(self, note: str) -> View:
+        if self.folder_back is not None:
+            return self._folder_note(note)
         copy = self.pending_return
         if copy is None:
             return self.view()
@@ -404,6 +536,8 @@ def counter_key(counter: Counter, line: str) -> View:
     if word.upper() == "F9":  # typed at the CLI session by the custodian at the desk
         asked = counter.ask_on_spot()
         return counter.start_on_spot(True) if asked.asks is Ask.PRESENCE else asked
+    if word.upper() == "F4":
+        return counter.remove()
     if word.upper() in ("F7", "F8"):
         return counter.refuse(f"{word.upper()} 须在借阅台窗口中操作。")
     return counter.line(line)

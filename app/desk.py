@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app import audit, settings, text_rules
+from app import audit, folder_items, settings, text_rules
 from app.classification import CLASSIFIED
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput
@@ -101,9 +101,16 @@ def due_time(db: Database, copy: CopyRef, now: datetime) -> datetime:
 
 
 def checkout(
-    session: Session, reader_id: int, copy_ids: list[int], override: Override | None = None
+    session: Session,
+    reader_id: int,
+    copy_ids: list[int],
+    override: Override | None = None,
+    folder_id: int | None = None,
 ) -> list[int]:
     """Hand the folder's copies to one reader; all or none. Returns the handover ids.
+
+    With `folder_id`, they go in that labelled folder (一夹一传递): it holds exactly these
+    copies from now (app.folder_items.pack) and each handover names it, for the return.
 
     With `override`, the 保密员 lifts the refusals that may be lifted: theirs alone for the
     close time or a pending destruction batch; with the 单位负责人 named and the approval's
@@ -136,6 +143,12 @@ def checkout(
             found = refusals(db, reader, copy, now)
             lifted = _answered(found, override if approver else None)
             ids.append(_hand_over(session, reader, copy, now, lifted, approver, override))
+        if folder_id is not None:
+            folder_items.pack(db, session.clock, session.account.login, folder_id, copy_ids)
+            marks = ",".join("?" * len(ids))
+            db.execute(
+                f"UPDATE handover SET folder_id = ? WHERE id IN ({marks})", (folder_id, *ids)
+            )
     return ids
 
 

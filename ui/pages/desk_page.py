@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import folders
 from app.counter import Counter
 from app.counter_view import Ask, Tone, View, board, readings_line
 from app.desk import Override
+from app.errors import MijianError
 from app.on_spot import Reading
 from app.people import Reader
 from app.scanning import CopyRef
@@ -111,6 +113,8 @@ class DeskPage(QWidget):
         self.override_button = QPushButton("例外放行（F7）")
         self.slip_button = QPushButton("补打处理笺（F8）")
         self.on_spot_button = QPushButton("在室阅读（F9）")
+        self.remove_button = QPushButton("移出一份（F4）")
+        self.label_button = QPushButton("文件夹标签…")
         self.out_model = OutModel(self)
         self.out_view = out_view(self.out_model)
         self.out_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -133,6 +137,8 @@ class DeskPage(QWidget):
             self.override_button,
             self.slip_button,
             self.on_spot_button,
+            self.remove_button,
+            self.label_button,
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button)
@@ -164,10 +170,13 @@ class DeskPage(QWidget):
         self.override_button.clicked.connect(self._override)
         self.slip_button.clicked.connect(self.print_last_slip)
         self.on_spot_button.clicked.connect(self._on_spot)
+        self.remove_button.clicked.connect(self.remove_one)
+        self.label_button.clicked.connect(self._folder_label)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self._discrepancy)
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self._override)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_last_slip)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, self._on_spot)
+        QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.remove_one)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
         self._timer.timeout.connect(self._tick)
@@ -249,6 +258,39 @@ class DeskPage(QWidget):
 
     def start_on_spot(self, present: bool) -> None:
         self._render(self.counter.start_on_spot(present))
+
+    def remove_one(self) -> None:
+        """F4: the copy selected in the 本次文件夹 (else the one last added) comes out of it."""
+        row = self.folder_view.currentIndex().row()
+        folder = self.counter.folder
+        chosen = folder[row].copy_id if 0 <= row < len(folder) else None
+        self._render(self.counter.remove(chosen))
+
+    def _folder_label(self) -> None:
+        names = [f.name for f in folders.all_folders(self._session)]
+        name, ok = QInputDialog.getItem(
+            self, "文件夹标签", "选择文件夹，或输入新文件夹的名称（如 红夹1）：", names, 0, True
+        )
+        self.scan_edit.setFocus()
+        if ok:
+            self.print_folder_label(name)
+
+    def print_folder_label(self, name: str) -> PdfOutputDialog | None:
+        """The label of the folder `name`, made first if it is new; audited once printed."""
+        found = next(
+            (f for f in folders.all_folders(self._session) if f.name == name.strip()), None
+        )
+        try:
+            folder = found or folders.create(self._session, name)
+        except MijianError as exc:
+            self._render(self.counter.refuse(exc.message))
+            return None
+        return offer_pdf(
+            self,
+            f"文件夹标签 {folder.name}",
+            f"文件夹标签-{folder.name}.pdf",
+            lambda: folders.print_label(self._session, folder.id),
+        )
 
     def print_last_slip(self) -> PdfOutputDialog | None:
         """A new slip for the copy last scanned; the old one is retired once the new one is
