@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from app import audit, instructions, text_rules
+from app import audit, instructions, sign_clock, text_rules
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput, MijianError
 from app.numbers import registration_number
@@ -67,6 +67,7 @@ class Item:
     chase_to: str  # 批示: the 承办人 or 承办单位 (else the leader); 借出: the reader
     holders: str  # who physically holds the document's copies now: 张三（000031）、…
     last_chase: tuple[datetime, str] | None
+    sign_late: bool = False  # signed for late at the exchange (app.sign_clock)
 
     def overdue(self, now: datetime) -> bool:
         return self.due <= now
@@ -81,6 +82,7 @@ class Count:
     total: int
     overdue: int
     flagged: int
+    late_signs: int = 0  # today's sign-fors at the exchange that were late
 
 
 def when_text(at: datetime, now: datetime) -> str:
@@ -113,7 +115,7 @@ _URGENCY = " ".join(f"WHEN '{k}' THEN {v}" for k, v in URGENCY_RANK.items())
 
 _ROWS = f"""
 SELECT u.*, d.year, d.serial, d.title, d.level, d.urgency, {_HOLDERS} AS holders,
-       {_LAST_CHASE} AS chased
+       {_LAST_CHASE} AS chased, coalesce(d.received_at > d.sign_due, 0) AS sign_late
 FROM (
     SELECT * FROM (SELECT '批示' AS kind, i.id AS key, i.document_id, NULL AS copy_id,
                           NULL AS copy_no, i.deadline AS due, 1 AS flagged, i.leader AS who,
@@ -173,6 +175,7 @@ def items(db: Database, now: datetime, limit: int = 300) -> list[Item]:
                 # 借出: the one copy this row is about; otherwise every copy out now
                 f"{r['who']}（{r['copy_no']}）" if r["copy_no"] else r["holders"] or "",
                 chased,
+                bool(r["sign_late"]),
             )
         )
     return found
@@ -207,7 +210,8 @@ def count(db: Database, now: datetime) -> Count:
     )
     assert row is not None
     # Flagged instructions due later than today are on the board too.
-    return Count(row[0] + row[2] + row[4] + row[7], row[1] + row[3] + row[5], row[6])
+    late = sign_clock.count_late(db, now.date(), now)
+    return Count(row[0] + row[2] + row[4] + row[7], row[1] + row[3] + row[5], row[6], late)
 
 
 def read_items(session: Session, limit: int = 300) -> list[Item]:

@@ -237,12 +237,13 @@ def test_the_period_ends_on_the_anniversary() -> None:
 
 
 # Friday 09:00. Ordinary 办件: two working days (Tuesday); 特急: two hours. Telegrams: 特提 at
-# once, 特急 two working days, the others six (the next Monday but one).
+# once — a real short limit, 30 minutes by default (issue 16) —, 特急 two working days, the
+# others six (the next Monday but one).
 DEADLINES = {
     ("特急", False): FRIDAY + timedelta(hours=2),
     ("加急", False): FRIDAY + timedelta(days=4),
     ("平件", False): FRIDAY + timedelta(days=4),
-    ("特提", True): FRIDAY,
+    ("特提", True): FRIDAY + timedelta(minutes=30),
     ("特急", True): FRIDAY + timedelta(days=4),
     ("加急", True): FRIDAY + timedelta(days=10),
     ("平急", True): FRIDAY + timedelta(days=10),

@@ -44,6 +44,8 @@ class BoardModel(RowsModel):
         state = "逾期" if row.overdue(self.now) else "今日到期"
         if row.due.date() > self.now.date():
             state = "未到期"
+        if row.sign_late:
+            state += "·签收逾时"
         kind = f"{row.kind}·{row.who}" if row.kind == Kind.INSTRUCTION else str(row.kind)
         values = (
             "挂牌" if row.flagged else "",
@@ -149,7 +151,7 @@ class BoardPage(QWidget):
         shown = f"（显示最急的 {len(rows)} 项）" if len(rows) < count.total else ""
         self.summary_label.setText(
             f"今日到期及逾期 <b>{count.total}</b> 项　逾期 <b>{count.overdue}</b>"
-            f"　挂牌督办 <b>{count.flagged}</b>{shown}"
+            f"　挂牌督办 <b>{count.flagged}</b>　今日签收逾时 <b>{count.late_signs}</b>{shown}"
         )
         if rows:
             self.table.selectRow(min(max(current, 0), len(rows) - 1))
