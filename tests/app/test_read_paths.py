@@ -23,10 +23,14 @@ from app import (
     audit_view,
     cabinets,
     cli,
+    completion,
     departure,
+    folders,
     grants,
     ledger_import,
+    on_spot,
     scanning,
+    sign_clock,
     slip_print,
     stocktake,
     stocktake_records,
@@ -144,6 +148,11 @@ def _read_functions(s: Secrets, out: Path) -> dict[str, Callable[[Session], Any]
         "stocktake.summary": lambda x: stocktake.summary(x, 1),
         "stocktake_records.findings": lambda x: stocktake_records.findings(x, 1),
         "stocktake_records.register_sheet": lambda x: stocktake_records.register_sheet(x, 1),
+        # issue 16: the in-room readings' timers, the late sign-fors, a registration's 办结
+        "on_spot.read_under_way": on_spot.read_under_way,
+        "sign_clock.read_late": lambda x: sign_clock.read_late(x, START.date()),
+        "completion.read_completion": lambda x: completion.read_completion(x, s.document_id),
+        "folders.all_folders": folders.all_folders,
     }
     for kind in catalog.REPORTS:
         paths[f"catalog.render({kind})"] = lambda x, k=kind: catalog.render(x, k, YEAR)
