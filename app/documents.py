@@ -40,6 +40,7 @@ class Document:
     voided_at: datetime | None
     void_reason: str | None
     created_by: str
+    done_result: str = ""  # 办理结果 once 办结 (app.completion), else ''
 
     @property
     def number(self) -> str:
@@ -157,4 +158,5 @@ def document_from_row(row: Any) -> Document:
         voided_at=parse_stamp(row["voided_at"]) if row["voided_at"] else None,
         void_reason=row["void_reason"],
         created_by=row["created_by"],
+        done_result=row["done_result"] or "",
     )

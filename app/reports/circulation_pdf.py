@@ -115,7 +115,7 @@ def render_circulation(
         ]
     story += [
         Spacer(1, 4 * mm),
-        p(f"办理结果：{doc.status_note or ''}"),
+        p(f"办理结果：{doc.done_result or doc.status_note or ''}"),
         Spacer(1, 6 * mm),
         p("阅后请及时退回机要室，不得横传、复制、带离。", small),
     ]

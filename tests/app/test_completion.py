@@ -92,3 +92,38 @@ def test_old_items_show_their_year() -> None:
         "2025-12-30 17:30"
     )
     assert board.when_text(datetime(2026, 1, 4, 17, 30, tzinfo=BEIJING), now) == "01-04 17:30"
+
+
+def test_the_result_is_printed_on_the_circulation_sheet_and_the_register(
+    counter, clock, tmp_path
+) -> None:
+    from app import circulation
+    from app.documents import get_document
+    from app.reports.catalog import render
+    from app.reports.circulation_pdf import render_circulation
+    from tests.pdf_tools import text_of
+
+    custodian, _, readers, docs = counter
+    item = docs["secret"].document
+    circulation.set_route(custodian, item.id, [readers["zhang"].id])
+    completion.complete(custodian, item.id, "已按要求布置落实")
+    sheet = tmp_path / "circ.pdf"
+    sheet.write_bytes(
+        render_circulation(
+            get_document(custodian.db, item.id),
+            circulation.status(custodian.db, item.id),
+            instructions.of_document(custodian.db, item.id),
+            custodian.room.unit,
+            clock.now(),
+        )
+    )
+    assert "办理结果：已按要求布置落实" in text_of(sheet)
+    register = tmp_path / "register.pdf"
+    register.write_bytes(render(custodian, "register", 2026))
+    printed = "".join(text_of(register).split())
+    assert "已办结：已" in printed and "布置落实" in printed  # the narrow column wraps it
+    from app.register_query import RegisterFilter, page
+    from app.reports.register_pdf import register_values
+
+    [row] = [r for r in page(custodian.db, RegisterFilter(), limit=10) if r.id == item.id]
+    assert register_values(row)[7] == "已办结：已按要求布置落实"
