@@ -319,7 +319,9 @@ class Counter:
 
     def _when(self, due: datetime) -> str:
         today = self._session.clock.now().date()
-        return f"{due:%H:%M}" if due.date() == today else f"{due:%m月%d日 %H:%M}"
+        if due.date() == today:
+            return f"{due:%H:%M}"
+        return f"{due:%m月%d日 %H:%M}" if due.year == today.year else f"{due:%Y年%m月%d日 %H:%M}"
 
     # ---- the labelled folder (一夹一传递) -------------------------------------------------------
     def _folder_label(self, code: str) -> View:
@@ -525,7 +527,9 @@ def _reader_line(reader: Reader) -> str:
 
 def counter_key(counter: Counter, line: str) -> View:
     """One line of a counter session typed as text (mijian scan --session): a scan, an empty
-    line for Enter, ESC for Esc, or "F6 说明" for a discrepancy at the return. F7 needs the
+    line for Enter, ESC for Esc, "F6 说明" for a discrepancy at the return, Y when the reader
+    wrote a 批示, F4 to take the last copy out of the 本次文件夹, F9 to read the 绝密 copy just
+    scanned in the room (typed by the custodian at the desk, who is present). F7 needs the
     保密员 at the window, and F8 a printer."""
     word, _, rest = line.strip().partition(" ")
     if word.upper() == "ESC":
