@@ -626,6 +626,13 @@ _KEYS = {
     "night": "日期",
     "kind": "类别",
     "title": "标题",
+    # issue 16: 办结, 在室阅读, folders, the sign-for clock
+    "result": "办理结果",
+    "present": "在场机要员",
+    "on_spot_minutes": "在室阅读（分钟）",
+    "waiting_at": "交换站待取",
+    "sign_due": "应签收时间",
+    "late_signs": "签收逾时",
 }
 
 

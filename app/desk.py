@@ -316,7 +316,7 @@ def close_handover(
             now,
             session.account.login,
             "在室阅读结束",
-            {"reader": reader, "from": began, "minutes": minutes},
+            {"reader": reader, "from": began[:16].replace("T", " "), "minutes": minutes},
         )
     db.execute("UPDATE copy SET state = ? WHERE id = ?", (state, copy.copy_id))
     add_copy_event(

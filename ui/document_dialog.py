@@ -258,6 +258,10 @@ _DETAIL_LABELS = {
     "method": "销毁方式",
     "unit": "单位",
     "signer": "签收人",
+    "present": "在场机要员",
+    "from": "开始",
+    "minutes": "历时（分钟）",
+    "instructed": "有批示",
 }
 
 

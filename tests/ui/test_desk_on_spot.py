@@ -62,6 +62,15 @@ def test_f9_reads_it_in_the_room_with_a_timer_then_a_scan_ends_it(
     assert page.readings_label.text() == ""
     kinds = [e.kind for e in documents.copy_history(custodian.db, copy.id)]
     assert kinds[-3:] == ["在室阅读", "在室阅读结束", "归还"]
+    # The copy's record in the window says who read it, from when, how long.
+    from ui.document_dialog import DocumentDialog
+
+    dialog = DocumentDialog(custodian, item.document.id)
+    qtbot.addWidget(dialog)
+    history = dialog.history_model
+    rows = [tuple(history.row_at(r)) for r in range(history.rowCount())]
+    assert ("在室阅读", "读者：张建国；在场机要员：jiyao") == rows[-3][2:]
+    assert rows[-2][2:] == ("在室阅读结束", "读者：张建国；开始：2026-11-20 09:00；历时（分钟）：7")
 
 
 def test_f9_declined_starts_nothing_and_f7_takes_it_out_with_the_head(
