@@ -69,7 +69,7 @@ def test_f9_reads_it_in_the_room_with_a_timer_then_a_scan_ends_it(
     qtbot.addWidget(dialog)
     history = dialog.history_model
     rows = [tuple(history.row_at(r)) for r in range(history.rowCount())]
-    assert ("在室阅读", "读者：张建国；在场机要员：jiyao") == rows[-3][2:]
+    assert rows[-3][2:] == ("在室阅读", "读者：张建国；在场机要员：jiyao")
     assert rows[-2][2:] == ("在室阅读结束", "读者：张建国；开始：2026-11-20 09:00；历时（分钟）：7")
 
 
