@@ -134,6 +134,14 @@ class Counter:
         if self.folder_back is not None:
             return self._folder_check(found.copy)
         if found.copy.state == "借出" and self.reader is None:
+            bag_id = self._session.db.scalar(
+                "SELECT folder_id FROM handover WHERE copy_id = ? AND back_at IS NULL",
+                (found.copy.copy_id,),
+            )
+            if bag_id is not None:  # 一夹一传递: it comes back with its folder, never alone
+                bag = folders.get(self._session.db, int(bag_id))
+                self.folder_back = FolderReturn(bag, folders.out_in(self._session.db, bag.id))
+                return self._folder_check(found.copy)
             return self._return(found.copy)
         return self._into_folder(found.copy)
 

@@ -133,3 +133,17 @@ def test_a_reader_off_the_route_is_warned(counter) -> None:
     at.clear()
     at.line("B0001")
     assert at.line("2026-0001/2").tone is Tone.OK
+
+
+def test_a_copy_of_a_folder_scanned_alone_starts_the_folders_return(counter) -> None:
+    custodian, *_ = counter
+    red = folders.create(custodian, "红夹1")
+    at = Counter(custodian)
+    for line in ("B0001", "2026-0001/1", "2026-0001/2", red.code, ""):
+        at.line(line)
+    alone = at.line("2026-0001/2")  # no folder label scanned: it belongs to 红夹1 all the same
+    assert alone.banner.startswith("2026-0001 第000002份 已核。文件夹 红夹1 收回：已核 1/2 份")
+    assert "还有 1 份未核：000001" in at.line("").banner
+    at.line("2026-0001/1")
+    assert at.line("").banner.startswith("文件夹 红夹1 已收回：2 份核对无误")
+    assert desk.out_now(custodian.db) == []
