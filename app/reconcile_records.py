@@ -16,6 +16,10 @@ from app.clock import parse_stamp
 from app.numbers import registration_number
 from db.connection import Database
 
+# The audit actions that open a handover: across the counter, or a 绝密 read in the room
+# (app.on_spot), which is a handover too.
+HANDED_OUT = ("借出", "在室阅读")
+
 # A row's time and its event's time come from two reads of the same clock in one transaction.
 SAME_MOMENT_SECONDS = 120
 SHOW = 5
@@ -37,10 +41,11 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
     last_kind: dict[str, str] = {}
     for row in db.execute(
         "SELECT action, object, at, details FROM audit_event"
-        " WHERE action IN ('借出', '归还', '登记遗失') AND object LIKE 'copy:%' ORDER BY seq"
+        " WHERE action IN ('借出', '在室阅读', '归还', '登记遗失') AND object LIKE 'copy:%'"
+        " ORDER BY seq"
     ):
         label = row["object"].removeprefix("copy:")
-        if row["action"] == "借出":
+        if row["action"] in HANDED_OUT:
             reader = str(json.loads(row["details"]).get("reader", ""))
             out_events[label].append((row["at"], reader))
         else:
@@ -63,7 +68,7 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
         backs = sorted(b for _, b, _ in rows if b is not None)
         if any(not _near(b, at) for b, at in zip(backs, back_events.get(label, []), strict=False)):
             times.append(label)
-    expected = {"借出": "借出", "归还": "在柜", "登记遗失": "遗失"}
+    expected = {"借出": "借出", "在室阅读": "借出", "归还": "在柜", "登记遗失": "遗失"}
     for row in db.query("SELECT id, state FROM copy WHERE state IN ('在柜', '借出', '遗失')"):
         label = labels[int(row["id"])]
         if row["state"] != expected.get(last_kind.get(label, "归还"), "在柜"):

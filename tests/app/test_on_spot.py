@@ -120,3 +120,22 @@ def _ref(custodian, item):
     from app.scanning import copy_ref
 
     return copy_ref(custodian.db, item.copies[0].id)
+
+
+def test_the_room_check_reads_an_in_room_reading_as_a_handover(top, login, clock) -> None:
+    """Found by the demo room's check: the trail's custody (借出/归还) must know that 在室阅读
+    opens a handover too, or every reading in the room reads as tampering."""
+    from app.maintenance import check_room
+
+    custodian, _, readers, item = top
+    copy = item.copies[0].id
+    on_spot.start(custodian, readers["zhang"].id, copy, present=True)
+    auditor = login("shenji")
+    assert check_room(auditor).ok, check_room(auditor).lines
+    clock.set(clock.now() + timedelta(minutes=20))
+    desk.take_back(custodian, copy)
+    assert check_room(auditor).ok, check_room(auditor).lines
+    # A reading whose trail is missing is still caught.
+    with custodian.db.transaction():
+        custodian.db.execute("UPDATE copy SET state = '借出' WHERE id = ?", (copy,))
+    assert not check_room(auditor).ok
