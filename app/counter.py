@@ -95,6 +95,9 @@ class Counter:
         """What the scanner (or the keyboard) typed, then Enter."""
         if self.asking is not None and text.strip().upper() in YES_WORDS:
             return self.instructed(True)
+        back = self.folder_back
+        if back is not None and back.question is not None and text.strip().upper() in YES_WORDS:
+            return self._folder_complete(instructed=True)
         return self.scan(text) if text.strip() else self.enter()
 
     def explain(self, code: str) -> str:
@@ -397,13 +400,30 @@ class Counter:
         back.notes[copy.copy_id] = note.strip()
         return self._say(f"{copy.label} 异常已记（{note.strip()}）。{back.progress()}", Tone.ALERT)
 
-    def _folder_complete(self) -> View:
+    def _folder_complete(self, instructed: bool = False) -> View:
+        """Enter once every 份号 is accounted for: first the 批示 question when the return
+        records 阅毕 (Y: yes, Enter: no), then the return in one transaction."""
         back = self.folder_back
         assert back is not None
         if back.missing():
             return self.refuse(back.refused_text())
+        if back.question is None:
+            db = self._session.db
+            for copy_id in back.checked:
+                reader = None if copy_id in back.notes else circulation.reads_on_return(db, copy_id)
+                if reader is not None:
+                    copy = next(o.copy for o in back.expected if o.copy.copy_id == copy_id)
+                    back.question = (copy, reader)
+                    asked = (
+                        f"文件夹 {back.folder.name} 全部核毕。{reader} 是否作了批示？"
+                        "有批示输入 Y 回车，没有直接回车"
+                    )
+                    view = self._say(asked, Tone.CHECK)
+                    return replace(view, asks=Ask.INSTRUCTED, prompt=asked)
         try:
-            done = folders.take_back(self._session, back.folder.id, back.checked, back.notes)
+            done = folders.take_back(
+                self._session, back.folder.id, back.checked, back.notes, instructed
+            )
         except MijianError as exc:
             return self.refuse(exc.message)
         self.folder_back = None
@@ -414,7 +434,17 @@ class Counter:
             after = f"下一位：{read.next.name}" if read.next is not None else "传阅已完成"
             said += f"；{read.reader} 阅毕，{after}"
         tone = Tone.ALERT if done.discrepancies else Tone.OK
-        return self._say(said, tone, changed=True)
+        view = self._say(said, tone, changed=True)
+        if not instructed or back.question is None:
+            return view
+        copy, reader = back.question
+        return replace(
+            view,
+            asks=Ask.INSTRUCTION,
+            prompt=f"登记 {reader} 在 {copy.number}《{copy.title}》上的批示",
+            instruction_number=copy.number,
+            instruction_leader=reader,
+        )
 
     # ---- F4: take one copy out of the 本次文件夹 before handing out --------------------------
     def remove(self, copy_id: int | None = None) -> View:

@@ -18,6 +18,9 @@ class FolderReturn:
     expected: list[OutInFolder]
     checked: list[int] = field(default_factory=list)
     notes: dict[int, str] = field(default_factory=dict)
+    # Asked once all are accounted for, when the return records 阅毕: the copy and the reader
+    # the "did they write a 批示?" question names (Y answers yes, Enter no).
+    question: tuple[CopyRef, str] | None = None
 
     def holds(self, copy: CopyRef) -> bool:
         return any(o.copy.copy_id == copy.copy_id for o in self.expected)

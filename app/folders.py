@@ -107,11 +107,16 @@ def out_in(db: Database, folder_id: int) -> list[OutInFolder]:
 
 
 def take_back(
-    session: Session, folder_id: int, checked: list[int], notes: dict[int, str]
+    session: Session,
+    folder_id: int,
+    checked: list[int],
+    notes: dict[int, str],
+    instructed: bool = False,
 ) -> FolderBack:
     """The folder's return: every copy that went out in it is either in `checked` (scanned
     back, check confirmed: returned, 阅毕 where the reader is on the route) or in `notes` (a
-    discrepancy recorded, the copy stays out until the 保密员 resolves it). All or nothing."""
+    discrepancy recorded, the copy stays out until the 保密员 resolves it). All or nothing.
+    `instructed`: the reader wrote a 批示 (recorded with each 阅毕)."""
     session.require(Role.CUSTODIAN)
     db = session.db
     with db.transaction():
@@ -131,7 +136,7 @@ def take_back(
         for copy_id in checked:
             if copy_id in notes:
                 continue
-            read = circulation.return_and_read(session, copy_id)
+            read = circulation.return_and_read(session, copy_id, instructed=instructed)
             if read is not None:
                 reads.append(read)
         for copy_id, note in notes.items():

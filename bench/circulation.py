@@ -197,6 +197,8 @@ def through_the_page(session: Session, readers: list[int]) -> None:
     for r in inside:
         keys(f"{registration_number(r['year'], r['serial'])}/{r['copy_no']}")
     back = keys("")
+    if "是否作了批示" in page.banner.text():  # a copy on its route: no 批示
+        back += keys("")
     assert "已收回" in page.banner.text(), page.banner.text()
     print(f"folder_out_enter: {out * 1000:.1f} ms ({len(inside)} copies packed and handed out)")
     print(f"folder_back_enter: {back * 1000:.1f} ms; whole return {time.perf_counter() - t:.2f} s")

@@ -147,3 +147,24 @@ def test_a_copy_of_a_folder_scanned_alone_starts_the_folders_return(counter) -> 
     at.line("2026-0001/1")
     assert at.line("").banner.startswith("文件夹 红夹1 已收回：2 份核对无误")
     assert desk.out_now(custodian.db) == []
+
+
+def test_a_folder_read_on_its_route_asks_for_a_pishi_once(counter) -> None:
+    """Item 5 for the folder: the return that records 阅毕 asks once whether the reader wrote
+    a 批示; yes records it with each 阅毕 and opens the entry."""
+    custodian, _, readers, docs = counter
+    circulation.set_route(custodian, docs["secret"].document.id, [readers["zhang"].id])
+    red = folders.create(custodian, "红夹1")
+    at = Counter(custodian)
+    for line in ("B0001", "2026-0001/1", "2026-0002", red.code, ""):
+        at.line(line)
+    at.line(red.code)
+    at.line("2026-0001/1")
+    at.line("2026-0002")
+    asked = at.line("")
+    assert asked.asks is Ask.INSTRUCTED and "张建国 是否作了批示？" in asked.banner
+    assert len(desk.out_now(custodian.db)) == 2  # nothing written yet
+    done = at.line("Y")
+    assert done.asks is Ask.INSTRUCTION and done.instruction_number == "2026-0001"
+    assert done.banner.startswith("文件夹 红夹1 已收回：2 份核对无误；张建国 阅毕")
+    assert circulation.status(custodian.db, docs["secret"].document.id).steps[0].instructed
