@@ -79,6 +79,13 @@ class Counter:
             f7=self.refused is not None,
             f9=self.on_spot_offer is not None,
             changed=changed,
+            folder_title=(
+                f"文件夹 {self.folder_back.folder.name} 收回（逐份扫描核对）"
+                if self.folder_back is not None
+                else "本次文件夹"
+                if self.bag is None
+                else f"本次文件夹（装入 {self.bag.name}）"
+            ),
             beep=beep,
         )
 

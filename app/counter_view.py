@@ -78,6 +78,8 @@ class View:
     # for Ask.INSTRUCTION: the 收文编号 and the leader the 批示 entry opens with
     instruction_number: str = ""
     instruction_leader: str = ""
+    # What the folder table holds: the 本次文件夹, or a labelled folder's return under way.
+    folder_title: str = "本次文件夹"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ def scan(qtbot, page: DeskPage, code: str) -> None:
 
 
 def test_a_printed_folder_label_scans_the_folder_out_and_back(
-    counter, qtbot, tmp_path: Path, monkeypatch
+    counter, qtbot, tmp_path: Path, monkeypatch, shot
 ) -> None:
     custodian, _, readers, docs = counter
     page = DeskPage(custodian)
@@ -48,6 +48,7 @@ def test_a_printed_folder_label_scans_the_folder_out_and_back(
     assert page.banner.text().startswith("已移出：2026-0002 第000010份")
     assert [c.copy_no for c in page.folder] == ["000001", "000002"]
     scan(qtbot, page, code)  # into 红夹1
+    assert page.folder_title.text() == "本次文件夹（装入 红夹1）"
     qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
     assert page.banner.text().startswith("已借出 2 份给 张建国（装入文件夹 红夹1）")
 
@@ -56,6 +57,10 @@ def test_a_printed_folder_label_scans_the_folder_out_and_back(
     scan(qtbot, page, "2026-0001/2")
     qtbot.keyClick(page.scan_edit, Qt.Key.Key_Return)
     assert "还有 1 份未核：000001" in page.banner.text()
+    assert [page.folder_model.index(r, 1).data()[:4] for r in range(2)] == ["【未核】", "【已核】"]
+    assert page.folder_title.text() == "文件夹 红夹1 收回（逐份扫描核对）"
+    page.resize(1300, 700)
+    shot(page, "desk-folder-return")
     assert len(desk.out_now(custodian.db)) == 2
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("缺第3页", True))
     qtbot.mouseClick(page.discrepancy_button, Qt.MouseButton.LeftButton)  # F6

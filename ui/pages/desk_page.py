@@ -127,7 +127,8 @@ class DeskPage(QWidget):
 
         left = QVBoxLayout()
         left.addWidget(self.reader_label)
-        left.addWidget(QLabel("本次文件夹"))
+        self.folder_title = QLabel("本次文件夹")
+        left.addWidget(self.folder_title)
         left.addWidget(self.folder_view, 1)
         buttons = QHBoxLayout()
         for button in (
@@ -306,6 +307,7 @@ class DeskPage(QWidget):
     # ---- showing ------------------------------------------------------------------------
     def _render(self, view: View) -> None:
         self.reader_label.setText(view.reader)
+        self.folder_title.setText(view.folder_title)
         self.folder_model.set_rows([(r.label, r.title, r.level, r.pages) for r in view.folder])
         if view.changed:
             self.refresh()
