@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from app import audit, instructions, text_rules
+from app import audit, instructions, sign_clock, text_rules
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput, MijianError
 from app.numbers import registration_number
@@ -39,13 +39,14 @@ class Kind(StrEnum):
 # Most urgent first, within the same deadline.
 URGENCY_RANK = {"特提": 0, "特急": 1, "加急": 2, "平急": 3, "平件": 4}
 CHASE_WAYS = instructions.CHASE_WAYS
-# A registration is open while its 办理时限 is set, it is not voided and it is not a 阅件
-# read through by its whole route — the partial index document_open_deadline's own condition,
-# word for word, so a count is an index count. The 办结 state of a registration (issue 16,
-# another part) adds its condition here and to that index.
+# A registration is open while its 办理时限 is set, it is neither voided nor 办结 (answered,
+# app.completion), and it is not a 阅件 read through by its whole route. This string is the
+# partial index document_open_deadline's own condition, word for word (migration 0018; a test
+# compares them), so a count is an index count. Columns are unqualified so that the same text
+# serves the index and the queries (each reads `document` alone in its subquery).
 REGISTRATION_OPEN = (
-    "d.deadline IS NOT NULL AND d.voided_at IS NULL"
-    " AND (d.handling = '办件' OR d.reading_state IS NOT '已阅毕')"
+    "deadline IS NOT NULL AND voided_at IS NULL AND done_at IS NULL"
+    " AND (handling = '办件' OR reading_state IS NOT '已阅毕')"
 )
 
 
@@ -66,6 +67,7 @@ class Item:
     chase_to: str  # 批示: the 承办人 or 承办单位 (else the leader); 借出: the reader
     holders: str  # who physically holds the document's copies now: 张三（000031）、…
     last_chase: tuple[datetime, str] | None
+    sign_late: bool = False  # signed for late at the exchange (app.sign_clock)
 
     def overdue(self, now: datetime) -> bool:
         return self.due <= now
@@ -80,6 +82,13 @@ class Count:
     total: int
     overdue: int
     flagged: int
+    late_signs: int = 0  # today's sign-fors at the exchange that were late
+
+
+def when_text(at: datetime, now: datetime) -> str:
+    """A time on the board: 11-20 17:30 this year, 2025-12-30 17:30 for an older (or later)
+    year, so an item left over from last year never reads as this year's."""
+    return f"{at:%m-%d %H:%M}" if at.year == now.year else f"{at:%Y-%m-%d %H:%M}"
 
 
 def end_of_today(now: datetime) -> datetime:
@@ -106,7 +115,7 @@ _URGENCY = " ".join(f"WHEN '{k}' THEN {v}" for k, v in URGENCY_RANK.items())
 
 _ROWS = f"""
 SELECT u.*, d.year, d.serial, d.title, d.level, d.urgency, {_HOLDERS} AS holders,
-       {_LAST_CHASE} AS chased
+       {_LAST_CHASE} AS chased, coalesce(d.received_at > d.sign_due, 0) AS sign_late
 FROM (
     SELECT * FROM (SELECT '批示' AS kind, i.id AS key, i.document_id, NULL AS copy_id,
                           NULL AS copy_no, i.deadline AS due, 1 AS flagged, i.leader AS who,
@@ -124,8 +133,8 @@ FROM (
     SELECT * FROM (SELECT CASE WHEN d.telegram THEN '电报' ELSE d.handling END, d.id, d.id,
                           NULL, NULL, d.deadline, 0, '', ''
                    FROM document d INDEXED BY document_open_deadline
-                   WHERE {REGISTRATION_OPEN} AND d.deadline < :end
-                   ORDER BY d.deadline LIMIT :limit)
+                   WHERE {REGISTRATION_OPEN} AND deadline < :end
+                   ORDER BY deadline LIMIT :limit)
     UNION ALL
     SELECT * FROM (SELECT '{Kind.OUT}', h.id, c.document_id, h.copy_id, c.copy_no, h.due_at, 0, r.name,
                           r.name
@@ -166,6 +175,7 @@ def items(db: Database, now: datetime, limit: int = 300) -> list[Item]:
                 # 借出: the one copy this row is about; otherwise every copy out now
                 f"{r['who']}（{r['copy_no']}）" if r["copy_no"] else r["holders"] or "",
                 chased,
+                bool(r["sign_late"]),
             )
         )
     return found
@@ -176,10 +186,10 @@ _COUNT = f"""SELECT
      WHERE {_OPEN} AND deadline < :end),
     (SELECT count(*) FROM instruction INDEXED BY instruction_open_due
      WHERE {_OPEN} AND deadline <= :now),
-    (SELECT count(*) FROM document d INDEXED BY document_open_deadline
-     WHERE {REGISTRATION_OPEN} AND d.deadline < :end),
-    (SELECT count(*) FROM document d INDEXED BY document_open_deadline
-     WHERE {REGISTRATION_OPEN} AND d.deadline <= :now),
+    (SELECT count(*) FROM document INDEXED BY document_open_deadline
+     WHERE {REGISTRATION_OPEN} AND deadline < :end),
+    (SELECT count(*) FROM document INDEXED BY document_open_deadline
+     WHERE {REGISTRATION_OPEN} AND deadline <= :now),
     (SELECT count(*) FROM handover INDEXED BY handover_open_due
      WHERE back_at IS NULL AND due_at < :end),
     (SELECT count(*) FROM handover INDEXED BY handover_open_due
@@ -200,7 +210,8 @@ def count(db: Database, now: datetime) -> Count:
     )
     assert row is not None
     # Flagged instructions due later than today are on the board too.
-    return Count(row[0] + row[2] + row[4] + row[7], row[1] + row[3] + row[5], row[6])
+    late = sign_clock.count_late(db, now.date(), now)
+    return Count(row[0] + row[2] + row[4] + row[7], row[1] + row[3] + row[5], row[6], late)
 
 
 def read_items(session: Session, limit: int = 300) -> list[Item]:

@@ -49,7 +49,9 @@ __all__ = [
     "in_progress",
     "narrow",
     "next_reader",
+    "off_route",
     "readers_from_text",
+    "reads_on_return",
     "record_read",
     "save_route",
     "saved_routes",
@@ -295,10 +297,13 @@ def record_read(session: Session, copy_id: int, reader_id: int, instructed: bool
     return ReadResult(reader.name, instructed, next_reader(db, copy_id))
 
 
-def return_and_read(session: Session, copy_id: int, note: str = "") -> ReadResult | None:
+def return_and_read(
+    session: Session, copy_id: int, note: str = "", instructed: bool = False
+) -> ReadResult | None:
     """The desk's return of `copy_id` and, in the same transaction, 阅毕 for the reader who had it
-    when they are on the document's route and had not read it: both land or neither. Returns
-    who read it and who is next (None when the reader is not on a route)."""
+    when they are on the document's route and had not read it (`instructed`: they wrote a 批示
+    on it): both land or neither. Returns who read it and who is next (None when the reader
+    is not on a route)."""
     db = session.db
     with db.transaction():
         reader_id = db.scalar(
@@ -307,7 +312,30 @@ def return_and_read(session: Session, copy_id: int, note: str = "") -> ReadResul
         desk.take_back(session, copy_id, note)
         if note or reader_id is None or not _unread_on_route(db, copy_id, reader_id):
             return None
-        return record_read(session, copy_id, int(reader_id), instructed=False)
+        return record_read(session, copy_id, int(reader_id), instructed=instructed)
+
+
+def reads_on_return(db: Database, copy_id: int) -> str | None:
+    """The name of the reader whose return of `copy_id` would record 阅毕 (they hold it, are on
+    its route and have not read it), or None: the desk then asks whether they wrote a 批示."""
+    row = db.one(
+        "SELECT h.reader_id, r.name FROM handover h JOIN reader r ON r.id = h.reader_id"
+        " WHERE h.copy_id = ? AND h.back_at IS NULL",
+        (copy_id,),
+    )
+    if row is None or not _unread_on_route(db, copy_id, int(row["reader_id"])):
+        return None
+    return str(row["name"])
+
+
+def off_route(db: Database, document_id: int, reader_id: int) -> bool:
+    """True when the document has a route and `reader_id` is not on it (the desk warns)."""
+    row = db.one(
+        "SELECT count(*) AS steps, sum(reader_id = ?) AS mine FROM reading_step"
+        " WHERE document_id = ? AND removed_at IS NULL",
+        (reader_id, document_id),
+    )
+    return bool(row["steps"]) and not row["mine"]
 
 
 def _unread_on_route(db: Database, copy_id: int, reader_id: int) -> bool:

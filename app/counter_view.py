@@ -4,12 +4,13 @@ board beside it (what is out, the open incidents). The page renders these and de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from app.day_close import count_open_incidents, open_incidents
 from app.desk import OutRow, Refusal, out_now
+from app.on_spot import Reading, under_way
 from app.vocab import Level
 from db.connection import Database
 
@@ -33,6 +34,7 @@ class EnterDoes(StrEnum):
 
     HAND_OVER = "确认借出"
     TAKE_BACK = "确认归还"
+    NOT_INSTRUCTED = "无批示"  # the return's question: Enter says the reader wrote none
     NOTHING = "无"
 
 
@@ -42,6 +44,11 @@ class Ask(StrEnum):
     NOTE = "核对异常"  # F6: the discrepancy's description
     OVERRIDE = "例外放行"  # F7: the 保密员's credentials, reason (and the head's approval)
     SLIP = "补打处理笺"  # F8: preview, print or save the new slip
+    # At a return that records 阅毕: did the reader write a 批示? Asked on the banner (Y and
+    # Enter, or Enter alone for no), so the scanner's rhythm is kept.
+    INSTRUCTED = "是否批示"
+    INSTRUCTION = "登记批示"  # yes: the page opens the 批示 entry for the document
+    PRESENCE = "在场确认"  # F9: the custodian confirms being present for an in-room reading
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ class View:
     pending_return: str | None  # the label of the copy whose check Enter confirms
     enter: EnterDoes
     f7: bool  # the refusal shown may be lifted with F7
+    f9: bool = False  # the 绝密 copy just scanned may be read in the room (F9)
     # A handover, return or discrepancy was written: the out-list and incidents moved.
     changed: bool = False
     beep: bool = False  # this answer is a refusal: the page beeps once
@@ -68,6 +76,11 @@ class View:
     prompt: str = ""  # the question's title or label
     lifts: tuple[Refusal, ...] = ()  # for Ask.OVERRIDE: the refusals the 保密员 lifts
     slip_file: str = ""  # for Ask.SLIP: the file name offered
+    # for Ask.INSTRUCTION: the 收文编号 and the leader the 批示 entry opens with
+    instruction_number: str = ""
+    instruction_leader: str = ""
+    # What the folder table holds: the 本次文件夹, or a labelled folder's return under way.
+    folder_title: str = "本次文件夹"
 
 
 @dataclass(frozen=True)
@@ -78,12 +91,23 @@ class Board:
     rows: list[OutRow]
     late: int
     incidents: str
+    readings: list[Reading] = field(default_factory=list)  # 在室阅读 under way: the timers
 
 
 def board(db: Database, now: datetime) -> Board:
     rows = out_now(db, now.date().isoformat())
     late = sum(1 for r in rows if r.copy.level != Level.UNCLASSIFIED and r.status(now) == "逾期")
-    return Board(rows, late, incidents_line(db))
+    readings = under_way(db) if any(r.on_spot for r in rows) else []
+    return Board(rows, late, incidents_line(db), readings)
+
+
+def readings_line(readings: list[Reading], now: datetime) -> str:
+    """The desk's timers: 在室阅读：张建国 2026-0005 第000001份 12:07；…"""
+    if not readings:
+        return ""
+    return "在室阅读（机要员在场）：" + "；".join(
+        f"{r.reader} {r.label} {r.elapsed(now)}" for r in readings
+    )
 
 
 def incidents_line(db: Database) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app import accounts, audit, seal
+from app import accounts, audit, seal, sign_clock
 from app.clock import parse_stamp, stamp
 from app.desk import OutRow, close_handover, counter_closed, out_now
 from app.errors import InvalidInput
@@ -66,6 +66,8 @@ class DayClose:
     # What was still open when the day closed and the signed sheet must not hide: incidents
     # (违规过夜, 核对异常) and classified copies a stocktake found missing, not yet settled.
     open_matters: list[dict[str, str]] = field(default_factory=list)
+    # The day's sign-fors at the exchange that were late (app.sign_clock), one line each.
+    late_signs: list[str] = field(default_factory=list)
 
 
 def blockers(db: Database, day: date) -> list[OutRow]:
@@ -165,10 +167,12 @@ def close_day(session: Session) -> DayClose:
             )
         ]
         matters = open_matters(db)
+        late = [s.text() for s in sign_clock.late_on(db, day, now)]
         details: dict[str, object] = {
             "counts": tally,
             "exceptions": len(exceptions),
             "open_matters": len(matters),
+            "late_signs": len(late),
         }
         if reopened is not None:
             details["reopen"] = reopened
@@ -176,7 +180,12 @@ def close_day(session: Session) -> DayClose:
             db, session.clock, session.account.login, "日终清点", f"day:{day}", details
         )
         stored = json.dumps(
-            {"counts": tally, "exceptions": exceptions, "open_matters": matters},
+            {
+                "counts": tally,
+                "exceptions": exceptions,
+                "open_matters": matters,
+                "late_signs": late,
+            },
             ensure_ascii=False,
         )
         closing = (stamp(now), session.account.login, event.seq, event.hash, stored)
@@ -276,6 +285,7 @@ def _close(db: Database, row: Any, n: int, reopen: dict[str, str] | None) -> Day
         n,
         reopen,
         stored.get("open_matters", []),
+        stored.get("late_signs", []),
     )
 
 

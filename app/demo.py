@@ -10,6 +10,7 @@ from pathlib import Path
 from app import audit, demo_content
 from app.clock import Clock, FixedClock
 from app.demo_circulation import seed_circulation
+from app.demo_clocks import seed_clocks
 from app.demo_custody import seed_custody
 from app.demo_outgoing import seed_outgoing
 from app.demo_recall import seed_recall
@@ -86,6 +87,7 @@ def create_demo_room(
             demo_content.seed_instructions(custodian, seed_clock)
             seed_recall(custodian, seed_clock, DEMO_PASSWORD)
             seed_circulation(custodian, seed_clock)
+            seed_clocks(custodian, seed_clock)
             seed_custody(custodian, seed_clock)
             seed_outgoing(custodian, seed_clock)
             _open_late(custodian, FixedClock(max(clock.now(), seed_clock.now())))

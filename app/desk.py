@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app import audit, settings, text_rules
+from app import audit, folder_items, settings, text_rules
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput
 from app.model import Credential
@@ -55,6 +55,7 @@ class OutRow:
     out_at: datetime
     due_at: datetime
     excepted: bool
+    on_spot: bool = False  # 在室阅读: the copy is being read in the room (app.on_spot)
 
     def status(self, now: datetime) -> str:
         """正常, 将到期 (30 minutes before due) or 逾期 — for classified copies."""
@@ -100,9 +101,16 @@ def due_time(db: Database, copy: CopyRef, now: datetime) -> datetime:
 
 
 def checkout(
-    session: Session, reader_id: int, copy_ids: list[int], override: Override | None = None
+    session: Session,
+    reader_id: int,
+    copy_ids: list[int],
+    override: Override | None = None,
+    folder_id: int | None = None,
 ) -> list[int]:
     """Hand the folder's copies to one reader; all or none. Returns the handover ids.
+
+    With `folder_id`, they go in that labelled folder (一夹一传递): it holds exactly these
+    copies from now (app.folder_items.pack) and each handover names it, for the return.
 
     With `override`, the 保密员 lifts the refusals that may be lifted: theirs alone for the
     close time or a pending destruction batch; with the 单位负责人 named and the approval's
@@ -135,6 +143,12 @@ def checkout(
             found = refusals(db, reader, copy, now)
             lifted = _answered(found, override if approver else None)
             ids.append(_hand_over(session, reader, copy, now, lifted, approver, override))
+        if folder_id is not None:
+            folder_items.pack(db, session.clock, session.account.login, folder_id, copy_ids)
+            marks = ",".join("?" * len(ids))
+            db.execute(
+                f"UPDATE handover SET folder_id = ? WHERE id IN ({marks})", (folder_id, *ids)
+            )
     return ids
 
 
@@ -156,8 +170,9 @@ def _answered(found: list[Refusal], override: Override | None) -> list[Refusal]:
             raise InvalidInput(refused.message)
     if any(r.by_law for r in found) and not (override.head.strip() and override.reference.strip()):
         law = next(r for r in found if r.by_law)
+        what = "绝密件带出机要室" if law.kind is RefusalKind.ON_SPOT else f"超出{law.kind}的借阅"
         raise InvalidInput(
-            f"{law.message}超出{law.kind}的借阅须经单位负责人批准：请写明批准的单位负责人"
+            f"{law.message}{what}须经单位负责人批准：请写明批准的单位负责人"
             "（姓名 职务）和批准单号。"
         )
     return found
@@ -307,6 +322,20 @@ def close_handover(
         "UPDATE handover SET back_at = ?, back_by = ?, check_note = ? WHERE id = ?",
         (stamp(now), session.account.login, note, handover_id),
     )
+    details: dict[str, Any] = {"reader": reader, "note": note}
+    began = db.scalar("SELECT out_at FROM handover WHERE id = ? AND on_spot = 1", (handover_id,))
+    if began is not None:
+        # 在室阅读 ends with the return: who read it, from when to when, how long.
+        minutes = reading_minutes(parse_stamp(began), now)
+        details["on_spot_minutes"] = minutes
+        add_copy_event(
+            db,
+            copy.copy_id,
+            now,
+            session.account.login,
+            "在室阅读结束",
+            {"reader": reader, "from": began[:16].replace("T", " "), "minutes": minutes},
+        )
     db.execute("UPDATE copy SET state = ? WHERE id = ?", (state, copy.copy_id))
     add_copy_event(
         db,
@@ -322,8 +351,13 @@ def close_handover(
         session.account.login,
         "归还" if state == CopyState.IN_CABINET else "登记遗失",
         f"copy:{copy.label}",
-        {"reader": reader, "note": note},
+        details,
     )
+
+
+def reading_minutes(began: datetime, ended: datetime) -> int:
+    """Whole minutes of an in-room reading, at least 1."""
+    return max(1, round((ended - began).total_seconds() / 60))
 
 
 # ---- what is out ------------------------------------------------------------------------------
@@ -332,7 +366,7 @@ def out_now(db: Database, night: str | None = None) -> list[OutRow]:
     rows = db.query(
         """SELECT h.id AS handover_id, h.out_at, h.due_at, r.name AS reader, r.phone,
                c.id AS copy_id, c.document_id, c.copy_no, c.pages, c.state, d.year, d.serial,
-               d.title, d.level, d.voided_at,
+               d.title, d.level, d.voided_at, h.on_spot,
                EXISTS (SELECT 1 FROM overnight_exception e WHERE e.handover_id = h.id
                        AND e.night = ?) AS excepted
             FROM handover h INDEXED BY handover_open_due
@@ -351,16 +385,18 @@ def out_now(db: Database, night: str | None = None) -> list[OutRow]:
             parse_stamp(r["out_at"]),
             parse_stamp(r["due_at"]),
             bool(r["excepted"]),
+            bool(r["on_spot"]),
         )
         for r in rows
     ]
 
 
 def disclosure(db: Database, copy_id: int) -> list[tuple[str, str, str | None]]:
-    """Everyone who has held this copy, readers at the desk and units it was distributed to:
-    (holder, out, back), in the order they had it."""
+    """Everyone who has held this copy, readers at the desk (a reading in the room marked so)
+    and units it was distributed to: (holder, out, back), in the order they had it."""
     rows = db.query(
-        "SELECT r.name, h.out_at, h.back_at FROM handover h JOIN reader r"
+        "SELECT r.name || CASE WHEN h.on_spot THEN '（在室阅读）' ELSE '' END, h.out_at,"
+        " h.back_at FROM handover h JOIN reader r"
         " ON r.id = h.reader_id WHERE h.copy_id = ?"
         " UNION ALL SELECT u.name || '（' || coalesce(p.name || ' 签收', '凭回执') || '）',"
         " i.out_at, i.back_at"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -40,6 +41,7 @@ class Document:
     voided_at: datetime | None
     void_reason: str | None
     created_by: str
+    done_result: str = ""  # 办理结果 once 办结 (app.completion), else ''
 
     @property
     def number(self) -> str:
@@ -165,14 +167,27 @@ EVENT_LABELS = {
     "method": "销毁方式",
     "unit": "单位",
     "signer": "签收人",
+    "present": "在场机要员",
+    "minutes": "历时（分钟）",
+    "instructed": "有批示",
 }
+# Where a key means something else for one kind of event: a placing's `from` is a place.
+KIND_LABELS = {"入柜": {"from": "原位置"}}
+LOGIN_KEYS = frozenset({"present"})  # values that are logins, shown as the person's name
 
 
-def event_note(details: dict[str, Any]) -> str:
+def event_note(kind: str, details: dict[str, Any], name_of: Callable[[str], str] = str) -> str:
     """An event's details as the history shows them: 原位置：无；新位置：1号保密柜."""
-    return "；".join(
-        f"{EVENT_LABELS.get(k, k)}：{'无' if v is None else v}" for k, v in details.items()
-    )
+    labels = {**EVENT_LABELS, "from": "开始", **KIND_LABELS.get(kind, {})}
+
+    def shown(key: str, value: Any) -> str:
+        if value is None:
+            return "无"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return name_of(str(value)) if key in LOGIN_KEYS else str(value)
+
+    return "；".join(f"{labels.get(k, k)}：{shown(k, v)}" for k, v in details.items())
 
 
 def scope_of(db: Database, document_id: int) -> tuple[list[str], list[str]]:
@@ -231,4 +246,5 @@ def document_from_row(row: Any) -> Document:
         voided_at=parse_stamp(row["voided_at"]) if row["voided_at"] else None,
         void_reason=row["void_reason"],
         created_by=row["created_by"],
+        done_result=row["done_result"] or "",
     )

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from app import reconcile_records
 from app.numbers import registration_number
+from app.reconcile_records import HANDED_OUT
 from app.vocab import CopyState, sql_value
 from db.connection import Database
 
@@ -77,11 +78,11 @@ def _event_counts(db: Database) -> dict[str, Counter[str]]:
     }
     for row in db.execute(
         "SELECT action, object, details FROM audit_event WHERE action IN"
-        " ('借出', '归还', '登记遗失', '登记清退', '批准留用', '销毁封存')"
+        " ('借出', '在室阅读', '归还', '登记遗失', '登记清退', '批准留用', '销毁封存')"
     ):
         action, obj = row["action"], row["object"]
         label = obj.removeprefix("copy:")
-        if action == "借出":
+        if action in HANDED_OUT:
             counts["借出"][label] += 1
         elif action in ("归还", "登记遗失"):
             counts["收回"][label] += 1

@@ -19,6 +19,10 @@ from app.numbers import registration_number
 from app.vocab import CopyState, sql_in
 from db.connection import Database
 
+# The audit actions that open a handover: across the counter, or a 绝密 read in the room
+# (app.on_spot), which is a handover too.
+HANDED_OUT = ("借出", "在室阅读")
+
 # A row's time and its event's time come from two reads of the same clock in one transaction.
 SAME_MOMENT_SECONDS = 120
 SHOW = 5
@@ -40,10 +44,11 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
     last_kind: dict[str, str] = {}
     for row in db.execute(
         "SELECT action, object, at, details FROM audit_event"
-        " WHERE action IN ('借出', '归还', '登记遗失') AND object LIKE 'copy:%' ORDER BY seq"
+        " WHERE action IN ('借出', '在室阅读', '归还', '登记遗失') AND object LIKE 'copy:%'"
+        " ORDER BY seq"
     ):
         label = row["object"].removeprefix("copy:")
-        if row["action"] == "借出":
+        if row["action"] in HANDED_OUT:
             reader = str(json.loads(row["details"]).get("reader", ""))
             out_events[label].append((row["at"], reader))
         else:
@@ -70,7 +75,12 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
         if any(not _near(b, at) for b, at in zip(backs, back_events.get(label, []), strict=False)):
             times.append(label)
     # The state each last audit action leaves a copy in.
-    expected = {"借出": CopyState.LENT, "归还": CopyState.IN_CABINET, "登记遗失": CopyState.LOST}
+    expected = {
+        "借出": CopyState.LENT,
+        "在室阅读": CopyState.LENT,
+        "归还": CopyState.IN_CABINET,
+        "登记遗失": CopyState.LOST,
+    }
     for row in db.execute(f"SELECT id, state FROM copy WHERE state IN {sql_in(expected.values())}"):
         label = labels[int(row["id"])]
         if row["state"] != expected.get(last_kind.get(label, "归还"), CopyState.IN_CABINET):

@@ -16,9 +16,10 @@ from app import distribution, settings
 from app.clock import parse_stamp
 from app.people import Reader
 from app.scanning import CopyRef
-from app.vocab import CLASSIFIED, CLEARANCE_LABELS, CopyState, may_hold
+from app.vocab import CLASSIFIED, CLEARANCE_LABELS, CopyState, Level, may_hold
 from db.connection import Database
 
+ON_SPOT_LEVEL = Level.TOP_SECRET  # read in the room only (seed 000, DOMAIN.md: 即阅即批即退)
 IN_OPEN_BATCH = (
     "SELECT 1 FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id"
     " WHERE i.copy_id = ? AND b.sealed_at IS NULL AND b.cancelled_at IS NULL"
@@ -35,12 +36,16 @@ class RefusalKind(StrEnum):
     CLEARANCE = "涉密等级"
     SCOPE = "知悉范围"
     CLOSED = "闭库时间"
+    # 绝密 is read in the room (即阅即批即退, the custodian present): the desk offers 在室阅读
+    # (app.on_spot); taking it out needs the 单位负责人 named, as the law's other limits do.
+    ON_SPOT = "绝密在室"
 
     @property
     def by_law(self) -> bool:
-        """Access above a reader's clearance or outside the 知悉范围 needs the approval of the
-        unit's responsible person (机关、单位负责人), not only the 保密员's."""
-        return self in (RefusalKind.CLEARANCE, RefusalKind.SCOPE)
+        """Access above a reader's clearance or outside the 知悉范围, and a 绝密 copy taken out
+        of the room, need the approval of the unit's responsible person (机关、单位负责人), not
+        only the 保密员's."""
+        return self in (RefusalKind.CLEARANCE, RefusalKind.SCOPE, RefusalKind.ON_SPOT)
 
     @property
     def overridable(self) -> bool:
@@ -75,7 +80,7 @@ def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list
         return [Refusal(RefusalKind.VOIDED, f"{copy.label} 的登记已作废。")]
     if copy.state == CopyState.LENT:
         holder = db.one(
-            "SELECT r.name, h.out_at FROM handover h JOIN reader r ON r.id = h.reader_id"
+            "SELECT r.name, h.out_at, h.on_spot FROM handover h JOIN reader r ON r.id = h.reader_id"
             " WHERE h.copy_id = ? AND h.back_at IS NULL",
             (copy.copy_id,),
         )
@@ -84,6 +89,8 @@ def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list
             text = (
                 f"{copy.label} 在 {holder['name']} 处（{since} 借出），须先交回机要室，不得横传。"
             )
+            if holder["on_spot"]:
+                text = f"{copy.label} 正由 {holder['name']} 在室阅读（{since} 起），须阅毕交回。"
             return [Refusal(RefusalKind.HELD, text)]
         return [Refusal(RefusalKind.NOT_IN_ROOM, f"{copy.label} 未在柜。")]
     if copy.state != CopyState.IN_CABINET:
@@ -98,6 +105,9 @@ def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list
         found.append(Refusal(RefusalKind.CLEARANCE, text))
     if not _in_scope(db, reader.id, copy.document_id):
         found.append(Refusal(RefusalKind.SCOPE, f"{reader.name} 不在该件的阅文范围内。"))
+    if copy.level == ON_SPOT_LEVEL:
+        text = f"{copy.label} 为绝密件，须在室阅读（即阅即批即退），不得带出机要室。"
+        found.append(Refusal(RefusalKind.ON_SPOT, text))
     if copy.level in CLASSIFIED:
         close = settings.load(db).close_time
         if now.time() >= close:

@@ -65,6 +65,7 @@ class RegisterRow:
     status_note: str
     remarks: str
     voided: bool
+    done_result: str = ""  # 办理结果 once 办结 (app.completion)
 
     @property
     def number(self) -> str:
@@ -128,7 +129,8 @@ def _search_clause(text: str) -> tuple[str, list[Any]]:
 
 _SELECT = """
 SELECT d.id, d.year, d.serial, d.received_at, d.issuer, d.source, d.doc_number, d.title,
-       d.level, d.period_kind, d.period_value, d.status_note, d.remarks, d.voided_at
+       d.level, d.period_kind, d.period_value, d.status_note, d.remarks, d.voided_at,
+       d.done_result
 FROM document d
 """
 
@@ -193,6 +195,7 @@ def _with_copies(db: Database, rows: list[Any]) -> list[RegisterRow]:
             status_note=r["status_note"],
             remarks=r["remarks"],
             voided=r["voided_at"] is not None,
+            done_result=r["done_result"] or "",
         )
         for r in rows
     ]

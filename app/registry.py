@@ -60,13 +60,15 @@ class DocumentInput:
     urgency: str = "平件"
     telegram: bool = False
     handling: str = "阅件"
-    received_at: datetime | None = None
+    received_at: datetime | None = None  # 签收时间: signed for at the exchange (default: now)
     attachments: str = ""
     scope_reader_ids: tuple[int, ...] = ()
     scope_group_ids: tuple[int, ...] = ()
     deadline: datetime | None = None
     cabinet: str = ""
     remarks: str = ""
+    # When the item was waiting at the exchange (交换站待取): starts its sign-for clock.
+    waiting_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,15 @@ def register_checked(
     deadline = clean.deadline or workdays.registration_deadline(
         db, received, clean.urgency, clean.telegram, clean.handling
     )
+    sign_due = (
+        workdays.sign_deadline(db, clean.waiting_at, clean.urgency) if clean.waiting_at else None
+    )
+    if sign_due is not None and received > sign_due:
+        late = round((received - sign_due).total_seconds() / 60)
+        warnings.append(
+            f"签收逾时：{clean.urgency}件应于 {sign_due:%m-%d %H:%M} 前签收，迟 {late} 分钟"
+            "（记入今日时限和日终清点）。"
+        )
     doc_number, parsed = normalise_doc_number(clean.doc_number)
     if not parsed:
         warnings.append(f"文号“{doc_number}”不符合“机关代字〔年份〕序号号”的格式，已按原样保存。")
@@ -125,8 +136,10 @@ def register_checked(
         cursor = db.execute(
             "INSERT INTO document (year, serial, issuer, source, doc_number, doc_number_ok, title,"
             " written_on, level, period_kind, period_value, period_defaulted, urgency, telegram,"
-            " handling, received_at, attachments, deadline, cabinet, remarks, created_at, created_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            " handling, received_at, attachments, deadline, cabinet, remarks, created_at, created_by,"
+            " waiting_at, sign_due)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING *",
             (
                 year,
                 serial,
@@ -150,6 +163,8 @@ def register_checked(
                 clean.remarks,
                 stamp(now),
                 session.account.login,
+                stamp(clean.waiting_at) if clean.waiting_at else None,
+                stamp(sign_due) if sign_due else None,
             ),
         )
         document = document_from_row(cursor.fetchone())
@@ -196,6 +211,11 @@ def register_checked(
                     "pages": clean.pages,
                     "urgency": clean.urgency,
                     "handling": clean.handling,
+                    **(
+                        {"waiting_at": stamp(clean.waiting_at), "sign_due": stamp(sign_due)}
+                        if clean.waiting_at and sign_due
+                        else {}
+                    ),
                 }
             },
         )
@@ -243,6 +263,8 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         raise InvalidInput("成文日期不能晚于今天。")
     if data.received_at and data.received_at > now:
         raise InvalidInput("签收时间不能晚于现在。")
+    if data.waiting_at and data.waiting_at > (data.received_at or now):
+        raise InvalidInput("交换站待取时间不能晚于签收时间。")
     if data.level in CLASSIFIED and data.pages == 0:
         warnings.append("未填写页数：借还核对时将无法核对页数。")
     if data.period is not None:
@@ -269,6 +291,7 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         deadline=data.deadline,
         cabinet=text_rules.clean("cabinet", data.cabinet),
         remarks=text_rules.clean("remarks", data.remarks),
+        waiting_at=data.waiting_at,
     )
     return clean, numbers, warnings
 

@@ -96,6 +96,20 @@ TIME_LIMITS = (
         30,
         "种子000（规范文件阅读）：普通件2天办结",
     ),
+    # "At once" is a real limit, not the instant of receipt: a 特提 telegram's 办理时限 and a
+    # 特急 item's sign-for at the exchange are due this many minutes after.
+    TimeLimit(
+        "limit_at_once_minutes",
+        "即办（特提电报、特急件签收）",
+        "分钟",
+        30,
+        240,
+        "种子003：特提电报即收即办，特急件即到即签；“即时”按本室设定的分钟数计",
+    ),
+    TimeLimit("limit_sign_urgent_hours", "加急件签收", "小时", 4, 24, "种子003：加急件4小时内签收"),
+    TimeLimit(
+        "limit_sign_ordinary_hours", "普通件签收", "小时", 8, 48, "种子003：普通件8小时内签收"
+    ),
 )
 TIME_LIMIT_KEYS = {limit.key: limit for limit in TIME_LIMITS}
 DEFAULTS.update({limit.key: str(limit.default) for limit in TIME_LIMITS})
@@ -111,6 +125,9 @@ class TimeLimits:
     routine_days: int  # 事务性 instructions
     reading_urgent_hours: int  # 特急 阅件: the whole 阅文范围 read within, clock hours
     reading_days: int  # other 阅件, working days
+    at_once_minutes: int  # 特提 telegrams' 办理时限, 特急 (and 特提) sign-for at the exchange
+    sign_urgent_hours: int  # 加急 sign-for at the exchange, clock hours
+    sign_ordinary_hours: int  # other sign-for at the exchange, clock hours
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,8 @@ RULES: dict[str, Rule] = {
     "route_name": Rule("路线名称", 30),
     "route_reason": Rule("调整理由", 200),
     "flag_reason": Rule("挂牌理由", 200),
+    "done_result": Rule("办理结果", 300),
+    "folder_name": Rule("文件夹名称", 20),
     # recall and destruction
     "receiver": Rule("接收人", 20),
     "receipt_no": Rule("回执编号", 50),

@@ -51,13 +51,25 @@ def registration_deadline(
         return None
     limits = settings.load_time_limits(db)
     if telegram:
-        if urgency == "特提":
-            return received
+        if urgency == "特提":  # 即收即办: a real short limit, a room setting
+            return received + timedelta(minutes=limits.at_once_minutes)
         days = limits.telegram_urgent_days if urgency == "特急" else limits.telegram_other_days
         return add_working_days(db, received, days)
     if urgency == "特急":
         return received + timedelta(hours=limits.urgent_hours)
     return add_working_days(db, received, limits.ordinary_days)
+
+
+def sign_deadline(db: Database, waiting: datetime, urgency: str) -> datetime:
+    """By when an item waiting at the exchange since `waiting` should be signed for (seed 003:
+    特急 at once — the room's short limit —, 加急 within 4 hours, others within 8; clock hours,
+    each a room setting)."""
+    limits = settings.load_time_limits(db)
+    if urgency in ("特急", "特提"):
+        return waiting + timedelta(minutes=limits.at_once_minutes)
+    if urgency == "加急":
+        return waiting + timedelta(hours=limits.sign_urgent_hours)
+    return waiting + timedelta(hours=limits.sign_ordinary_hours)
 
 
 def reading_deadline(db: Database, received: datetime, urgency: str) -> datetime:

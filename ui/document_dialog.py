@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -125,8 +126,8 @@ class DocumentDialog(QDialog):
         events = documents.copy_history(self._session.db, copy.id)
         self.history_title.setText(f"<b>第 {copy.copy_no} 份的保管经历</b>")
         db = self._session.db
-        names = {e.account: accounts.display_name(db, e.account) for e in events}
-        self.history_model.set_rows([_event_row(e, names[e.account]) for e in events])
+        name_of = functools.cache(lambda login: accounts.display_name(db, login))
+        self.history_model.set_rows([_event_row(e, name_of) for e in events])
 
     def print_slips(self, all_copies: bool) -> PdfOutputDialog | None:
         selected = self.copies_view.selectionModel().selectedRows()
@@ -248,5 +249,6 @@ def _field_rows(d: Document, scope: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
-def _event_row(e: CopyEvent, who: str) -> tuple[str, str, str, str]:
-    return (e.at.strftime("%Y-%m-%d %H:%M"), who, e.kind, documents.event_note(e.details))
+def _event_row(e: CopyEvent, name_of: Callable[[str], str]) -> tuple[str, str, str, str]:
+    note = documents.event_note(e.kind, e.details, name_of)
+    return (e.at.strftime("%Y-%m-%d %H:%M"), name_of(e.account), e.kind, note)

@@ -40,6 +40,8 @@ class OutModel(ColumnsModel):
         status = r.status(self.now) if r.copy.level != Level.UNCLASSIFIED else "—"
         if r.excepted:
             status = "已登记例外"
+        elif r.on_spot and status == "正常":
+            status = "在室阅读"  # read in the room, the custodian present (app.on_spot)
         return {
             "copy": r.copy.label,
             "title": r.copy.title,

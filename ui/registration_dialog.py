@@ -81,6 +81,8 @@ class RegistrationDialog(QDialog):
         self.urgency_combo.setCurrentText("平件")
         self.handling_combo = _combo(HANDLING)
         self.received_edit = QLineEdit()
+        self.waiting_edit = QLineEdit()
+        self.waiting_edit.setPlaceholderText("文件到达交换站待取的时间；空 = 不计签收时限")
         self.copies_edit = QLineEdit()
         self.copies_edit.setPlaceholderText("如 000031-000035, 000040")
         self.count_spin = QSpinBox()
@@ -122,6 +124,7 @@ class RegistrationDialog(QDialog):
         form.addRow("紧急程度", urgency_row)
         form.addRow("办件/阅件", self.handling_combo)
         form.addRow("签收时间", self.received_edit)
+        form.addRow("交换站待取", self.waiting_edit)
         form.addRow("份号", copies_row)
         form.addRow("附件", self.attachments_edit)
         form.addRow("阅文范围", self.scope_edit)
@@ -149,6 +152,7 @@ class RegistrationDialog(QDialog):
             self.urgency_combo,
             self.handling_combo,
             self.received_edit,
+            self.waiting_edit,
             self.copies_edit,
             self.pages_spin,
             self.attachments_edit,
@@ -325,6 +329,7 @@ class RegistrationDialog(QDialog):
             deadline=parse_datetime(self.deadline_edit.text(), zone, "办理时限"),
             cabinet=self.cabinet_edit.text(),
             remarks=self.remarks_edit.text(),
+            waiting_at=parse_datetime(self.waiting_edit.text(), zone, "交换站待取时间"),
         )
 
     def _refused(self, exc: MijianError) -> None:
@@ -359,6 +364,7 @@ class RegistrationDialog(QDialog):
             self.scope_edit,
             self.deadline_edit,
             self.remarks_edit,
+            self.waiting_edit,
         ):
             edit.clear()
         self.pages_spin.setValue(0)

@@ -105,7 +105,7 @@ def render_circulation(
 
     # 办理结果 in a box of its own, to be written in by hand when nothing is recorded yet.
     result = Table(
-        [[p("办理结果"), p(doc.status_note or "")]],
+        [[p("办理结果"), p(doc.done_result or doc.status_note or "")]],
         colWidths=[24 * mm, 146 * mm],
         rowHeights=[RESULT_BOX_MM * mm],
     )

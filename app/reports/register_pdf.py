@@ -79,6 +79,8 @@ def render_register(
 
 def register_values(row: RegisterRow) -> tuple[str, ...]:
     status = "已作废" if row.voided else row.status_note
+    if row.done_result and not row.voided:
+        status = f"已办结：{row.done_result}"
     return (
         row.number,
         row.received_at[:10],

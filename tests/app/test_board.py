@@ -64,7 +64,7 @@ def test_board_lists_every_kind_by_urgency(morning) -> None:
     assert all(r.key != later.id for r in rows if r.kind == Kind.INSTRUCTION)  # due next week
     assert [r.due for r in rows] == sorted(r.due for r in rows)
     kinds = [r.kind for r in rows]
-    # 特提 telegram (due at receipt on the 18th) first, then the instruction due on the 19th,
+    # 特提 telegram (due 30 minutes after receipt on the 18th) first, then the instruction due on the 19th,
     # the 办件 due on the 19th 17:00; today: the 批示 at 15:00, the copy out until 17:30.
     assert kinds == [Kind.TELEGRAM, Kind.INSTRUCTION, Kind.HANDLE, Kind.INSTRUCTION, Kind.OUT]
     out = rows[-1]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app import board, cabinets, circulation, outgoing_records, returned_mail, units
+from app import (
+    board,
+    cabinets,
+    circulation,
+    folders,
+    on_spot,
+    outgoing_records,
+    returned_mail,
+    sign_clock,
+    units,
+)
 from app.board import Kind
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
@@ -55,6 +65,15 @@ def test_demo_room_has_routes_in_progress_and_a_full_board(tmp_path: Path) -> No
         assert states.count("回执已回") == 2 and states.count("待回执") == 4
         assert int(db.scalar(f"{handed} ON r.id = i.receipt_id WHERE r.signer_id IS NULL")) == 7
         assert [str(r.rule) for r in returned_mail.of_year(db, 2026)] == ["越级件"]
+        # Issue 16's rest: a 绝密 read in the room now, a folder out, a late sign-for.
+        [reading] = on_spot.read_under_way(custodian)
+        assert reading.reader == "张建国" and reading.elapsed(clock.now()) == "30:00"
+        [red] = folders.all_folders(custodian)
+        assert [o.reader for o in folders.out_in(db, red.id)] == ["曾晓东", "曾晓东"]
+        [late] = sign_clock.read_late(custodian, clock.now().date())
+        assert late.urgency == "特急" and late.minutes_late == 60
+        assert board.count(db, clock.now()).late_signs == 1
+        assert any(r.sign_late for r in board.read_items(custodian))
     finally:
         custodian.close()
 

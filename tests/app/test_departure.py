@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import audit, departure, desk, instructions, people, registry
+from app import audit, departure, desk, instructions, on_spot, people, registry
 from app.errors import InvalidInput, PermissionDenied
 from app.output import PRINTER
 from app.people import ReaderInput, add_reader, mark_left
@@ -26,7 +26,10 @@ def test_a_reader_holding_a_copy_cannot_leave(counter, clock, level: str) -> Non
     )
     copy = item.copies[0]
     clock.set(datetime(2026, 11, 20, 10, 0, tzinfo=BEIJING))
-    desk.checkout(custodian, readers["zhang"].id, [copy.id])
+    if level == "绝密":  # read in the room (app.on_spot): held all the same
+        on_spot.start(custodian, readers["zhang"].id, copy.id, present=True)
+    else:
+        desk.checkout(custodian, readers["zhang"].id, [copy.id])
     with pytest.raises(departure.StillHolding) as refused:
         mark_left(officer, readers["zhang"].id)
     message = refused.value.message

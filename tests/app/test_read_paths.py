@@ -23,13 +23,17 @@ from app import (
     audit_view,
     cabinets,
     cli,
+    completion,
     departure,
+    folders,
     grants,
     ledger_import,
+    on_spot,
     outgoing_print,
     outgoing_records,
     returned_mail,
     scanning,
+    sign_clock,
     slip_print,
     stocktake,
     stocktake_records,
@@ -157,6 +161,11 @@ def _read_functions(s: Secrets, out: Path) -> dict[str, Callable[[Session], Any]
         ),
         "returned_mail.register_of": lambda x: returned_mail.register_of(x, YEAR),
         "returned_mail.print_notice": lambda x: returned_mail.print_notice(x, 1),
+        # issue 16: the in-room readings' timers, the late sign-fors, a registration's 办结
+        "on_spot.read_under_way": on_spot.read_under_way,
+        "sign_clock.read_late": lambda x: sign_clock.read_late(x, START.date()),
+        "completion.read_completion": lambda x: completion.read_completion(x, s.document_id),
+        "folders.all_folders": folders.all_folders,
     }
     for kind in catalog.REPORTS:
         paths[f"catalog.render({kind})"] = lambda x, k=kind: catalog.render(x, k, YEAR)

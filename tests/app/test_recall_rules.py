@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 import sqlcipher3
 
-from app import audit, day_close, desk, destruction, recall, registry
+from app import audit, day_close, desk, destruction, on_spot, recall, registry
 from app.errors import InvalidInput, PermissionDenied, WrongPassword
 from app.model import Credential
 from app.people import ReaderInput, add_reader
@@ -136,7 +136,10 @@ def test_voiding_a_classified_registration_with_history_needs_the_approver(
     assert not registry.void_needs_approval(db, fresh.document.id)
     registry.void(custodian, fresh.document.id, "录入错误")
     reader = add_reader(officer, ReaderInput("张建国", "区委", "书记", "核心", "1", "B0001"))
-    desk.checkout(custodian, reader.id, [item.copies[0].id])
+    if level == "绝密":  # read in the room (app.on_spot)
+        on_spot.start(custodian, reader.id, item.copies[0].id, present=True)
+    else:
+        desk.checkout(custodian, reader.id, [item.copies[0].id])
     desk.take_back(custodian, item.copies[0].id)
     assert registry.void_needs_approval(db, item.document.id)
     with pytest.raises(InvalidInput, match="须由保密员本人输入密码确认"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -130,7 +130,8 @@ def test_periods_and_telegram_deadlines(login: Callable[..., Session], clock: Fi
     telegram = registry.register(
         custodian, doc(telegram=True, urgency="特提", doc_number="B〔2026〕2号")
     ).document
-    assert telegram.deadline == clock.now()
+    # 特提: at once, a real short limit (30 minutes by default), not the instant of receipt.
+    assert telegram.deadline == clock.now() + timedelta(minutes=30)
     urgent = registry.register(custodian, doc(urgency="特急", doc_number="B〔2026〕3号")).document
     assert (urgent.deadline - urgent.received_at).total_seconds() == 2 * 3600  # type: ignore[operator]
     # Friday 2026-11-20 09:00 + 2 working days = Tuesday.

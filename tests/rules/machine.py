@@ -179,6 +179,8 @@ class RoomMachine(RuleBasedStateMachine):
             found.append("待销毁")
         if CLEARANCE_RANK[clearance] < LEVEL_RANK[row["level"]]:
             found.append("涉密等级")
+        if row["level"] == "绝密":
+            found.append("绝密在室")  # read in the room; out only with the head named
         if row["level"] in SECRET and self.clock.now().time() >= CLOSE:
             found.append("闭库时间")
         return found

@@ -95,3 +95,42 @@ def test_status_bar_count_follows_the_other_pages(morning, qtbot) -> None:  # no
     desk.checkout(custodian, 1, [docs["secret"].copies[1].id])
     window.nav.setCurrentRow(1)
     assert window.limits_label.text() == "今日时限 7 项（逾期 3）"
+
+
+def test_done_from_the_board_and_last_years_items_show_their_year(
+    morning,  # noqa: F811
+    qtbot,
+    monkeypatch,
+) -> None:
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from app import registry
+    from tests.app.test_registry import doc
+    from tests.conftest import BEIJING
+
+    custodian, *_ = morning
+    old = registry.register(
+        custodian,
+        doc(
+            doc_number="G〔2025〕9号",
+            received_at=datetime(2025, 12, 29, 9, tzinfo=BEIJING),
+            deadline=datetime(2025, 12, 30, 17, 30, tzinfo=BEIJING),
+        ),
+    )
+    page = BoardPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    model = page.model
+    rows = [model.row_at(r) for r in range(model.rowCount())]
+    first = rows.index(next(r for r in rows if r.document_id == old.document.id))
+    assert model.display(rows[first], 6) == "2025-12-30 17:30"  # not 12-30: last year
+    assert all(len(model.display(r, 6)) == 11 for r in rows if r.due.year == 2026)
+    page.table.selectRow(first)
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *a, **k: ("已书面答复，归卷", True)
+    )
+    qtbot.mouseClick(page.complete_button, Qt.MouseButton.LeftButton)
+    assert old.document.id not in [model.row_at(r).document_id for r in range(model.rowCount())]
+    assert page.status_label.text() == f"已办结：{old.document.number}"

@@ -178,3 +178,37 @@ def test_the_suggestion_popup_closes_once_the_sender_is_typed_in_full(
     assert form.issuer_edit.text() == "省委办公厅"
     form.issuer_edit.setText("")
     form.reject()
+
+
+def test_the_exchange_waiting_time_starts_the_sign_for_clock(
+    login: Callable[..., Session], qtbot, clock
+) -> None:
+    """Issue 16: typed at registration, a late sign-for is said at once and flagged on the
+    board (今日时限) with today's count."""
+    from datetime import datetime
+
+    from app import board, sign_clock
+    from tests.conftest import BEIJING
+    from ui.pages.board_page import BoardPage
+
+    clock.set(datetime(2026, 11, 20, 11, 0, tzinfo=BEIJING))
+    session, form = _form(login, qtbot)
+    form.issuer_edit.setText("市委办公室")
+    form.title_edit.setText("关于做好年终保密检查工作的通知")
+    form.copies_edit.setText("000031")
+    form.urgency_combo.setCurrentText("特急")
+    form.handling_combo.setCurrentText("办件")
+    form.received_edit.setText("2026-11-20 10:10")
+    qtbot.keyClicks(form.waiting_edit, "2026-11-20 09:00")
+    form.submit()
+    said = form.message_label.text()
+    assert "签收逾时：特急件应于 11-20 09:30 前签收，迟 40 分钟" in said, said
+    assert form.waiting_edit.text() == ""  # cleared for the next item
+    [late] = sign_clock.read_late(session, clock.now().date())
+    assert late.minutes_late == 40
+    form.close()
+    page = BoardPage(session)
+    qtbot.addWidget(page)
+    assert "今日签收逾时 <b>1</b>" in page.summary_label.text()
+    row = next(r for r in board.read_items(session) if r.document_id == late.document_id)
+    assert page.model.display(row, 7).endswith("·签收逾时")

@@ -12,14 +12,22 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import board
+from app import board, completion
 from app.board import Item, Kind
+from app.errors import InvalidInput
 from app.roles import Role
 from app.session import Session
 from app.vocab import CopyState
-from ui.errors import attempted
+from ui.errors import attempted, show_error
 from ui.table_model import Column, ColumnsModel, set_widths, table_view
 
 _RED = QBrush(QColor("#b00020"))
@@ -48,6 +56,8 @@ class BoardModel(ColumnsModel):
         state = "逾期" if row.overdue(self.now) else "今日到期"
         if row.due.date() > self.now.date():
             state = "未到期"
+        if row.sign_late:
+            state += "·签收逾时"
         kind = f"{row.kind}·{row.who}" if row.kind == Kind.INSTRUCTION else str(row.kind)
         return {
             "flag": "挂牌" if row.flagged else "",
@@ -56,10 +66,10 @@ class BoardModel(ColumnsModel):
             "title": row.title,
             "level": row.level,
             "urgency": row.urgency,
-            "due": row.due.strftime("%m-%d %H:%M"),
+            "due": board.when_text(row.due, self.now),
             "state": state,
             "holders": row.holders or CopyState.IN_CABINET,
-            "chased": chased_text(row),
+            "chased": chased_text(row, self.now),
         }
 
     def style(self, row: Item, key: str, role: int) -> Any:
@@ -70,11 +80,11 @@ class BoardModel(ColumnsModel):
         return None
 
 
-def chased_text(row: Item) -> str:
+def chased_text(row: Item, now: datetime) -> str:
     if row.last_chase is None:
         return "未催办"
     at, how = row.last_chase
-    return f"{at:%m-%d %H:%M} {how}"
+    return f"{board.when_text(at, now)} {how}"
 
 
 class BoardPage(QWidget):
@@ -89,11 +99,14 @@ class BoardPage(QWidget):
         self.table = table_view(self.model, fit_contents=False)
         set_widths(self.table, self.model.spec)
         self.chase_button = QPushButton("电话催办（C）")
+        self.complete_button = QPushButton("办结…")
         self.refresh_button = QPushButton("刷新（F5）")
         self.chase_button.setVisible(session.role is Role.CUSTODIAN)
+        self.complete_button.setVisible(session.role is Role.CUSTODIAN)
         self.status_label = QLabel()
         buttons = QHBoxLayout()
         buttons.addWidget(self.chase_button)
+        buttons.addWidget(self.complete_button)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.status_label, 1)
         layout = QVBoxLayout(self)
@@ -102,6 +115,7 @@ class BoardPage(QWidget):
         layout.addWidget(self.table, 1)
 
         self.chase_button.clicked.connect(self.chase_selected)
+        self.complete_button.clicked.connect(self._complete)
         self.refresh_button.clicked.connect(self.refresh)
         # C on the table: a key press, not a QShortcut, so that it works as typed on the
         # table whatever window is active (and never in a text field).
@@ -147,7 +161,7 @@ class BoardPage(QWidget):
         shown = f"（显示最急的 {len(rows)} 项）" if len(rows) < count.total else ""
         self.summary_label.setText(
             f"今日到期及逾期 <b>{count.total}</b> 项　逾期 <b>{count.overdue}</b>"
-            f"　挂牌督办 <b>{count.flagged}</b>{shown}"
+            f"　挂牌督办 <b>{count.flagged}</b>　今日签收逾时 <b>{count.late_signs}</b>{shown}"
         )
         if rows:
             self.table.selectRow(min(max(current, 0), len(rows) - 1))
@@ -164,4 +178,24 @@ class BoardPage(QWidget):
             return
         if attempted(self, lambda: board.chase(self._session, item)):
             self.status_label.setText(f"已电话催办 {board.default_whom(item)}：{item.label}")
+            self.refresh()
+
+    def _complete(self) -> None:
+        item = self.selected()
+        if item is None or item.kind in (Kind.INSTRUCTION, Kind.OUT):
+            show_error(
+                self, InvalidInput("请选中一件收文（办件、阅件或电报）再办结；批示在批示页办结。")
+            )
+            return
+        result, ok = QInputDialog.getMultiLineText(self, "办结", f"{item.number} 的办理结果：")
+        if ok:
+            self.complete_selected(result)
+
+    def complete_selected(self, result: str) -> None:
+        """办结 the selected registration with its result; it leaves the board."""
+        item = self.selected()
+        if item is None or self._session.role is not Role.CUSTODIAN:
+            return
+        if attempted(self, lambda: completion.complete(self._session, item.document_id, result)):
+            self.status_label.setText(f"已办结：{item.number}")
             self.refresh()

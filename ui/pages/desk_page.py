@@ -22,19 +22,24 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app import folders
 from app.counter import Counter, Lift
-from app.counter_view import Ask, Tone, View, board
+from app.counter_view import Ask, Tone, View, board, readings_line
 from app.desk import Override
+from app.errors import MijianError
+from app.on_spot import Reading
 from app.people import Reader
 from app.scanning import CopyRef
 from app.session import Session
 from ui.out_model import AMBER, RED, OutModel, out_view, size_columns
 from ui.override_dialog import ask_override
+from ui.pages.instructions_page import NewInstructionDialog
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import ListModel, table_view
 
@@ -88,6 +93,7 @@ class DeskPage(QWidget):
         super().__init__(parent)
         self._session = session
         self.counter = Counter(session)
+        self.instruction_dialog: NewInstructionDialog | None = None
 
         self.banner = Banner()
         self.scan_edit = QLineEdit()
@@ -106,17 +112,23 @@ class DeskPage(QWidget):
         self.discrepancy_button = QPushButton("核对异常（F6）")
         self.override_button = QPushButton("例外放行（F7）")
         self.slip_button = QPushButton("补打处理笺（F8）")
+        self.on_spot_button = QPushButton("在室阅读（F9）")
+        self.remove_button = QPushButton("移出一份（F4）")
+        self.label_button = QPushButton("文件夹标签…")
         self.out_model = OutModel(self)
         self.out_view = out_view(self.out_model)
         self.out_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.out_title = QLabel()
+        self.readings_label = QLabel()  # 在室阅读's timers
+        self.readings_label.setStyleSheet(f"color: {AMBER}; font-size: 16px; font-weight: bold;")
         self.incidents_label = QLabel()
         self.incidents_label.setWordWrap(True)
         self.incidents_label.setStyleSheet(f"color: {RED}; font-weight: bold;")
 
         left = QVBoxLayout()
         left.addWidget(self.reader_label)
-        left.addWidget(QLabel("本次文件夹"))
+        self.folder_title = QLabel("本次文件夹")
+        left.addWidget(self.folder_title)
         left.addWidget(self.folder_view, 1)
         buttons = QHBoxLayout()
         for button in (
@@ -125,6 +137,9 @@ class DeskPage(QWidget):
             self.discrepancy_button,
             self.override_button,
             self.slip_button,
+            self.on_spot_button,
+            self.remove_button,
+            self.label_button,
         ):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(button)
@@ -144,6 +159,7 @@ class DeskPage(QWidget):
         # Below both tables, not under the folder: five buttons side by side would hold the
         # folder at their width and squeeze the out-list.
         layout.addLayout(buttons)
+        layout.addWidget(self.readings_label)
         layout.addWidget(self.incidents_label)
 
         size_columns(self.folder_view, FOLDER_SAMPLES)
@@ -154,13 +170,24 @@ class DeskPage(QWidget):
         self.discrepancy_button.clicked.connect(self._discrepancy)
         self.override_button.clicked.connect(self._override)
         self.slip_button.clicked.connect(self.print_last_slip)
+        self.on_spot_button.clicked.connect(self._on_spot)
+        self.remove_button.clicked.connect(self.remove_one)
+        self.label_button.clicked.connect(self._folder_label)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self._discrepancy)
         QShortcut(QKeySequence(Qt.Key.Key_F7), self, self._override)
         QShortcut(QKeySequence(Qt.Key.Key_F8), self, self.print_last_slip)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, self._on_spot)
+        QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.remove_one)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+        # The in-room readings' timers tick each second from the readings last read (no query).
+        self._readings: list[Reading] = []
+        self._seconds = QTimer(self)
+        self._seconds.setInterval(1000)
+        self._seconds.timeout.connect(self.show_readings)
+        self._seconds.start()
         self.refresh()
 
     # ---- the counter's state, read-only (app.counter holds it) -------------------------------
@@ -224,6 +251,51 @@ class DeskPage(QWidget):
         and scripts; the window's F7 goes through OverrideDialog, off the GUI thread."""
         self._render(self.counter.override(override, copy))
 
+    def _on_spot(self) -> None:
+        """F9: the custodian confirms being present, then the reading starts."""
+        view = self.counter.ask_on_spot()
+        self._render(view)
+        if view.asks is not Ask.PRESENCE:
+            return
+        answer = QMessageBox.question(self, "在室阅读", view.prompt)
+        self.start_on_spot(answer == QMessageBox.StandardButton.Yes)
+
+    def start_on_spot(self, present: bool) -> None:
+        self._render(self.counter.start_on_spot(present))
+
+    def remove_one(self) -> None:
+        """F4: the copy selected in the 本次文件夹 (else the one last added) comes out of it."""
+        row = self.folder_view.currentIndex().row()
+        folder = self.counter.folder
+        chosen = folder[row].copy_id if 0 <= row < len(folder) else None
+        self._render(self.counter.remove(chosen))
+
+    def _folder_label(self) -> None:
+        names = [f.name for f in folders.all_folders(self._session)]
+        name, ok = QInputDialog.getItem(
+            self, "文件夹标签", "选择文件夹，或输入新文件夹的名称（如 红夹1）：", names, 0, True
+        )
+        self.scan_edit.setFocus()
+        if ok:
+            self.print_folder_label(name)
+
+    def print_folder_label(self, name: str) -> PdfOutputDialog | None:
+        """The label of the folder `name`, made first if it is new; audited once printed."""
+        found = next(
+            (f for f in folders.all_folders(self._session) if f.name == name.strip()), None
+        )
+        try:
+            folder = found or folders.create(self._session, name)
+        except MijianError as exc:
+            self._render(self.counter.refuse(exc.message))
+            return None
+        return offer_pdf(
+            self,
+            f"文件夹标签 {folder.name}",
+            f"文件夹标签-{folder.name}.pdf",
+            lambda: folders.print_label(self._session, folder.id),
+        )
+
     def print_last_slip(self) -> PdfOutputDialog | None:
         """A new slip for the copy last scanned; the old one is retired once the new one is
         printed or saved (closing the dialog leaves it valid)."""
@@ -238,6 +310,7 @@ class DeskPage(QWidget):
     # ---- showing ------------------------------------------------------------------------
     def _render(self, view: View) -> None:
         self.reader_label.setText(view.reader)
+        self.folder_title.setText(view.folder_title)
         self.folder_model.set_rows([(r.label, r.title, r.level, r.pages) for r in view.folder])
         if view.changed:
             self.refresh()
@@ -245,6 +318,19 @@ class DeskPage(QWidget):
         if view.beep:
             QApplication.beep()
         self.scan_edit.setFocus()
+        if view.asks is Ask.INSTRUCTION:
+            self._open_instruction(view)
+
+    def _open_instruction(self, view: View) -> None:
+        """The reader wrote a 批示 at the return: its entry opens for the document, the
+        leader filled in; the custodian types what was written."""
+        dialog = NewInstructionDialog(
+            self._session, self, view.instruction_number, view.instruction_leader
+        )
+        dialog.setWindowTitle(view.prompt)
+        self.instruction_dialog = dialog
+        dialog.open()
+        dialog.text_edit.setFocus()
 
     def refresh(self) -> None:
         now = self._session.clock.now()
@@ -256,6 +342,11 @@ class DeskPage(QWidget):
             + (f"　<span style='color:{RED}'>逾期 {shown.late} 份</span>" if shown.late else "")
         )
         self.incidents_label.setText(shown.incidents)
+        self._readings = shown.readings
+        self.show_readings()
+
+    def show_readings(self) -> None:
+        self.readings_label.setText(readings_line(self._readings, self._session.clock.now()))
 
     def _tick(self) -> None:
         """The colours move with the clock while the desk is in sight; a hidden page is

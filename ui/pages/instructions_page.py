@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import documents, instruction_records, instructions, supervision, workdays
+from app.board import when_text
 from app.entry import parse_datetime
 from app.errors import InvalidInput
 from app.instruction_records import DUE_FILTERS, Listed
@@ -74,9 +75,9 @@ class InstructionsModel(ColumnsModel):
             "text": i.text,
             "handler": "／".join(v for v in (i.unit, i.handler) if v),
             "holders": holders_text(row),
-            "deadline": i.deadline.strftime("%m-%d %H:%M"),
+            "deadline": when_text(i.deadline, self.now),
             "state": state,
-            "chased": chased_text(row),
+            "chased": chased_text(row, self.now),
         }
 
     def style(self, row: Listed, key: str, role: int) -> Any:
@@ -89,20 +90,24 @@ def holders_text(row: Listed) -> str:
     return row.holders or CopyState.IN_CABINET
 
 
-def chased_text(row: Listed) -> str:
+def chased_text(row: Listed, now: datetime) -> str:
     if row.last_chase is None:
         return "未催办"
     at, how = row.last_chase
-    return f"{at:%m-%d %H:%M} {how}"
+    return f"{when_text(at, now)} {how}"
 
 
 class NewInstructionDialog(FormDialog):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    """The 批示 entry; the desk opens it at a return with the document and the leader filled."""
+
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, number: str = "", leader: str = ""
+    ) -> None:
         super().__init__("登记领导批示", parent)
         self._session = session
-        self.number_edit = QLineEdit()
+        self.number_edit = QLineEdit(number)
         self.number_edit.setPlaceholderText("收文编号，如 2026-0012")
-        self.leader_edit = QLineEdit()
+        self.leader_edit = QLineEdit(leader)
         self.text_edit = QLineEdit()
         self.unit_edit = QLineEdit()
         self.handler_edit = QLineEdit()
