@@ -21,8 +21,9 @@ from app.desk import OutRow, close_handover, counter_closed, out_now
 from app.errors import InvalidInput
 from app.model import Credential
 from app.numbers import registration_number
+from app.registry import add_copy_event
 from app.roles import Role
-from app.scanning import copy_ref
+from app.scanning import CopyRef, copy_ref
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -425,7 +426,8 @@ def resolve_incident(
     session: Session, incident_id: int, resolution: str, outcome: str = "归还"
 ) -> None:
     """The security officer closes an incident. For a 核对异常 the copy is then taken back
-    (outcome 归还) or recorded lost (outcome 遗失)."""
+    (outcome 归还) or recorded lost (outcome 遗失); a copy the incident found missing in the room
+    (a stocktake's 缺失: no handover open) is recorded lost (确认遗失) or stays as it is (found)."""
     session.require(Role.APPROVER)
     resolution = resolution.strip()
     if len(resolution) < 2:
@@ -457,6 +459,8 @@ def resolve_incident(
                     f"核对异常处理：{resolution}",
                     "在柜" if outcome == "归还" else "遗失",
                 )
+            elif outcome == "遗失":
+                _record_lost(session, copy, resolution)
         audit.record(
             db,
             session.clock,
@@ -465,6 +469,17 @@ def resolve_incident(
             f"incident:{incident_id}",
             {"kind": row["kind"], "copy": copy.label, "resolution": resolution, "outcome": outcome},
         )
+
+
+def _record_lost(session: Session, copy: CopyRef, resolution: str) -> None:
+    """A copy not out at the desk (a stocktake's 缺失, a check in the room) is recorded lost on
+    the 保密员's decision: its state, its history and the trail, in the caller's transaction."""
+    if copy.state != "在柜":
+        raise InvalidInput(f"{copy.label} 现为{copy.state}，不能登记遗失。")
+    db, now, login = session.db, session.clock.now(), session.account.login
+    db.execute("UPDATE copy SET state = '遗失' WHERE id = ?", (copy.copy_id,))
+    add_copy_event(db, copy.copy_id, now, login, "遗失", {"note": resolution})
+    audit.record(db, session.clock, login, "确认遗失", f"copy:{copy.label}", {"note": resolution})
 
 
 def overnight_count(db: Database, year: int) -> int:

@@ -37,13 +37,14 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
     last_kind: dict[str, str] = {}
     for row in db.execute(
         "SELECT action, object, at, details FROM audit_event"
-        " WHERE action IN ('借出', '归还', '登记遗失') AND object LIKE 'copy:%' ORDER BY seq"
+        " WHERE action IN ('借出', '归还', '登记遗失', '确认遗失') AND object LIKE 'copy:%'"
+        " ORDER BY seq"
     ):
         label = row["object"].removeprefix("copy:")
         if row["action"] == "借出":
             reader = str(json.loads(row["details"]).get("reader", ""))
             out_events[label].append((row["at"], reader))
-        else:
+        elif row["action"] != "确认遗失":  # lost in the room (app.day_close): no handover closed
             back_events[label].append(row["at"])
         last_kind[label] = row["action"]
     holders, times, states = [], [], []
@@ -63,7 +64,7 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
         backs = sorted(b for _, b, _ in rows if b is not None)
         if any(not _near(b, at) for b, at in zip(backs, back_events.get(label, []), strict=False)):
             times.append(label)
-    expected = {"借出": "借出", "归还": "在柜", "登记遗失": "遗失"}
+    expected = {"借出": "借出", "归还": "在柜", "登记遗失": "遗失", "确认遗失": "遗失"}
     for row in db.query("SELECT id, state FROM copy WHERE state IN ('在柜', '借出', '遗失')"):
         label = labels[int(row["id"])]
         if row["state"] != expected.get(last_kind.get(label, "归还"), "在柜"):

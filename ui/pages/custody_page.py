@@ -31,6 +31,7 @@ from app.stocktake_records import FindingRow
 from app.stocktake_resolve import Resolution, resolve
 from ui.account_dialogs import FormDialog
 from ui.errors import show_error
+from ui.holds_box import HoldsBox
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import RowsModel
 
@@ -181,9 +182,11 @@ class CustodyPage(QWidget):
         settle.addWidget(self.resolve_button)
         check.addLayout(settle)
 
+        self.holds_box = HoldsBox(self._session)
         layout = QVBoxLayout(self)
         layout.addWidget(cabinet_box, 1)
         layout.addWidget(check_box, 1)
+        layout.addWidget(self.holds_box)
 
     def _connect(self) -> None:
         self.add_button.clicked.connect(self._add)
@@ -222,6 +225,7 @@ class CustodyPage(QWidget):
                     f"{account.display_name}（{account.login}）", account.login
                 )
         self.current = stocktake.open_stocktake(db)
+        self.holds_box.refresh()
         self._show_state()
 
     def _show_state(self) -> None:

@@ -35,6 +35,8 @@ from ui.printing import PdfOutputDialog, ask_pdf_path
 from ui.table_model import RowsModel, table_view
 
 ChoosePdf = Callable[[QWidget, str], Path | None]
+# What the 保密员 decides about a copy a 核对异常 names (app.day_close.resolve_incident).
+OUTCOMES = {"找回（文件已交回或在柜）": "归还", "确认遗失（按失泄密事件查处）": "遗失"}
 INCIDENT_SAMPLES = ("核对异常", OUT_SAMPLES[0], "00-00 00:00", None)
 
 
@@ -285,7 +287,15 @@ class DayClosePage(QWidget):
             )
             if not ok:
                 return
-            day_close.resolve_incident(self._session, incident.id, text)
+            outcome = "归还"
+            if incident.kind == "核对异常":
+                choice, ok = QInputDialog.getItem(
+                    self, "处理结果", f"{incident.copy_label}：", list(OUTCOMES), 0, False
+                )
+                if not ok:
+                    return
+                outcome = OUTCOMES[choice]
+            day_close.resolve_incident(self._session, incident.id, text, outcome)
         except MijianError as exc:
             show_error(self, exc)
             return
