@@ -105,7 +105,8 @@ def _near(a: str, b: str) -> bool:
 def _levels(db: Database) -> list[str]:
     recorded: dict[str, str] = {}
     for row in db.execute(
-        "SELECT object, details FROM audit_event WHERE action IN ('登记收文', '修改收文')"
+        "SELECT object, details FROM audit_event WHERE action IN ('登记收文', '修改收文',"
+        " '解密', '延长保密期限', '变更密级')"
         " ORDER BY seq"
     ):
         level = json.loads(row["details"]).get("after", {}).get("level")

@@ -52,3 +52,73 @@ WHEN new.state = '已销毁' AND (
 BEGIN
     SELECT RAISE(ABORT, 'a copy on hold is never destroyed');
 END;
+
+-- ---- declassification -------------------------------------------------------------------------
+-- A document may carry a 解密条件 (a condition, in words) instead of a period. The CHECK is widened
+-- in place, as 0012 widened the copy states (sqlite.org lang_altertable.html §7): no stored row
+-- changes, and rebuilding `document` would drop every trigger on it.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+SET sql = replace(sql, '''解密日期'', ''无'')', '''解密日期'', ''无'', ''解密条件'')')
+WHERE type = 'table' AND name = 'document';
+PRAGMA writable_schema = RESET;
+CREATE TEMP TABLE migration_condition_guard (ok INTEGER NOT NULL CHECK (ok = 1));
+INSERT INTO migration_condition_guard (ok)
+    SELECT instr(sql, '''解密条件''') > 0 FROM sqlite_master WHERE type = 'table' AND name = 'document';
+DROP TABLE migration_condition_guard;
+
+-- The 保密员's decisions from the 保密期限 review: 解密, 延长 (a new period), 变更密级. Each row
+-- keeps the level and period before and after; the document carries the latest. Append-only.
+CREATE TABLE declassification (
+    id                  INTEGER PRIMARY KEY,
+    document_id         INTEGER NOT NULL REFERENCES document (id),
+    decision            TEXT NOT NULL CHECK (decision IN ('解密', '延长', '变更密级')),
+    decided_on          TEXT NOT NULL,
+    reason              TEXT NOT NULL,
+    approved_by         TEXT NOT NULL,
+    recorded_at         TEXT NOT NULL,
+    recorded_by         TEXT NOT NULL,
+    old_level           TEXT NOT NULL,
+    old_period_kind     TEXT NOT NULL,
+    old_period_value    TEXT NOT NULL,
+    new_level           TEXT NOT NULL,
+    new_period_kind     TEXT NOT NULL,
+    new_period_value    TEXT NOT NULL
+);
+CREATE INDEX declassification_document ON declassification (document_id, id);
+CREATE INDEX declassification_on ON declassification (decided_on);
+CREATE TRIGGER declassification_no_update BEFORE UPDATE ON declassification
+BEGIN
+    SELECT RAISE(ABORT, 'a declassification decision is final');
+END;
+CREATE TRIGGER declassification_no_delete BEFORE DELETE ON declassification
+BEGIN
+    SELECT RAISE(ABORT, 'a declassification decision is final');
+END;
+ALTER TABLE document ADD COLUMN declassified_on TEXT;
+
+-- A registration's 密级 and 保密期限 change only by the decision recorded just before, from the
+-- state it found to the state it names.
+CREATE TRIGGER document_level_by_decision BEFORE UPDATE OF level, period_kind, period_value ON document
+WHEN (new.level IS NOT old.level OR new.period_kind IS NOT old.period_kind
+      OR new.period_value IS NOT old.period_value)
+    AND NOT EXISTS (
+        SELECT 1 FROM declassification x
+        WHERE x.id = (SELECT max(id) FROM declassification WHERE document_id = old.id)
+          AND x.old_level = old.level AND x.old_period_kind = old.period_kind
+          AND x.old_period_value = old.period_value AND x.new_level = new.level
+          AND x.new_period_kind = new.period_kind AND x.new_period_value = new.period_value)
+BEGIN
+    SELECT RAISE(ABORT, 'a level or period changes only by a recorded decision');
+END;
+
+-- copy_count follows a document's new level (0003 counted copies by a level that never changed).
+CREATE TRIGGER copy_count_level AFTER UPDATE OF level ON document WHEN new.level IS NOT old.level
+BEGIN
+    UPDATE copy_count SET n = n - (
+        SELECT count(*) FROM copy WHERE document_id = old.id AND state = copy_count.state)
+    WHERE level = old.level;
+    UPDATE copy_count SET n = n + (
+        SELECT count(*) FROM copy WHERE document_id = new.id AND state = copy_count.state)
+    WHERE level = new.level;
+END;
