@@ -12,13 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app import accounts, audit, circulation_records, day_close, destruction, instructions, recall
+from app import (
+    accounts,
+    audit,
+    circulation_records,
+    day_close,
+    destruction,
+    filing,
+    instructions,
+    recall,
+)
 from app.clock import stamp
 from app.documents import get_document
 from app.errors import InvalidInput
 from app.output import Output
 from app.register_query import RegisterFilter
-from app.reports import distribution_register, sheets
+from app.reports import distribution_register, filing_sheets, sheets
 from app.reports.circulation_pdf import render_circulation
 from app.reports.day_close_pdf import render_day_closes
 from app.reports.destruction_pdf import People, render_handover
@@ -173,6 +182,37 @@ def _review(session: Session, o: Options) -> bytes:
     )
 
 
+def _filing_sheet(session: Session, o: Options) -> Sheet:
+    return filing_sheets.filing_list(filing.filed(session, o.year), o.year)
+
+
+def _filing(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _filing_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        filing_sheets.FILING_WIDTHS_MM,
+        frozenset({2, 3, 5}),
+        progress=o.progress,
+        signatures=filing_sheets.SIGNATURES,
+    )
+
+
+def _ends_sheet(session: Session, o: Options) -> Sheet:
+    return filing_sheets.ends_check(filing.unended(session, o.year), o.year)
+
+
+def _ends(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _ends_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        filing_sheets.ENDS_WIDTHS_MM,
+        frozenset({2, 5}),
+        progress=o.progress,
+    )
+
+
 def _closes(session: Session, o: Options) -> list[day_close.DayClose]:
     day = o.day
     if day is None:
@@ -244,6 +284,8 @@ REPORTS: dict[str, Report] = {
             lambda s, o: distribution_register.sheet(s.db, o.year, s.clock.now()),
         ),
         Report("day-close", "日终清点表", _day_close, _day_close_sheet),
+        Report("filing", "归档移交清单", _filing, _filing_sheet),
+        Report("ends", "去向核查", _ends, _ends_sheet),
     )
 }
 

@@ -14,4 +14,6 @@ TITLES: dict[str, str] = {
     "review": "保密期限届满审查清单",
     "distribution": "分发登记",
     "day-close": "日终清点表",
+    "filing": "归档移交清单",
+    "ends": "去向核查",
 }

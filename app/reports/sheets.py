@@ -12,7 +12,7 @@ from app import day_close, destruction, recall
 from app.declassify import review_items
 from app.numbers import registration_number
 from app.recall import LEVELS
-from app.register_query import REGISTER_COLUMNS, RegisterFilter
+from app.register_query import RegisterFilter
 from db.connection import Database
 
 SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
@@ -26,10 +26,10 @@ class Sheet:
 
 
 def register(db: Database, year: int) -> Sheet:
-    from app.reports.register_pdf import register_values, rows_of
+    from app.reports.register_pdf import HEADERS, register_values, rows_of
 
     rows = [register_values(r) for r in rows_of(db, RegisterFilter(year=year))]
-    return Sheet(f"收文登记簿（{year}年）", REGISTER_COLUMNS, rows)  # type: ignore[arg-type]
+    return Sheet(f"收文登记簿（{year}年）", HEADERS, rows)  # type: ignore[arg-type]
 
 
 def handovers(db: Database, year: int) -> Sheet:

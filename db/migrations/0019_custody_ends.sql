@@ -122,3 +122,57 @@ BEGIN
         SELECT count(*) FROM copy WHERE document_id = new.id AND state = copy_count.state)
     WHERE level = new.level;
 END;
+
+-- ---- filing (归档/立卷) -------------------------------------------------------------------------
+-- The copy states gain 已归档, widened in place as above (the CHECK text 0012 left).
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+SET sql = replace(sql, '''分发在外'')', '''分发在外'', ''已归档'')')
+WHERE type = 'table' AND name = 'copy';
+PRAGMA writable_schema = RESET;
+CREATE TEMP TABLE migration_filing_guard (ok INTEGER NOT NULL CHECK (ok = 1));
+INSERT INTO migration_filing_guard (ok)
+    SELECT instr(sql, '''已归档''') > 0 FROM sqlite_master WHERE type = 'table' AND name = 'copy';
+DROP TABLE migration_filing_guard;
+INSERT INTO copy_count (level, state, n)
+    SELECT l.level, '已归档', 0
+    FROM (SELECT '绝密' AS level UNION ALL SELECT '机密' UNION ALL SELECT '秘密' UNION ALL SELECT '非密') AS l;
+
+-- One row per filed document: its 卷号, 保管期限 and 归卷日期. The copies the room held become
+-- 已归档 in the same transaction. Final: a filed document is never unfiled.
+CREATE TABLE filing (
+    id              INTEGER PRIMARY KEY,
+    document_id     INTEGER NOT NULL UNIQUE REFERENCES document (id),
+    volume_no       TEXT NOT NULL,
+    retention       TEXT NOT NULL CHECK (retention IN ('永久', '30年', '10年')),
+    filed_on        TEXT NOT NULL,
+    filed_at        TEXT NOT NULL,
+    filed_by        TEXT NOT NULL
+);
+CREATE INDEX filing_volume ON filing (volume_no, document_id);
+CREATE TRIGGER filing_no_update BEFORE UPDATE ON filing
+BEGIN
+    SELECT RAISE(ABORT, 'a filing is final');
+END;
+CREATE TRIGGER filing_no_delete BEFORE DELETE ON filing
+BEGIN
+    SELECT RAISE(ABORT, 'a filing is final');
+END;
+-- A filed copy is with the archive: never handed out, distributed or destroyed here again,
+-- and only a filing makes a copy 已归档.
+CREATE TRIGGER copy_filed_is_final BEFORE UPDATE OF state ON copy
+WHEN old.state = '已归档' AND new.state IS NOT '已归档'
+BEGIN
+    SELECT RAISE(ABORT, 'a filed copy is final');
+END;
+CREATE TRIGGER copy_filed_only_by_filing BEFORE UPDATE OF state ON copy
+WHEN new.state = '已归档' AND old.state IS NOT '已归档'
+    AND NOT EXISTS (SELECT 1 FROM filing WHERE document_id = new.document_id)
+BEGIN
+    SELECT RAISE(ABORT, 'a copy is filed only with its document');
+END;
+CREATE TRIGGER handover_not_after_filing BEFORE INSERT ON handover
+WHEN (SELECT state FROM copy WHERE id = new.copy_id) = '已归档'
+BEGIN
+    SELECT RAISE(ABORT, 'a filed copy is never handed out');
+END;
