@@ -16,6 +16,7 @@ from app import (
     accounts,
     audit,
     circulation_records,
+    copying,
     day_close,
     destruction,
     filing,
@@ -27,7 +28,7 @@ from app.documents import get_document
 from app.errors import InvalidInput
 from app.output import Output
 from app.register_query import RegisterFilter
-from app.reports import distribution_register, filing_sheets, sheets
+from app.reports import copying_sheet, distribution_register, filing_sheets, sheets
 from app.reports.circulation_pdf import render_circulation
 from app.reports.day_close_pdf import render_day_closes
 from app.reports.destruction_pdf import People, render_handover
@@ -213,6 +214,21 @@ def _ends(session: Session, o: Options) -> bytes:
     )
 
 
+def _copying_sheet(session: Session, o: Options) -> Sheet:
+    return copying_sheet.copying_register(copying.register_of(session, o.year), o.year)
+
+
+def _copying(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _copying_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        copying_sheet.WIDTHS_MM,
+        frozenset({3, 7, 8}),
+        progress=o.progress,
+    )
+
+
 def _closes(session: Session, o: Options) -> list[day_close.DayClose]:
     day = o.day
     if day is None:
@@ -286,6 +302,7 @@ REPORTS: dict[str, Report] = {
         Report("day-close", "日终清点表", _day_close, _day_close_sheet),
         Report("filing", "归档移交清单", _filing, _filing_sheet),
         Report("ends", "去向核查", _ends, _ends_sheet),
+        Report("copying", "复制审批登记", _copying, _copying_sheet),
     )
 }
 

@@ -16,4 +16,5 @@ TITLES: dict[str, str] = {
     "day-close": "日终清点表",
     "filing": "归档移交清单",
     "ends": "去向核查",
+    "copying": "复制审批登记",
 }

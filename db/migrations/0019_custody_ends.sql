@@ -176,3 +176,61 @@ WHEN (SELECT state FROM copy WHERE id = new.copy_id) = '已归档'
 BEGIN
     SELECT RAISE(ABORT, 'a filed copy is never handed out');
 END;
+
+-- ---- copying with approval (复制审批登记) ---------------------------------------------------------
+-- A derived copy is numbered after the copy it was made from: 000031-复1, 000031-复2 … The
+-- 份号 CHECK is widened in place, as above.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+SET sql = replace(sql, 'CHECK (length(copy_no) = 6)',
+    'CHECK (length(copy_no) = 6 OR copy_no GLOB ''[0-9][0-9][0-9][0-9][0-9][0-9]-复[1-9]*'')')
+WHERE type = 'table' AND name = 'copy';
+PRAGMA writable_schema = RESET;
+CREATE TEMP TABLE migration_copying_guard (ok INTEGER NOT NULL CHECK (ok = 1));
+INSERT INTO migration_copying_guard (ok)
+    SELECT instr(sql, '-复[1-9]*') > 0 FROM sqlite_master WHERE type = 'table' AND name = 'copy';
+DROP TABLE migration_copying_guard;
+
+-- One approval per copying: the copy copied, how many, why, the 保密员 who approved. Numbered
+-- gapless per year. Append-only.
+CREATE TABLE copy_approval (
+    id              INTEGER PRIMARY KEY,
+    year            INTEGER NOT NULL,
+    serial          INTEGER NOT NULL,
+    source_copy_id  INTEGER NOT NULL REFERENCES copy (id),
+    count           INTEGER NOT NULL CHECK (count BETWEEN 1 AND 20),
+    reason          TEXT NOT NULL,
+    approved_by     TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL,
+    UNIQUE (year, serial)
+);
+CREATE INDEX copy_approval_source ON copy_approval (source_copy_id);
+CREATE TRIGGER copy_approval_no_update BEFORE UPDATE ON copy_approval
+BEGIN
+    SELECT RAISE(ABORT, 'a copying approval is final');
+END;
+CREATE TRIGGER copy_approval_no_delete BEFORE DELETE ON copy_approval
+BEGIN
+    SELECT RAISE(ABORT, 'a copying approval is final');
+END;
+
+ALTER TABLE copy ADD COLUMN derived_from INTEGER REFERENCES copy (id);
+ALTER TABLE copy ADD COLUMN approval_id INTEGER REFERENCES copy_approval (id);
+CREATE INDEX copy_approval_copies ON copy (approval_id) WHERE approval_id IS NOT NULL;
+-- A derived copy exists only under an approval of its source, and no more than it approved.
+CREATE TRIGGER copy_derived_needs_approval BEFORE INSERT ON copy
+WHEN (new.derived_from IS NOT NULL OR new.approval_id IS NOT NULL) AND (
+    NOT EXISTS (SELECT 1 FROM copy_approval a WHERE a.id = new.approval_id
+                AND a.source_copy_id = new.derived_from)
+    OR (SELECT count(*) FROM copy WHERE approval_id = new.approval_id)
+        >= (SELECT count FROM copy_approval WHERE id = new.approval_id))
+BEGIN
+    SELECT RAISE(ABORT, 'a copy is made only under an approval, and no more than approved');
+END;
+CREATE TRIGGER copy_derivation_is_final BEFORE UPDATE OF derived_from, approval_id, copy_no ON copy
+WHEN new.derived_from IS NOT old.derived_from OR new.approval_id IS NOT old.approval_id
+    OR new.copy_no IS NOT old.copy_no
+BEGIN
+    SELECT RAISE(ABORT, 'a copy''s number and origin are final');
+END;

@@ -30,6 +30,7 @@ from app.stocktake_due import due
 from app.stocktake_records import FindingRow
 from app.stocktake_resolve import Resolution, resolve
 from ui.account_dialogs import FormDialog
+from ui.copy_dialog import CopyDialog
 from ui.errors import show_error
 from ui.holds_box import HoldsBox
 from ui.printing import PdfOutputDialog, offer_pdf
@@ -119,6 +120,8 @@ class CustodyPage(QWidget):
         self.add_button = QPushButton("新增保密柜…")
         self.registered_button = QPushButton("按登记入柜")
         self.registered_button.setToolTip("尚无柜位的文件，放入收文登记时填写的同名保密柜")
+        self.copy_button = QPushButton("复制审批…")
+        self.copy_dialog: CopyDialog | None = None
         self.place_edit = _scan_field("扫描处理笺或标签：放入表中选中的保密柜（或从他柜移来）")
         self.place_label = QLabel("选中一个保密柜，再扫描文件。")
         cabinet_box = QGroupBox("保密柜")
@@ -127,6 +130,7 @@ class CustodyPage(QWidget):
         top.addWidget(self.place_edit, 1)
         top.addWidget(self.add_button)
         top.addWidget(self.registered_button)
+        top.addWidget(self.copy_button)
         box.addWidget(self.table, 1)
         box.addLayout(top)
         box.addWidget(self.place_label)
@@ -191,6 +195,7 @@ class CustodyPage(QWidget):
     def _connect(self) -> None:
         self.add_button.clicked.connect(self._add)
         self.registered_button.clicked.connect(self._place_registered)
+        self.copy_button.clicked.connect(self.copy_approval)
         self.resolve_button.clicked.connect(self._resolve)
         self.place_edit.returnPressed.connect(self._place)
         self.start_button.clicked.connect(self._start)
@@ -356,6 +361,12 @@ class CustodyPage(QWidget):
             f"差异 {done.discrepancies} 项（{counts}）。请打印清查登记表，两人签字。"
         )
         self.refresh()
+
+    def copy_approval(self) -> CopyDialog:
+        self.copy_dialog = CopyDialog(self._session, self)
+        self.copy_dialog.accepted.connect(self.refresh)
+        self.copy_dialog.open()
+        return self.copy_dialog
 
     def print_sheet(self) -> PdfOutputDialog | None:
         if self.last_finished is None:
