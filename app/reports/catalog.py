@@ -28,7 +28,13 @@ from app.documents import get_document
 from app.errors import InvalidInput
 from app.output import Output
 from app.register_query import RegisterFilter
-from app.reports import copying_sheet, distribution_register, filing_sheets, sheets
+from app.reports import (
+    copying_sheet,
+    distribution_register,
+    filing_sheets,
+    selfcheck_stats,
+    sheets,
+)
 from app.reports.circulation_pdf import render_circulation
 from app.reports.day_close_pdf import render_day_closes
 from app.reports.destruction_pdf import People, render_handover
@@ -229,6 +235,22 @@ def _copying(session: Session, o: Options) -> bytes:
     )
 
 
+def _selfcheck_sheet(session: Session, o: Options) -> Sheet:
+    return selfcheck_stats.sheet(selfcheck_stats.figures(session, o.year))
+
+
+def _selfcheck(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _selfcheck_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        (30, 10, *(11,) * 12, *(14,) * 4, 14),
+        frozenset({0}),
+        note="（件：文件件数；份：份数或人次；期末在管为各期末数）",
+        progress=o.progress,
+    )
+
+
 def _closes(session: Session, o: Options) -> list[day_close.DayClose]:
     day = o.day
     if day is None:
@@ -303,6 +325,7 @@ REPORTS: dict[str, Report] = {
         Report("filing", "归档移交清单", _filing, _filing_sheet),
         Report("ends", "去向核查", _ends, _ends_sheet),
         Report("copying", "复制审批登记", _copying, _copying_sheet),
+        Report("selfcheck", "保密自查自评统计", _selfcheck, _selfcheck_sheet),
     )
 }
 

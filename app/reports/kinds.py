@@ -17,4 +17,5 @@ TITLES: dict[str, str] = {
     "filing": "归档移交清单",
     "ends": "去向核查",
     "copying": "复制审批登记",
+    "selfcheck": "保密自查自评统计",
 }
