@@ -234,3 +234,19 @@ WHEN new.derived_from IS NOT old.derived_from OR new.approval_id IS NOT old.appr
 BEGIN
     SELECT RAISE(ABORT, 'a copy''s number and origin are final');
 END;
+
+-- ---- carriers beyond paper ----------------------------------------------------------------------
+-- A copy is paper (纸质) or a 光盘, U盘 or 移动硬盘 with its serial number and capacity; it is
+-- registered, lent, stocktaken and destroyed like paper. Recorded once, never changed.
+ALTER TABLE copy ADD COLUMN carrier TEXT NOT NULL DEFAULT '纸质'
+    CHECK (carrier IN ('纸质', '光盘', 'U盘', '移动硬盘'));
+ALTER TABLE copy ADD COLUMN carrier_serial TEXT;
+ALTER TABLE copy ADD COLUMN capacity TEXT;
+CREATE UNIQUE INDEX copy_carrier_serial ON copy (carrier, carrier_serial)
+    WHERE carrier_serial IS NOT NULL;
+CREATE TRIGGER copy_carrier_once BEFORE UPDATE OF carrier, carrier_serial, capacity ON copy
+WHEN old.carrier <> '纸质' AND (new.carrier IS NOT old.carrier
+    OR new.carrier_serial IS NOT old.carrier_serial OR new.capacity IS NOT old.capacity)
+BEGIN
+    SELECT RAISE(ABORT, 'a carrier''s kind, serial and capacity are final');
+END;

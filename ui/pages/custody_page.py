@@ -30,6 +30,7 @@ from app.stocktake_due import due
 from app.stocktake_records import FindingRow
 from app.stocktake_resolve import Resolution, resolve
 from ui.account_dialogs import FormDialog
+from ui.carrier_dialog import CarrierDialog
 from ui.copy_dialog import CopyDialog
 from ui.errors import show_error
 from ui.holds_box import HoldsBox
@@ -121,6 +122,7 @@ class CustodyPage(QWidget):
         self.registered_button = QPushButton("按登记入柜")
         self.registered_button.setToolTip("尚无柜位的文件，放入收文登记时填写的同名保密柜")
         self.copy_button = QPushButton("复制审批…")
+        self.carrier_button = QPushButton("登记载体…")
         self.copy_dialog: CopyDialog | None = None
         self.place_edit = _scan_field("扫描处理笺或标签：放入表中选中的保密柜（或从他柜移来）")
         self.place_label = QLabel("选中一个保密柜，再扫描文件。")
@@ -131,6 +133,7 @@ class CustodyPage(QWidget):
         top.addWidget(self.add_button)
         top.addWidget(self.registered_button)
         top.addWidget(self.copy_button)
+        top.addWidget(self.carrier_button)
         box.addWidget(self.table, 1)
         box.addLayout(top)
         box.addWidget(self.place_label)
@@ -196,6 +199,7 @@ class CustodyPage(QWidget):
         self.add_button.clicked.connect(self._add)
         self.registered_button.clicked.connect(self._place_registered)
         self.copy_button.clicked.connect(self.copy_approval)
+        self.carrier_button.clicked.connect(self.record_carrier)
         self.resolve_button.clicked.connect(self._resolve)
         self.place_edit.returnPressed.connect(self._place)
         self.start_button.clicked.connect(self._start)
@@ -367,6 +371,12 @@ class CustodyPage(QWidget):
         self.copy_dialog.accepted.connect(self.refresh)
         self.copy_dialog.open()
         return self.copy_dialog
+
+    def record_carrier(self) -> CarrierDialog:
+        dialog = CarrierDialog(self._session, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def print_sheet(self) -> PdfOutputDialog | None:
         if self.last_finished is None:

@@ -1,5 +1,5 @@
-"""复制审批 through the window: the custodian scans the original, the 保密员 types their
-password, and the new copies' slips are offered at once, each with its own number and QR."""
+"""The 保管 page's dialogs: 复制审批 (the 保密员's password, then the new copies' slips, each
+with its own number and QR) and 登记载体 (a copy recorded as a U盘 with serial and capacity)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,29 @@ def test_copying_from_the_custody_page(counter, qtbot, tmp_path: Path) -> None:
     text = text_of(target)
     assert "000002-复1" in text and "000002-复2" in text and "份号 000001" not in text
     slips.accept()
+
+
+def test_a_carrier_is_recorded_from_the_custody_page(counter, qtbot) -> None:
+    from app import carriers
+
+    custodian, officer, readers, docs = counter
+    page = CustodyPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    dialog = page.record_carrier()
+    qtbot.keyClicks(dialog.code_edit, "2026-0002")
+    dialog.kind_combo.setCurrentText("U盘")
+    dialog.serial_edit.setText("U-2026-007")
+    dialog.capacity_edit.setText("32 G")
+    dialog.buttons.accepted.emit()
+    assert "容量" in dialog.error_label.text() and dialog.isVisible()
+    dialog.capacity_edit.setText("32GB")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    [made] = carriers.listing(custodian)
+    assert (made.label, made.kind, made.serial, made.capacity) == (
+        "2026-0002 第000010份",
+        "U盘",
+        "U-2026-007",
+        "32GB",
+    )
