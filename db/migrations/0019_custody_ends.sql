@@ -250,3 +250,36 @@ WHEN old.carrier <> '纸质' AND (new.carrier IS NOT old.carrier
 BEGIN
     SELECT RAISE(ABORT, 'a carrier''s kind, serial and capacity are final');
 END;
+
+-- ---- the custodian's own handover (机要员交接) ------------------------------------------------
+-- The outgoing custodian and the incoming one do a whole-room stocktake together; the open items
+-- are listed; both sign with their own passwords; then the 系统管理员 may deactivate the outgoing
+-- account (with the key rotation of app/accounts.deactivate). One handover open at a time.
+CREATE TABLE custodian_handover (
+    id              INTEGER PRIMARY KEY,
+    outgoing        TEXT NOT NULL,
+    incoming        TEXT NOT NULL,
+    stocktake_id    INTEGER NOT NULL UNIQUE REFERENCES stocktake (id),
+    started_at      TEXT NOT NULL,
+    signed_at       TEXT,
+    open_items      TEXT,
+    deactivated_at  TEXT,
+    CHECK (outgoing <> incoming),
+    CHECK (deactivated_at IS NULL OR signed_at IS NOT NULL)
+);
+CREATE UNIQUE INDEX custodian_handover_one_open ON custodian_handover (signed_at IS NULL)
+    WHERE signed_at IS NULL;
+CREATE INDEX custodian_handover_outgoing ON custodian_handover (outgoing, signed_at);
+CREATE TRIGGER custodian_handover_fixed BEFORE UPDATE ON custodian_handover
+WHEN new.outgoing IS NOT old.outgoing OR new.incoming IS NOT old.incoming
+    OR new.stocktake_id IS NOT old.stocktake_id OR new.started_at IS NOT old.started_at
+    OR (old.signed_at IS NOT NULL AND (new.signed_at IS NOT old.signed_at
+        OR new.open_items IS NOT old.open_items))
+    OR old.deactivated_at IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'a custodian handover is final once signed');
+END;
+CREATE TRIGGER custodian_handover_no_delete BEFORE DELETE ON custodian_handover
+BEGIN
+    SELECT RAISE(ABORT, 'custodian handovers are never deleted');
+END;
