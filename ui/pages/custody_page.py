@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import accounts, cabinets, stocktake, stocktake_records
 from app.cabinets import CabinetRow
+from app.custodian_handover import current as current_handover
 from app.errors import InvalidInput, MijianError
 from app.roles import BUSINESS_ROLES
 from app.session import Session
@@ -32,6 +33,7 @@ from app.stocktake_resolve import Resolution, resolve
 from ui.account_dialogs import FormDialog
 from ui.carrier_dialog import CarrierDialog
 from ui.copy_dialog import CopyDialog
+from ui.custodian_handover_dialog import SignHandoverDialog, StartHandoverDialog
 from ui.errors import show_error
 from ui.holds_box import HoldsBox
 from ui.printing import PdfOutputDialog, offer_pdf
@@ -123,6 +125,7 @@ class CustodyPage(QWidget):
         self.registered_button.setToolTip("尚无柜位的文件，放入收文登记时填写的同名保密柜")
         self.copy_button = QPushButton("复制审批…")
         self.carrier_button = QPushButton("登记载体…")
+        self.handover_button = QPushButton("机要员交接…")
         self.copy_dialog: CopyDialog | None = None
         self.place_edit = _scan_field("扫描处理笺或标签：放入表中选中的保密柜（或从他柜移来）")
         self.place_label = QLabel("选中一个保密柜，再扫描文件。")
@@ -134,6 +137,7 @@ class CustodyPage(QWidget):
         top.addWidget(self.registered_button)
         top.addWidget(self.copy_button)
         top.addWidget(self.carrier_button)
+        top.addWidget(self.handover_button)
         box.addWidget(self.table, 1)
         box.addLayout(top)
         box.addWidget(self.place_label)
@@ -200,6 +204,7 @@ class CustodyPage(QWidget):
         self.registered_button.clicked.connect(self._place_registered)
         self.copy_button.clicked.connect(self.copy_approval)
         self.carrier_button.clicked.connect(self.record_carrier)
+        self.handover_button.clicked.connect(self.custodian_handover)
         self.resolve_button.clicked.connect(self._resolve)
         self.place_edit.returnPressed.connect(self._place)
         self.start_button.clicked.connect(self._start)
@@ -374,6 +379,18 @@ class CustodyPage(QWidget):
 
     def record_carrier(self) -> CarrierDialog:
         dialog = CarrierDialog(self._session, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def custodian_handover(self) -> StartHandoverDialog | SignHandoverDialog:
+        """Start the handover stocktake, or (once started) the two signatures."""
+        handover = current_handover(self._session.db)
+        dialog: StartHandoverDialog | SignHandoverDialog
+        if handover is None:
+            dialog = StartHandoverDialog(self._session, self)
+        else:
+            dialog = SignHandoverDialog(self._session, handover, self)
         dialog.accepted.connect(self.refresh)
         dialog.open()
         return dialog
