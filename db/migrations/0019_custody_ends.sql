@@ -102,6 +102,8 @@ ALTER TABLE document ADD COLUMN declassified_on TEXT;
 CREATE TRIGGER document_level_by_decision BEFORE UPDATE OF level, period_kind, period_value ON document
 WHEN (new.level IS NOT old.level OR new.period_kind IS NOT old.period_kind
       OR new.period_value IS NOT old.period_value)
+    -- a value outside the vocabulary is the CHECK's to refuse, by its own message
+    AND new.level IN ('绝密', '机密', '秘密', '非密')
     AND NOT EXISTS (
         SELECT 1 FROM declassification x
         WHERE x.id = (SELECT max(id) FROM declassification WHERE document_id = old.id)
