@@ -4,9 +4,9 @@ made, stocktake discrepancies, losses, 违规过夜, recalled, destroyed, filed,
 the copies held at each period's end by 密级.
 
 Every figure is one grouped query over an indexed time column, so the year costs a few
-aggregate passes, not a walk over the copies. Holdings are registrations minus ends (recalled,
-destroyed, filed, lost) up to each month's end; a document whose 密级 a decision changed counts
-under the level it had at that month's end.
+aggregate passes, not a walk over the copies. Holdings are today's (copy_count) less the
+registrations and plus the ends (recalled, destroyed, filed, lost) after each month's end; a
+document whose 密级 a decision changed counts under the level it had at that month's end.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ _FLOWS: tuple[tuple[str, str, str], ...] = (
         "份",
         """SELECT substr(d.received_at, 6, 2), count(DISTINCT d.id), count(c.id)
            FROM document d JOIN copy c ON c.document_id = d.id AND c.derived_from IS NULL
-           WHERE d.received_at >= ? AND d.received_at < ? AND d.voided_at IS NULL GROUP BY 1""",
+           WHERE d.year = ? AND d.voided_at IS NULL GROUP BY 1""",
     ),
     (
         "分发",
@@ -84,7 +84,7 @@ _FLOWS: tuple[tuple[str, str, str], ...] = (
         "清查差异",
         "份",
         """SELECT substr(t.finished_at, 6, 2), count(DISTINCT c.document_id), count(f.id)
-           FROM stocktake t JOIN stocktake_finding f ON f.stocktake_id = t.id
+           FROM stocktake t CROSS JOIN stocktake_finding f ON f.stocktake_id = t.id
            LEFT JOIN copy c ON c.id = f.copy_id
            WHERE t.finished_at >= ? AND t.finished_at < ? GROUP BY 1""",
     ),
@@ -152,7 +152,8 @@ def year_figures(db: Database, year: int) -> YearFigures:
     lines: list[Line] = []
     for item, unit, sql in _FLOWS:
         docs, copies = [0] * 12, [0] * 12
-        for month, n_docs, n_copies in db.query(sql, span):
+        params = (year,) if item == "收文" else span  # 收文 by registration year (its index)
+        for month, n_docs, n_copies in db.query(sql, params):
             docs[int(month) - 1] += int(n_docs or 0)
             copies[int(month) - 1] += int(n_copies or 0)
         lines.append(Line(item, "件", tuple(docs)))
@@ -164,62 +165,71 @@ def year_figures(db: Database, year: int) -> YearFigures:
 
 
 # ---- holdings --------------------------------------------------------------------------------
+# CROSS JOIN keeps SQLite's join order: the dated table first, read by its range (else the
+# planner may walk all of copy, destruction_item or stocktake_finding).
+# Counted backwards from today's holdings (copy_count, kept by triggers): a month's end held what
+# is held now, less what was registered since, plus what has ended since. So the cost follows the
+# activity since the year began (range reads on indexed dates), not the size of the room.
+HELD = ("在柜", "借出", "分发在外")
 _DECIDED = "SELECT document_id FROM declassification"
-_REGISTERED = f"""
+_REGISTERED_SINCE = f"""
 SELECT substr(d.received_at, 1, 7), d.level, count(*) FROM document d
-JOIN copy c ON c.document_id = d.id AND c.derived_from IS NULL
-WHERE d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
+CROSS JOIN copy c ON c.document_id = d.id AND c.derived_from IS NULL
+WHERE d.year >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
 UNION ALL
 SELECT substr(a.recorded_at, 1, 7), d.level, count(*) FROM copy_approval a
 JOIN copy c ON c.approval_id = a.id JOIN document d ON d.id = c.document_id
-WHERE d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
+WHERE a.recorded_at >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
 """
-# When each copy that ended did (the month), by its document's level.
-_ENDS = f"""
+# When each copy that ended since did (the month), by its document's level.
+_ENDED_SINCE = f"""
 SELECT substr(r.returned_on, 1, 7), d.level, count(*) FROM recall_return r
 JOIN copy c ON c.id = r.copy_id JOIN document d ON d.id = c.document_id
-WHERE d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
+WHERE r.returned_on >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
 UNION ALL
 SELECT substr(b.sealed_at, 1, 7), d.level, count(*) FROM destruction_batch b
-JOIN destruction_item i ON i.batch_id = b.id JOIN copy c ON c.id = i.copy_id
+CROSS JOIN destruction_item i ON i.batch_id = b.id JOIN copy c ON c.id = i.copy_id
 JOIN document d ON d.id = c.document_id
-WHERE b.sealed_at IS NOT NULL AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
+WHERE b.sealed_at >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
 UNION ALL
 SELECT substr(f.filed_on, 1, 7), d.level, count(*) FROM filing f
 JOIN document d ON d.id = f.document_id
 JOIN copy c ON c.document_id = d.id AND c.state = '已归档'
-WHERE d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
+WHERE f.filed_on >= ? AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
 UNION ALL
 SELECT substr(e.at, 1, 7), d.level, count(*) FROM copy c INDEXED BY copy_state
 JOIN copy_event e ON e.copy_id = c.id AND e.kind = '遗失'
 JOIN document d ON d.id = c.document_id
-WHERE c.state = '遗失' AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
+WHERE c.state = '遗失' AND e.at >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED})
+GROUP BY 1, 2
+"""
+# Held now but not counted: copies of voided registrations and of decided documents.
+_HELD_APART = f"""
+SELECT d.level, count(*) FROM document d CROSS JOIN copy c ON c.document_id = d.id
+WHERE c.state IN ('在柜', '借出', '分发在外')
+  AND (d.voided_at IS NOT NULL OR d.id IN ({_DECIDED})) GROUP BY 1
 """
 
 
 def holdings(db: Database, year: int) -> dict[str, tuple[int, ...]]:
     """Copies held at each month's end of `year`, by 密级."""
     keys = [f"{year}-{m:02d}" for m in MONTHS]
-    delta: dict[str, list[int]] = {level: [0] * 12 for level in LEVELS}
-    before: dict[str, int] = defaultdict(int)
-
-    def add(key: str, level: str, n: int) -> None:
-        if key < keys[0]:
-            before[level] += n
-        elif key <= keys[-1]:
-            delta[level][int(key[5:7]) - 1] += n
-
-    for key, level, n in db.query(_REGISTERED):
-        add(key, level, int(n))
-    for key, level, n in db.query(_ENDS):
-        add(key, level, -int(n))
+    since = f"{year}-01-01"
+    now: dict[str, int] = defaultdict(int)
+    for level, state, n in db.query("SELECT level, state, n FROM copy_count"):
+        if state in HELD:
+            now[level] += int(n)
+    for level, n in db.query(_HELD_APART):
+        now[level] -= int(n)
+    # Registered after a month's end is not yet held then; ended after it still was.
+    changes: list[tuple[str, str, int]] = []
+    changes += [(k, lv, int(n)) for k, lv, n in db.query(_REGISTERED_SINCE, (year, since))]
+    changes += [(k, lv, -int(n)) for k, lv, n in db.query(_ENDED_SINCE, (since,) * 4)]
     out: dict[str, list[int]] = {}
     for level in LEVELS:
-        running, months = before[level], []
-        for change in delta[level]:
-            running += change
-            months.append(running)
-        out[level] = months
+        out[level] = [
+            now[level] - sum(n for k, lv, n in changes if lv == level and k > key) for key in keys
+        ]
     for doc_id in {int(r[0]) for r in db.query(_DECIDED)}:
         for level, months in _decided_document(db, doc_id, keys).items():
             out[level] = [a + b for a, b in zip(out[level], months, strict=True)]
