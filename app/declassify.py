@@ -243,6 +243,13 @@ def _check(
         raise InvalidInput(
             f"{doc.number} 已有份销毁：销毁记录按销毁时的密级长期保存，不再变更该件密级。"
         )
+    if db.one(
+        "SELECT 1 FROM copy c JOIN destruction_item i ON i.copy_id = c.id"
+        " JOIN destruction_batch b ON b.id = i.batch_id"
+        " WHERE c.document_id = ? AND b.sealed_at IS NULL AND b.cancelled_at IS NULL",
+        (document_id,),
+    ):
+        raise InvalidInput(f"{doc.number} 有份列在未封存的销毁批次中：请先移出批次，再作审查决定。")
     if decision is Decision.DECLASSIFY:
         return doc, "非密", Period("无")
     if decision is Decision.EXTEND:

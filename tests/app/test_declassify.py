@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from app import audit, declassify, desk, documents, recall, reconcile, registry, slip_print
+from app import (
+    audit,
+    declassify,
+    desk,
+    destruction,
+    documents,
+    recall,
+    reconcile,
+    registry,
+    slip_print,
+)
 from app.classification import Period
 from app.declassify import Decision, decide
 from app.entry import parse_period
@@ -122,6 +132,11 @@ def test_extended_and_changed_and_reprinted(review_room, login, tmp_path: Path) 
     decide(officer, conditional.id, "延长", DAY, "项目延期", OFFICER, period=Period("年", "5"))
     assert documents.get_document(db, conditional.id).level_label == "机密★5年"
     secret = docs["secret"].document
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", DAY)
+    destruction.add(custodian, batch.id, [docs["secret"].copies[2].id])
+    with pytest.raises(InvalidInput, match="未封存的销毁批次"):
+        decide(custodian, secret.id, "变更密级", DAY, "调整", OFFICER, level="机密")
+    destruction.remove(custodian, batch.id, docs["secret"].copies[2].id)
     with pytest.raises(InvalidInput, match="已是秘密"):
         decide(custodian, secret.id, "变更密级", DAY, "调整", OFFICER, level="秘密")
     changed = decide(
