@@ -209,6 +209,10 @@ def deactivate(session: Session, login: str) -> None:
     ]
     if len(same_role) <= 1:
         raise InvalidInput(f"{target.role.label}只剩这一个账户，请先创建接替的账户。")
+    if target.role is Role.CUSTODIAN:  # nobody leaves with a copy, the custodian neither
+        from app import custodian_handover
+
+        custodian_handover.refuse_unhanded(db, target.login)
     rekey.require_convertible(session, target.login, "停用账户")
     # A new data key, so that the removed slot in any older keys file opens nothing.
     with (
@@ -225,6 +229,10 @@ def _deactivate(session: Session, target: Account) -> None:
             "UPDATE account SET active = 0, deactivated_at = ? WHERE id = ?",
             (stamp(session.clock.now()), target.id),
         )
+        if target.role is Role.CUSTODIAN:
+            from app import custodian_handover
+
+            custodian_handover.mark_deactivated(db, target.login, stamp(session.clock.now()))
         audit.record(
             db,
             session.clock,

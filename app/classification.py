@@ -13,7 +13,7 @@ SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
 URGENCIES = ("特急", "加急", "平件")
 TELEGRAM_URGENCIES = ("特提", "特急", "加急", "平急")
 HANDLING = ("办件", "阅件")
-PERIOD_KINDS = ("年", "月", "长期", "解密日期", "无")
+PERIOD_KINDS = ("年", "月", "长期", "解密日期", "无", "解密条件")
 
 # The law's defaults where a document shows no protection period.
 DEFAULT_PERIOD_YEARS: dict[str, int] = {
@@ -25,7 +25,7 @@ DEFAULT_PERIOD_YEARS: dict[str, int] = {
 
 @dataclass(frozen=True)
 class Period:
-    """保密期限: N 年, N 月, 长期, a 解密日期, or 无 (unclassified)."""
+    """保密期限: N 年, N 月, 长期, a 解密日期, a 解密条件 (in words), or 无 (unclassified)."""
 
     kind: str
     value: str = ""
@@ -39,6 +39,7 @@ class Period:
             "月": f"{self.value}个月",
             "长期": "长期",
             "解密日期": f"至{self.value}",
+            "解密条件": f"解密条件：{self.value}",
         }[self.kind]
         return f"{level}★{text}"
 

@@ -20,8 +20,9 @@ from app.desk import OutRow, close_handover, counter_closed, out_now
 from app.errors import InvalidInput
 from app.model import Credential
 from app.numbers import registration_number
+from app.registry import add_copy_event
 from app.roles import Role
-from app.scanning import copy_ref
+from app.scanning import CopyRef, copy_ref
 from app.vocab import CLASSIFIED, LEVELS, CopyState, Level, sql_in, sql_value
 from db.connection import Database
 
@@ -438,7 +439,8 @@ def resolve_incident(
     session: Session, incident_id: int, resolution: str, outcome: str = "归还"
 ) -> None:
     """The security officer closes an incident. For a 核对异常 the copy is then taken back
-    (outcome 归还) or recorded lost (outcome 遗失)."""
+    (outcome 归还) or recorded lost (outcome 遗失); a copy the incident found missing in the room
+    (a stocktake's 缺失: no handover open) is recorded lost (确认遗失) or stays as it is (found)."""
     session.require(Role.APPROVER)
     resolution = resolution.strip()
     if len(resolution) < 2:
@@ -470,6 +472,8 @@ def resolve_incident(
                     f"核对异常处理：{resolution}",
                     CopyState.IN_CABINET if outcome == "归还" else CopyState.LOST,
                 )
+            elif outcome == "遗失":
+                _record_lost(session, copy, resolution)
         audit.record(
             db,
             session.clock,
@@ -478,6 +482,17 @@ def resolve_incident(
             f"incident:{incident_id}",
             {"kind": row["kind"], "copy": copy.label, "resolution": resolution, "outcome": outcome},
         )
+
+
+def _record_lost(session: Session, copy: CopyRef, resolution: str) -> None:
+    """A copy not out at the desk (a stocktake's 缺失, a check in the room) is recorded lost on
+    the 保密员's decision: its state, its history and the trail, in the caller's transaction."""
+    if copy.state != "在柜":
+        raise InvalidInput(f"{copy.label} 现为{copy.state}，不能登记遗失。")
+    db, now, login = session.db, session.clock.now(), session.account.login
+    db.execute("UPDATE copy SET state = '遗失' WHERE id = ?", (copy.copy_id,))
+    add_copy_event(db, copy.copy_id, now, login, "遗失", {"note": resolution})
+    audit.record(db, session.clock, login, "确认遗失", f"copy:{copy.label}", {"note": resolution})
 
 
 def overnight_count(db: Database, year: int) -> int:

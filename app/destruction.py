@@ -17,6 +17,7 @@ from app.clock import stamp
 from app.destruction_records import Batch, BatchItem, batches, get, items, totals
 from app.distribution import open_receipt_of
 from app.errors import InvalidInput, PermissionDenied
+from app.holds import hold_of
 from app.model import Credential
 from app.numbers import registration_number
 from app.outgoing_records import open_reply_of
@@ -124,6 +125,9 @@ def _why_not(db: Database, copy: scanning.CopyRef, batch_id: int) -> str | None:
         return "非密件不列入密件销毁批次。"
     if copy.state != CopyState.IN_CABINET:
         return f"状态为{copy.state}，只有在柜的文件才能列入销毁。"
+    held = hold_of(db, copy.copy_id)
+    if held is not None:
+        return f"{held}，不能列入销毁。"
     receipt = open_receipt_of(db, copy.copy_id)
     if receipt is not None:
         return f"所在分发签收单 {receipt} 尚未结清，不能销毁。"
@@ -212,6 +216,18 @@ def _refuse_if_away(db: Database, batch_id: int, verb: str) -> None:
     if away:
         named = [f"{registration_number(r[0], r[1])} 第{r[2]}份（{r[3]}）" for r in away]
         raise InvalidInput(f"以下文件不在柜，不能{verb}：" + "；".join(named) + "。")
+    held = db.query(
+        "SELECT d.year, d.serial, c.copy_no, h.reason FROM destruction_item i"
+        " JOIN copy_hold h ON h.copy_id = i.copy_id AND h.released_at IS NULL"
+        " JOIN copy c ON c.id = i.copy_id JOIN document d ON d.id = c.document_id"
+        " WHERE i.batch_id = ? LIMIT 5",
+        (batch_id,),
+    )
+    if held:
+        named = [f"{registration_number(r[0], r[1])} 第{r[2]}份（{r[3]}）" for r in held]
+        raise InvalidInput(
+            f"以下文件处于调查扣留，不能{verb}：" + "；".join(named) + "。请先解除扣留或移出批次。"
+        )
 
 
 def _still(db: Database, batch: Batch, state: str, verb: str) -> None:

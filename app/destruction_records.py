@@ -57,6 +57,8 @@ class BatchItem:
     copy_no: str
     pages: int
     state: str
+    carrier: str = "纸质"  # or 光盘, U盘, 移动硬盘 (app.carriers)
+    carrier_serial: str = ""
 
 
 _BATCH_SQL = """
@@ -105,7 +107,7 @@ def _batch(r: Any) -> Batch:
 
 _ITEMS_SQL = """
 SELECT c.id AS copy_id, d.year, d.serial, d.doc_number, d.title, d.level, d.source, c.copy_no,
-       c.pages, c.state
+       c.pages, c.state, c.carrier, c.carrier_serial
 FROM destruction_item i JOIN copy c ON c.id = i.copy_id JOIN document d ON d.id = c.document_id
 WHERE i.batch_id = ? ORDER BY d.year, d.serial, c.copy_no
 """
@@ -124,6 +126,8 @@ def items(db: Database, batch_id: int) -> Iterator[BatchItem]:
             r["copy_no"],
             r["pages"],
             r["state"],
+            r["carrier"],
+            r["carrier_serial"] or "",
         )
 
 

@@ -45,7 +45,8 @@ def parse_datetime(text: str, zone: tzinfo | None, what: str = "时间") -> date
 
 
 def parse_period(text: str, level: str) -> Period | None:
-    """保密期限: empty → None (the level's legal default); `10年`, `6个月`, `长期`, a 解密日期."""
+    """保密期限: empty → None (the level's legal default); `10年`, `6个月`, `长期`, a 解密日期,
+    or `解密条件：…` (a condition instead of a period)."""
     text = halfwidth_digits(text.strip())
     if not text:
         return None
@@ -53,6 +54,9 @@ def parse_period(text: str, level: str) -> Period | None:
         raise InvalidInput("非密件没有保密期限。")
     if text == "长期":
         return Period("长期")
+    condition = re.fullmatch(r"(?:解密)?条件\s*[:：]?\s*(.+)", text)
+    if condition:
+        return Period("解密条件", _condition(condition.group(1)))
     years = re.fullmatch(r"(\d{1,2})\s*年", text)
     if years:
         return Period("年", str(int(years.group(1))))
@@ -63,7 +67,7 @@ def parse_period(text: str, level: str) -> Period | None:
         day = parse_date(text, "解密日期")
     except InvalidInput:
         raise InvalidInput(
-            f"保密期限“{text}”无法识别：可写 10年、6个月、长期 或解密日期。"
+            f"保密期限“{text}”无法识别：可写 10年、6个月、长期、解密日期或“解密条件：……”。"
         ) from None
     assert day is not None
     return Period("解密日期", day.isoformat())
@@ -87,3 +91,16 @@ def parse_scope(db: Database, text: str) -> tuple[tuple[int, ...], tuple[int, ..
         else:
             raise InvalidInput(f"阅文范围中的“{name}”既不是在岗读者，也不是读者分组。")
     return tuple(dict.fromkeys(readers)), tuple(dict.fromkeys(groups))
+
+
+CONDITION_MAX = 40
+
+
+def _condition(text: str) -> str:
+    """A 解密条件 as written on the document, short enough for the slip's 密级 box."""
+    text = text.strip()
+    if len(text) < 2:
+        raise InvalidInput("请写明解密条件，如“解密条件：项目验收后”。")
+    if len(text) > CONDITION_MAX:
+        raise InvalidInput(f"解密条件不超过 {CONDITION_MAX} 个字。")
+    return text

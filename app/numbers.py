@@ -95,7 +95,8 @@ def parse_copy_numbers(text: str) -> list[str]:
 
 def format_copy_ranges(numbers: list[str]) -> str:
     """The inverse of parse_copy_numbers, compacted: ['000031', '000032', '000040'] → `000031-000032, 000040`."""
-    values = sorted(int(n) for n in numbers)
+    derived = sorted(n for n in numbers if not n.isdigit())  # copies made here: 000031-复1
+    values = sorted(int(n) for n in numbers if n.isdigit())
     parts: list[str] = []
     i = 0
     while i < len(values):
@@ -104,7 +105,7 @@ def format_copy_ranges(numbers: list[str]) -> str:
             j += 1
         parts.append(f"{values[i]:06d}" if i == j else f"{values[i]:06d}-{values[j]:06d}")
         i = j + 1
-    return ", ".join(parts)
+    return ", ".join(parts + derived)
 
 
 def registration_number(year: int, serial: int) -> str:

@@ -44,14 +44,14 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
     last_kind: dict[str, str] = {}
     for row in db.execute(
         "SELECT action, object, at, details FROM audit_event"
-        " WHERE action IN ('借出', '在室阅读', '归还', '登记遗失') AND object LIKE 'copy:%'"
+        " WHERE action IN ('借出', '在室阅读', '归还', '登记遗失', '确认遗失') AND object LIKE 'copy:%'"
         " ORDER BY seq"
     ):
         label = row["object"].removeprefix("copy:")
         if row["action"] in HANDED_OUT:
             reader = str(json.loads(row["details"]).get("reader", ""))
             out_events[label].append((row["at"], reader))
-        else:
+        elif row["action"] != "确认遗失":  # lost in the room (app.day_close): no handover closed
             back_events[label].append(row["at"])
         last_kind[label] = row["action"]
     holders, times, states = [], [], []
@@ -80,6 +80,7 @@ def _custody(db: Database, labels: dict[int, str]) -> list[str]:
         "在室阅读": CopyState.LENT,
         "归还": CopyState.IN_CABINET,
         "登记遗失": CopyState.LOST,
+        "确认遗失": CopyState.LOST,
     }
     for row in db.execute(f"SELECT id, state FROM copy WHERE state IN {sql_in(expected.values())}"):
         label = labels[int(row["id"])]
@@ -121,7 +122,8 @@ def _near(a: str, b: str) -> bool:
 def _levels(db: Database) -> list[str]:
     recorded: dict[str, str] = {}
     for row in db.execute(
-        "SELECT object, details FROM audit_event WHERE action IN ('登记收文', '修改收文')"
+        "SELECT object, details FROM audit_event WHERE action IN ('登记收文', '修改收文',"
+        " '解密', '延长保密期限', '变更密级')"
         " ORDER BY seq"
     ):
         level = json.loads(row["details"]).get("after", {}).get("level")

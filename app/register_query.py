@@ -66,6 +66,10 @@ class RegisterRow:
     remarks: str
     voided: bool
     done_result: str = ""  # 办理结果 once 办结 (app.completion)
+    # The paper register's 承办单位, 签收人 and 归卷日期 (app/reports/register_pdf.py).
+    handlers: str = ""
+    signers: str = ""
+    filed_on: str = ""
 
     @property
     def number(self) -> str:
@@ -178,6 +182,7 @@ def _with_copies(db: Database, rows: list[Any]) -> list[RegisterRow]:
         numbers[c["document_id"]].append(c["copy_no"])
         if c["state"] == CopyState.LENT:
             out[c["document_id"]] += 1
+    handlers, signers, filed_on = _paper_columns(db, ids, marks)
     return [
         RegisterRow(
             id=r["id"],
@@ -196,6 +201,52 @@ def _with_copies(db: Database, rows: list[Any]) -> list[RegisterRow]:
             remarks=r["remarks"],
             voided=r["voided_at"] is not None,
             done_result=r["done_result"] or "",
+            handlers="、".join(handlers.get(r["id"], [])),
+            signers="、".join(signers.get(r["id"], [])),
+            filed_on=filed_on.get(r["id"], ""),
         )
         for r in rows
     ]
+
+
+def _paper_columns(
+    db: Database, ids: list[int], marks: str
+) -> tuple[dict[int, list[str]], dict[int, list[str]], dict[int, str]]:
+    """Per document of a page: the 承办单位 (a 批示's unit, the units it was distributed to),
+    the 签收人 (readers who signed for a copy at the desk or for a unit) and the 归卷日期."""
+    handlers: dict[int, list[str]] = {}
+    signers: dict[int, list[str]] = {}
+
+    def add(into: dict[int, list[str]], doc: int, name: str) -> None:
+        names = into.setdefault(doc, [])
+        if name and name not in names:
+            names.append(name)
+
+    for r in db.query(
+        f"SELECT document_id, unit FROM instruction WHERE document_id IN ({marks}) ORDER BY id",
+        ids,
+    ):
+        add(handlers, r[0], r[1])
+    for r in db.query(
+        "SELECT c.document_id, u.name, s.name FROM copy c"
+        " JOIN distribution_item i ON i.copy_id = c.id"
+        " JOIN distribution_receipt dr ON dr.id = i.receipt_id"
+        " JOIN unit u ON u.id = dr.unit_id JOIN reader s ON s.id = dr.signer_id"
+        f" WHERE c.document_id IN ({marks}) ORDER BY i.id",
+        ids,
+    ):
+        add(handlers, r[0], r[1])
+        add(signers, r[0], r[2])
+    for r in db.query(
+        "SELECT c.document_id, p.name FROM copy c JOIN handover h ON h.copy_id = c.id"
+        f" JOIN reader p ON p.id = h.reader_id WHERE c.document_id IN ({marks}) ORDER BY h.id",
+        ids,
+    ):
+        add(signers, r[0], r[1])
+    filed_on = {
+        int(r[0]): str(r[1])
+        for r in db.query(
+            f"SELECT document_id, filed_on FROM filing WHERE document_id IN ({marks})", ids
+        )
+    }
+    return handlers, signers, filed_on

@@ -52,6 +52,7 @@ class Page(StrEnum):
     INSTRUCTIONS = "批示督办"
     RECALL = "清退销毁"
     CUSTODY = "保管"
+    REVIEW = "定密审查"
     REPORTS = "报表"
     DISTRIBUTION = "分发"
     OUTGOING = "发文"
@@ -89,6 +90,7 @@ PAGES_BY_ROLE: dict[Role, tuple[Page, ...]] = {
         Page.DAY_CLOSE,
         Page.INSTRUCTIONS,
         Page.RECALL,
+        Page.REVIEW,  # 解密, 延长, 变更密级 (issue 17)
         Page.REPORTS,
     ),
     Role.SECURITY_OFFICER: (Page.SECURITY,),

@@ -34,6 +34,10 @@ class Scan:
 # ---- reading a scan ---------------------------------------------------------------------------
 # 、 is what the / key types while a Chinese input method is on.
 _COPY_CODE = re.compile(r"^(\d{4})\s*-\s*(\d{1,6})\s*[/\\\s\-#、]\s*(\d{1,6})$")
+# A copy made here (复制审批登记): 2026-0001/000031-复1, typed as -F1 where no input method is on.
+_DERIVED_CODE = re.compile(
+    r"^(\d{4})\s*-\s*(\d{1,6})\s*[/\\\s#、]\s*(\d{1,6})\s*-\s*(?:复|F|f)\s*(\d{1,3})$"
+)
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[0-9A-Za-z]")
 # Punctuation a Chinese input method types for - / . and the like.
@@ -70,6 +74,17 @@ def resolve(db: Database, code: str) -> Scan:
     badge = db.one("SELECT id FROM reader WHERE badge_code = ?", (text.upper(),))
     if badge is not None:
         return Scan(reader=active_reader(db, int(badge[0])))
+    derived = _DERIVED_CODE.match(text)
+    if derived:
+        year, serial = int(derived.group(1)), int(derived.group(2))
+        derived_no = f"{int(derived.group(3)):06d}-复{int(derived.group(4))}"
+        row = db.one(
+            f"{_COPY_SQL} WHERE d.year = ? AND d.serial = ? AND c.copy_no = ?",
+            (year, serial, derived_no),
+        )
+        if row is None:
+            raise InvalidInput(f"没有 {registration_number(year, serial)} 第{derived_no}份。")
+        return Scan(copy=copy_ref_from_row(row))
     match = _COPY_CODE.match(text)
     if match:
         year, serial, copy_no = int(match.group(1)), int(match.group(2)), int(match.group(3))

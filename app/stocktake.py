@@ -51,7 +51,7 @@ _LABELS = {
     Finding.MISSING: "应在柜而未扫到",
     Finding.WRONG_CABINET: "放错保密柜",
     Finding.RECORDED_OUT: "记录为借出，实物在柜",
-    Finding.RECORDED_ENDED: "记录为已清退、已销毁、遗失或作废，实物在柜",
+    Finding.RECORDED_ENDED: "记录为已清退、已销毁、已归档、遗失或作废，实物在柜",
     Finding.BAD_CODE: "伪造、作废或他室的二维码",
     Finding.UNKNOWN: "无法识别的编码",
 }

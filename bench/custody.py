@@ -19,10 +19,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import cabinets, stocktake, stocktake_records  # noqa: E402
+from app import cabinets, filing, stocktake, stocktake_records  # noqa: E402
 from app.clock import FixedClock  # noqa: E402
 from app.demo import DEMO_PASSWORD  # noqa: E402
 from app.numbers import registration_number  # noqa: E402
+from app.reports import selfcheck_stats  # noqa: E402
 from app.session import Session  # noqa: E402
 from bench.desk import pct  # noqa: E402
 from bench.rooms import NOW, build, open_encrypted  # noqa: E402
@@ -142,6 +143,17 @@ def main() -> None:
     t = time.perf_counter()
     rows = stocktake_records.findings(session, taken.id)
     print(f"room_findings_read: {(time.perf_counter() - t) * 1000:.0f} ms for {len(rows)} rows")
+    # The year's 保密自查自评 figures (issue 17: ≤ 2 s at the stress room), and the year's check
+    # of copies without an end.
+    for year in (NOW.year - 1, NOW.year):
+        t = time.perf_counter()
+        selfcheck_stats.figures(session, year)
+        print(f"selfcheck_stats_{year}: {(time.perf_counter() - t) * 1000:.0f} ms")
+    t = time.perf_counter()
+    left = filing.unended(session, NOW.year - 1)
+    print(
+        f"unended_{NOW.year - 1}: {(time.perf_counter() - t) * 1000:.0f} ms for {len(left)} copies"
+    )
     session.close()
 
 

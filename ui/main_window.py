@@ -39,6 +39,7 @@ from ui.pages.people_page import PeoplePage
 from ui.pages.recall_page import RecallPage
 from ui.pages.register_page import RegisterPage
 from ui.pages.reports_page import ReportsPage
+from ui.pages.review_page import ReviewPage
 from ui.pages.security_page import SecurityPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.units_page import UnitsPage
@@ -79,6 +80,7 @@ BUILT_PAGES: dict[Page, PageFactory] = {
     Page.INSTRUCTIONS: lambda s: InstructionsPage(s),
     Page.RECALL: lambda s: RecallPage(s),
     Page.CUSTODY: lambda s: CustodyPage(s),
+    Page.REVIEW: lambda s: ReviewPage(s),
     Page.REPORTS: lambda s: ReportsPage(s),
     Page.AUDIT: lambda s: AuditPage(s.db, s.role, session=s),
     Page.SECURITY: lambda s: SecurityPage(s),

@@ -72,7 +72,9 @@ class RegistrationDialog(QDialog):
         self.level_combo.setCurrentText(Level.SECRET)
 
         self.period_edit = QLineEdit()
-        self.period_edit.setPlaceholderText("空 = 法定期限；或 10年、6个月、长期、解密日期")
+        self.period_edit.setPlaceholderText(
+            "空 = 法定期限；或 10年、6个月、长期、解密日期、解密条件：……"
+        )
         self.period_edit.setToolTip(
             "留空按法定期限：绝密30年、机密20年、秘密10年。超过法定最长期限时会提示核对。"
         )

@@ -12,13 +12,30 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app import accounts, audit, circulation_records, day_close, destruction, instructions, recall
+from app import (
+    accounts,
+    audit,
+    circulation_records,
+    copying,
+    day_close,
+    destruction,
+    filing,
+    instructions,
+    recall,
+)
 from app.clock import stamp
 from app.documents import get_document
 from app.errors import InvalidInput
 from app.output import Output
 from app.register_query import RegisterFilter
-from app.reports import distribution_register, outgoing_register, sheets
+from app.reports import (
+    copying_sheet,
+    distribution_register,
+    filing_sheets,
+    outgoing_register,
+    selfcheck_stats,
+    sheets,
+)
 from app.reports.circulation_pdf import render_circulation
 from app.reports.day_close_pdf import render_day_closes
 from app.reports.destruction_pdf import People, render_handover
@@ -180,6 +197,68 @@ def _review(session: Session, o: Options) -> bytes:
     )
 
 
+def _filing_sheet(session: Session, o: Options) -> Sheet:
+    return filing_sheets.filing_list(filing.filed(session, o.year), o.year)
+
+
+def _filing(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _filing_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        filing_sheets.FILING_WIDTHS_MM,
+        frozenset({2, 3, 5}),
+        progress=o.progress,
+        signatures=filing_sheets.SIGNATURES,
+    )
+
+
+def _ends_sheet(session: Session, o: Options) -> Sheet:
+    return filing_sheets.ends_check(filing.unended(session, o.year), o.year)
+
+
+def _ends(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _ends_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        filing_sheets.ENDS_WIDTHS_MM,
+        frozenset({2, 5}),
+        progress=o.progress,
+    )
+
+
+def _copying_sheet(session: Session, o: Options) -> Sheet:
+    return copying_sheet.copying_register(copying.register_of(session, o.year), o.year)
+
+
+def _copying(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _copying_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        copying_sheet.WIDTHS_MM,
+        frozenset({3, 7, 8}),
+        progress=o.progress,
+    )
+
+
+def _selfcheck_sheet(session: Session, o: Options) -> Sheet:
+    return selfcheck_stats.sheet(selfcheck_stats.figures(session, o.year))
+
+
+def _selfcheck(session: Session, o: Options) -> bytes:
+    return render_sheet(
+        _selfcheck_sheet(session, o),
+        session.room.unit,
+        session.clock.now(),
+        (30, 10, *(11,) * 12, *(14,) * 4, 14),
+        frozenset({0}),
+        note="（件：文件件数；份：份数或人次；期末在管为各期末数）",
+        progress=o.progress,
+    )
+
+
 def _closes(session: Session, o: Options) -> list[day_close.DayClose]:
     day = o.day
     if day is None:
@@ -281,6 +360,10 @@ REPORTS: dict[str, Report] = {
             ),
             lambda s, o: outgoing_register.returned_sheet(s.db, o.year),
         ),
+        Report("filing", "归档移交清单", _filing, _filing_sheet),
+        Report("ends", "去向核查", _ends, _ends_sheet),
+        Report("copying", "复制审批登记", _copying, _copying_sheet),
+        Report("selfcheck", "保密自查自评统计", _selfcheck, _selfcheck_sheet),
     )
 }
 

@@ -55,21 +55,38 @@ def _status(batch: Batch) -> str:
     return f"{batch.state}——尚未封存，不作销毁凭证"
 
 
-def _totals(items: Sequence[BatchItem]) -> dict[str, tuple[int, int]]:
+PAPER = "纸质"
+CARRIER_KINDS = ("光盘", "U盘", "移动硬盘")  # app.carriers.KINDS, counted apart from paper
+
+
+def _totals(items: Sequence[BatchItem], carrier: str = PAPER) -> dict[str, tuple[int, int]]:
+    """(copies, pages) by 密级, of one carrier kind."""
     result: dict[str, tuple[int, int]] = {level: (0, 0) for level in CLASSIFIED}
     for i in items:
+        if i.carrier != carrier:
+            continue
         copies, pages = result.get(i.level, (0, 0))
         result[i.level] = (copies + 1, pages + i.pages)
     return result
 
 
+def _kinds(items: Sequence[BatchItem]) -> list[str]:
+    present = {i.carrier for i in items}
+    return [k for k in CARRIER_KINDS if k in present]
+
+
 def _totals_table(items: Sequence[BatchItem], font: str) -> Table:
+    paper = [i for i in items if i.carrier == PAPER]
     totals = _totals(items)
     data = [["密级", *CLASSIFIED, "合计"]]
-    data.append(["份数", *(str(totals[lv][0]) for lv in CLASSIFIED), str(len(items))])
+    data.append(["纸质份数", *(str(totals[lv][0]) for lv in CLASSIFIED), str(len(paper))])
     data.append(
-        ["页数", *(str(totals[lv][1]) for lv in CLASSIFIED), str(sum(i.pages for i in items))]
+        ["纸质页数", *(str(totals[lv][1]) for lv in CLASSIFIED), str(sum(i.pages for i in paper))]
     )
+    for kind in _kinds(items):
+        counted = _totals(items, kind)
+        n = sum(1 for i in items if i.carrier == kind)
+        data.append([f"{kind}（个）", *(str(counted[lv][0]) for lv in CLASSIFIED), str(n)])
     table = Table(data, colWidths=[24 * mm] + [30 * mm] * 4)
     table.setStyle([*grid_style(font, 10), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
     return table
@@ -92,11 +109,11 @@ def render_register(
             str(n),
             i.number,
             fitted(i.doc_number, cell, WIDTHS_MM[2] * mm),
-            fitted(i.title, cell, WIDTHS_MM[3] * mm),
+            fitted(_described(i), cell, WIDTHS_MM[3] * mm),
             i.level,
             i.copy_no,
             "1",
-            str(i.pages),
+            str(i.pages) if i.carrier == PAPER else i.carrier,
         ]
 
     style = [*grid_style(font, 8), ("ALIGN", (0, 1), (2, -1), "LEFT")]
@@ -154,6 +171,13 @@ def render_register(
     )
 
 
+def _described(i: BatchItem) -> str:
+    """The title, and for a carrier its kind and serial number (the item destroyed)."""
+    if i.carrier == PAPER:
+        return i.title
+    return f"{i.title}〔{i.carrier} {i.carrier_serial}〕"
+
+
 def render_handover(
     batch: Batch, items: Sequence[BatchItem], people: People, unit: str, printed_at: datetime
 ) -> bytes:
@@ -163,7 +187,13 @@ def render_handover(
     data: list[list[str]] = [["载体类型", "密级", "份数", "页数"]]
     for level in CLASSIFIED:
         data.append(["纸质", level, str(totals[level][0]), str(totals[level][1])])
-    data.append(["合计", "", str(len(items)), str(sum(i.pages for i in items))])
+    for kind in _kinds(items):
+        counted = _totals(items, kind)
+        for level in CLASSIFIED:
+            if counted[level][0]:
+                data.append([kind, level, str(counted[level][0]), "—"])
+    paper_pages = sum(i.pages for i in items if i.carrier == PAPER)
+    data.append(["合计", "", str(len(items)), str(paper_pages)])
     table = Table(data, colWidths=[40 * mm, 40 * mm, 40 * mm, 40 * mm])
     table.setStyle([*grid_style(font, 11), ("ALIGN", (0, 0), (-1, -1), "CENTER")])
     sign = Table(

@@ -17,4 +17,8 @@ TITLES: dict[str, str] = {
     "outgoing": "发文登记簿",
     "replies": "回执催收",
     "returned": "退文登记",
+    "filing": "归档移交清单",
+    "ends": "去向核查",
+    "copying": "复制审批登记",
+    "selfcheck": "保密自查自评统计",
 }

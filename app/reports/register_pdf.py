@@ -17,8 +17,9 @@ from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, grid_style
 from db.connection import Database
 
-HEADERS = REGISTER_COLUMNS
-WIDTHS_MM = (20, 19, 30, 36, 78, 22, 34, 20, 18)
+# The paper form's columns: the screen's, with 承办单位, 签收人 and 归卷日期 where the form has them.
+HEADERS = (*REGISTER_COLUMNS[:7], "承办单位", "签收人", REGISTER_COLUMNS[7], "归卷日期", "备注")
+WIDTHS_MM = (18, 19, 20, 25, 51, 19, 31, 20, 18, 17, 19, 12)
 
 
 def rows_of(db: Database, f: RegisterFilter) -> Iterator[RegisterRow]:
@@ -89,7 +90,10 @@ def register_values(row: RegisterRow) -> tuple[str, ...]:
         row.title,
         row.level_label,
         f"{row.copies}份 {row.copy_ranges}",
+        row.handlers,
+        row.signers,
         status,
+        row.filed_on,
         row.remarks,
     )
 

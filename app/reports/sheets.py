@@ -11,11 +11,11 @@ from datetime import date
 from typing import Any, cast, overload
 
 from app import day_close, destruction, recall
-from app.classification import Period, period_end
+from app.declassify import review_items
 from app.errors import InvalidInput
 from app.numbers import registration_number
-from app.register_query import REGISTER_COLUMNS, RegisterFilter
-from app.vocab import CLASSIFIED, LEVELS, CopyState, sql_in
+from app.register_query import RegisterFilter
+from app.vocab import LEVELS, CopyState
 from db.connection import Database
 
 SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
@@ -30,10 +30,10 @@ class Sheet:
 
 
 def register(db: Database, year: int) -> Sheet:
-    from app.reports.register_pdf import register_values, rows_of
+    from app.reports.register_pdf import HEADERS, register_values, rows_of
 
     rows = [register_values(r) for r in rows_of(db, RegisterFilter(year=year))]
-    return Sheet(f"收文登记簿（{year}年）", REGISTER_COLUMNS, rows)
+    return Sheet(f"收文登记簿（{year}年）", HEADERS, rows)
 
 
 HANDOVER_HEADERS = (
@@ -211,40 +211,21 @@ HELD = (CopyState.IN_CABINET, CopyState.LENT, CopyState.RETAINED)
 
 
 def review(db: Database, today: date, months: int = 12) -> Sheet:
-    """保密期限 review: classified documents still held whose period ends within `months`."""
-    horizon = date(
-        today.year + (today.month - 1 + months) // 12, (today.month - 1 + months) % 12 + 1, 1
-    )
-    found = db.query(
-        f"""SELECT d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.period_kind,
-                  d.period_value, d.written_on, d.received_at,
-                  (SELECT count(*) FROM copy c WHERE c.document_id = d.id
-                   AND c.state IN {sql_in(HELD)}) AS held
-           FROM document d WHERE d.voided_at IS NULL AND d.level IN {sql_in(CLASSIFIED)}
-           AND d.period_kind IN ('年', '月', '解密日期')"""
-    )
-    rows: list[tuple[object, ...]] = []
-    for r in found:
-        if not r["held"]:
-            continue
-        period = Period(r["period_kind"], r["period_value"])
-        written = date.fromisoformat(r["written_on"]) if r["written_on"] else None
-        ends = period_end(period, written, date.fromisoformat(r["received_at"][:10]))
-        if ends is None or ends >= horizon:
-            continue
-        rows.append(
-            (
-                ends.isoformat(),
-                registration_number(r["year"], r["serial"]),
-                r["issuer"],
-                r["doc_number"],
-                r["title"],
-                period.label(r["level"]),
-                r["held"],
-                "已到期" if ends <= today else "",
-            )
+    """保密期限 review: classified documents still held whose period ends within `months`, and
+    those carrying a 解密条件 (app.declassify, where the 保密员 records the decisions)."""
+    rows: list[tuple[object, ...]] = [
+        (
+            i.ends.isoformat() if i.ends else "—",
+            i.number,
+            i.issuer,
+            i.doc_number,
+            i.title,
+            i.level_label,
+            i.held,
+            i.note(today),
         )
-    rows.sort()
+        for i in review_items(db, today, months)
+    ]
     headers = ("期限届满", "收文编号", "来文单位", "文号", "标题", "密级★期限", "在管份数", "备注")
     return Sheet(f"保密期限届满审查清单（{months}个月内）", headers, rows)
 

@@ -72,7 +72,9 @@ def render_sheet(
     wrap: frozenset[int],
     note: str = "",
     progress: Progress | None = None,
+    signatures: str = "",
 ) -> bytes:
+    """`signatures`: a line printed under the table for the people who sign the sheet."""
     _, _, title, sub = _styles()
     heading = sheet.title.split("（")[0]
     period = sheet.title[len(heading) :]
@@ -82,6 +84,9 @@ def render_sheet(
         Spacer(1, 4 * mm),
         sheet_table(sheet, widths_mm, wrap, progress),
     ]
+    if signatures:
+        sign = ParagraphStyle("sign", parent=sub, fontSize=11, leading=18, alignment=0)
+        story += [Spacer(1, 10 * mm), Paragraph(markup(signatures), sign)]
     return build_pdf(
         story,
         sheet.title,

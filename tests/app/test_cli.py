@@ -254,7 +254,9 @@ def test_slip_and_scan_from_the_command_line(tmp_path: Path, room: RoomPaths, cl
     assert bad.returncode == 2 and "二维码校验失败" in bad.stderr
 
 
-@pytest.mark.parametrize("kind", ["recall", "destruction", "stats", "handovers", "review"])
+@pytest.mark.parametrize(
+    "kind", ["recall", "destruction", "stats", "handovers", "review", "selfcheck", "ends"]
+)
 def test_year_end_reports_from_the_command_line(tmp_path: Path, room: RoomPaths, kind) -> None:
     from tests.pdf_tools import text_of, unembedded_fonts
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
 from app import anchor, audit, desk, ledger_import, scanning, seal, slips, trail
 from app.accounts import create_account, deactivate
@@ -132,12 +133,26 @@ def test_check_sees_a_return_time_moved_into_the_sealed_past(
 def test_check_sees_a_document_downgraded_by_sql(counter) -> None:
     custodian, _, readers, _ = counter
     copy = _copy(custodian, "2026-0002/000010")
-    custodian.db.execute(
-        "UPDATE document SET level = '非密' WHERE id = (SELECT document_id FROM copy WHERE id = ?)",
+    db = custodian.db
+    downgrade = (
+        "UPDATE document SET level = '非密', period_kind = '无', period_value = ''"
+        " WHERE id = (SELECT document_id FROM copy WHERE id = ?)"
+    )
+    with pytest.raises(sqlcipher3.IntegrityError, match="recorded decision"):
+        db.execute(downgrade, (copy,))  # a level changes only by a 定密审查 decision (0019)
+    # The insider forges the decision row the trigger asks for, but not the trail's event.
+    db.execute(
+        "INSERT INTO declassification (document_id, decision, decided_on, reason, approved_by,"
+        " recorded_at, recorded_by, old_level, old_period_kind, old_period_value, new_level,"
+        " new_period_kind, new_period_value) SELECT id, '解密', '2026-11-20', '伪造', 'baomi',"
+        " '2026-11-20T09:00:00+08:00', 'jiyao', level, period_kind, period_value, '非密',"
+        " '无', '' FROM document WHERE id = (SELECT document_id FROM copy WHERE id = ?)",
         (copy,),
     )
+    db.execute(downgrade, (copy,))
     desk.checkout(custodian, readers["li"].id, [copy])  # 非涉密 reader, no override asked
     assert not _ok(custodian)
+    assert any("密级与审计记录不符" in f for f in check_room(custodian).findings)
 
 
 def test_check_sees_a_lost_copy_quietly_found(counter) -> None:

@@ -51,7 +51,10 @@ def test_register_pdf_reads_like_the_paper_one(
         "标题",
         "密级",
         "份数/份号",
+        "承办单位",
+        "签收人",
         "办理情况",
+        "归卷日期",
         "备注",
     ):
         assert column in text

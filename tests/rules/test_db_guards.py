@@ -162,6 +162,23 @@ GUARDS: list[tuple[str, str, str]] = [
     ("密级 is one of four", "UPDATE document SET level = '内部' WHERE id = {other}", CHECK),
     ("a copy's state is known", "UPDATE copy SET state = '借走' WHERE id = {spare}", CHECK),
     (
+        "a 密级 changes only by a recorded decision",
+        "UPDATE document SET level = '绝密' WHERE id = {other}",
+        "only by a recorded decision",
+    ),
+    (
+        "a copy is filed only with its document",
+        "UPDATE copy SET state = '已归档' WHERE id = {spare}",
+        "filed only with its document",
+    ),
+    (
+        "a copy is made only under an approval",
+        "INSERT INTO copy (document_id, copy_no, pages, derived_from)"
+        " VALUES ({doc}, '000001-复1', 1, {spare})",
+        "only under an approval",
+    ),
+    ("a carrier kind is known", "UPDATE copy SET carrier = '软盘' WHERE id = {spare}", CHECK),
+    (
         "份号 has six digits",
         "INSERT INTO copy (document_id, copy_no, pages) VALUES ({doc}, '7', 1)",
         CHECK,

@@ -86,7 +86,7 @@ def test_each_role_sees_only_its_pages(login: Callable[..., Session], qtbot, sho
             "单位",
             "报表",
         ],
-        "baomi": ["收文登记", "人员", "日终清点", "批示督办", "清退销毁", "报表"],
+        "baomi": ["收文登记", "人员", "日终清点", "批示督办", "清退销毁", "定密审查", "报表"],
         "anquan": ["安全管理"],
         "xitong": ["设置"],
         "shenji": ["审计"],

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import accounts, cabinets, stocktake, stocktake_records
 from app.cabinets import CabinetRow
+from app.custodian_handover import current as current_handover
 from app.errors import InvalidInput, MijianError
 from app.roles import BUSINESS_ROLES
 from app.session import Session
@@ -30,7 +31,11 @@ from app.stocktake_due import due
 from app.stocktake_records import FindingRow
 from app.stocktake_resolve import Resolution, resolve
 from ui.account_dialogs import FormDialog
+from ui.carrier_dialog import CarrierDialog
+from ui.copy_dialog import CopyDialog
+from ui.custodian_handover_dialog import SignHandoverDialog, StartHandoverDialog
 from ui.errors import attempt, attempted
+from ui.holds_box import HoldsBox
 from ui.printing import PdfOutputDialog, offer_pdf
 from ui.table_model import Column, ColumnsModel
 from ui.tasks import Call, on_own_connection
@@ -138,6 +143,10 @@ class CustodyPage(QWidget):
         self.add_button = QPushButton("新增保密柜…")
         self.registered_button = QPushButton("按登记入柜")
         self.registered_button.setToolTip("尚无柜位的文件，放入收文登记时填写的同名保密柜")
+        self.copy_button = QPushButton("复制审批…")
+        self.carrier_button = QPushButton("登记载体…")
+        self.handover_button = QPushButton("机要员交接…")
+        self.copy_dialog: CopyDialog | None = None
         self.place_edit = _scan_field("扫描处理笺或标签：放入表中选中的保密柜（或从他柜移来）")
         self.place_label = QLabel("选中一个保密柜，再扫描文件。")
         cabinet_box = QGroupBox("保密柜")
@@ -146,6 +155,9 @@ class CustodyPage(QWidget):
         top.addWidget(self.place_edit, 1)
         top.addWidget(self.add_button)
         top.addWidget(self.registered_button)
+        top.addWidget(self.copy_button)
+        top.addWidget(self.carrier_button)
+        top.addWidget(self.handover_button)
         box.addWidget(self.table, 1)
         box.addLayout(top)
         box.addWidget(self.place_label)
@@ -201,13 +213,18 @@ class CustodyPage(QWidget):
         settle.addWidget(self.resolve_button)
         check.addLayout(settle)
 
+        self.holds_box = HoldsBox(self._session)
         layout = QVBoxLayout(self)
         layout.addWidget(cabinet_box, 1)
         layout.addWidget(check_box, 1)
+        layout.addWidget(self.holds_box)
 
     def _connect(self) -> None:
         self.add_button.clicked.connect(self._add)
         self.registered_button.clicked.connect(self._place_registered)
+        self.copy_button.clicked.connect(self.copy_approval)
+        self.carrier_button.clicked.connect(self.record_carrier)
+        self.handover_button.clicked.connect(self.custodian_handover)
         self.resolve_button.clicked.connect(self._resolve)
         self.place_edit.returnPressed.connect(self._place)
         self.start_button.clicked.connect(self._start)
@@ -242,6 +259,7 @@ class CustodyPage(QWidget):
                     f"{account.display_name}（{account.login}）", account.login
                 )
         self.current = stocktake.open_stocktake(db)
+        self.holds_box.refresh()
         self._show_state()
 
     def _show_state(self) -> None:
@@ -403,6 +421,30 @@ class CustodyPage(QWidget):
             f"差异 {done.discrepancies} 项（{counts}）。请打印清查登记表，两人签字。"
         )
         self.refresh()
+
+    def copy_approval(self) -> CopyDialog:
+        self.copy_dialog = CopyDialog(self._session, self)
+        self.copy_dialog.accepted.connect(self.refresh)
+        self.copy_dialog.open()
+        return self.copy_dialog
+
+    def record_carrier(self) -> CarrierDialog:
+        dialog = CarrierDialog(self._session, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def custodian_handover(self) -> StartHandoverDialog | SignHandoverDialog:
+        """Start the handover stocktake, or (once started) the two signatures."""
+        handover = current_handover(self._session.db)
+        dialog: StartHandoverDialog | SignHandoverDialog
+        if handover is None:
+            dialog = StartHandoverDialog(self._session, self)
+        else:
+            dialog = SignHandoverDialog(self._session, handover, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     def print_sheet(self) -> PdfOutputDialog | None:
         if self.last_finished is None:

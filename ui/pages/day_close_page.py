@@ -36,6 +36,9 @@ from ui.printing import PdfOutputDialog, ask_pdf_path
 from ui.table_model import Column, ColumnsModel, RowsModel, table_view
 
 ChoosePdf = Callable[[QWidget, str], Path | None]
+# What the 保密员 decides about a copy a 核对异常 names (app.day_close.resolve_incident).
+OUTCOMES = {"找回（文件已交回或在柜）": "归还", "确认遗失（按失泄密事件查处）": "遗失"}
+INCIDENT_SAMPLES = ("核对异常", OUT_SAMPLES[0], "00-00 00:00", None)
 
 
 class IncidentModel(ColumnsModel):
@@ -302,8 +305,16 @@ class DayClosePage(QWidget):
         )
         if not ok:
             return
+        outcome = "归还"
+        if incident.kind == "核对异常":  # the copy is back, or it is lost: the 保密员 says which
+            choice, ok = QInputDialog.getItem(
+                self, "处理结果", f"{incident.copy_label}：", list(OUTCOMES), 0, False
+            )
+            if not ok:
+                return
+            outcome = OUTCOMES[choice]
         attempted(
             self,
-            lambda: day_close.resolve_incident(self._session, incident.id, text),
+            lambda: day_close.resolve_incident(self._session, incident.id, text, outcome),
             self.refresh,
         )

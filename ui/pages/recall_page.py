@@ -30,6 +30,7 @@ from app.session import Session
 from ui.account_dialogs import FormDialog
 from ui.errors import attempted, show_error
 from ui.pages.batches_page import BatchesPage
+from ui.pages.filing_page import FilingPage
 from ui.printing import LongPdf, offer_long_pdf
 from ui.recall_dialogs import CloseCampaignDialog, RetainDialog, ReturnDialog
 from ui.table_model import RowsModel, table_view
@@ -258,6 +259,8 @@ class RecallPage(QTabWidget):
         self.batches = BatchesPage(session)
         self.addTab(self.campaign, "年度清退")
         self.addTab(self.batches, "销毁批次")
+        self.filing = FilingPage(session)
+        self.addTab(self.filing, "归档")
         self.campaign.add_to_batch = self._add_to_batch
         self.batches.changed.connect(self.campaign.refresh)
         self.currentChanged.connect(lambda _: self._refresh_current())

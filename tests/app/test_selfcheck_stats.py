@@ -1,0 +1,67 @@
+"""The year's 保密自查自评 figures: each count lands in its month, the quarters and the year add
+up, and the copies held at each month's end follow registrations, ends and a 解密."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from app import copying, declassify, desk, destruction, recall
+from app.errors import PermissionDenied
+from app.model import Credential
+from app.reports import catalog
+from app.reports.selfcheck_stats import figures
+from tests.conftest import BEIJING, PASSWORD
+from tests.pdf_tools import rasterise, text_of
+
+OFFICER = Credential("baomi", PASSWORD)
+
+
+def test_the_year_in_months_quarters_and_holdings(counter, clock, login, tmp_path: Path) -> None:
+    custodian, officer, readers, docs = counter
+    secret = [c.id for c in docs["secret"].copies]
+    desk.checkout(custodian, readers["wang"].id, [secret[0]])
+    desk.take_back(custodian, secret[0])
+    copying.approve(custodian, secret[1], 2, "传达学习需要", OFFICER)
+    recall.open_campaign(custodian, 2026)
+    recall.record_return(custodian, 2026, [secret[2]], date(2026, 11, 20), "市委办", "R-1")
+    clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=BEIJING))
+    declassify.decide(
+        custodian, docs["scoped"].document.id, "解密", date(2026, 12, 1), "期满", OFFICER
+    )
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 12, 2))
+    destruction.add(custodian, batch.id, [docs["confidential"].copies[0].id])
+    destruction.approve(custodian, batch.id, OFFICER)
+    destruction.seal(custodian, batch.id, (OFFICER, Credential("shenji", PASSWORD)))
+
+    started = time.perf_counter()
+    year = figures(officer, 2026)
+    took = time.perf_counter() - started
+    lines = {(line.item, line.unit): line for line in year.lines}
+    received = lines[("收文", "份")]
+    assert received.months[10] == 6 and received.quarter(3) == 6 and received.year == 6
+    assert lines[("收文", "件")].year == 4
+    assert lines[("借阅", "人次")].months[10] == 1
+    assert (lines[("复制", "件")].year, lines[("复制", "份")].year) == (1, 2)
+    assert lines[("清退", "份")].months[10] == 1
+    assert lines[("销毁", "份")].months[11] == 1 and lines[("销毁", "份")].months[10] == 0
+    assert (lines[("解密", "件")].months[11], lines[("解密", "份")].months[11]) == (1, 1)
+    assert lines[("遗失", "份")].year == 0 and lines[("违规过夜", "份")].year == 0
+    # Held at each month's end: 3 + 2 made − 1 recalled + the scoped one, until it was declassified.
+    secret_held = lines[("期末在管（秘密）", "份")]
+    assert secret_held.months[9] == 0 and secret_held.months[10] == 5
+    assert secret_held.months[11] == 4 and secret_held.year == 4 and secret_held.quarter(3) == 4
+    assert lines[("期末在管（机密）", "份")].months[10:] == (1, 0)
+    assert lines[("期末在管（非密）", "份")].months[10:] == (1, 2)
+    assert took < 2.0
+
+    pdf = tmp_path / "selfcheck.pdf"
+    pdf.write_bytes(catalog.render(officer, "selfcheck", 2026))
+    text = text_of(pdf)
+    assert "保密自查自评统计" in text and "期末在管（秘密）" in text and "四季度" in text
+    assert rasterise(pdf)
+    with pytest.raises(PermissionDenied):
+        figures(login("shenji"), 2026)
