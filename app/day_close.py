@@ -469,7 +469,8 @@ def resolve_incident(
                     copy,
                     open_row["id"],
                     open_row["name"],
-                    f"核对异常处理：{resolution}",
+                    # What was found at the return stays beside what was decided about it.
+                    f"核对异常：{row['description']}；处理：{resolution}",
                     CopyState.IN_CABINET if outcome == "归还" else CopyState.LOST,
                 )
             elif outcome == "遗失":

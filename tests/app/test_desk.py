@@ -215,6 +215,9 @@ def test_a_discrepancy_keeps_the_copy_out_until_resolved(counter) -> None:
         desk.take_back(custodian, copy.id, "又少一页")
     resolve_incident(officer, incident, "找回第3页，已补齐", "归还")
     assert scanning.copy_ref(custodian.db, copy.id).state == "在柜"
+    # The 借阅登记 keeps what was found beside what was decided (walk-through finding).
+    note = custodian.db.scalar("SELECT check_note FROM handover WHERE copy_id = ?", (copy.id,))
+    assert note == "核对异常：少第3页；处理：找回第3页，已补齐"
     with pytest.raises(InvalidInput, match="没有借出记录"):
         desk.take_back(custodian, copy.id)
 
