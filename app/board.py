@@ -3,7 +3,8 @@
 The custodian's first screen each morning (issue 16): a registration's 办理时限 (办件, 阅件,
 telegrams), a copy out past or at its reading limit (借出), a leader's 批示 — each row with who
 physically holds the document's copies now and the last 催办. 挂牌督办 instructions come first
-whatever their deadline. 催办 of a 批示 goes to its own log (app.instructions.chase); of
+whatever their deadline, after only a classified copy out past its time (密件不过夜: the room's
+first rule is being broken while it stays out). 催办 of a 批示 goes to its own log (app.instructions.chase); of
 anything else, to this board's chase log, audited.
 
 Reads: one query for the rows (each source walks its own partial index in deadline order and
@@ -22,6 +23,7 @@ from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput, MijianError
 from app.numbers import registration_number
 from app.roles import BUSINESS_ROLES, Role
+from app.vocab import Level
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -143,14 +145,16 @@ FROM (
                    WHERE h.back_at IS NULL AND h.due_at < :end
                    ORDER BY h.due_at LIMIT :limit)
 ) AS u JOIN document d ON d.id = u.document_id
-ORDER BY u.flagged DESC, u.due, CASE d.urgency {_URGENCY} END
+ORDER BY u.kind = '{Kind.OUT}' AND d.level <> '{Level.UNCLASSIFIED}' AND u.due < :now DESC,
+         u.flagged DESC, u.due, CASE d.urgency {_URGENCY} END
 LIMIT :limit"""
 
 
 def items(db: Database, now: datetime, limit: int = 300) -> list[Item]:
-    """The board's rows, most urgent first: 挂牌督办 first, then by deadline (the overdue are
-    the earliest), then by 紧急程度. At most `limit` rows; `count` gives the whole."""
-    rows = db.query(_ROWS, {"end": stamp(end_of_today(now)), "limit": limit})
+    """The board's rows, most urgent first: a classified copy out past its time, then 挂牌督办,
+    then by deadline (the overdue are the earliest), then by 紧急程度. At most `limit` rows;
+    `count` gives the whole."""
+    rows = db.query(_ROWS, {"end": stamp(end_of_today(now)), "now": stamp(now), "limit": limit})
     found = []
     for r in rows:
         chased = None

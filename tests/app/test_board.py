@@ -215,3 +215,18 @@ def test_narrowing_the_last_unread_reader_or_widening_moves_the_item(counter, cl
     assert board.read_items(custodian) == []  # everyone left on the route has read it
     circulation.widen(custodian, doc_id, readers["wang"].id, "休假提前结束，补阅")
     assert [r.document_id for r in board.read_items(custodian)] == [doc_id]
+
+
+def test_a_classified_copy_out_past_its_time_comes_before_everything(morning, clock) -> None:
+    """Walk-through: the morning after, a 机密 copy still out since last night sat at row 137
+    under a year of old 办件. 密件不过夜 is the room's first rule: it comes first, before even
+    挂牌督办; a 非密 copy out long does not."""
+    from app import supervision
+
+    custodian, *_, later = morning
+    supervision.flag(custodian, later.id, "重点工作，专项督办")
+    assert board.read_items(custodian)[0].flagged  # the copy is not yet due (17:30)
+    clock.set(at(21, 8, 30))  # the next morning: the 秘密 copy stayed out overnight
+    rows = board.read_items(custodian)
+    assert (rows[0].kind, rows[0].label.endswith("第000001份")) == (Kind.OUT, True)
+    assert rows[1].flagged

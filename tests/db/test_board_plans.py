@@ -19,7 +19,7 @@ def test_board_queries_use_indexes(login: Callable[..., Session]) -> None:
     now = session.clock.now()
     end = stamp(board.end_of_today(now))
     for sql, params in (
-        (board._ROWS, {"end": end, "limit": 300}),
+        (board._ROWS, {"end": end, "now": stamp(now), "limit": 300}),
         (board._COUNT, {"end": end, "now": stamp(now)}),
     ):
         for line in plans(db, sql, params):  # type: ignore[arg-type]

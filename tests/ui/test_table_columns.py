@@ -107,3 +107,27 @@ def test_the_register_shows_numbers_dates_and_levels_whole(
         for row in range(min(model.rowCount(), 20)):
             text = str(model.index(row, column).data())
             assert metrics.horizontalAdvance(text) + 8 <= view.columnWidth(column), (key, text)
+
+
+def test_a_copy_out_since_an_earlier_day_says_which_day(
+    login: Callable[..., Session], clock
+) -> None:
+    """Walk-through: the morning after, the 在外 list said '借出 08:47' with no date."""
+    from datetime import timedelta
+
+    from app import desk
+    from app.people import ReaderInput, add_reader
+
+    reader = add_reader(
+        login("baomi"), ReaderInput("张建国", "区委", "书记", "核心", "13800000001", "B0001")
+    )
+    session = login("jiyao")
+    copy = registry.register(session, doc(level="秘密", copy_numbers="1")).copies[0]
+    desk.checkout(session, reader.id, [copy.id])
+    model = OutModel()
+    model.now = session.clock.now()
+    [row] = desk.out_now(session.db)
+    assert model.cells(row)["out_at"] == row.out_at.strftime("%H:%M")
+    model.now = session.clock.now() + timedelta(days=1)
+    assert model.cells(row)["out_at"] == row.out_at.strftime("%m-%d")
+    assert model.style(row, "out_at", Qt.ItemDataRole.ToolTipRole) == f"{row.out_at:%Y-%m-%d %H:%M}"
