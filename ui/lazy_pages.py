@@ -34,14 +34,8 @@ class LazyPages(QStackedWidget):
         if make is not None:
             placeholder = super().widget(index)
             page = make()
-            # Swapped quietly: the page in sight stays the same, so no currentChanged (which
-            # would refresh it twice for nothing).
-            quiet = self.blockSignals(True)
-            try:
-                super().insertWidget(index, page)  # before the placeholder: no index moves
-                super().removeWidget(placeholder)
-            finally:
-                self.blockSignals(quiet)
+            super().insertWidget(index, page)  # before the placeholder: no index moves
+            super().removeWidget(placeholder)
             placeholder.deleteLater()
             self._on_built(page)
         return super().widget(index)

@@ -39,19 +39,3 @@ def test_the_status_bar_counts_from_the_first_page(qtbot, login: Callable[..., S
     assert isinstance(board, BoardPage)
     board.counted.emit(7, 2)  # wired when the page was built
     assert window.limits_label.text() == "今日时限 7 项（逾期 2）"
-
-
-def test_building_a_page_does_not_refresh_the_one_in_sight(
-    qtbot, login: Callable[..., Session], monkeypatch
-) -> None:
-    window = MainWindow(login("jiyao"))
-    qtbot.addWidget(window)
-    window.show()
-    titles = window.page_titles()
-    window.nav.setCurrentRow(titles.index(Page.CUSTODY.value))
-    custody = window.pages.currentWidget()
-    refreshed: list[object] = []
-    monkeypatch.setattr(custody, "refresh", lambda: refreshed.append(custody), raising=False)
-    window.pages.widget(titles.index(Page.REGISTER.value))  # built behind the one in sight
-    window.pages.widget(titles.index(Page.REPORTS.value))
-    assert refreshed == [] and window.pages.currentWidget() is custody
