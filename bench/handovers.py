@@ -52,6 +52,15 @@ def busiest(session: object, year: int | None = None) -> tuple[int, int, int]:
     return year, month, reader
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started its program (VmHWM). Not
+    getrusage's ru_maxrss, which a child keeps from the parent it was forked from."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def one(size: str, case: str, year: int, month: int, reader: int) -> None:
     """Measure one case in this process and print its figures."""
     paths, _ = build(size)
@@ -87,7 +96,7 @@ def one(size: str, case: str, year: int, month: int, reader: int) -> None:
     )
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     count = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page ")
     label = {"year": f"{year}", "month": f"{year}-{month:02d}", "reader": f"{year} reader {reader}"}
     print(f"handovers_{case}: {seconds:.1f} s wall, {cpu:.1f} s cpu ({label[case]})")

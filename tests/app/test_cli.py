@@ -327,3 +327,28 @@ def test_starting_imports_only_what_the_login_needs() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded == []
+
+
+def test_the_handover_register_of_one_month(tmp_path: Path, room: RoomPaths) -> None:
+    from tests.pdf_tools import text_of
+
+    out = tmp_path / "november.pdf"
+    args = ("report", "handovers", "--db", str(room.db), "--user", "jiyao", "--password-stdin")
+    result = mijian(
+        tmp_path, *args, "--year", "2026", "--month", "11", "-o", str(out), stdin=PASSWORD + "\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "借阅登记（2026年11月）" in result.stdout
+    assert "2026年11月" in "".join(text_of(out).split())
+    bad = mijian(
+        tmp_path,
+        *args,
+        "--year",
+        "2026",
+        "--month",
+        "13",
+        "-o",
+        str(out) + "x",
+        stdin=PASSWORD + "\n",
+    )
+    assert bad.returncode != 0 and "月份须在 1 到 12 之间" in bad.stderr
