@@ -36,6 +36,12 @@ def encode(secret: bytes, room_id: str, copy_id: int, serial: int) -> str:
     return f"{PREFIX}{_base36(copy_id)}-{_base36(serial)}-{_mac(secret, room_id, copy_id, serial)}"
 
 
+def well_formed(text: str) -> bool:
+    """The shape of a slip's code, MAC unchecked: a shorter or garbled read of a real code (a
+    scanner that stopped half-way) is not this shape, while a forgery must be."""
+    return _PAYLOAD.match(text.strip().upper()) is not None
+
+
 def decode(secret: bytes, room_id: str, text: str) -> Payload | None:
     """The payload when the code is well formed and its MAC checks; otherwise None."""
     match = _PAYLOAD.match(text.strip().upper())

@@ -51,6 +51,13 @@ class SerialTaken(MijianError):
     message = "处理笺编号已被另一次打印占用或已被取代：刚输出的处理笺无效，请销毁后重新打印。"
 
 
+class MisreadCode(ForgedCode):
+    """A code of the room's kind not read whole: refused (and audited) like a forgery, but the
+    custodian is asked to rescan, and a stocktake does not record it as a finding."""
+
+    message = "二维码没有读全（扫描不完整），请对准二维码重扫一次。"
+
+
 class RetiredCode(InvalidInput):
     message = "此处理笺已作废，请使用新打印的处理笺。"
 
@@ -184,6 +191,8 @@ def room_secret(db: Database) -> tuple[bytes, str]:
 def read_code(db: Database, text: str) -> int:
     """The copy id a scanned slip or label names; ForgedCode or RetiredCode otherwise."""
     secret, room_id = room_secret(db)
+    if not qr_payload.well_formed(text):
+        raise MisreadCode()
     payload = qr_payload.decode(secret, room_id, text)
     if payload is None:
         raise ForgedCode()

@@ -172,6 +172,8 @@ def scan(session: Session, stocktake_id: int, code: str) -> Scanned:
         raise InvalidInput("这次清查已经完成，不再接受扫描。")
     try:
         found = scanning.scan(session, code)  # audits forged and retired codes
+    except slips.MisreadCode:
+        raise  # a half-read code is rescanned, not a finding
     except slips.ForgedCode as exc:
         return _refused(session, taken, "伪造", code, exc.message)
     except slips.RetiredCode as exc:

@@ -58,6 +58,10 @@ def test_a_cabinet_stocktake_finds_every_class(shelves, clock, tmp_path: Path) -
     assert "读者证件" in bad[3].message and bad[3].scans == 8
     with pytest.raises(InvalidInput, match="没有读到内容"):
         stocktake.scan(custodian, taken.id, "  ")
+    # A half-read label is rescanned, not a finding (walk-through: it was recorded as forged).
+    with pytest.raises(slips.MisreadCode, match="请对准二维码重扫"):
+        stocktake.scan(custodian, taken.id, new[:-2])
+    assert stocktake.scan(custodian, taken.id, "2026-0001/1").scans == 8  # nothing counted
     with pytest.raises(PermissionDenied):
         stocktake.scan(officer, taken.id, "2026-0001/2")
 
