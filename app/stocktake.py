@@ -309,6 +309,23 @@ def _scope_sql(taken: Stocktake) -> tuple[str, tuple[Any, ...]]:
     return " AND c.cabinet_id = ?", (taken.cabinet.id,)
 
 
+def unscanned(session: Session, stocktake_id: int) -> tuple[int, int]:
+    """(copies expected in the stocktake's scope, those of them not scanned yet): what 完成清查
+    would record as 缺失, said before the two people sign."""
+    session.require(Role.CUSTODIAN)
+    db = session.db
+    taken = get(db, stocktake_id)
+    where, params = _scope_sql(taken)
+    row = db.one(
+        "SELECT count(*), sum(NOT EXISTS (SELECT 1 FROM stocktake_scan s"
+        "  WHERE s.stocktake_id = ? AND s.copy_id = c.id))"
+        " FROM copy c JOIN document d ON d.id = c.document_id"
+        f" WHERE c.state IN {sql_in(IN_ROOM)} AND d.voided_at IS NULL{where}",
+        (taken.id, *params),
+    )
+    return int(row[0]), int(row[1] or 0)
+
+
 def _record_missing(db: Database, taken: Stocktake) -> int:
     """Writes a 缺失 finding for each expected copy not scanned; returns how many were expected."""
     where, params = _scope_sql(taken)

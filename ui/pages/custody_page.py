@@ -4,6 +4,7 @@ this page renders them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -127,6 +129,8 @@ class CustodyPage(QWidget):
         self.current: Stocktake | None = None
         self._finish_call: Call | None = None
         self.last_finished: int | None = None
+        # Asked before 完成清查 while expected copies are unscanned (a test answers it).
+        self.confirm_unscanned: Callable[[str], bool] = self._ask_unscanned
         self._build()
         self._connect()
         self.refresh()
@@ -375,7 +379,11 @@ class CustodyPage(QWidget):
         if said is None:
             return
         self.result_label.setStyleSheet(OK_STYLE if said.ok else BAD_STYLE)
-        self.result_label.setText(f"第 {said.scans} 次扫描　{said.message}")
+        expected, missing = stocktake.unscanned(self._session, taken)
+        self.result_label.setText(
+            f"第 {said.scans} 次扫描（应在柜 {expected} 份，已扫 {expected - missing} 份）"
+            f"　{said.message}"
+        )
 
     @property
     def finishing(self) -> bool:
@@ -387,9 +395,18 @@ class CustodyPage(QWidget):
         on a connection of their own off the GUI thread (ui.tasks.on_own_connection)."""
         if self.current is None or self.finishing:
             return
+        taken = self.current.id
+        counted = attempt(self, lambda: stocktake.unscanned(self._session, taken))
+        if counted is None:
+            return
+        expected, missing = counted
+        if missing and not self.confirm_unscanned(
+            f"应在柜 {expected} 份中尚有 {missing} 份未扫描，完成后将逐份记为“缺失”。"
+            "\n确定现在完成清查吗？（未扫完请选“否”，继续扫描）"
+        ):
+            return
         password = self.password_edit.text()
         self.password_edit.clear()
-        taken = self.current.id
         self._finishing(True)
         self._finish_call = on_own_connection(
             self._session,
@@ -399,6 +416,10 @@ class CustodyPage(QWidget):
             on_bug=lambda: self._finishing(False),
             parent=self,
         )
+
+    def _ask_unscanned(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "完成清查", text)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _finishing(self, busy: bool) -> None:
         self.password_edit.setEnabled(not busy)
