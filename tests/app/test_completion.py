@@ -117,13 +117,15 @@ def test_the_result_is_printed_on_the_circulation_sheet_and_the_register(
             clock.now(),
         )
     )
-    assert "办理结果：已按要求布置落实" in text_of(sheet)
+    assert re.search(r"办理结果\s+已按要求布置落实", text_of(sheet))  # in its box
     register = tmp_path / "register.pdf"
     register.write_bytes(render(custodian, "register", 2026))
     printed = "".join(text_of(register).split())
-    assert "已办结：已" in printed and "布置落实" in printed  # the narrow column wraps it
+    assert "已办结：" in printed and "按要求" in printed and "布置落实" in printed  # wrapped
     from app.register_query import RegisterFilter, page
     from app.reports.register_pdf import register_values
 
     [row] = [r for r in page(custodian.db, RegisterFilter(), limit=10) if r.id == item.id]
-    assert register_values(row)[7] == "已办结：已按要求布置落实"
+    from app.reports.register_pdf import HEADERS
+
+    assert register_values(row)[HEADERS.index("办理情况")] == "已办结：已按要求布置落实"

@@ -307,7 +307,7 @@ def test_nothing_goes_out_after_the_close_until_the_approver_reopens(counter, cl
     clock.set(datetime(2026, 11, 20, 17, 20, tzinfo=BEIJING))
     second = close_day(custodian)
     assert second.round == 2 and second.reopen is not None
-    assert second.reopen["by"] == "baomi" and second.reopen["reason"] == "领导急需阅看"
+    assert second.reopen["by"] == "王建国" and second.reopen["reason"] == "领导急需阅看"
     # The first close and its sheet are as they were.
     assert closes_of(custodian.db, first.day) == [first, second]
     assert last_close(custodian.db) == second
