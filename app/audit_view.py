@@ -284,10 +284,10 @@ def _confirmed_by(
         if not isinstance(logins, list) or not logins:
             continue
         known = actors or {}
+        # Only accounts: an `approver` that is not a login (a leader approving a 批示's delay)
+        # is business content, which an administrator's reduced line must not show.
         names = "、".join(
-            known[x].label if x in known else x
-            for x in logins
-            if isinstance(x, str) and x != account
+            known[x].label for x in logins if isinstance(x, str) and x != account and x in known
         )
         if names:
             said.append(form.format(names))
