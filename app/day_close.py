@@ -491,7 +491,7 @@ def _record_lost(session: Session, copy: CopyRef, resolution: str) -> None:
     if copy.state != "在柜":
         raise InvalidInput(f"{copy.label} 现为{copy.state}，不能登记遗失。")
     db, now, login = session.db, session.clock.now(), session.account.login
-    db.execute("UPDATE copy SET state = '遗失' WHERE id = ?", (copy.copy_id,))
+    db.execute(f"UPDATE copy SET state = {sql_value(CopyState.LOST)} WHERE id = ?", (copy.copy_id,))
     add_copy_event(db, copy.copy_id, now, login, "遗失", {"note": resolution})
     audit.record(db, session.clock, login, "确认遗失", f"copy:{copy.label}", {"note": resolution})
 

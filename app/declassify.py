@@ -23,10 +23,16 @@ from app.errors import InvalidInput
 from app.model import Credential
 from app.numbers import registration_number
 from app.roles import BUSINESS_ROLES, Role
+from app.vocab import CopyState, sql_in, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
     from app.session import Session
+
+
+# The states of a copy the room still holds (in the cabinet, at a reader's desk, kept, or with
+# a unit until the recall): a document with none of them needs no review.
+HELD = (CopyState.IN_CABINET, CopyState.LENT, CopyState.RETAINED, CopyState.DISTRIBUTED)
 
 
 class Decision(StrEnum):
@@ -72,11 +78,11 @@ def review_items(db: Database, today: date, months: int = 12) -> list[ReviewItem
     one carrying a 解密条件), earliest first."""
     limit = horizon(today, months)
     found = db.query(
-        """SELECT d.id, d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.period_kind,
+        f"""SELECT d.id, d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.period_kind,
                   d.period_value, d.written_on, d.received_at,
                   (SELECT count(*) FROM copy c WHERE c.document_id = d.id
-                   AND c.state IN ('在柜', '借出', '留用', '分发在外')) AS held
-           FROM document d WHERE d.voided_at IS NULL AND d.level IN ('绝密', '机密', '秘密')
+                   AND c.state IN {sql_in(HELD)}) AS held
+           FROM document d WHERE d.voided_at IS NULL AND d.level IN {sql_in(CLASSIFIED)}
            AND d.period_kind IN ('年', '月', '解密日期', '解密条件')"""
     )
     items: list[ReviewItem] = []
@@ -239,7 +245,10 @@ def _check(
         raise InvalidInput(f"{doc.number} 登记已作废。")
     if doc.level not in CLASSIFIED:
         raise InvalidInput(f"{doc.number} 是非密件，无需定密审查。")
-    if db.one("SELECT 1 FROM copy WHERE document_id = ? AND state = '已销毁'", (document_id,)):
+    if db.one(
+        f"SELECT 1 FROM copy WHERE document_id = ? AND state = {sql_value(CopyState.DESTROYED)}",
+        (document_id,),
+    ):
         raise InvalidInput(
             f"{doc.number} 已有份销毁：销毁记录按销毁时的密级长期保存，不再变更该件密级。"
         )

@@ -13,9 +13,12 @@ from app.refusals import refusal
 from app.registry import DocumentInput
 from app.scanning import copy_ref
 from app.session import Session
+from app.vocab import CopyState, Level, sql_in, sql_value
 
 TOP_READER = "张建国"
 FOLDER_READER = "曾晓东"
+_IN_CABINET = sql_value(CopyState.IN_CABINET)
+_FOLDER_LEVELS = sql_in((Level.CONFIDENTIAL, Level.SECRET))  # what goes out in a folder here
 
 
 def seed_clocks(custodian: Session, clock: FixedClock) -> None:
@@ -57,8 +60,8 @@ def seed_clocks(custodian: Session, clock: FixedClock) -> None:
     candidates = [
         int(r[0])
         for r in db.query(
-            """SELECT c.id FROM copy c JOIN document d ON d.id = c.document_id
-               WHERE c.state = '在柜' AND d.level IN ('机密', '秘密') AND d.voided_at IS NULL
+            f"""SELECT c.id FROM copy c JOIN document d ON d.id = c.document_id
+               WHERE c.state = {_IN_CABINET} AND d.level IN {_FOLDER_LEVELS} AND d.voided_at IS NULL
                  AND d.reading_state IS NULL ORDER BY d.id DESC, c.copy_no LIMIT 40"""
         )
     ]

@@ -20,13 +20,16 @@ from app.errors import InvalidInput
 from app.numbers import format_copy_ranges, registration_number
 from app.recall_records import SOURCES as RECALL_SOURCES
 from app.roles import BUSINESS_ROLES, Role
+from app.vocab import CopyState, sql_in, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
     from app.session import Session
 
 RETENTIONS = ("永久", "30年", "10年")
-ENDED = ("已清退", "已销毁", "已归档")
+ENDED = (CopyState.RECALLED, CopyState.DESTROYED, CopyState.FILED)
+# Out of the room: back before the document can be filed.
+OUT = (CopyState.LENT, CopyState.DISTRIBUTED)
 VOLUME_MAX = 30
 
 
@@ -54,14 +57,14 @@ class Unended:
     where: str  # the holder, the cabinet, or what is pending
 
 
-_DOCS = """
+_DOCS = f"""
 SELECT d.id, d.year, d.serial, d.doc_number, d.title, d.level, d.period_kind, d.period_value,
        d.source, d.handling
 FROM document d
 WHERE d.year = ? AND d.voided_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM filing f WHERE f.document_id = d.id)
   AND EXISTS (SELECT 1 FROM copy c WHERE c.document_id = d.id
-              AND c.state IN ('在柜', '借出', '分发在外'))
+              AND c.state IN {sql_in((CopyState.IN_CABINET, *OUT))})
 ORDER BY d.serial
 """
 
@@ -75,7 +78,7 @@ def candidates(session: Session, year: int) -> list[Fileable]:
 def _fileable(db: Database, row: Any) -> Fileable:
     doc_id = row["id"]
     states = db.query("SELECT copy_no, state FROM copy WHERE document_id = ?", (doc_id,))
-    in_room = [c["copy_no"] for c in states if c["state"] == "在柜"]
+    in_room = [c["copy_no"] for c in states if c["state"] == CopyState.IN_CABINET]
     return Fileable(
         doc_id,
         registration_number(row["year"], row["serial"]),
@@ -89,7 +92,7 @@ def _fileable(db: Database, row: Any) -> Fileable:
 
 def _blocker(db: Database, r: Any, states: list[str]) -> str | None:
     doc_id = r["id"]
-    out = sum(1 for s in states if s in ("借出", "分发在外"))
+    out = sum(1 for s in states if s in OUT)
     if out:
         return f"尚有 {out} 份借出或分发在外，收回后才能归档"
     if db.one(
@@ -161,7 +164,7 @@ def file_documents(
                 r[0] for r in db.query("SELECT state FROM copy WHERE document_id = ?", (doc_id,))
             ]
             problem = _blocker(db, row, states)
-            if problem is None and "在柜" not in states:
+            if problem is None and CopyState.IN_CABINET not in states:
                 problem = "没有在柜的份"
             if problem is not None:
                 raise InvalidInput(f"{number} 不能归档：{problem}。")
@@ -179,7 +182,8 @@ def file_documents(
             )
             db.execute(
                 "INSERT INTO copy_event (copy_id, at, account, kind, details)"
-                " SELECT id, ?, ?, '归档', ? FROM copy WHERE document_id = ? AND state = '在柜'"
+                " SELECT id, ?, ?, '归档', ? FROM copy"
+                f" WHERE document_id = ? AND state = {sql_value(CopyState.IN_CABINET)}"
                 " ORDER BY id",
                 (
                     stamp(now),
@@ -189,7 +193,8 @@ def file_documents(
                 ),
             )
             n = db.execute(
-                "UPDATE copy SET state = '已归档' WHERE document_id = ? AND state = '在柜'",
+                f"UPDATE copy SET state = {sql_value(CopyState.FILED)}"
+                f" WHERE document_id = ? AND state = {sql_value(CopyState.IN_CABINET)}",
                 (doc_id,),
             ).rowcount
             total += n
@@ -213,7 +218,7 @@ def unended(session: Session, year: int) -> list[Unended]:
     """Every copy of the year's registrations that has reached no end, in 收文编号 order."""
     session.require(*BUSINESS_ROLES)
     rows = session.db.query(
-        """SELECT c.id, d.year, d.serial, c.copy_no, d.title, d.level, d.period_kind,
+        f"""SELECT c.id, d.year, d.serial, c.copy_no, d.title, d.level, d.period_kind,
                   d.period_value, c.state, k.name AS cabinet,
                   (SELECT r.name FROM handover h JOIN reader r ON r.id = h.reader_id
                    WHERE h.copy_id = c.id AND h.back_at IS NULL) AS holder,
@@ -225,17 +230,17 @@ def unended(session: Session, year: int) -> list[Unended]:
            FROM document d JOIN copy c ON c.document_id = d.id
            LEFT JOIN cabinet k ON k.id = c.cabinet_id
            WHERE d.year = ? AND d.voided_at IS NULL AND d.declassified_on IS NULL
-             AND c.state NOT IN ('已清退', '已销毁', '已归档')
+             AND c.state NOT IN {sql_in(ENDED)}
            ORDER BY d.serial, c.copy_no""",
         (year,),
     )
     out = []
     for r in rows:
-        if r["state"] == "遗失":
+        if r["state"] == CopyState.LOST:
             where = "遗失待查处"
         else:
             where = r["holder"] or r["unit"] or r["cabinet"] or "在室（未入柜）"
-        if r["kept"] and r["state"] == "在柜":
+        if r["kept"] and r["state"] == CopyState.IN_CABINET:
             where += "；已批准留用，待归档"
         out.append(
             Unended(
@@ -278,7 +283,8 @@ def filed(session: Session, year: int) -> list[Filed]:
     out = []
     for r in rows:
         copies = session.db.query(
-            "SELECT copy_no, pages FROM copy WHERE document_id = ? AND state = '已归档'"
+            "SELECT copy_no, pages FROM copy"
+            f" WHERE document_id = ? AND state = {sql_value(CopyState.FILED)}"
             " ORDER BY copy_no",
             (r["id"],),
         )

@@ -19,6 +19,7 @@ from app.paths import RoomPaths
 from app.progress import ProgressCallback
 from app.roles import Role
 from app.session import Session
+from app.vocab import CopyState, sql_value
 from db.connection import Database
 
 
@@ -103,7 +104,7 @@ def quick_check(session: Session, progress: ProgressCallback | None = None) -> C
     step()
     chain = audit.walk(db, None, after=_trusted_point(db))
     step()
-    out = int(db.scalar("SELECT count(*) FROM copy WHERE state = '借出'"))
+    out = int(db.scalar(f"SELECT count(*) FROM copy WHERE state = {sql_value(CopyState.LENT)}"))
     open_handovers = int(db.scalar("SELECT count(*) FROM handover WHERE back_at IS NULL"))
     if out != open_handovers:
         findings.append(

@@ -22,6 +22,7 @@ from app.refusals import RefusalKind, refusals
 from app.registry import add_copy_event
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import active_reader, copy_ref
+from app.vocab import CopyState, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def start(session: Session, reader_id: int, copy_id: int, present: bool) -> Read
                 session.account.login,
             ),
         )
-        db.execute("UPDATE copy SET state = '借出' WHERE id = ?", (copy_id,))
+        db.execute(f"UPDATE copy SET state = {sql_value(CopyState.LENT)} WHERE id = ?", (copy_id,))
         details = {"reader": reader.name, "present": session.account.login}
         add_copy_event(db, copy_id, now, session.account.login, "在室阅读", details)
         audit.record(

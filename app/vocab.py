@@ -41,6 +41,7 @@ class CopyState(StrEnum):
     DISTRIBUTED = "分发在外"  # with a unit against a receipt, until the recall
     RECALLED = "已清退"
     DESTROYED = "已销毁"
+    FILED = "已归档"  # handed to the archive with its document (归档), final
     RETAINED = "留用"  # kept in the room after the recall, with a reason
     LOST = "遗失"
 

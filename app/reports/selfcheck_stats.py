@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from app.classification import LEVELS
 from app.reports.sheets import Sheet
 from app.roles import BUSINESS_ROLES
+from app.vocab import CopyState, sql_in, sql_value
 from db.connection import Database
 
 if TYPE_CHECKING:
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
 MONTHS = tuple(range(1, 13))
 QUARTERS = ("一季度", "二季度", "三季度", "四季度")
 HEADERS = ("项目", "单位", *(f"{m}月" for m in MONTHS), *QUARTERS, "全年")
+# The states as SQL literals. A loss is recorded by a copy event named after the state (遗失).
+_LOST = sql_value(CopyState.LOST)
+_FILED = sql_value(CopyState.FILED)
+# A declassified document's copies gone from the room (not counted): recalled, destroyed, lost.
+_GONE = sql_in((CopyState.RECALLED, CopyState.DESTROYED, CopyState.LOST))
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,9 @@ _FLOWS: tuple[tuple[str, str, str], ...] = (
     (
         "遗失",
         "份",
-        """SELECT substr(e.at, 6, 2), count(DISTINCT c.document_id), count(*)
+        f"""SELECT substr(e.at, 6, 2), count(DISTINCT c.document_id), count(*)
            FROM copy c INDEXED BY copy_state JOIN copy_event e ON e.copy_id = c.id
-           WHERE c.state = '遗失' AND e.kind = '遗失' AND e.at >= ? AND e.at < ? GROUP BY 1""",
+           WHERE c.state = {_LOST} AND e.kind = {_LOST} AND e.at >= ? AND e.at < ? GROUP BY 1""",
     ),
     (
         "违规过夜",
@@ -120,17 +126,17 @@ _FLOWS: tuple[tuple[str, str, str], ...] = (
     (
         "归档",
         "份",
-        """SELECT substr(f.filed_on, 6, 2), count(DISTINCT f.document_id), count(c.id)
-           FROM filing f JOIN copy c ON c.document_id = f.document_id AND c.state = '已归档'
+        f"""SELECT substr(f.filed_on, 6, 2), count(DISTINCT f.document_id), count(c.id)
+           FROM filing f JOIN copy c ON c.document_id = f.document_id AND c.state = {_FILED}
            WHERE f.filed_on >= ? AND f.filed_on < ? GROUP BY 1""",
     ),
     (
         "解密",
         "份",
-        """SELECT substr(x.decided_on, 6, 2), count(DISTINCT x.document_id), count(c.id)
+        f"""SELECT substr(x.decided_on, 6, 2), count(DISTINCT x.document_id), count(c.id)
            FROM declassification x
            LEFT JOIN copy c ON c.document_id = x.document_id
-               AND c.state NOT IN ('已清退', '已销毁', '遗失')
+               AND c.state NOT IN {_GONE}
            WHERE x.decision = '解密' AND x.decided_on >= ? AND x.decided_on < ? GROUP BY 1""",
     ),
 )
@@ -170,7 +176,7 @@ def year_figures(db: Database, year: int) -> YearFigures:
 # Counted backwards from today's holdings (copy_count, kept by triggers): a month's end held what
 # is held now, less what was registered since, plus what has ended since. So the cost follows the
 # activity since the year began (range reads on indexed dates), not the size of the room.
-HELD = ("在柜", "借出", "分发在外")
+HELD = (CopyState.IN_CABINET, CopyState.LENT, CopyState.DISTRIBUTED)
 _DECIDED = "SELECT document_id FROM declassification"
 _REGISTERED_SINCE = f"""
 SELECT substr(d.received_at, 1, 7), d.level, count(*) FROM document d
@@ -194,19 +200,19 @@ WHERE b.sealed_at >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED}) GROU
 UNION ALL
 SELECT substr(f.filed_on, 1, 7), d.level, count(*) FROM filing f
 JOIN document d ON d.id = f.document_id
-JOIN copy c ON c.document_id = d.id AND c.state = '已归档'
+JOIN copy c ON c.document_id = d.id AND c.state = {_FILED}
 WHERE f.filed_on >= ? AND d.id NOT IN ({_DECIDED}) GROUP BY 1, 2
 UNION ALL
 SELECT substr(e.at, 1, 7), d.level, count(*) FROM copy c INDEXED BY copy_state
-JOIN copy_event e ON e.copy_id = c.id AND e.kind = '遗失'
+JOIN copy_event e ON e.copy_id = c.id AND e.kind = {_LOST}
 JOIN document d ON d.id = c.document_id
-WHERE c.state = '遗失' AND e.at >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED})
+WHERE c.state = {_LOST} AND e.at >= ? AND d.voided_at IS NULL AND d.id NOT IN ({_DECIDED})
 GROUP BY 1, 2
 """
 # Held now but not counted: copies of voided registrations and of decided documents.
 _HELD_APART = f"""
 SELECT d.level, count(*) FROM document d CROSS JOIN copy c ON c.document_id = d.id
-WHERE c.state IN ('在柜', '借出', '分发在外')
+WHERE c.state IN {sql_in(HELD)}
   AND (d.voided_at IS NOT NULL OR d.id IN ({_DECIDED})) GROUP BY 1
 """
 
@@ -249,15 +255,15 @@ def _decided_document(db: Database, doc_id: int, keys: list[str]) -> dict[str, l
         (doc_id,),
     )
     copies = db.query(
-        """SELECT coalesce(substr(a.recorded_at, 1, 7), ?) AS born,
+        f"""SELECT coalesce(substr(a.recorded_at, 1, 7), ?) AS born,
                   coalesce(substr(r.returned_on, 1, 7), substr(b.sealed_at, 1, 7),
                            substr(f.filed_on, 1, 7)) AS ended
            FROM copy c LEFT JOIN copy_approval a ON a.id = c.approval_id
            LEFT JOIN recall_return r ON r.copy_id = c.id
            LEFT JOIN destruction_item i ON i.copy_id = c.id
            LEFT JOIN destruction_batch b ON b.id = i.batch_id AND b.sealed_at IS NOT NULL
-           LEFT JOIN filing f ON f.document_id = c.document_id AND c.state = '已归档'
-           WHERE c.document_id = ? AND c.state <> '遗失'""",
+           LEFT JOIN filing f ON f.document_id = c.document_id AND c.state = {_FILED}
+           WHERE c.document_id = ? AND c.state <> {_LOST}""",
         (doc["received_at"][:7], doc_id),
     )
     for m, key in enumerate(keys):

@@ -9,7 +9,7 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from app import circulation, desk, folders
 from tests.pdf_tools import rasterise
@@ -68,6 +68,22 @@ def test_a_printed_folder_label_scans_the_folder_out_and_back(
     assert page.banner.text() == "文件夹 红夹1 已收回：1 份核对无误，1 份异常已登记，待保密员处理"
     [still] = desk.out_now(custodian.db)
     assert still.copy.copy_no == "000001"
+
+
+def test_a_folder_name_refused_says_so_in_the_banner_not_a_box(counter, qtbot, monkeypatch) -> None:
+    """A box would swallow the next scan: the refusal is the desk's red line, no label offered."""
+    custodian = counter[0]
+    page = DeskPage(custodian)
+    qtbot.addWidget(page)
+    page.show()
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: boxes.append(text))
+    folders.create(custodian, "红夹1")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("  ", True))
+    qtbot.mouseClick(page.label_button, Qt.MouseButton.LeftButton)
+    assert page.banner.text().startswith("请填写文件夹名称（如 红夹1）。")
+    assert page.print_folder_label("") is None
+    assert boxes == [] and [f.name for f in folders.all_folders(custodian)] == ["红夹1"]
 
 
 def test_a_reader_off_the_route_is_warned_at_the_desk(counter, qtbot) -> None:

@@ -32,11 +32,11 @@ from app import folders
 from app.counter import Counter, Lift
 from app.counter_view import Ask, Tone, View, board, readings_line
 from app.desk import Override
-from app.errors import MijianError
 from app.on_spot import Reading
 from app.people import Reader
 from app.scanning import CopyRef
 from app.session import Session
+from ui.errors import attempt
 from ui.out_model import AMBER, RED, OutModel, out_view, size_columns
 from ui.override_dialog import ask_override
 from ui.pages.instructions_page import NewInstructionDialog
@@ -284,10 +284,12 @@ class DeskPage(QWidget):
         found = next(
             (f for f in folders.all_folders(self._session) if f.name == name.strip()), None
         )
-        try:
-            folder = found or folders.create(self._session, name)
-        except MijianError as exc:
-            self._render(self.counter.refuse(exc.message))
+        folder = attempt(
+            self,
+            lambda: found or folders.create(self._session, name),
+            show=lambda exc: self._render(self.counter.refuse(exc.message)),
+        )
+        if folder is None:
             return None
         return offer_pdf(
             self,

@@ -24,6 +24,7 @@ from app.errors import InvalidInput, MijianError
 from app.filing import RETENTIONS, Fileable
 from app.roles import Role
 from app.session import Session
+from ui.errors import attempt
 from ui.printing import ChoosePdf, ask_pdf_path
 from ui.recall_dialogs import parse_day
 from ui.report_dialog import ReportDialog
@@ -105,25 +106,30 @@ class FilingPage(QWidget):
             self.model.row_at(i.row()).document_id
             for i in self.table.selectionModel().selectedRows()
         ]
-        try:
+
+        def file() -> int:
             if not ids:
                 raise InvalidInput("请先在表中选择要归档的文件（可按住 Ctrl 或 Shift 多选）。")
-            n = filing.file_documents(
+            return filing.file_documents(
                 self._session,
                 ids,
                 self.volume_edit.text(),
                 self.retention_combo.currentText(),
                 parse_day(self.date_edit.text(), "归卷日期"),
             )
-        except MijianError as exc:
-            self.message_label.setStyleSheet("color: #b00020;")
-            self.message_label.setText(exc.message)
+
+        n = attempt(self, file, show=self._show_error)
+        if n is None:
             return
         self.message_label.setStyleSheet("")
         self.message_label.setText(
             f"已归档 {len(ids)} 件 {n} 份，卷号 {self.volume_edit.text().strip()}。"
         )
         self.refresh()
+
+    def _show_error(self, exc: MijianError) -> None:
+        self.message_label.setStyleSheet("color: #b00020;")
+        self.message_label.setText(exc.message)
 
     def _report(self, kind: str) -> ReportDialog:
         self.dialog = ReportDialog(
