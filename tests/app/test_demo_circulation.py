@@ -39,7 +39,12 @@ def test_demo_room_has_routes_in_progress_and_a_full_board(tmp_path: Path) -> No
         rows = board.read_items(custodian)
         kinds = {r.kind for r in rows}
         assert {Kind.INSTRUCTION, Kind.READ, Kind.OUT} <= kinds
-        assert rows[0].flagged
+        # A classified copy out past its time first (密件不过夜), then 挂牌督办.
+        overdue = [
+            r for r in rows if r.kind == Kind.OUT and r.level != "非密" and r.due < clock.now()
+        ]
+        assert [r.flagged for r in rows[len(overdue) :]][:1] == [True]
+        assert rows[: len(overdue)] == overdue
         # Units (readers in theirs), the four cabinets with the room's copies, one 分发 out:
         # found missing in a walk-through, where 分发 and 保管 opened empty.
         assert {u.name for u in units.list_units(db)} >= {"区委办公室", "区发展改革局"}

@@ -69,7 +69,7 @@ def test_f9_reads_it_in_the_room_with_a_timer_then_a_scan_ends_it(
     qtbot.addWidget(dialog)
     history = dialog.history_model
     rows = [tuple(history.row_at(r)) for r in range(history.rowCount())]
-    assert rows[-3][2:] == ("在室阅读", "读者：张建国；在场机要员：jiyao")
+    assert rows[-3][2:] == ("在室阅读", "读者：张建国；在场机要员：李晓梅")
     assert rows[-2][2:] == ("在室阅读结束", "读者：张建国；开始：2026-11-20 09:00；历时（分钟）：7")
 
 
@@ -89,7 +89,9 @@ def test_f9_declined_starts_nothing_and_f7_takes_it_out_with_the_head(
     assert "须机要员在场" in page.banner.text() and desk.out_now(custodian.db) == []
     scan(qtbot, page, f"{item.document.number}/1")
     refused, found = page.counter.refused
-    dialog = OverrideDialog("带出", found, page._lift, page)
+    dialog = OverrideDialog(
+        "带出", found, custodian, page.counter.prepare_lift, page._lifted, page
+    )
     qtbot.addWidget(dialog)
     assert dialog.by_law
     page.override(refused, Override("baomi", PASSWORD, "赴市委开会带阅"))
