@@ -89,9 +89,7 @@ def test_f9_declined_starts_nothing_and_f7_takes_it_out_with_the_head(
     assert "须机要员在场" in page.banner.text() and desk.out_now(custodian.db) == []
     scan(qtbot, page, f"{item.document.number}/1")
     refused, found = page.counter.refused
-    dialog = OverrideDialog(
-        "带出", found, custodian, page.counter.prepare_lift, page._lifted, page
-    )
+    dialog = OverrideDialog("带出", found, custodian, page.counter.prepare_lift, page._lifted, page)
     qtbot.addWidget(dialog)
     assert dialog.by_law
     page.override(refused, Override("baomi", PASSWORD, "赴市委开会带阅"))
