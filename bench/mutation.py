@@ -23,6 +23,8 @@ and the survivors' diffs.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import json
 import os
 import random
 import shutil
@@ -620,6 +622,213 @@ def cosmic(modules: list[str], size: int, seed: int, budget: float, rules: bool)
     return 0
 
 
+# ---- every mutant (bench/mutation_full.py) ------------------------------------------------------
+# Survivors judged equivalent: (module, the mutated line as the diff shows it, stripped) → reason.
+EQUIVALENT: dict[tuple[str, str], str] = {}
+
+
+def load_trace(path: Path) -> dict[str, dict]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def trace(tree: Path, template: Path, files: list[str], modules: list[str], out: Path) -> bool:
+    command = [
+        "nice", "-n", "15", PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        "-p", "bench.mutation_plugin", "--mut-trace", str(out), "--mut-template", str(template),
+        "--mut-files", ",".join(str(tree / m) for m in modules), "--timeout", "300", *files,
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=tree, env=env_for(tree), capture_output=True, text=True)
+    if done.returncode != 0:
+        print(done.stdout[-3000:])
+    return done.returncode == 0
+
+
+def full(args: argparse.Namespace) -> int:
+    from bench import mutation_full as mf
+
+    modules = [f"app/{m}.py" for m in args.modules.split(",")]
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    trees = [work / f"tree{i}" for i in range(args.workers)]
+    for tree in trees:
+        shutil.rmtree(tree, ignore_errors=True)
+        copy_tree(tree)
+    template = work / "template"
+    if not (template / "room.mjdb").exists():
+        template.mkdir(exist_ok=True)
+        subprocess.run(
+            [PYTHON, "-c", "import sys; from pathlib import Path; from tests.conftest import START;"
+             " from app.demo import create_demo_room; from app.clock import FixedClock;"
+             " create_demo_room(Path(sys.argv[1]) / 'room.mjdb', FixedClock(START), content=False)",
+             str(template)],
+            cwd=trees[0], env=env_for(trees[0]), check=True,
+        )  # fmt: skip
+    cache = work / "trace.json"
+    traced = load_trace(cache)
+    files = args.retrace.split(",") if args.retrace else ([] if traced else mf.TEST_FILES)
+    if files:
+        # Two halves traced side by side, each in its own tree.
+        halves = [files[i :: len(trees)] for i in range(len(trees))]
+        parts = [work / f"trace-part{i}.json" for i in range(len(trees))]
+        with concurrent.futures.ThreadPoolExecutor(len(trees)) as pool:
+            ok = list(
+                pool.map(
+                    lambda i: (
+                        not halves[i] or trace(trees[i], template, halves[i], modules, parts[i])
+                    ),
+                    range(len(trees)),
+                )
+            )
+        if not all(ok):
+            print("the tests fail on the unmutated tree")
+            return 1
+        for i, part in enumerate(parts):
+            if halves[i]:
+                for nodeid, data in load_trace(part).items():
+                    traced[nodeid] = data
+        cache.write_text(json.dumps(traced), encoding="utf-8")
+    traced_s = time.perf_counter() - started
+    own = {path: [t for t in old + new] for path, (old, new) in TESTS.items()}
+    for path in own:
+        own[path] = own[path] + [f"tests/rules/test_mutants_{Path(path).stem}.py"]
+    mutants: list = []
+    in_annotations = 0
+    for module in modules:
+        found, skipped = mf.find_mutants(trees[0], module)
+        mutants += found
+        in_annotations += skipped
+    mf.choose_tests(trees[0], mutants, traced, own, modules)
+    results_path = work / "results.jsonl"
+    previous: dict[str, str] = {}
+    if args.resume and results_path.exists():
+        for line in results_path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            previous[row["id"]] = row["fate"]
+    todo = [m for m in mutants if previous.get(m.id) not in ("killed", "timeout")]
+    plan = work / "plan.json"
+    plan.write_text(json.dumps(mf.plan_dict(todo, template, args.per_test)), encoding="utf-8")
+    parts = [work / f"results-{i}.jsonl" for i in range(args.workers)]
+    for p in parts:
+        p.unlink(missing_ok=True)
+    run_started = time.perf_counter()
+    workers = [
+        subprocess.Popen(
+            [
+                "nice",
+                "-n",
+                "15",
+                PYTHON,
+                "-m",
+                "bench.mutation_full",
+                str(plan),
+                str(tree),
+                str(i),
+                str(args.workers),
+                str(parts[i]),
+            ],
+            cwd=tree,
+            env=dict(env_for(tree), PYTHONDONTWRITEBYTECODE="1"),
+        )  # fmt: skip
+        for i, tree in enumerate(trees)
+    ]
+    for w in workers:
+        w.wait()
+    run_s = time.perf_counter() - run_started
+    fates = dict(previous)
+    seconds: dict[str, float] = {}
+    for p in parts:
+        for line in p.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            fates[row["id"]] = row["fate"]
+            seconds[row["id"]] = row["seconds"]
+    results_path.write_text(
+        "".join(
+            json.dumps({"id": m.id, "fate": fates.get(m.id, "not run")}) + "\n" for m in mutants
+        ),
+        encoding="utf-8",
+    )
+    return report(args, mf, trees[0], modules, mutants, fates, seconds, in_annotations,
+                  traced_s, run_s, time.perf_counter() - started)  # fmt: skip
+
+
+def report(
+    args, mf, tree, modules, mutants, fates, seconds, in_annotations, traced_s, run_s, total_s
+):  # type: ignore[no-untyped-def]
+    lines: list[str] = []
+    out = lines.append
+    sources = {m: (tree / m).read_text(encoding="utf-8") for m in modules}
+    survivors = []
+    equivalent = []
+    totals = [0, 0, 0]
+    out("per module: mutants, killed, equivalent, score (killed / (mutants - equivalent))")
+    for module in modules:
+        mine = [m for m in mutants if m.module == module]
+        killed = sum(fates.get(m.id) in ("killed", "timeout") for m in mine)
+        eq = 0
+        for m in mine:
+            if fates.get(m.id) in ("killed", "timeout"):
+                continue
+            d = mf.diff(sources[module], mf.mutated_source(sources[module], m), module)
+            added = " ".join(
+                x[1:].strip()
+                for x in d.splitlines()
+                if x.startswith("+") and not x.startswith("+++")
+            )
+            reason = EQUIVALENT.get((module, added))
+            if reason:
+                eq += 1
+                equivalent.append((m, d, reason))
+            else:
+                survivors.append((m, d, fates.get(m.id)))
+        n = len(mine)
+        totals[0] += n
+        totals[1] += killed
+        totals[2] += eq
+        score = 100 * killed / max(n - eq, 1)
+        out(
+            f"{Path(module).stem}: mutants: {n}   killed: {killed}   equivalent: {eq}   score: {score:.1f} %"
+        )
+    n, killed, eq = totals
+    ran = [s for s in seconds.values() if s > 0]
+    summary = [
+        f"mutants: {n}",
+        f"killed: {killed}",
+        f"equivalent: {eq}",
+        f"survived: {n - killed - eq}",
+        f"score: {100 * killed / max(n - eq, 1):.1f} %",
+        f"raw score: {100 * killed / max(n, 1):.1f} %",
+        f"annotation mutants left out: {in_annotations} unit",
+        f"per-mutant cost: {sum(ran) / max(len(ran), 1):.2f} s",
+        f"mutants run: {len(ran)} unit",
+        f"trace time: {traced_s:.0f} s",
+        f"run time: {run_s:.0f} s",
+        f"total time: {total_s:.0f} s",
+    ]
+    lines = summary + [""] + lines
+    lines.append("")
+    lines.append(f"survivors ({len(survivors)}):")
+    for m, d, fate in survivors:
+        capped = f" of {m.covering}, capped" if m.covering > len(m.tests) else ""
+        lines.append(
+            f"--- {m.module}:{m.line} {m.operator} [{fate}, {len(m.tests)} tests{capped}] {m.id}"
+        )
+        lines.append(d)
+    lines.append("")
+    lines.append(f"judged equivalent ({len(equivalent)}):")
+    for m, d, reason in equivalent:
+        lines.append(f"--- {m.module}:{m.line} {m.operator} {m.id}: {reason}")
+        lines.append(d)
+    for s in summary:
+        print(s)
+    if args.report:
+        Path(args.report).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        print(f"report: {args.report}")
+    else:
+        print("\n".join(lines[len(summary) :]))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hand", action="store_true", help="the hand-made mutants")
@@ -627,7 +836,7 @@ def main() -> int:
         "--only", help="--hand: mutants whose name or file contains one of these (comma-separated)"
     )
     parser.add_argument("--modules", default=",".join(MODULES))
-    parser.add_argument("--sample", type=int, default=6, help="mutants per module")
+    parser.add_argument("--sample", type=int, default=0, help="cosmic-ray on N mutants per module")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument(
         "--budget", type=float, default=900, help="seconds per module (per --hand run) at most"
@@ -635,12 +844,22 @@ def main() -> int:
     parser.add_argument(
         "--without-rules", action="store_true", help="the older tests only (the 'before' figure)"
     )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--per-test", type=int, default=60, help="seconds a test may take")
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "mijian-mutation"))
+    parser.add_argument("--retrace", help="trace these test files again (after adding tests)")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the killed of the last run, run the rest"
+    )
+    parser.add_argument("--report", default=str(ROOT / "bench" / "mutation-report.txt"))
     args = parser.parse_args()
     if args.hand:
         return hand(args.only, args.budget)
-    return cosmic(
-        args.modules.split(","), args.sample, args.seed, args.budget, not args.without_rules
-    )
+    if args.sample:
+        return cosmic(
+            args.modules.split(","), args.sample, args.seed, args.budget, not args.without_rules
+        )
+    return full(args)
 
 
 if __name__ == "__main__":
