@@ -230,7 +230,7 @@ def string_mutants(module: str, source: str, tree: ast.AST) -> list[Mutant]:
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type != tokenize.STRING or token.start in docstrings:
             continue
-        (row, col), (end_row, end_col) = token.start, token.end
+        (row, col), (end_row, _) = token.start, token.end
         offset = starts[row - 1] + col
         text = token.string
         in_function = any(a <= row <= b for a, b in bodies)
