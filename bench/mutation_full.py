@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import difflib
+import hashlib
 import io
 import json
 import os
@@ -211,7 +212,8 @@ SQL_RULES: list[tuple[str, re.Pattern[str], object]] = [
     ("sql MAX to MIN", re.compile(r"\bMAX\("), "MIN("),
     ("sql MIN to MAX", re.compile(r"\bMIN\("), "MAX("),
     ("sql value emptied", re.compile(r"'[^'\n]+'"), "''"),
-    ("sql number +1", re.compile(r"(?<![\w.?])\d+(?![\w.])"), None),
+    # `SELECT 1 FROM … WHERE` asks whether a row exists: any constant there is equivalent.
+    ("sql number +1", re.compile(r"(?<![\w.?])(?<!SELECT )\d+(?![\w.])"), None),
 ]
 # At most this many tests a mutant (its module's own test files first, then the fastest): a line
 # every test runs (a session's login) would otherwise cost a survivor hundreds of tests.
@@ -354,8 +356,9 @@ def find_mutants(root: Path, module: str) -> tuple[list[Mutant], int]:
     found = kept
     found.sort(key=lambda m: (m.line, m.operator, m.occurrence))
     stem = Path(module).stem
-    for i, m in enumerate(found):
-        m.id = f"{stem}-{i:04d}"
+    for m in found:  # stable across runs while the module's source is unchanged
+        key = hashlib.sha1(f"{m.operator}|{m.occurrence}".encode()).hexdigest()[:6]
+        m.id = f"{stem}:{m.line}:{key}"
     return found, in_annotations
 
 
@@ -512,10 +515,13 @@ def worker(plan_path: Path, tree: Path, index: int, count: int, out: Path) -> in
     sys.path.insert(0, str(tree))
     warm_imports()
     sources: dict[str, str] = {}
+    until = float(plan.get("until") or 0)
     with out.open("a", encoding="utf-8") as log:
         for i, raw in enumerate(plan["mutants"]):
             if i % count != index:
                 continue
+            if until and time.time() > until:
+                break
             m = Mutant(**raw)
             if not m.tests:
                 fate, seconds = "not covered", 0.0
@@ -528,10 +534,11 @@ def worker(plan_path: Path, tree: Path, index: int, count: int, out: Path) -> in
     return 0
 
 
-def plan_dict(mutants: list[Mutant], template: Path, per_test: int) -> dict:
+def plan_dict(mutants: list[Mutant], template: Path, per_test: int, until: float) -> dict:
     return {
         "template": str(template),
         "per_test": per_test,
+        "until": until,
         "mutants": [asdict(m) for m in mutants],
     }
 
