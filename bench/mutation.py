@@ -716,7 +716,7 @@ def full(args: argparse.Namespace) -> int:
         found, skipped = mf.find_mutants(trees[0], module)
         mutants += found
         in_annotations += skipped
-    mf.choose_tests(trees[0], mutants, traced, own, modules)
+    mf.choose_tests(trees[0], mutants, traced, own, modules, args.budget_tests)
     results_path = work / "results.jsonl"
     parts = [work / f"results-{i}.jsonl" for i in range(args.workers)]
     previous: dict[str, str] = {}
@@ -726,7 +726,7 @@ def full(args: argparse.Namespace) -> int:
             if path.exists():
                 for line in path.read_text(encoding="utf-8").splitlines():
                     row = json.loads(line)
-                    if row["fate"] in ("killed", "timeout"):
+                    if is_killed(row["fate"]):
                         previous[row["id"]] = row["fate"]
                         seconds[row["id"]] = row.get("seconds", 0.0)
     todo = [m for m in mutants if m.id not in previous]
@@ -785,6 +785,12 @@ def full(args: argparse.Namespace) -> int:
                   traced_s, run_s, time.perf_counter() - started)  # fmt: skip
 
 
+def is_killed(fate: str | None) -> bool:
+    """Killed: a test failed, timed out, or pytest stopped with an error (a mutant that breaks an
+    import); the same test ids pass on the unmutated tree (the trace run)."""
+    return fate is not None and (fate in ("killed", "timeout") or fate.startswith("error"))
+
+
 def equivalent_reason(module: str, diff_text: str) -> str | None:
     removed = " ".join(
         x[1:].strip() for x in diff_text.splitlines() if x[:1] == "-" and x[:3] != "---"
@@ -811,10 +817,10 @@ def report(  # type: ignore[no-untyped-def]
     for module in modules:
         mine = [m for m in mutants if m.module == module]
         ran = [m for m in mine if fates.get(m.id, "not run") != "not run"]
-        killed = sum(fates.get(m.id) in ("killed", "timeout") for m in ran)
+        killed = sum(is_killed(fates.get(m.id)) for m in ran)
         eq = 0
         for m in ran:
-            if fates.get(m.id) in ("killed", "timeout"):
+            if is_killed(fates.get(m.id)):
                 continue
             d = mf.diff(sources[module], mf.mutated_source(sources[module], m), module)
             reason = equivalent_reason(module, d)
@@ -894,6 +900,12 @@ def main() -> int:
     parser.add_argument("--retrace", help="trace these test files again (after adding tests)")
     parser.add_argument(
         "--resume", action="store_true", help="keep the killed of the last run, run the rest"
+    )
+    parser.add_argument(
+        "--budget-tests",
+        type=float,
+        default=12.0,
+        help="seconds of covering tests (as traced) a mutant runs at most; more with --resume",
     )
     parser.add_argument("--until", help="HH:MM (UTC): start no mutant after this time")
     parser.add_argument("--report", default=str(ROOT / "bench" / "mutation-report.txt"))

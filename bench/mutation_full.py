@@ -229,11 +229,19 @@ def string_mutants(module: str, source: str, tree: ast.AST) -> list[Mutant]:
     for text in lines:
         starts.append(starts[-1] + len(text))
     docstrings = docstring_positions(tree)
+    exports = [
+        (node.lineno, node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    ]
     bodies = function_bodies(tree)
     found = []
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type != tokenize.STRING or token.start in docstrings:
             continue
+        if any(a <= token.start[0] <= b for a, b in exports):
+            continue  # the export list: read by `import *` and linters only
         (row, col), (end_row, _) = token.start, token.end
         offset = starts[row - 1] + col
         text = token.string
@@ -384,6 +392,7 @@ def choose_tests(
     trace: dict[str, dict],
     own_files: dict[str, list[str]],
     modules: list[str],
+    budget: float = BUDGET,
 ) -> None:
     by_line: dict[str, set[str]] = {}
     by_module: dict[str, set[str]] = {}
@@ -416,7 +425,7 @@ def choose_tests(
         chosen: list[str] = []
         spent = 0.0
         for t in order(m.module, ids)[:CAP]:
-            if chosen and spent + trace[t]["seconds"] > BUDGET:
+            if chosen and spent + trace[t]["seconds"] > budget:
                 break
             chosen.append(t)
             spent += trace[t]["seconds"]
