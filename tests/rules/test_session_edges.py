@@ -1,0 +1,41 @@
+"""The lockout's numbers, as the room's rule states them (DOMAIN.md): five failed passwords in a
+row lock the account for fifteen minutes. Written with the numbers themselves, not the module's
+constants, so that changing a constant is a broken rule and not a silently moved one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.clock import FixedClock
+from app.errors import AccountLocked, WrongPassword
+from app.paths import RoomPaths
+from app.session import open_session
+from tests.conftest import PASSWORD
+
+
+def fail(room: RoomPaths, clock: FixedClock, times: int) -> None:
+    for _ in range(times):
+        with pytest.raises(WrongPassword):
+            open_session(room.db, "jiyao", "Wrong-pass-123", clock)
+
+
+def test_four_failures_do_not_lock_the_fifth_does(room: RoomPaths, clock: FixedClock) -> None:
+    fail(room, clock, 4)
+    open_session(room.db, "jiyao", PASSWORD, clock).close()  # and the count starts again
+    fail(room, clock, 4)
+    open_session(room.db, "jiyao", PASSWORD, clock).close()
+    fail(room, clock, 5)
+    with pytest.raises(AccountLocked):
+        open_session(room.db, "jiyao", PASSWORD, clock)
+
+
+def test_the_lock_lasts_fifteen_minutes(room: RoomPaths, clock: FixedClock) -> None:
+    locked_at = clock.now()
+    fail(room, clock, 5)
+    clock.set(locked_at + timedelta(minutes=15) - timedelta(seconds=1))
+    with pytest.raises(AccountLocked):
+        open_session(room.db, "jiyao", PASSWORD, clock)
+    clock.set(locked_at + timedelta(minutes=15))
+    open_session(room.db, "jiyao", PASSWORD, clock).close()
