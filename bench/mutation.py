@@ -672,17 +672,23 @@ def full(args: argparse.Namespace) -> int:
     for tree in trees:
         shutil.rmtree(tree, ignore_errors=True)
         copy_tree(tree)
-    template = work / "template"
+    # The template room as tests/conftest.py builds it, but with cheap Argon2id key slots (as
+    # tests/app/test_read_paths.py does): a derivation costs 0.2 s to 0.7 s and a test logs in
+    # several times; the KDF's cost is no rule under test here. The trace run proves every
+    # chosen test passes with it.
+    template = work / "template-fastkdf"
     if not (template / "room.mjdb").exists():
         template.mkdir(exist_ok=True)
         subprocess.run(
             [PYTHON, "-c", "import sys; from pathlib import Path; from tests.conftest import START;"
              " from app.demo import create_demo_room; from app.clock import FixedClock;"
-             " create_demo_room(Path(sys.argv[1]) / 'room.mjdb', FixedClock(START), content=False)",
+             " from db.keyslots import KdfParams;"
+             " create_demo_room(Path(sys.argv[1]) / 'room.mjdb', FixedClock(START),"
+             " KdfParams(time_cost=1, memory_kib=8192), content=False)",
              str(template)],
             cwd=trees[0], env=env_for(trees[0]), check=True,
         )  # fmt: skip
-    cache = work / "trace.json"
+    cache = work / "trace-fastkdf.json"
     traced = load_trace(cache)
     files = args.retrace.split(",") if args.retrace else ([] if traced else mf.TEST_FILES)
     if files:
