@@ -66,6 +66,7 @@ TEST_FILES = [
     "tests/app/test_read_paths.py",
     "tests/app/test_recall.py",
     "tests/app/test_recall_rules.py",
+    "tests/app/test_rekey.py",
     "tests/app/test_redteam.py",
     "tests/app/test_registry.py",
     "tests/app/test_rollback.py",
