@@ -1,0 +1,63 @@
+"""The three 处理笺 forms are one family: a copy has one valid 处理笺 whatever its form, so a new
+one of any form retires the earlier of every form; a label is its own family."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import permutations
+
+import pytest
+
+from app import registry, scanning, slips
+from app.errors import InvalidInput
+from app.session import Session
+from tests.app.test_registry import doc
+
+FORMS = ["传文处理笺", "收文处理笺", "零星收文处理笺"]
+
+
+def test_a_new_form_of_any_kind_retires_the_earlier_of_every_kind(
+    login: Callable[..., Session],
+) -> None:
+    custodian = login("jiyao")
+    pairs = list(permutations(FORMS, 2))
+    copies = registry.register(custodian, doc(copy_numbers=f"1-{len(pairs)}")).copies
+    for (first, second), copy in zip(pairs, copies, strict=True):
+        label = slips.issue(custodian, [copy.id], slips.LABEL)[0]
+        old = slips.issue(custodian, [copy.id], first)[0]
+        new = slips.issue(custodian, [copy.id], second)[0]
+        with pytest.raises(slips.RetiredCode):
+            scanning.scan(custodian, old.payload)
+        for valid in (new, label):  # the label stays valid beside any form
+            assert scanning.scan(custodian, valid.payload).copy.copy_id == copy.id  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", FORMS + [slips.LABEL])
+def test_each_form_and_the_label_can_be_printed(login: Callable[..., Session], kind: str) -> None:
+    custodian = login("jiyao")
+    copy = registry.register(custodian, doc(copy_numbers="1")).copies[0]
+    (code,) = slips.issue(custodian, [copy.id], kind)
+    assert code.kind == kind
+    assert scanning.scan(custodian, code.payload).copy.copy_id == copy.id  # type: ignore[union-attr]
+
+
+def test_another_kind_is_refused(login: Callable[..., Session]) -> None:
+    custodian = login("jiyao")
+    copy = registry.register(custodian, doc(copy_numbers="1")).copies[0]
+    with pytest.raises(InvalidInput, match="处理笺种类须为"):
+        slips.issue(custodian, [copy.id], "阅文单")
+
+
+@pytest.mark.parametrize(
+    ("source", "form"),
+    [
+        ("中央", "传文处理笺"),
+        ("省", "传文处理笺"),
+        ("市", "传文处理笺"),
+        ("区本级", "收文处理笺"),
+        ("下级单位", "收文处理笺"),
+        ("信访", "零星收文处理笺"),
+    ],
+)
+def test_each_source_has_its_form(source: str, form: str) -> None:
+    assert slips.form_for(source) == form
