@@ -636,6 +636,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "frozen only forbids assignment: no code assigns to or hashes these values (mypy checks it)",
     ),
     (
+        "app/refusals.py",
+        '"非密": 0,',
+        '"非密": -1,',
+        "LEVEL_RANK is only compared as clearance rank < level rank, and every clearance rank is"
+        " ≥ 0: 非密 at 0 or at −1 refuses nobody",
+    ),
+    (
         "app/confirm.py",
         "*,",
         "/,",
