@@ -729,7 +729,7 @@ def full(args: argparse.Namespace) -> int:
         found, skipped = mf.find_mutants(trees[0], module)
         mutants += found
         in_annotations += skipped
-    mf.choose_tests(trees[0], mutants, traced, own, modules, args.budget_tests)
+    mf.choose_tests(trees[0], mutants, traced, own, modules, args.budget_tests, args.cap)
     results_path = work / "results.jsonl"
     parts = [work / f"results-{i}.jsonl" for i in range(args.workers)]
     previous: dict[str, str] = {}
@@ -920,6 +920,7 @@ def main() -> int:
         default=12.0,
         help="seconds of covering tests (as traced) a mutant runs at most; more with --resume",
     )
+    parser.add_argument("--cap", type=int, default=25, help="tests a mutant runs at most")
     parser.add_argument("--until", help="HH:MM (UTC): start no mutant after this time")
     parser.add_argument("--report", default=str(ROOT / "bench" / "mutation-report.txt"))
     args = parser.parse_args()

@@ -394,6 +394,7 @@ def choose_tests(
     own_files: dict[str, list[str]],
     modules: list[str],
     budget: float = BUDGET,
+    cap: int = CAP,
 ) -> None:
     by_line: dict[str, set[str]] = {}
     by_module: dict[str, set[str]] = {}
@@ -425,7 +426,7 @@ def choose_tests(
         m.covering = len(ids)
         chosen: list[str] = []
         spent = 0.0
-        for t in order(m.module, ids)[:CAP]:
+        for t in order(m.module, ids)[:cap]:
             if chosen and spent + trace[t]["seconds"] > budget:
                 break
             chosen.append(t)

@@ -33,4 +33,5 @@ def test_a_failed_confirmation_reaches_the_trail_at_once(login: Callable[..., Se
         trail = audit.page(session.db, None, 100)
         failures = [e for e in trail if (e.action, e.object) == ("登录失败", "account:baomi")]
         assert len(failures) == tried
+        assert {e.account for e in failures} == {"系统"}  # the room records them, not a person
     assert [e.object for e in trail if e.action == "账户锁定"] == ["account:baomi"]
