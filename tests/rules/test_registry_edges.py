@@ -20,3 +20,15 @@ def test_pages_left_out_are_unknown_not_invented(login: Callable[..., Session]) 
     assert "未填写页数：借还核对时将无法核对页数。" in result.warnings
     stored = custodian.db.scalar("SELECT pages FROM copy WHERE id = ?", (result.copies[0].id,))
     assert stored == 0
+
+
+def test_a_plain_registration_is_a_平件_阅件_not_a_telegram(login: Callable[..., Session]) -> None:
+    """What the custodian leaves out: the paper's 缓急 is 平件 and its handling 阅件."""
+    custodian = login("jiyao")
+    result = registry.register(
+        custodian, DocumentInput("市委办公室", "市", "关于年终检查的通知", "秘密", "1", pages=3)
+    )
+    d = result.document
+    assert (d.urgency, d.handling, d.telegram) == ("平件", "阅件", False)
+    row = custodian.db.one("SELECT urgency, handling, telegram FROM document WHERE id = ?", (d.id,))
+    assert tuple(row) == ("平件", "阅件", 0)
