@@ -734,6 +734,7 @@ def full(args: argparse.Namespace) -> int:
     parts = [work / f"results-{i}.jsonl" for i in range(args.workers)]
     previous: dict[str, str] = {}
     seconds: dict[str, float] = {}
+    survived_before: set[str] = set()
     if args.resume:  # the last run's killed stay killed; every other mutant runs again
         for path in [results_path, *sorted(work.glob("results-*.jsonl"))]:
             if path.exists():
@@ -742,10 +743,14 @@ def full(args: argparse.Namespace) -> int:
                     if is_killed(row["fate"]):
                         previous[row["id"]] = row["fate"]
                         seconds[row["id"]] = row.get("seconds", 0.0)
+                    elif row["fate"] != "not run":
+                        survived_before.add(row["id"])
     todo = [m for m in mutants if m.id not in previous]
-    # Modules interleaved: a run stopped at --until still gives every module a fair share.
+    # Modules interleaved: a run stopped at --until still gives every module a fair share; the
+    # last run's survivors first (they meet the new tests and a larger budget).
     by_module = [[m for m in todo if m.module == module] for module in modules]
     todo = [m for group in itertools.zip_longest(*by_module) for m in group if m is not None]
+    todo.sort(key=lambda m: m.id not in survived_before)
     until = 0.0
     if args.until:
         hour, minute = (int(x) for x in args.until.split(":"))
