@@ -643,6 +643,12 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " ≥ 0: 非密 at 0 or at −1 refuses nobody",
     ),
     (
+        "app/day_close.py",
+        "round: int = 1",
+        "round: int = ",
+        "the default is never used: closes_of builds every DayClose with its round",
+    ),
+    (
         "app/confirm.py",
         "*,",
         "/,",
