@@ -649,10 +649,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "the default is never used: closes_of builds every DayClose with its round",
     ),
     (
-        "app/confirm.py",
+        "*",
         "*,",
         "/,",
-        "flush_pending stays accepted by keyword, the only way any caller passes it",
+        "the keyword-only marker made positional-only: every caller passes the parameters before"
+        " it by position and those after it by keyword, both still accepted",
     ),
 ]
 

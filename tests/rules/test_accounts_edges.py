@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from app import accounts
+from app import accounts, audit
 from app.errors import InvalidInput
 from app.model import NewAccount
 from app.roles import Role
@@ -25,3 +25,20 @@ def test_an_active_login_cannot_be_given_again(login: Callable[..., Session], ta
         accounts.validate_new_account(
             NewAccount(taken, "赵磊", Role.CUSTODIAN, GOOD), accounts.active_accounts(admin.db)
         )
+
+
+def test_a_new_account_is_created_not_granted(login: Callable[..., Session]) -> None:
+    """Creating an account records its creation; its role is granted later, by the officer."""
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    about = [e.action for e in audit.page(admin.db, None, 50) if e.object == "account:zhaolei"]
+    assert about == ["创建账户"]
+
+
+def test_the_rooms_first_accounts_are_created_and_granted_at_once(
+    login: Callable[..., Session],
+) -> None:
+    trail = audit.page(login("shenji").db, None, 500)
+    for who in ("xitong", "anquan", "shenji", "jiyao", "baomi"):
+        about = {e.action: e.details for e in trail if e.object == f"account:{who}"}
+        assert "创建账户" in about and about["授予角色"]["bootstrap"] is True
