@@ -5,7 +5,7 @@ batch is made with one of the two lawful methods only."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -39,6 +39,20 @@ def test_an_open_instruction_keeps_only_its_own_document_from_destruction(two_do
         destruction.add(custodian, batch.id, [first.copies[0].id])
     instructions.finish(custodian, item.id, "已办结，报张书记")
     assert destruction.add(custodian, batch.id, [first.copies[0].id]) == 1
+
+
+def test_an_instruction_under_extension_is_still_open(two_documents, clock) -> None:
+    custodian, first, _ = two_documents
+    now = clock.now()
+    item = instructions.add(
+        custodian, first.document.id, "张建国", "请阅办", deadline=now + timedelta(days=2)
+    )
+    instructions.request_extension(custodian, item.id, "等待会议", now + timedelta(days=9))
+    decided = instructions.decide_extension(custodian, item.id, True, "张建国")
+    assert decided.state == "延期"
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    with pytest.raises(InvalidInput, match="领导批示尚未办结"):
+        destruction.add(custodian, batch.id, [first.copies[0].id])
 
 
 @pytest.mark.parametrize("method", ["碎纸机粉碎", "送销毁中心"])
