@@ -649,6 +649,12 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "the default is never used: closes_of builds every DayClose with its round",
     ),
     (
+        "app/registry.py",
+        "db.depth > 1",
+        "db.depth > 2",
+        "inside an import (depth 2) the duplicates are checked once more: the same refusals, later",
+    ),
+    (
         "*",
         "*,",
         "/,",
