@@ -649,6 +649,20 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "the default is never used: closes_of builds every DayClose with its round",
     ),
     (
+        "*",
+        "LIMIT 1",
+        "LIMIT 2",
+        "only the first row is read (db.one, db.scalar or a scalar subquery, each checked in these"
+        " modules): allowing a second changes nothing",
+    ),
+    (
+        "app/registry.py",
+        "db.depth > 1",
+        "db.depth >= 1",
+        "the one caller that has checked duplicates already (the ledger import) registers at"
+        " depth 2, inside its own transaction",
+    ),
+    (
         "app/registry.py",
         "db.depth > 1",
         "db.depth > 2",

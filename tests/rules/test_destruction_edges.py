@@ -67,3 +67,12 @@ def test_any_other_method_is_refused(two_documents, method: str) -> None:
     custodian, _, _ = two_documents
     with pytest.raises(InvalidInput, match="销毁方式须为 碎纸机粉碎、送销毁中心"):
         destruction.create(custodian, method, "机要室", date(2026, 11, 20))
+
+
+def test_batches_are_numbered_from_1_each_year(two_documents) -> None:
+    custodian, _, _ = two_documents
+    made = [
+        destruction.create(custodian, "碎纸机粉碎", "机要室", day)
+        for day in (date(2026, 11, 20), date(2026, 12, 1), date(2027, 1, 5))
+    ]
+    assert [(b.year, b.serial) for b in made] == [(2026, 1), (2026, 2), (2027, 1)]
