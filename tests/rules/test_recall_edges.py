@@ -9,7 +9,9 @@ import pytest
 
 from app import recall
 from app.errors import InvalidInput
+from app.model import Credential
 from app.session import Session
+from tests.conftest import PASSWORD
 
 
 def test_a_campaign_year_runs_from_2000_to_this_year(login: Callable[..., Session]) -> None:
@@ -29,3 +31,12 @@ def test_a_campaigns_deadline_falls_in_the_next_year_or_later(
     with pytest.raises(InvalidInput, match="清退截止日须在 2026 年内或之后"):
         recall.open_campaign(custodian, 2025, date(2025, 12, 31))
     assert recall.open_campaign(custodian, 2025, date(2026, 1, 1)).year == 2025
+
+
+def test_a_closed_campaign_says_the_day_it_closed(login: Callable[..., Session]) -> None:
+    custodian = login("jiyao")
+    recall.open_campaign(custodian, 2025)
+    recall.close_campaign(custodian, 2025, Credential("baomi", PASSWORD))
+    day = custodian.clock.now().date().isoformat()
+    with pytest.raises(InvalidInput, match=f"2025 年度的清退已于 {day} 结束，记录不再更改"):
+        recall.record_return(custodian, 2025, [1], date(2026, 11, 20), "a", "b")
