@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import date
 
 from app import registry
 from app.registry import DocumentInput
@@ -32,3 +33,18 @@ def test_a_plain_registration_is_a_平件_阅件_not_a_telegram(login: Callable[
     assert (d.urgency, d.handling, d.telegram) == ("平件", "阅件", False)
     row = custodian.db.one("SELECT urgency, handling, telegram FROM document WHERE id = ?", (d.id,))
     assert tuple(row) == ("平件", "阅件", 0)
+
+
+def test_the_date_written_is_kept_as_given_or_left_empty(login: Callable[..., Session]) -> None:
+    custodian = login("jiyao")
+    dated = registry.register(
+        custodian, doc(copy_numbers="8", doc_number="乙〔2026〕1号", written_on=date(2026, 11, 10))
+    )
+    undated = registry.register(
+        custodian, doc(copy_numbers="9", doc_number="乙〔2026〕2号", written_on=None)
+    )
+    stored = {
+        r["id"]: r["written_on"] for r in custodian.db.query("SELECT id, written_on FROM document")
+    }
+    assert stored[dated.document.id] == "2026-11-10"
+    assert stored[undated.document.id] is None
