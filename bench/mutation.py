@@ -649,6 +649,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "the default is never used: closes_of builds every DayClose with its round",
     ),
     (
+        "app/recall_records.py",
+        "@dataclass",
+        "",
+        "Tally without @dataclass: it is only made empty, Tally(), and counted up; no code"
+        " compares or prints one (class attributes 0 serve as the defaults)",
+    ),
+    (
         "*",
         "LIMIT 1",
         "LIMIT 2",
