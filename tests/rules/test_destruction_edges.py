@@ -76,3 +76,18 @@ def test_batches_are_numbered_from_1_each_year(two_documents) -> None:
         for day in (date(2026, 11, 20), date(2026, 12, 1), date(2027, 1, 5))
     ]
     assert [(b.year, b.serial) for b in made] == [(2026, 1), (2026, 2), (2027, 1)]
+
+
+def test_taking_a_copy_out_of_a_batch_leaves_the_others(two_documents) -> None:
+    custodian, first, second = two_documents
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    other = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    destruction.add(custodian, batch.id, [first.copies[0].id, second.copies[0].id])
+    third = registry.register(
+        custodian, doc(level="秘密", copy_numbers="2", doc_number="甲〔2026〕3号")
+    )
+    destruction.add(custodian, other.id, [third.copies[0].id])
+    destruction.remove(custodian, batch.id, first.copies[0].id)
+    kept = {i.copy_id for i in destruction.items(custodian.db, batch.id)}
+    assert kept == {second.copies[0].id}
+    assert {i.copy_id for i in destruction.items(custodian.db, other.id)} == {third.copies[0].id}

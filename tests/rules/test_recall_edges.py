@@ -1,16 +1,18 @@
-"""The 清退 year's range: from 2000 to the current year, both ends included."""
+"""清退 rules the mutation run found untested: the year's range, the deadline, a closed
+campaign's message, and open instructions blocking their own documents."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from app import recall
+from app import instructions, recall, recall_records, registry
 from app.errors import InvalidInput
 from app.model import Credential
 from app.session import Session
+from tests.app.test_registry import doc
 from tests.conftest import PASSWORD
 
 
@@ -40,3 +42,33 @@ def test_a_closed_campaign_says_the_day_it_closed(login: Callable[..., Session])
     day = custodian.clock.now().date().isoformat()
     with pytest.raises(InvalidInput, match=f"2025 年度的清退已于 {day} 结束，记录不再更改"):
         recall.record_return(custodian, 2025, [1], date(2026, 11, 20), "a", "b")
+
+
+def test_an_open_instruction_blocks_its_document_in_the_recall_list(
+    login: Callable[..., Session], clock
+) -> None:
+    """待办, 办理中 and 延期 block (批示未办结); 办结 does not; another document is not blocked."""
+    custodian = login("jiyao")
+    first = registry.register(
+        custodian, doc(source="省", copy_numbers="1", doc_number="省〔2026〕1号")
+    )
+    other = registry.register(
+        custodian, doc(source="市", copy_numbers="1", doc_number="市〔2026〕2号")
+    )
+    recall.open_campaign(custodian, 2026)
+    now = clock.now()
+    item = instructions.add(
+        custodian, first.document.id, "张建国", "请阅办", deadline=now + timedelta(days=2)
+    )
+
+    def blockers() -> dict[int, str]:
+        return {r.document_id: r.blocker for r in recall_records.rows(custodian.db, 2026)}
+
+    assert blockers() == {first.document.id: "批示未办结", other.document.id: ""}  # 待办
+    instructions.start(custodian, item.id)
+    assert blockers()[first.document.id] == "批示未办结"  # 办理中
+    instructions.request_extension(custodian, item.id, "等待会议", now + timedelta(days=9))
+    instructions.decide_extension(custodian, item.id, True, "张建国")
+    assert blockers()[first.document.id] == "批示未办结"  # 延期
+    instructions.finish(custodian, item.id, "已办结，已报张书记")
+    assert blockers() == {first.document.id: "", other.document.id: ""}
