@@ -1,0 +1,36 @@
+"""With several reasons to refuse, the counter names the first in the rule's order: a
+destruction batch, then the clearance, then the 阅文范围, then the close time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app import desk, destruction, scanning
+from app.clock import FixedClock
+from app.errors import InvalidInput
+from app.refusals import RefusalKind, refusal, refusals
+from tests.rules.test_tables import FRIDAY, room  # noqa: F401  (the fixture)
+
+
+def test_the_first_reason_is_the_one_named(room, clock: FixedClock) -> None:  # noqa: F811
+    custodian, _, readers, copies = room
+    clock.set(FRIDAY.replace(hour=18))  # after the close time too
+    reader = readers["一般"]
+    copy = scanning.copy_ref(custodian.db, copies["机密"])
+    kinds = [r.kind for r in refusals(custodian.db, reader, copy, clock.now())]
+    assert kinds == [RefusalKind.CLEARANCE, RefusalKind.CLOSED]
+    first = refusal(custodian.db, reader, copy, clock.now())
+    assert first is not None and first.kind is RefusalKind.CLEARANCE
+    with pytest.raises(InvalidInput, match="不能借阅机密件"):
+        desk.checkout(custodian, reader.id, [copies["机密"]])
+    clock.set(FRIDAY.replace(hour=10))
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    destruction.add(custodian, batch.id, [copies["机密"]])
+    clock.set(FRIDAY.replace(hour=18))
+    copy = scanning.copy_ref(custodian.db, copies["机密"])
+    first = refusal(custodian.db, reader, copy, clock.now())
+    assert first is not None and first.kind is RefusalKind.IN_BATCH
+    with pytest.raises(InvalidInput, match="已列入待销毁批次"):
+        desk.checkout(custodian, reader.id, [copies["机密"]])
