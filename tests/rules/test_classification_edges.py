@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from app import registry
 from app.errors import InvalidInput
 from tests.app.test_registry import doc
@@ -58,3 +60,10 @@ def test_an_unclassified_registration_counts_1_to_1000_copies() -> None:
     plain = dict(level="非密", copy_numbers="")
     counts = [c for c in (0, 1, 1000, 1001) if accepted(copy_count=c, **plain)]
     assert counts == [0, 1, 1000]  # 0 (not given) means one copy
+
+
+def test_the_urgency_refusal_names_the_words_of_files_or_of_telegrams() -> None:
+    with pytest.raises(InvalidInput, match="^文件的紧急程度须为特急、加急、平件。$"):
+        registry.validate(doc(urgency="特提"), NOW)
+    with pytest.raises(InvalidInput, match="^电报的紧急程度须为特提、特急、加急、平急。$"):
+        registry.validate(doc(urgency="平件", telegram=True), NOW)

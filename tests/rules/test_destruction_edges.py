@@ -91,3 +91,20 @@ def test_taking_a_copy_out_of_a_batch_leaves_the_others(two_documents) -> None:
     kept = {i.copy_id for i in destruction.items(custodian.db, batch.id)}
     assert kept == {second.copies[0].id}
     assert {i.copy_id for i in destruction.items(custodian.db, other.id)} == {third.copies[0].id}
+
+
+def test_a_copy_not_in_the_batch_cannot_be_taken_out(two_documents) -> None:
+    custodian, first, second = two_documents
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    destruction.add(custodian, batch.id, [first.copies[0].id])
+    with pytest.raises(InvalidInput, match="不在本批次中"):
+        destruction.remove(custodian, batch.id, second.copies[0].id)
+
+
+def test_cancelling_a_batch_needs_a_reason_of_two_characters(two_documents) -> None:
+    custodian, _, _ = two_documents
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    for reason in ("", "错", "  错 "):
+        with pytest.raises(InvalidInput, match="撤销批次须写明原因"):
+            destruction.cancel(custodian, batch.id, reason)
+    assert destruction.cancel(custodian, batch.id, "建错").cancelled_at
