@@ -9,8 +9,10 @@ import pytest
 
 from app import desk, destruction, scanning
 from app.clock import FixedClock
+from app.desk import Override
 from app.errors import InvalidInput
 from app.refusals import RefusalKind, refusal, refusals
+from tests.conftest import PASSWORD
 from tests.rules.test_tables import FRIDAY, room  # noqa: F401  (the fixture)
 
 
@@ -34,3 +36,25 @@ def test_the_first_reason_is_the_one_named(room, clock: FixedClock) -> None:  # 
     assert first is not None and first.kind is RefusalKind.IN_BATCH
     with pytest.raises(InvalidInput, match="已列入待销毁批次"):
         desk.checkout(custodian, reader.id, [copies["机密"]])
+
+
+@pytest.mark.parametrize(("head", "reference"), [("张建国 书记", ""), ("", "批字1号"), (" ", " ")])
+def test_a_refusal_by_law_needs_both_the_head_and_the_reference(
+    room,  # noqa: F811
+    head: str,
+    reference: str,
+) -> None:
+    custodian, _, readers, copies = room
+    word = Override("baomi", PASSWORD, "领导急需", head, reference)
+    with pytest.raises(InvalidInput, match="单位负责人"):
+        desk.checkout(custodian, readers["非涉密"].id, [copies["秘密"]], word)
+    assert desk.out_now(custodian.db) == []
+
+
+def test_a_copy_out_names_its_own_holder(room) -> None:  # noqa: F811
+    custodian, _, readers, copies = room
+    desk.checkout(custodian, readers["核心"].id, [copies["机密"]])
+    desk.checkout(custodian, readers["重要"].id, [copies["秘密"]])
+    for level, holder in (("秘密", readers["重要"].name), ("机密", readers["核心"].name)):
+        with pytest.raises(InvalidInput, match=f"在 {holder} 处"):
+            desk.checkout(custodian, readers["一般"].id, [copies[level]])
