@@ -25,3 +25,15 @@ def test_an_exception_needs_a_reason_of_two_characters(room, clock: FixedClock) 
         day_close.add_exception(officer, handover, "开会", clock.now())
     day_close.add_exception(officer, handover, " 开会 ", back)
     assert day_close.blockers(custodian.db, FRIDAY.date()) == []
+
+
+def test_the_close_lists_tonights_exceptions(room, clock: FixedClock) -> None:  # noqa: F811
+    custodian, officer, readers, copies = room
+    clock.set(FRIDAY.replace(hour=16))
+    [handover] = desk.checkout(custodian, readers["核心"].id, [copies["机密"]])
+    day_close.add_exception(officer, handover, "开会使用", FRIDAY + timedelta(days=3))
+    clock.set(FRIDAY.replace(hour=17, minute=40))
+    closed = day_close.close_day(custodian)
+    assert [(e["reader"], e["reason"]) for e in closed.exceptions] == [
+        (readers["核心"].name, "开会使用")
+    ]

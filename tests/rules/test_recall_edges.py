@@ -72,3 +72,17 @@ def test_an_open_instruction_blocks_its_document_in_the_recall_list(
     assert blockers()[first.document.id] == "批示未办结"  # 延期
     instructions.finish(custodian, item.id, "已办结，已报张书记")
     assert blockers() == {first.document.id: "", other.document.id: ""}
+
+
+def test_keeping_a_copy_needs_a_reason_of_two_characters(login: Callable[..., Session]) -> None:
+    custodian = login("jiyao")
+    kept = registry.register(
+        custodian, doc(source="省", copy_numbers="1", doc_number="省〔2026〕5号")
+    )
+    recall.open_campaign(custodian, 2026)
+    officer = Credential("baomi", PASSWORD)
+    copy_id = kept.copies[0].id
+    for reason in ("", "备", " 备 "):
+        with pytest.raises(InvalidInput, match="留用须写明理由"):
+            recall.retain(custodian, 2026, [copy_id], reason, officer)
+    assert recall.retain(custodian, 2026, [copy_id], "备查", officer) == 1

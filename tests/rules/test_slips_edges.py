@@ -8,7 +8,7 @@ from itertools import permutations
 
 import pytest
 
-from app import registry, scanning, slips
+from app import audit, registry, scanning, slips
 from app.errors import InvalidInput
 from app.session import Session
 from tests.app.test_registry import doc
@@ -61,3 +61,18 @@ def test_another_kind_is_refused(login: Callable[..., Session]) -> None:
 )
 def test_each_source_has_its_form(source: str, form: str) -> None:
     assert slips.form_for(source) == form
+
+
+def test_a_print_is_audited_with_where_it_went_and_a_second_print_as_again(
+    login: Callable[..., Session],
+) -> None:
+    custodian = login("jiyao")
+    copy = registry.register(custodian, doc(copy_numbers="1")).copies[0]
+    codes = slips.propose(custodian, [copy.id], "收文处理笺")
+    slips.commit(custodian, codes, "打印机 HP-1")
+    slips.commit(custodian, codes, "")  # the same pages printed once more
+    second, first = audit.page(custodian.db, None, 2)
+    assert first.action == second.action == "打印收文处理笺"
+    assert first.details["to"] == "打印机 HP-1" and "again" not in first.details
+    assert second.details["again"] is True and "to" not in second.details
+    assert first.details["serials"] == second.details["serials"] == [codes[0].serial]
