@@ -527,11 +527,14 @@ def worker(plan_path: Path, tree: Path, index: int, count: int, out: Path) -> in
     warm_imports()
     sources: dict[str, str] = {}
     until = float(plan.get("until") or 0)
+    parent = os.getppid()
     with out.open("a", encoding="utf-8") as log:
         for i, raw in enumerate(plan["mutants"]):
             if i % count != index:
                 continue
             if until and time.time() > until:
+                break
+            if os.getppid() != parent:  # bench/mutation.py was stopped: stop too
                 break
             m = Mutant(**raw)
             if not m.tests:
