@@ -701,6 +701,33 @@ def trace(tree: Path, template: Path, files: list[str], modules: list[str], out:
     return done.returncode == 0
 
 
+def report_only(args: argparse.Namespace) -> int:
+    """The report again from the last run's results (after EQUIVALENT changed), nothing run."""
+    from bench import mutation_full as mf
+
+    modules = [f"app/{m}.py" for m in args.modules.split(",")]
+    work = Path(args.work)
+    traced = load_trace(work / "trace-fastkdf.json")
+    mutants: list = []
+    left_out = 0
+    for module in modules:
+        found, skipped = mf.find_mutants(ROOT, module)
+        mutants += found
+        left_out += skipped
+    own = {path: old + new for path, (old, new) in TESTS.items()}
+    mf.choose_tests(ROOT, mutants, traced, own, modules, args.budget_tests, args.cap)
+    fates: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    for line in (work / "results.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        fates[row["id"]] = row["fate"]
+        seconds[row["id"]] = row.get("seconds", 0.0)
+    figures_path = work / "figures.json"
+    figures = json.loads(figures_path.read_text(encoding="utf-8")) if figures_path.exists() else {}
+    return report(args, mf, ROOT, modules, mutants, fates, seconds, left_out,
+                  figures.get("trace", 0.0), figures.get("run", 0.0), figures.get("total", 0.0))  # fmt: skip
+
+
 def full(args: argparse.Namespace) -> int:
     from bench import mutation_full as mf
 
@@ -833,8 +860,16 @@ def full(args: argparse.Namespace) -> int:
         ),
         encoding="utf-8",
     )
+    total_s = time.perf_counter() - started
+    figures_path = work / "figures.json"
+    figures = json.loads(figures_path.read_text(encoding="utf-8")) if figures_path.exists() else {}
+    if not args.resume:
+        figures = {}
+    for key, value in (("trace", traced_s), ("run", run_s), ("total", total_s)):
+        figures[key] = figures.get(key, 0.0) + value  # a resumed run adds to the last
+    figures_path.write_text(json.dumps(figures), encoding="utf-8")
     return report(args, mf, trees[0], modules, mutants, fates, seconds, in_annotations,
-                  traced_s, run_s, time.perf_counter() - started)  # fmt: skip
+                  figures["trace"], figures["run"], figures["total"])  # fmt: skip
 
 
 def is_killed(fate: str | None) -> bool:
@@ -959,12 +994,17 @@ def main() -> int:
         default=12.0,
         help="seconds of covering tests (as traced) a mutant runs at most; more with --resume",
     )
+    parser.add_argument(
+        "--report-only", action="store_true", help="the report again from the last results"
+    )
     parser.add_argument("--cap", type=int, default=25, help="tests a mutant runs at most")
     parser.add_argument("--until", help="HH:MM (UTC): start no mutant after this time")
     parser.add_argument("--report", default=str(ROOT / "bench" / "mutation-report.txt"))
     args = parser.parse_args()
     if args.hand:
         return hand(args.only, args.budget)
+    if args.report_only:
+        return report_only(args)
     if args.sample:
         return cosmic(
             args.modules.split(","), args.sample, args.seed, args.budget, not args.without_rules
