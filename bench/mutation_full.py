@@ -387,6 +387,42 @@ def importers(root: Path, modules: list[str]) -> dict[str, set[str]]:
     return out
 
 
+def defined_names(tree: ast.Module, line: int) -> set[str]:
+    """The names the top-level statement holding `line` defines (a class's too, for a line in
+    its body outside any method)."""
+    for node in tree.body:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        if not start <= line <= (node.end_lineno or node.lineno):
+            continue
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            return {t.id for t in targets if isinstance(t, ast.Name)}
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            return {node.name}
+    return set()
+
+
+def use_sites(trees: dict[str, ast.Module]) -> dict[str, set[str]]:
+    """name → the lines ("app/x.py:12") that use it, in the rule modules; a function's or a
+    class's name also maps to the lines of its body (run when it is called or used)."""
+    uses: dict[str, set[str]] = {}
+    for module, tree in trees.items():
+        for node in ast.walk(tree):
+            name = None
+            if isinstance(node, ast.Name):
+                name = node.id
+            elif isinstance(node, ast.Attribute):
+                name = node.attr
+            if name is not None:
+                uses.setdefault(name, set()).add(f"{module}:{node.lineno}")
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                body = {
+                    f"{module}:{n}" for n in range(node.body[0].lineno, (node.end_lineno or 0) + 1)
+                }
+                uses.setdefault(node.name, set()).update(body)
+    return uses
+
+
 def choose_tests(
     root: Path,
     mutants: list[Mutant],
@@ -416,9 +452,19 @@ def choose_tests(
             ),
         )
 
+    uses = use_sites(trees)
     for m in mutants:
         if m.level == "module":
-            ids = set().union(*(by_module.get(r, set()) for r in reach[m.module]))
+            # The tests that run a line using what the mutated statement defines (a table's
+            # name, a class, a function's body for its defaults); else every test of the module
+            # and of the rule modules importing it.
+            names = defined_names(trees[m.module], m.line)
+            lines = set().union(*(uses.get(n, set()) for n in names)) if names else set()
+            ids = set().union(*(by_line.get(x, set()) for x in lines))
+            own = own_files.get(m.module, [])
+            ids |= {t for t in trace if any(t.startswith(f) for f in own)}  # the module's own
+            if not ids:
+                ids = set().union(*(by_module.get(r, set()) for r in reach[m.module]))
         else:
             ids = set()
             for n in statement_lines(trees[m.module], m.line, m.end_line):

@@ -4,6 +4,7 @@ constants, so that changing a constant is a broken rule and not a silently moved
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from app.clock import FixedClock
 from app.errors import AccountLocked, WrongPassword
 from app.paths import RoomPaths
-from app.session import open_session
+from app.session import Session, open_session
 from tests.conftest import PASSWORD
 
 
@@ -39,3 +40,13 @@ def test_the_lock_lasts_fifteen_minutes(room: RoomPaths, clock: FixedClock) -> N
         open_session(room.db, "jiyao", PASSWORD, clock)
     clock.set(locked_at + timedelta(minutes=15))
     open_session(room.db, "jiyao", PASSWORD, clock).close()
+
+
+def test_a_session_never_shows_its_data_key(login: Callable[..., Session]) -> None:
+    """The data key never reaches a text that may be logged (a traceback prints reprs)."""
+    session = login("jiyao")
+    shown = repr(session) + str(session)
+    assert session.data_key and session.data_key.hex() not in shown
+    assert repr(session.data_key) not in shown and str(list(session.data_key)) not in shown
+    assert PASSWORD not in shown
+    assert "jiyao" in shown
