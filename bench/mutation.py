@@ -656,6 +656,19 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " compares or prints one (class attributes 0 serve as the defaults)",
     ),
     (
+        "app/audit.py",
+        'db.memo["seal_checked"] = True',
+        'db.memo["seal_checked"] = False',
+        'only the key\'s presence is read (`"seal_checked" not in db.memo`): True or False alike',
+    ),
+    (
+        "app/session.py",
+        "_lock: InstanceLock | None = field(default=None, repr=False)",
+        "repr=True",
+        "only the session's repr shows the instance lock (a lock file's path, no secret); nothing"
+        " reads that repr",
+    ),
+    (
         "*",
         "LIMIT 1",
         "LIMIT 2",
