@@ -37,3 +37,27 @@ def test_the_close_lists_tonights_exceptions(room, clock: FixedClock) -> None:  
     assert [(e["reader"], e["reason"]) for e in closed.exceptions] == [
         (readers["核心"].name, "开会使用")
     ]
+
+
+def test_no_exception_for_a_copy_already_back(room, clock: FixedClock) -> None:  # noqa: F811
+    custodian, officer, readers, copies = room
+    clock.set(FRIDAY.replace(hour=16))
+    [back] = desk.checkout(custodian, readers["核心"].id, [copies["机密"]])
+    desk.take_back(custodian, copies["机密"])
+    desk.checkout(custodian, readers["重要"].id, [copies["秘密"]])  # another copy still out
+    with pytest.raises(InvalidInput):
+        day_close.add_exception(officer, back, "开会使用", FRIDAY + timedelta(days=3))
+
+
+def test_the_close_counts_each_level_from_zero(room, clock: FixedClock) -> None:  # noqa: F811
+    custodian, _, readers, copies = room
+    clock.set(FRIDAY.replace(hour=16))
+    desk.checkout(custodian, readers["核心"].id, [copies["非密"]])
+    clock.set(FRIDAY.replace(hour=17, minute=40))
+    counts = day_close.close_day(custodian).counts
+    assert counts == {
+        "绝密": {"在柜": 1, "借出": 0, "分发在外": 0},
+        "机密": {"在柜": 1, "借出": 0, "分发在外": 0},
+        "秘密": {"在柜": 1, "借出": 0, "分发在外": 0},
+        "非密": {"在柜": 0, "借出": 1, "分发在外": 0},
+    }

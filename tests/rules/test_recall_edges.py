@@ -86,3 +86,17 @@ def test_keeping_a_copy_needs_a_reason_of_two_characters(login: Callable[..., Se
         with pytest.raises(InvalidInput, match="留用须写明理由"):
             recall.retain(custodian, 2026, [copy_id], reason, officer)
     assert recall.retain(custodian, 2026, [copy_id], "备查", officer) == 1
+
+
+@pytest.mark.parametrize("source", ["中央", "省", "市"])
+def test_a_document_in_a_begun_recall_keeps_its_upper_level_source(
+    login: Callable[..., Session], source: str
+) -> None:
+    custodian = login("jiyao")
+    done = registry.register(
+        custodian, doc(source=source, copy_numbers="1", doc_number="丙〔2026〕1号")
+    )
+    recall.open_campaign(custodian, 2026)
+    with pytest.raises(InvalidInput, match="属于 2026 年度清退范围"):
+        registry.edit(custodian, done.document.id, {"source": "区本级"})
+    assert registry.edit(custodian, done.document.id, {"source": "省" if source != "省" else "市"})

@@ -58,3 +58,30 @@ def test_a_copy_out_names_its_own_holder(room) -> None:  # noqa: F811
     for level, holder in (("秘密", readers["重要"].name), ("机密", readers["核心"].name)):
         with pytest.raises(InvalidInput, match=f"在 {holder} 处"):
             desk.checkout(custodian, readers["一般"].id, [copies[level]])
+
+
+def test_a_cancelled_batch_no_longer_holds_its_copy(room) -> None:  # noqa: F811
+    custodian, _, readers, copies = room
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    destruction.add(custodian, batch.id, [copies["秘密"]])
+    with pytest.raises(InvalidInput, match="已列入待销毁批次"):
+        desk.checkout(custodian, readers["核心"].id, [copies["秘密"]])
+    destruction.cancel(custodian, batch.id, "建错")
+    assert len(desk.checkout(custodian, readers["核心"].id, [copies["秘密"]])) == 1
+
+
+def test_an_override_needs_a_reason_of_two_characters(room) -> None:  # noqa: F811
+    custodian, _, readers, copies = room
+    for reason in ("", "急", " 急 "):
+        word = Override("baomi", PASSWORD, reason, "张建国 书记", "批字1号")
+        with pytest.raises(InvalidInput, match="例外放行须写明理由"):
+            desk.checkout(custodian, readers["非涉密"].id, [copies["秘密"]], word)
+
+
+def test_a_copy_lent_after_the_close_by_override_is_due_in_an_hour(room, clock) -> None:  # noqa: F811
+    custodian, _, readers, copies = room
+    clock.set(FRIDAY.replace(hour=18))
+    word = Override("baomi", PASSWORD, "领导急需", "张建国 书记", "批字1号")
+    desk.checkout(custodian, readers["核心"].id, [copies["机密"]], word)
+    (row,) = desk.out_now(custodian.db)
+    assert row.due_at == FRIDAY.replace(hour=19)
