@@ -42,3 +42,12 @@ def test_the_rooms_first_accounts_are_created_and_granted_at_once(
     for who in ("xitong", "anquan", "shenji", "jiyao", "baomi"):
         about = {e.action: e.details for e in trail if e.object == f"account:{who}"}
         assert "创建账户" in about and about["授予角色"]["bootstrap"] is True
+
+
+def test_the_account_list_shows_the_active_first(login: Callable[..., Session]) -> None:
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("zhaolei", "赵磊", Role.CUSTODIAN, GOOD))
+    accounts.deactivate(admin, "zhaolei")
+    listed = [(a.login, a.active) for a in accounts.list_accounts(admin.db)]
+    assert listed[-1] == ("zhaolei", False)
+    assert all(active for _, active in listed[:-1])

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import pytest
 
+from app import audit
 from app.clock import FixedClock
-from app.errors import AccountLocked, WrongPassword
+from app.errors import AccountLocked, DatabaseInUse, WrongPassword
 from app.paths import RoomPaths
 from app.session import Session, open_session
 from tests.conftest import PASSWORD
@@ -50,3 +51,26 @@ def test_a_session_never_shows_its_data_key(login: Callable[..., Session]) -> No
     assert repr(session.data_key) not in shown and str(list(session.data_key)) not in shown
     assert PASSWORD not in shown
     assert "jiyao" in shown
+
+
+def test_a_session_holds_the_room_alone_unless_told_otherwise(
+    room: RoomPaths, clock: FixedClock
+) -> None:
+    first = open_session(room.db, "jiyao", PASSWORD, clock)
+    try:
+        with pytest.raises(DatabaseInUse):
+            open_session(room.db, "baomi", PASSWORD, clock)
+    finally:
+        first.close()
+    open_session(room.db, "baomi", PASSWORD, clock).close()
+
+
+def test_an_attempt_on_a_locked_login_is_recorded_as_a_login(
+    room: RoomPaths, clock: FixedClock, login: Callable[..., Session]
+) -> None:
+    fail(room, clock, 5)
+    with pytest.raises(AccountLocked):
+        open_session(room.db, "jiyao", PASSWORD, clock)
+    session = login("baomi")
+    (attempt,) = [e for e in audit.page(session.db, None, 50) if e.action == "锁定期间尝试"]
+    assert (attempt.object, attempt.details["for"]) == ("account:jiyao", "登录")

@@ -76,3 +76,11 @@ def test_a_print_is_audited_with_where_it_went_and_a_second_print_as_again(
     assert first.details["to"] == "打印机 HP-1" and "again" not in first.details
     assert second.details["again"] is True and "to" not in second.details
     assert first.details["serials"] == second.details["serials"] == [codes[0].serial]
+
+
+def test_slip_serials_start_at_1_and_follow_on(login: Callable[..., Session]) -> None:
+    custodian = login("jiyao")
+    copies = registry.register(custodian, doc(copy_numbers="1-3")).copies
+    first = slips.issue(custodian, [c.id for c in copies[:2]], "收文处理笺")
+    second = slips.issue(custodian, [copies[2].id], slips.LABEL)
+    assert [c.serial for c in first + second] == [1, 2, 3]
