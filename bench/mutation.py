@@ -669,6 +669,25 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " reads that repr",
     ),
     (
+        "app/audit.py",
+        "sort_keys=True",
+        "sort_keys=False",
+        "the details' key order: read back only through json.loads or json_extract, searched with"
+        " LIKE on values; the hash covers the stored text whichever the order",
+    ),
+    (
+        "app/slips.py",
+        "kind = codes[0].kind",
+        "kind = codes[ -1].kind",
+        "every code of one print has the same kind (propose makes them so)",
+    ),
+    (
+        "app/slips.py",
+        'FROM slip")[0])',
+        'FROM slip")[ -1])',
+        "the row has one column: [0] and [-1] are the same value",
+    ),
+    (
         "*",
         "LIMIT 1",
         "LIMIT 2",
