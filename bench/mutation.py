@@ -1,23 +1,28 @@
 """Mutation score of the room's rule modules: does breaking a line make a test fail?
 
-    python bench/mutation.py --hand                  the issue's hand-made mutants, and more
-    python bench/mutation.py [--sample 6] [--seed 19] [--modules desk,day_close] [--budget 900]
+    python bench/mutation.py                       every mutant of the rule modules (the score)
+    python bench/mutation.py --resume [--retrace tests/rules/test_x_edges.py,...]
+                                                   the last run's survivors again, then the rest
+    python bench/mutation.py --report-only         the report again from the last results
+    python bench/mutation.py --hand                the issue's hand-made mutants, and more
+    python bench/mutation.py --sample 6 [--seed 19] cosmic-ray itself on a seeded sample
 
-Both modes work in a temporary copy of the tree (tracked and untracked files, not .git), never in
-the working tree, and run each mutant against the test files that cover its module (TESTS), with
-`-x`: a mutant is killed when any of them fails.
+The default mode (bench/mutation_full.py has the details) takes every mutant cosmic-ray's
+operators find in app/<module>.py for each of MODULES (the selective set: an operator replaced by
+its inverse, a comparison by its negation and boundary neighbour), plus our own mutants of the SQL
+inside Python strings and of the module-level tables' words; it traces the Qt-free tests once to
+learn which test runs which line, then runs each mutant, in a forked warm process, against the
+tests that run its line (or use what its statement defines), fastest first, with -x. A mutant is
+killed when a test fails, errors or times out. `--budget-tests` and `--cap` bound the tests one
+mutant runs; `--until HH:MM` stops starting mutants (the rest are reported "not run"); `--resume`
+keeps the killed of the last run. Everything runs at nice 15, in copies of the tree under
+`--work`. Prints `name: value unit` lines (mutants, killed, equivalent, survived, score, raw score,
+not run, per-mutant cost, times) and writes the report (per module, each survivor's file:line and
+diff, each survivor judged equivalent with its reason: EQUIVALENT) to bench/mutation-report.txt.
 
 --hand applies each mutant of HAND (file, original snippet, mutated snippet) and runs first the
 tests that existed before tests/rules/ ("before"), then, if it survived, tests/rules/ too
-("after"). It prints each mutant's fate and the totals before and after.
-
-The default mode runs cosmic-ray (a maintained mutation tool: `cosmic-ray init` finds every
-mutant of a module, `cosmic-ray exec` applies each and runs the test command) over the rule
-modules. A full run is hours on two cores, so each module runs a seeded random sample of its
-mutants (`--sample` per module; the others are marked skipped in cosmic-ray's session), and each
-module's run stops at `--budget` seconds. Prints per module and in total:
-    mutants: N   killed: N   score: P %
-and the survivors' diffs.
+("after"): the migrations' SQL (triggers, CHECKs, unique indexes) is mutated only here.
 """
 
 from __future__ import annotations
