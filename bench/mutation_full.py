@@ -423,6 +423,17 @@ def use_sites(trees: dict[str, ast.Module]) -> dict[str, set[str]]:
     return uses
 
 
+def within_budget(ranked: list[str], trace: dict[str, dict], budget: float) -> list[str]:
+    chosen: list[str] = []
+    spent = 0.0
+    for t in ranked:
+        if chosen and spent + trace[t]["seconds"] > budget:
+            break
+        chosen.append(t)
+        spent += trace[t]["seconds"]
+    return chosen
+
+
 def choose_tests(
     root: Path,
     mutants: list[Mutant],
@@ -460,24 +471,22 @@ def choose_tests(
             # and of the rule modules importing it.
             names = defined_names(trees[m.module], m.line)
             lines = set().union(*(uses.get(n, set()) for n in names)) if names else set()
-            ids = set().union(*(by_line.get(x, set()) for x in lines))
+            users = set().union(*(by_line.get(x, set()) for x in lines))
             own = own_files.get(m.module, [])
-            ids |= {t for t in trace if any(t.startswith(f) for f in own)}  # the module's own
+            ids = users | {t for t in trace if any(t.startswith(f) for f in own)}
             if not ids:
                 ids = set().union(*(by_module.get(r, set()) for r in reach[m.module]))
+            m.covering = len(ids)
+            # The tests that use the definition first, then the module's own, fastest first.
+            ranked = sorted(ids, key=lambda t: (t not in users, trace[t]["seconds"], t))
+            m.tests = within_budget(ranked[:cap], trace, budget)
+            continue
         else:
             ids = set()
             for n in statement_lines(trees[m.module], m.line, m.end_line):
                 ids |= by_line.get(f"{m.module}:{n}", set())
         m.covering = len(ids)
-        chosen: list[str] = []
-        spent = 0.0
-        for t in order(m.module, ids)[:cap]:
-            if chosen and spent + trace[t]["seconds"] > budget:
-                break
-            chosen.append(t)
-            spent += trace[t]["seconds"]
-        m.tests = chosen
+        m.tests = within_budget(order(m.module, ids)[:cap], trace, budget)
 
 
 # ---- running ------------------------------------------------------------------------------------
