@@ -848,6 +848,15 @@ def full(args: argparse.Namespace) -> int:
                     elif row["fate"] != "not run":
                         survived_before.add(row["id"])
     todo = [m for m in mutants if m.id not in previous]
+    if args.resume:  # kept before the parts are cleared: a run stopped early loses nothing
+        results_path.write_text(
+            "".join(
+                json.dumps({"id": i, "fate": f, "seconds": seconds.get(i, 0.0)}) + "\n"
+                for i, f in previous.items()
+            )
+            + "".join(json.dumps({"id": i, "fate": "survived"}) + "\n" for i in survived_before),
+            encoding="utf-8",
+        )
     # Modules interleaved: a run stopped at --until still gives every module a fair share; the
     # last run's survivors first (they meet the new tests and a larger budget).
     by_module = [[m for m in todo if m.module == module] for module in modules]
