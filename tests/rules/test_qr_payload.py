@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app import qr_payload
 
 SECRET = b"k" * 32
@@ -31,3 +33,13 @@ def test_every_flipped_character_fails() -> None:
             continue
         other = alphabet[(alphabet.index(ch) + 1) % len(alphabet)]
         assert qr_payload.decode(SECRET, "room-a", code[:i] + other + code[i + 1 :]) is None
+
+
+def test_ids_start_at_one() -> None:
+    """A copy or slip numbered 0 (or below) has no code: the room's ids start at 1."""
+    assert qr_payload.decode(SECRET, "r", qr_payload.encode(SECRET, "r", 1, 1)) == (
+        qr_payload.Payload(1, 1)
+    )
+    for copy_id, serial in ((0, 1), (1, 0), (-1, 1)):
+        with pytest.raises(ValueError):
+            qr_payload.encode(SECRET, "r", copy_id, serial)
