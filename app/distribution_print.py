@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from app import accounts, audit, distribution, documents, receipt_code
 from app.numbers import format_copy_ranges
-from app.output import Output
+from app.output import Output, audited_output
 from app.reports.distribution_pdf import (
     ChaseSheet,
     ReceiptSheet,
@@ -75,18 +75,9 @@ def print_receipt(session: Session, receipt_id: int) -> Output:
     data = sheet(session.db, receipt_id)
     pdf = render_receipt(data, session.room.unit)
 
-    def delivered(where: str) -> None:
-        with session.db.transaction():
-            audit.record(
-                session.db,
-                session.clock,
-                session.account.login,
-                "打印分发签收单",
-                f"receipt:{data.label}",
-                {"unit": data.unit, "where": where},
-            )
-
-    return Output(pdf, delivered, "刚输出的分发签收单未记入审计，请销毁后重新打印。")
+    return audited_output(
+        session, pdf, "分发签收单", "打印分发签收单", f"receipt:{data.label}", {"unit": data.unit}
+    )
 
 
 def read_receipt_code(db: Database, text: str) -> int | None:

@@ -15,7 +15,7 @@ from app import audit, circulation, desk, folder_code, folder_items, text_rules
 from app.circulation import ReadResult
 from app.clock import stamp
 from app.errors import InvalidInput, MijianError
-from app.output import Output
+from app.output import Output, audited_output
 from app.roles import BUSINESS_ROLES, Role
 from app.scanning import CopyRef, copy_ref
 from app.slips import ForgedCode, audit_refused, room_secret
@@ -161,15 +161,4 @@ def print_label(session: Session, folder_id: int) -> Output:
     folder = get(session.db, folder_id)
     pdf = render_label(folder.name, folder.code, session.room.unit)
 
-    def delivered(where: str) -> None:
-        with session.db.transaction():
-            audit.record(
-                session.db,
-                session.clock,
-                session.account.login,
-                "打印文件夹标签",
-                f"folder:{folder.name}",
-                {"where": where},
-            )
-
-    return Output(pdf, delivered, "刚输出的文件夹标签未记入审计，请销毁后重新打印。")
+    return audited_output(session, pdf, "文件夹标签", "打印文件夹标签", f"folder:{folder.name}", {})

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from app import audit, distribution, outgoing, outgoing_records, receipt_code, slips
 from app.clock import stamp
 from app.errors import InvalidInput
-from app.output import Output
+from app.output import Output, audited_output
 from app.reports.outgoing_pdf import (
     ChaseRow,
     DispatchSheet,
@@ -70,22 +70,14 @@ def print_dispatch(session: Session, outgoing_id: int) -> Output:
     data = dispatch_sheet(session.db, outgoing_id)
     pdf = render_dispatch(data, session.room.unit)
 
-    def delivered(where: str) -> None:
-        with session.db.transaction():
-            audit.record(
-                session.db,
-                session.clock,
-                session.account.login,
-                "打印发文回执",
-                f"outgoing:{outgoing_id}",
-                {
-                    "doc_number": data.doc_number,
-                    "units": [s.unit for s in data.slips],
-                    "where": where,
-                },
-            )
-
-    return Output(pdf, delivered, "刚输出的文件分发单和回执未记入审计，请销毁后重新打印。")
+    return audited_output(
+        session,
+        pdf,
+        "文件分发单和回执",
+        "打印发文回执",
+        f"outgoing:{outgoing_id}",
+        {"doc_number": data.doc_number, "units": [s.unit for s in data.slips]},
+    )
 
 
 def read_reply(session: Session, text: str) -> outgoing_records.Recipient:

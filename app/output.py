@@ -14,8 +14,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app.errors import MijianError
+
+if TYPE_CHECKING:
+    from app.session import Session
 
 PRINTER = "打印机"
 
@@ -33,6 +37,27 @@ class Output:
     pdf: bytes
     delivered: Callable[[str], None]
     if_lost: str
+
+
+def audited_output(
+    session: Session, pdf: bytes, what: str, action: str, obj: str, details: dict[str, Any]
+) -> Output:
+    """Pages whose only side effect is their audit event (`action` on `obj`, with `details`
+    and where they went), written once they reached the printer or the file."""
+    from app import audit  # app.audit imports nothing of this module; kept lazy all the same
+
+    def delivered(where: str) -> None:
+        with session.db.transaction():
+            audit.record(
+                session.db,
+                session.clock,
+                session.account.login,
+                action,
+                obj,
+                {**details, "where": where},
+            )
+
+    return Output(pdf, delivered, f"刚输出的{what}未记入审计，请销毁后重新打印。")
 
 
 _REASONS = {

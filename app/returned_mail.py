@@ -17,7 +17,7 @@ from app.classification import LEVELS
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput, MijianError
 from app.numbers import normalise_doc_number
-from app.output import Output
+from app.output import Output, audited_output
 from app.roles import BUSINESS_ROLES, Role
 from db.connection import Database
 
@@ -205,15 +205,6 @@ def print_notice(session: Session, returned_id: int) -> Output:
     item = get(session.db, returned_id)
     pdf = render_notice(item, session.room.unit)
 
-    def delivered(where: str) -> None:
-        with session.db.transaction():
-            audit.record(
-                session.db,
-                session.clock,
-                session.account.login,
-                "打印退文通知",
-                f"returned:{item.label}",
-                {"to": item.returned_to, "where": where},
-            )
-
-    return Output(pdf, delivered, "刚输出的退文通知未记入审计，请销毁后重新打印。")
+    return audited_output(
+        session, pdf, "退文通知", "打印退文通知", f"returned:{item.label}", {"to": item.returned_to}
+    )
