@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.audit_view import OTHER_GROUP, group_of
+from app.audit_words import OTHER_GROUP, group_of
 
 ROOT = Path(__file__).resolve().parents[2]
 # audit.record(db, clock, actor, "ACTION", …): the action is the fourth argument.
@@ -36,7 +36,7 @@ def test_every_object_kind_written_reads_in_chinese() -> None:
     """Found at the window: the 审计 page and the 审计报告 showed `receipt:…`, `unit:1`,
     `报表 day-close`, `route:…`. Every object prefix the program writes has a Chinese name,
     and every report kind its title."""
-    from app.audit_view import OBJECT_KINDS, object_label
+    from app.audit_words import OBJECT_KINDS, object_label
     from app.reports.kinds import TITLES
 
     prefixes = set()

@@ -346,6 +346,6 @@ def test_notes_are_audited(office) -> None:
     event = audit.page(custodian.db, None, 1)[0]
     assert (event.action, event.object) == ("发文办理", f"outgoing:{out.id}")
     assert event.details["doc_number"] == "区委办发〔2026〕1号"
-    from app.audit_view import object_label
+    from app.audit_words import object_label
 
     assert object_label(event.object) == f"发文 第{out.id}号"

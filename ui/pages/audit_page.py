@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import audit, audit_view
-from app.audit_view import KIND_GROUPS, OBJECT_KINDS, OTHER_GROUP, WHOLE_OBJECTS, AuditFilter
+from app.audit_view import AuditFilter
+from app.audit_words import KIND_GROUPS, OBJECT_KINDS, OTHER_GROUP, WHOLE_OBJECTS
 from app.errors import MijianError
 from app.progress import Cancelled, Progress
 from app.reports.audit_pdf import audit_report
