@@ -19,20 +19,8 @@ from db.connection import Database
 
 # The paper form's columns: the screen's, with 承办单位, 签收人 and 归卷日期 where the form has them.
 HEADERS = (*REGISTER_COLUMNS[:7], "承办单位", "签收人", REGISTER_COLUMNS[7], "归卷日期", "备注")
-WIDTHS_MM = (
-    18,
-    19,
-    24,
-    28,
-    50,
-    18,
-    30,
-    18,
-    14,
-    22,
-    18,
-    18,
-)  # 277 mm: 办理情况 and 备注 at their longest fit a page
+# 277 mm: 密级★期限 on one line, 办理情况 and 备注 at their longest still fit a page.
+WIDTHS_MM = (18, 19, 22, 28, 48, 22, 30, 18, 14, 22, 18, 18)
 
 
 def rows_of(db: Database, f: RegisterFilter) -> Iterator[RegisterRow]:
