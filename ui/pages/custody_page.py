@@ -131,6 +131,7 @@ class CustodyPage(QWidget):
         self.last_finished: int | None = None
         # Asked before 完成清查 while expected copies are unscanned (a test answers it).
         self.confirm_unscanned: Callable[[str], bool] = self._ask_unscanned
+        self._expected_of: tuple[int, int] | None = None  # (stocktake id, copies expected)
         self._build()
         self._connect()
         self.refresh()
@@ -379,11 +380,17 @@ class CustodyPage(QWidget):
         if said is None:
             return
         self.result_label.setStyleSheet(OK_STYLE if said.ok else BAD_STYLE)
-        expected, missing = stocktake.unscanned(self._session, taken)
         self.result_label.setText(
-            f"第 {said.scans} 次扫描（应在柜 {expected} 份，已扫 {expected - missing} 份）"
-            f"　{said.message}"
+            f"第 {said.scans} 次扫描（应在柜 {self._expected(taken)} 份）　{said.message}"
         )
+
+    def _expected(self, stocktake_id: int) -> int:
+        """How many copies the stocktake expects, counted once per stocktake: a count over the
+        whole room on every scan would slow the burst of scans the stocktake is."""
+        if self._expected_of is None or self._expected_of[0] != stocktake_id:
+            expected, _ = stocktake.unscanned(self._session, stocktake_id)
+            self._expected_of = (stocktake_id, expected)
+        return self._expected_of[1]
 
     @property
     def finishing(self) -> bool:
