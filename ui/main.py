@@ -99,6 +99,7 @@ def create_demo(paths: RoomPaths, clock: Clock) -> None:
     from PySide6.QtCore import QEventLoop
 
     from app.demo import create_demo_room
+    from ui.errors import calm
     from ui.tasks import Call, ProgressWindow
 
     window = ProgressWindow(
@@ -116,7 +117,15 @@ def create_demo(paths: RoomPaths, clock: Clock) -> None:
         window.end()
         loop.quit()
 
-    call = Call(lambda: create_demo_room(paths.db, clock), lambda _: finish(), finish, finish)
+    def make() -> object:
+        try:
+            return create_demo_room(paths.db, clock)
+        except OSError as exc:  # a full disk, no permission: a calm message, not the crash box
+            calmly = calm(exc)
+            assert calmly is not None
+            raise calmly from exc
+
+    call = Call(make, lambda _: finish(), finish, finish)
     if not call.finished:
         loop.exec()
     if failures:

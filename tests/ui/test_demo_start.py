@@ -41,3 +41,16 @@ def test_the_demo_room_is_made_behind_a_bar_while_the_window_keeps_ticking(
     assert took > 0.6 and seen and "正在创建演示机要室" in seen[0]
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) > 50 and max(gaps) < 0.5, max(gaps)
+
+
+def test_a_demo_room_that_cannot_be_written_is_said_calmly(qapp, tmp_path: Path, clock) -> None:
+    """No room can be made where the folder is a file (as a full or read-only disk): a calm
+    Chinese message, never the crash dialog."""
+    import pytest
+
+    from app.errors import MijianError
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(MijianError, match="文件读写失败"):
+        create_demo(RoomPaths(blocker / "demo.mjdb"), clock)
