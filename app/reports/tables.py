@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 from app.progress import Cancelled
 from app.progress import ProgressCallback as Progress
 from app.reports.fonts import markup, string_width
+from app.reports.grid import Grid, plain_grid
 
 # Re-exported for the report modules and ui/printing: the one definition is app/progress.py.
 __all__ = ["Cancelled", "PagedTable", "Progress", "fitted", "grid_style"]
@@ -123,10 +124,10 @@ class PagedTable(Flowable):
         self.window = window
         self.rows = _rows or _Rows(records, make_row, progress)
         self.start = _start
-        self._table: Table | None = None
-        self._cached: tuple[tuple[float, int], tuple[Table, int, float]] | None = None
+        self._table: Table | Grid | None = None
+        self._cached: tuple[tuple[float, int], tuple[Table | Grid, int, float]] | None = None
 
-    def _build(self, end: int, heights: Sequence[float] | None = None) -> Table:
+    def _build(self, end: int, heights: Sequence[float] | None = None) -> Table | Grid:
         """The table of rows start..end under the header; `heights` when they are already
         measured (the header's first), so that the table does not measure them again."""
         data = [self.header] + [self.rows.row(i) for i in range(self.start, end)]
@@ -134,6 +135,9 @@ class PagedTable(Flowable):
             self.rows.cell_styles = _cell_styles(self.header, self.widths, self.style)
         head, body = self.rows.cell_styles
         styles = [list(head)] + [list(body) for _ in range(end - self.start)]
+        lines = [c for c in self.style if c[0] not in CELL_OPS]
+        if plain_grid(lines, header_rows=1):
+            return Grid(data, self.widths, styles, lines, heights)
         table = Table(
             data,
             colWidths=self.widths,
@@ -141,10 +145,10 @@ class PagedTable(Flowable):
             repeatRows=1,
             cellStyles=styles,
         )
-        table.setStyle(TableStyle([c for c in self.style if c[0] not in CELL_OPS]))
+        table.setStyle(TableStyle(lines))
         return table
 
-    def _piece(self, avail_width: float, avail_height: float) -> tuple[Table, int, float]:
+    def _piece(self, avail_width: float, avail_height: float) -> tuple[Table | Grid, int, float]:
         """This page's table (built once per page and width) and where it ends."""
         key = (avail_width, self.window)
         if self._cached is not None and self._cached[0] == key:
