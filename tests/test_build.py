@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("frozen")  # one worker builds the program once for both
 def test_frozen_program_runs(frozen_program: Path, tmp_path: Path) -> None:
     program = frozen_program
     # The fallback and Latin faces and Qt's Chinese catalogue, where the program looks for them.

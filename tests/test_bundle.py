@@ -34,6 +34,7 @@ def bundle(dist: Path, out: Path, version: str | None = None) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("frozen")  # one worker builds the program once for both
 def test_bundle_installs_offline_runs_upgrades_and_verifies(
     frozen_program: Path, tmp_path: Path
 ) -> None:
