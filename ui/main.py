@@ -80,6 +80,7 @@ def run_window(args: argparse.Namespace, clock: Clock) -> int:
     while session is not None:
         window = MainWindow(session)
         window.show()
+        window.open_check.start()  # the quick gate, off the GUI thread
         log.info("window opened for role %s", session.role.value)
         try:
             code = int(app.exec())

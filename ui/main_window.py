@@ -26,6 +26,7 @@ from app.vocab import CopyState, Level
 from ui.account_dialogs import ChangePasswordDialog
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.lazy_pages import LazyPages
+from ui.open_check import OpenCheck
 from ui.pages.audit_page import AuditPage
 from ui.pages.board_page import BoardPage
 from ui.pages.circulation_page import CirculationPage
@@ -172,6 +173,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.limits_label = QLabel()  # 今日时限 count, kept by the board page
         self.statusBar().addPermanentWidget(self.limits_label)
+        self.open_check = OpenCheck(session)  # started by the composition root (ui/main.py)
+        self.statusBar().addPermanentWidget(self.open_check)
         for index in range(self.pages.count()):
             widget = self.pages.built(index)
             if isinstance(widget, BoardPage):
