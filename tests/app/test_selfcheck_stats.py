@@ -28,6 +28,8 @@ def test_the_year_in_months_quarters_and_holdings(counter, clock, login, tmp_pat
     copying.approve(custodian, secret[1], 2, "传达学习需要", OFFICER)
     recall.open_campaign(custodian, 2026)
     recall.record_return(custodian, 2026, [secret[2]], date(2026, 11, 20), "市委办", "R-1")
+    # 留用 is no end: the copy stays in the safe and in the holdings.
+    recall.retain(custodian, 2026, [secret[0]], "年度总结仍需参阅", OFFICER)
     clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=BEIJING))
     declassify.decide(
         custodian, docs["scoped"].document.id, "解密", date(2026, 12, 1), "期满", OFFICER
@@ -50,7 +52,8 @@ def test_the_year_in_months_quarters_and_holdings(counter, clock, login, tmp_pat
     assert lines[("销毁", "份")].months[11] == 1 and lines[("销毁", "份")].months[10] == 0
     assert (lines[("解密", "件")].months[11], lines[("解密", "份")].months[11]) == (1, 1)
     assert lines[("遗失", "份")].year == 0 and lines[("违规过夜", "份")].year == 0
-    # Held at each month's end: 3 + 2 made − 1 recalled + the scoped one, until it was declassified.
+    # Held at each month's end: 3 + 2 made − 1 recalled (the 留用 one still held) + the scoped one,
+    # until it was declassified.
     secret_held = lines[("期末在管（秘密）", "份")]
     assert secret_held.months[9] == 0 and secret_held.months[10] == 5
     assert secret_held.months[11] == 4 and secret_held.year == 4 and secret_held.quarter(3) == 4
