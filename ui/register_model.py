@@ -43,7 +43,10 @@ class RegisterModel(PagedModel, ColumnsModel):
         Column("title", "标题"),  # stretches
         Column("level", "密级", sample="机密★20年"),
         Column("copies", "份数/份号", sample="10份 000001-000010"),
+        Column("handlers", "承办单位", sample="区委办公室"),  # longer lists are elided
+        Column("signers", "签收人", sample="张建国"),
         Column("state", "办理情况", 80),
+        Column("filed_on", "归卷日期", sample="2026-00-00"),
         Column("remarks", "备注", 90),
     )
 
@@ -79,7 +82,10 @@ class RegisterModel(PagedModel, ColumnsModel):
             "title": row.title,
             "level": row.level_label,
             "copies": f"{row.copies}份 {row.copy_ranges}",
+            "handlers": row.handlers,
+            "signers": row.signers,
             "state": "已作废" if row.voided else "　".join(p for p in (out, row.status_note) if p),
+            "filed_on": row.filed_on,
             "remarks": row.remarks,
         }
 

@@ -17,8 +17,8 @@ from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, grid_style
 from db.connection import Database
 
-# The paper form's columns: the screen's, with 承办单位, 签收人 and 归卷日期 where the form has them.
-HEADERS = (*REGISTER_COLUMNS[:7], "承办单位", "签收人", REGISTER_COLUMNS[7], "归卷日期", "备注")
+# The paper form's columns, the same as the screen's.
+HEADERS = REGISTER_COLUMNS
 # 277 mm: 密级★期限 on one line, 办理情况 and 备注 at their longest still fit a page.
 WIDTHS_MM = (18, 19, 22, 28, 48, 22, 30, 18, 14, 22, 18, 18)
 

@@ -6,15 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from app import audit
+from app import audit, desk, documents, instructions
 from tests.app.test_filing import year_end  # noqa: F401
 from tests.conftest import BEIJING
 from tests.pdf_tools import text_of
 from ui.pages.recall_page import RecallPage
+from ui.pages.register_page import RegisterPage
 
 
 def test_filing_from_the_window(year_end, clock, qtbot, shot, tmp_path: Path) -> None:  # noqa: F811
     custodian, officer, readers, docs, kept, other = year_end
+    instructions.add(custodian, kept.id, "张建国", "请区委办阅处", unit="区委办公室")
+    first = documents.copies_of(custodian.db, kept.id)[0].id
+    desk.checkout(custodian, readers["zhang"].id, [first])
+    desk.take_back(custodian, first)
     clock.set(datetime(2026, 12, 21, 9, 0, tzinfo=BEIJING))
     window = RecallPage(custodian)
     qtbot.addWidget(window)
@@ -36,6 +41,17 @@ def test_filing_from_the_window(year_end, clock, qtbot, shot, tmp_path: Path) ->
     assert page.message_label.text() == "已归档 1 件 1 份，卷号 2026-永久-001。"
     assert other.number not in [page.model.row_at(i).number for i in range(page.model.rowCount())]
     shot(window, "filing-page")
+    # The on-screen 收文登记簿 has the paper form's 承办单位, 签收人 and 归卷日期.
+    register = RegisterPage(custodian)
+    qtbot.addWidget(register)
+    register.resize(1400, 600)
+    register.show()
+    model = register.model
+    rows = {model.row_at(i).number: model.row_at(i) for i in range(model.rowCount())}
+    assert model.display(rows[other.number], model.column_of("filed_on")) == "2026-12-21"
+    assert model.display(rows[kept.number], model.column_of("handlers")) == "区委办公室"
+    assert model.display(rows[kept.number], model.column_of("signers")) == "张建国"
+    shot(register, "register-paper-columns")
 
     target = tmp_path / "filing.pdf"
     page._choose = lambda *_: target
