@@ -57,10 +57,32 @@ DEMO_UNIT = "某市某区委办公室（演示）"
 DEMO_CLOSE_TIME = "23:59"
 
 
+# What making a room leaves beside `path`: removed again when the demo cannot be finished.
+_ROOM_FILES = ("", "-wal", "-shm", "-journal", ".keys", ".anchor", ".lock", ".keylock")
+
+
 def create_demo_room(
     path: Path, clock: Clock, kdf: KdfParams = DEFAULT_KDF, *, content: bool = True
 ) -> RoomPaths:
-    """The demo room; `content=False` gives the accounts alone (tests build their own data)."""
+    """The demo room; `content=False` gives the accounts alone (tests build their own data).
+
+    All or nothing: when it cannot be finished (a full disk, say), the files it had made are
+    removed, so the next `--demo` starts afresh instead of opening half a room. Files that were
+    there before are never touched (a demo holds nothing but invented records)."""
+    path = Path(path)
+    candidates = [path.with_name(path.name + s) for s in _ROOM_FILES]
+    candidates.append(sheet_path(paths_of(path)))
+    before = {p for p in candidates if p.exists()}
+    try:
+        return _create_demo_room(path, clock, kdf, content)
+    except BaseException:
+        for leftover in candidates:
+            if leftover not in before:
+                leftover.unlink(missing_ok=True)
+        raise
+
+
+def _create_demo_room(path: Path, clock: Clock, kdf: KdfParams, content: bool) -> RoomPaths:
     accounts = [NewAccount(login, name, role, DEMO_PASSWORD) for login, name, role in DEMO_ACCOUNTS]
     paths = create_room(
         path,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from app import audit, desk, settings
 from app.clock import FixedClock
 from app.demo import DEMO_CLOSE_TIME, DEMO_PASSWORD, create_demo_room
@@ -62,3 +64,28 @@ def test_a_real_room_still_closes_at_half_past_five(counter, clock: FixedClock) 
     copy = copy_ref(custodian.db, docs["secret"].copies[0].id)
     found = refusals(custodian.db, readers["zhang"], copy, clock.now())
     assert [r.kind for r in found] == [RefusalKind.CLOSED]
+
+
+def test_a_demo_that_cannot_be_finished_leaves_no_half_room(tmp_path: Path, monkeypatch) -> None:
+    """A full disk halfway through the demo content: nothing of it stays, so the next --demo
+    starts afresh; a file that was there before is left alone."""
+    from app import demo, demo_content
+
+    clock = FixedClock(datetime(2026, 11, 20, 9, 0, tzinfo=BEIJING))
+    path = tmp_path / "demo.mjdb"
+    bystander = tmp_path / "demo.mjdb.lock"
+    bystander.write_text("")
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(demo_content, "seed_desk", full)
+    with pytest.raises(OSError):
+        create_demo_room(path, clock, CHEAP)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.mjdb.lock"]
+    assert not demo.RoomPaths(path).exists()
+
+    monkeypatch.undo()
+    paths = create_demo_room(path, clock, CHEAP)
+    session = open_session(paths.db, "jiyao", DEMO_PASSWORD, clock)
+    session.close()
