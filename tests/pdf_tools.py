@@ -20,6 +20,35 @@ def text_of(pdf: Path) -> str:
     ).stdout
 
 
+def text_in(pdf: Path, left_pt: float, width_pt: float, page: int = 1) -> str:
+    """The text of one column band of a page (points from the left edge, full height), read
+    top to bottom as a person reads down that column: a wrapped cell's lines stay together."""
+    return subprocess.run(
+        [
+            "pdftotext",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-r",
+            "72",
+            "-x",
+            str(int(left_pt)),
+            "-y",
+            "0",
+            "-W",
+            str(int(width_pt)),
+            "-H",
+            "2000",
+            str(pdf),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def fonts_of(pdf: Path) -> str:
     return subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
 

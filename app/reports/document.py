@@ -111,9 +111,23 @@ class SongCanvas(Canvas):
         without its text object, bidi pass and width measurement, and remember the operators
         for the next time the same text is drawn: a year's register draws millions of cells.
         False, having written nothing, for any other face or a top-down canvas."""
+        shown = self._operators(text)
+        if shown is None:
+            return False
+        if shown:  # an empty cell shows nothing
+            self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} T* ET")
+        return True
+
+    def _operators(self, text: str) -> str | None:
+        """The show operators of `text` in the current face, remembered; None for a face the
+        plain path cannot write (see _plain). `text` must be drawn whole in the current face."""
+        key = (self._fontname, self._fontsize, self._leading, text)
+        shown = self._shown.get(key)
+        if shown is not None:
+            return shown
         font = pdfmetrics.getFont(self._fontname)
         if not (getattr(font, "_dynamicFont", False) and self.bottomup) or font.shapable:
-            return False
+            return None
         doc = self._doc
         size = f"{fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL"
         # A character's code in a subset never changes once given, so the operators for a text
@@ -124,10 +138,19 @@ class SongCanvas(Canvas):
         )
         if len(self._shown) >= 20_000:
             self._shown.clear()
-        self._shown[(self._fontname, self._fontsize, self._leading, text)] = shown
-        if shown:  # an empty cell shows nothing
-            self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} T* ET")
-        return True
+        self._shown[key] = shown
+        return shown
+
+    def cell_operators(self, text: str) -> str | None:
+        """For a table drawn straight onto the page (app/reports/grid.py): the operators that
+        show one line of `text` in the current face, to be placed with a Tm; None when the text
+        needs another face or the face cannot take the plain path (draw it with drawString)."""
+        shown = self._shown.get((self._fontname, self._fontsize, self._leading, text))
+        if shown is not None:
+            return shown
+        if not self._single(self._runs(text)):
+            return None
+        return self._operators(text)
 
     def drawRightString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
         if self._single(self._runs(text)):

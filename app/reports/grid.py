@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus import Flowable
 
 # The non-cell commands Grid draws itself, each as grid_style writes it.
@@ -59,12 +60,16 @@ class Grid(Flowable):
         for cells, styles in zip(self.rows, self.styles, strict=True):
             tallest = 0.0
             for value, style, width in zip(cells, styles, self.widths, strict=True):
-                if isinstance(value, Flowable):
+                if type(value) is str:  # the common case first: a plain one-line cell
+                    high = (style.leading or 1.2 * style.fontsize) * (value.count("\n") + 1)
+                elif isinstance(value, Flowable):
                     inner = width - style.leftPadding - style.rightPadding
                     high = value.wrap(inner, 72000)[1]
                 else:
                     high = (style.leading or 1.2 * style.fontsize) * (str(value).count("\n") + 1)
-                tallest = max(tallest, high + style.topPadding + style.bottomPadding)
+                high += style.topPadding + style.bottomPadding
+                if high > tallest:
+                    tallest = high
             heights.append(tallest)
         return heights
 
@@ -87,13 +92,46 @@ class Grid(Flowable):
                 canvas.rect(0, tops[last + 1], self._width, self._height - tops[last + 1], 0, 1)
                 canvas.restoreState()
         canvas.setFillColor(colors.black)
+        # One line of plain text at the left (most cells): its operators written straight into
+        # the page, a row at a time (the SongCanvas remembers each text's operators); anything
+        # else goes through _cell, the way reportlab's Table draws it.
+        operators = getattr(canvas, "cell_operators", None)
         current: Any = None
         for cells, styles, top, bottom in zip(self.rows, self.styles, tops, tops[1:], strict=False):
+            height = top - bottom
+            line: list[str] = []
             for value, style, left, right in zip(cells, styles, lefts, lefts[1:], strict=False):
-                if style is not current:
-                    canvas.setFont(style.fontname, style.fontsize, style.leading)
-                    current = style
-                self._cell(value, style, left, right - left, bottom, top - bottom)
+                font = (style.fontname, style.fontsize, style.leading)
+                if font != current:
+                    if line:
+                        canvas._code.append(" ".join(line))
+                        line = []
+                    canvas.setFont(*font)
+                    current = font
+                if (
+                    operators is not None
+                    and type(value) is str
+                    and style.alignment == "LEFT"
+                    and style.valign == "MIDDLE"
+                    and "\n" not in value
+                ):
+                    if not value:
+                        continue
+                    shown = operators(value)
+                    if shown is not None:
+                        y = (
+                            bottom
+                            + (style.bottomPadding + height - style.topPadding + style.leading) / 2
+                        )
+                        x = left + style.leftPadding
+                        line.append(f"BT 1 0 0 1 {fp_str(x, y - style.fontsize)} Tm {shown} T* ET")
+                        continue
+                if line:
+                    canvas._code.append(" ".join(line))
+                    line = []
+                self._cell(value, style, left, right - left, bottom, height)
+            if line:
+                canvas._code.append(" ".join(line))
         self._lines(lefts, tops)
 
     def _cell(
@@ -136,6 +174,15 @@ class Grid(Flowable):
             draw, at = canvas.drawRightString, x + width - style.rightPadding
         else:
             draw, at = canvas.drawString, x + style.leftPadding
+            operators = getattr(canvas, "cell_operators", None)
+            shown = [operators(line) for line in lines] if operators is not None else [None]
+            if len(lines) > 1 and None not in shown:
+                # One text object for the cell, as a Paragraph writes it: its lines are read as
+                # one block (pdftotext, a screen reader), not among the row's other cells.
+                canvas._code.append(
+                    f"BT 1 0 0 1 {fp_str(at, base)} Tm {' T* '.join(shown)} T* ET"  # type: ignore[arg-type]
+                )
+                return
         for line in lines:
             if line:
                 draw(at, base, line)

@@ -14,11 +14,11 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from app.progress import Cancelled
 from app.progress import ProgressCallback as Progress
-from app.reports.fonts import markup, string_width
+from app.reports.fonts import string_width
 from app.reports.grid import Grid, plain_grid
 
 # Re-exported for the report modules and ui/printing: the one definition is app/progress.py.
@@ -42,13 +42,40 @@ def grid_style(font: str, size: float = 8, header_rows: int = 1) -> list[tuple[A
     return commands
 
 
-def fitted(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
-    """The text as a plain one-line cell when it fits `width` (points, a cell's 6 + 6 points of
-    padding included), else a wrapping Paragraph: a plain cell costs a fraction of a Paragraph
-    to measure and draw, and is drawn in runs by glyph coverage all the same (SongCanvas)."""
+def fitted(text: str, style: ParagraphStyle, width: float) -> str:
+    """The text as a plain cell for `width` (points, a cell's 6 + 6 points of padding included):
+    one line when it fits, else broken into lines here (`lines`). A plain cell costs a fraction
+    of a Paragraph to measure and draw — a year's register has a hundred thousand long titles —
+    and is drawn in runs by glyph coverage all the same (SongCanvas)."""
     if "\n" not in text and string_width(text, style.fontSize, style.fontName) <= width - 12:
         return text
-    return Paragraph(markup(text), style)
+    return "\n".join(lines(text, width - 12, style.fontName, style.fontSize))
+
+
+# Not at the start of a line (避头): closing punctuation stays with the character before it.
+NO_LINE_START = frozenset("，。、；：？！）」』】》〉”’,.;:?!)]}%")
+
+
+def lines(text: str, width: float, font: str, size: float) -> list[str]:
+    """`text` broken into lines no wider than `width` points, anywhere between two characters
+    (as Chinese is set), keeping closing punctuation off the start of a line."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        used = 0.0
+        for char in paragraph:
+            advance = string_width(char, size, font)
+            if line and used + advance > width:
+                carried: list[str] = []
+                if char in NO_LINE_START and len(line) > 1:
+                    carried = [line.pop()]
+                out.append("".join(line))
+                line = carried
+                used = sum(string_width(c, size, font) for c in line)
+            line.append(char)
+            used += advance
+        out.append("".join(line))
+    return out
 
 
 # Style commands that set each cell's own properties. Applying them cell by cell on every page's

@@ -1,4 +1,4 @@
-"""The 借阅登记 (handover register): plain cells where the text fits, Paragraphs where it wraps,
+"""The 借阅登记 (handover register): plain cells, one line where the text fits, broken into lines where not,
 every character printing either way; one month or one reader of the year; the page numbers of
 a long register."""
 
@@ -9,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from reportlab.platypus import Paragraph
+from reportlab.lib.units import mm
 
 from app import desk
 from app.errors import InvalidInput
 from app.reports import catalog, sheets
+from app.reports.fonts import SONG, string_width
 from app.reports.sheets import HANDOVER_HEADERS, Sheet
+from app.reports.tables import NO_LINE_START
 from app.reports.year_pdf import render_sheet, sheet_table
 from tests.conftest import BEIJING
 from tests.pdf_tools import fonts_of, text_of
@@ -49,7 +51,15 @@ def test_short_texts_are_plain_cells_and_long_ones_wrap() -> None:
     table = sheet_table(sheet, WIDTHS, WRAP)
     short, long = (table.rows.make_row(r) for r in sheet.rows)  # type: ignore[attr-defined]
     assert short == [str(v) for v in row()]  # all plain: nothing to lay out
-    assert isinstance(long[4], Paragraph) and long[2] == "区委办"
+    assert long[2] == "区委办"
+    # The long title is broken into lines that each fit its 52 mm (less the 12 points of padding),
+    # every character kept, in order, and closing punctuation never starts a line.
+    title_lines = long[4].split("\n")
+    assert len(title_lines) > 1 and "".join(title_lines) == LONG_TITLE
+    room = 52 * mm - 12
+    assert all(string_width(line, 8, SONG) <= room for line in title_lines)
+    assert string_width(title_lines[0] + title_lines[1][0], 8, SONG) > room  # filled, not short
+    assert not any(line[0] in NO_LINE_START for line in title_lines)
 
 
 def test_plain_cells_print_every_character(tmp_path: Path) -> None:

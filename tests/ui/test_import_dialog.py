@@ -19,7 +19,6 @@ from ui.import_dialog import ImportDialog
 from ui.pages.desk_page import DeskPage
 from ui.tasks import SyncRunner
 
-
 # A stall this long means a job ran on the GUI thread, not that the machine was busy: every job
 # these tests start takes longer than this when run on the GUI thread. The targets (no stall
 # over 200 ms, scans p95 ≤ 100 ms) are figures of bench/desk.py and bench/login.py on a quiet
