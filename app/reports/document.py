@@ -79,6 +79,8 @@ class SongCanvas(Canvas):
         kwargs["initialFontName"] = kwargs.get("initialFontName") or register_fonts()
         # (face, size, leading, text) -> the text's show operators (see _plain)
         self._shown: dict[tuple[str, float, float, str], str] = {}
+        # Per face: the ASCII characters its first subset codes as themselves (see _operators).
+        self._ascii_same: dict[str, set[str]] = {}
         super().__init__(*args, **kwargs)
 
     def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
@@ -132,9 +134,18 @@ class SongCanvas(Canvas):
         size = f"{fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL"
         # A character's code in a subset never changes once given, so the operators for a text
         # stay right for the whole document.
+        same = self._ascii_same.setdefault(self._fontname, set())
+        if text.isascii() and same.issuperset(text):
+            # Times, numbers, 份号: characters already seen coded as themselves in the first
+            # subset (reportlab's readable ASCII) need no splitting: most texts never repeat.
+            chunks = [(0, text.encode("ascii"))]
+        else:
+            chunks = font.splitString(text, doc)
+            if text.isascii() and chunks == [(0, text.encode("ascii"))]:
+                same.update(text)
         shown = " ".join(
             f"{font.getSubsetInternalName(subset, doc)} {size} ({self._escape(chunk)}) Tj"
-            for subset, chunk in font.splitString(text, doc)
+            for subset, chunk in chunks
         )
         if len(self._shown) >= 20_000:
             self._shown.clear()

@@ -18,6 +18,8 @@ from reportlab.lib import colors
 from reportlab.lib.rl_accel import fp_str
 from reportlab.platypus import Flowable
 
+from app.reports.fonts import string_width
+
 # The non-cell commands Grid draws itself, each as grid_style writes it.
 _PLAIN = frozenset({"GRID", "BOX", "BACKGROUND"})
 
@@ -92,15 +94,17 @@ class Grid(Flowable):
                 canvas.rect(0, tops[last + 1], self._width, self._height - tops[last + 1], 0, 1)
                 canvas.restoreState()
         canvas.setFillColor(colors.black)
-        # One line of plain text at the left (most cells): its operators written straight into
-        # the page, a row at a time (the SongCanvas remembers each text's operators); anything
-        # else goes through _cell, the way reportlab's Table draws it.
+        # One line of plain text (most cells): its operators written straight into the page, a
+        # row at a time (the SongCanvas remembers each text's operators); anything else goes
+        # through _cell, the way reportlab's Table draws it.
         operators = getattr(canvas, "cell_operators", None)
         current: Any = None
+        places: dict[tuple[int, int], _Place | None] = {}
         for cells, styles, top, bottom in zip(self.rows, self.styles, tops, tops[1:], strict=False):
             height = top - bottom
             line: list[str] = []
-            for value, style, left, right in zip(cells, styles, lefts, lefts[1:], strict=False):
+            ys: dict[tuple[float, float, float, float], str] = {}
+            for column, (value, style) in enumerate(zip(cells, styles, strict=True)):
                 font = (style.fontname, style.fontsize, style.leading)
                 if font != current:
                     if line:
@@ -108,28 +112,28 @@ class Grid(Flowable):
                         line = []
                     canvas.setFont(*font)
                     current = font
-                if (
-                    operators is not None
-                    and type(value) is str
-                    and style.alignment == "LEFT"
-                    and style.valign == "MIDDLE"
-                    and "\n" not in value
-                ):
+                key = (id(style), column)
+                place = (
+                    places[key]
+                    if key in places
+                    else places.setdefault(
+                        key, _Place.of(style, lefts[column], self.widths[column])
+                    )
+                )
+                if operators is not None and place is not None and type(value) is str:
                     if not value:
                         continue
-                    shown = operators(value)
+                    shown = operators(value) if "\n" not in value else None
                     if shown is not None:
-                        y = (
-                            bottom
-                            + (style.bottomPadding + height - style.topPadding + style.leading) / 2
-                        )
-                        x = left + style.leftPadding
-                        line.append(f"BT 1 0 0 1 {fp_str(x, y - style.fontsize)} Tm {shown} T* ET")
+                        y = ys.get(place.rise)
+                        if y is None:
+                            y = ys[place.rise] = place.baseline(bottom, height)
+                        line.append(f"BT 1 0 0 1 {place.x(value)} {y} Tm {shown} T* ET")
                         continue
                 if line:
                     canvas._code.append(" ".join(line))
                     line = []
-                self._cell(value, style, left, right - left, bottom, height)
+                self._cell(value, style, lefts[column], self.widths[column], bottom, height)
             if line:
                 canvas._code.append(" ".join(line))
         self._lines(lefts, tops)
@@ -201,3 +205,35 @@ class Grid(Flowable):
                 segments += [(x, 0.0, x, self._height) for x in lefts[1:-1]]
                 canvas.lines(segments)
             canvas.rect(0, 0, self._width, self._height, 1, 0)
+
+
+class _Place:
+    """Where one column's one-line text goes, for a cell style Grid writes straight onto the
+    page: vertically in the middle, at the left or centred (reportlab's Table's formulas)."""
+
+    def __init__(self, style: Any, left: float, width: float) -> None:
+        self.style = style
+        self.rise = (style.bottomPadding, style.topPadding, style.leading, style.fontsize)
+        self.centred = style.alignment in ("CENTRE", "CENTER")
+        if self.centred:
+            self.centre = left + (width + style.leftPadding - style.rightPadding) / 2
+        else:
+            self.left: str = fp_str(left + style.leftPadding)
+
+    @classmethod
+    def of(cls, style: Any, left: float, width: float) -> _Place | None:
+        if style.valign != "MIDDLE" or style.alignment not in ("LEFT", "CENTRE", "CENTER"):
+            return None
+        return cls(style, left, width)
+
+    def baseline(self, bottom: float, height: float) -> str:
+        s = self.style
+        return str(
+            fp_str(bottom + (s.bottomPadding + height - s.topPadding + s.leading) / 2 - s.fontsize)
+        )
+
+    def x(self, text: str) -> str:
+        if not self.centred:
+            return self.left
+        s = self.style
+        return str(fp_str(self.centre - string_width(text, s.fontsize, s.fontname) / 2))
