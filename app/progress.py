@@ -13,6 +13,7 @@ on the job's own thread, so a listener that touches widgets must hand over to th
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from app.errors import MijianError
@@ -26,6 +27,37 @@ class Cancelled(MijianError):
     """The job stopped because it was asked to; what it had committed stays committed."""
 
     message = "已取消。"
+
+
+class Foreground:
+    """The person at the window comes first. A job on a worker thread shares the interpreter's
+    lock with the window's thread, and the window needs it back for every widget event and
+    every SQLite call of a scan: against a report being laid out, a scan took half a second.
+    So the window `touch`es this on every key or click, and a job, each time it reports
+    progress, stands aside (sleeps, the lock free) while the person has been active within the
+    last `QUIET` seconds — for at most `LIMIT` seconds at a time, so a job under a steady burst
+    of scans still moves on."""
+
+    QUIET = 0.1
+    LIMIT = 0.05
+
+    def __init__(self) -> None:
+        self._active_until = 0.0
+
+    def touch(self) -> None:
+        self._active_until = time.monotonic() + self.QUIET
+
+    def stand_aside(self) -> None:
+        """On a worker thread only: a job run on the main thread (the command line, the tests'
+        synchronous runner) is the window's own work and never waits for it."""
+        if threading.current_thread() is threading.main_thread():
+            return
+        end = time.monotonic() + self.LIMIT
+        while (now := time.monotonic()) < self._active_until and now < end:
+            time.sleep(0.005)
+
+
+FOREGROUND = Foreground()
 
 
 class Progress:
@@ -49,5 +81,6 @@ class Progress:
         return self._cancel.is_set()
 
     def check(self) -> None:
+        FOREGROUND.stand_aside()
         if self._cancel.is_set():
             raise Cancelled()

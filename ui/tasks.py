@@ -30,6 +30,7 @@ Tests inject `SyncRunner`, which runs the job at once on the caller's thread and
 from __future__ import annotations
 
 import dataclasses
+import gc
 import itertools
 import sys
 import threading
@@ -37,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -49,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import MijianError
-from app.progress import Progress
+from app.progress import FOREGROUND, Progress
 from app.room import worker_session
 from app.session import Session
 from ui.errors import calm
@@ -152,6 +153,36 @@ class _Worker(QObject):
             self._session = None
 
 
+SWITCH_INTERVAL = 0.0002  # seconds (sys.setswitchinterval); see TaskRunner.__init__
+_INPUT = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.Wheel,
+    }
+)
+
+
+class _InputWatch(QObject):
+    """Installed on the application while jobs run: every key or click tells the jobs to stand
+    aside (app.progress.FOREGROUND), so a scan at the counter never waits for a report."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() in _INPUT:
+            FOREGROUND.touch()
+        return False
+
+
+def settle_heap() -> None:
+    """Before a job: what the window holds now (Qt wrappers, pages, fonts, the modules) moves
+    out of the cyclic collector's reach (gc.freeze). A full collection, which holds the GIL
+    throughout, then walks only what was made since: on a busy window it took up to a second,
+    in the worker or in a scan, and the counter froze that long."""
+    gc.freeze()
+
+
 class TaskRunner(QObject):
     """The one worker. Create it on the GUI thread; call `shutdown()` before the session closes."""
 
@@ -160,6 +191,11 @@ class TaskRunner(QObject):
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # The GUI thread waits for the worker to hand back the GIL up to the switch interval
+        # each time it wants it back, and a scan wants it back after every SQLite call: at the
+        # default 5 ms a scan during a report took half a second; at 1 ms the worker pays a few
+        # per cent (bench/desk.py).
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self._tasks: dict[int, Task] = {}
         self._ids = itertools.count(1)
         self._thread = QThread()
@@ -174,6 +210,7 @@ class TaskRunner(QObject):
         self._worker.failed.connect(self._failed)
         self._worker.progressed.connect(self._progressed)
         self._running = True
+        self._watch = _InputWatch(self)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -195,6 +232,10 @@ class TaskRunner(QObject):
 
         task = Task(Progress(report), _callbacks=(on_done, on_error, on_progress))
         self._tasks[task_id] = task
+        settle_heap()
+        app = QCoreApplication.instance()
+        if app is not None and not self._tasks.keys() - {task_id}:  # the first job of a run
+            app.installEventFilter(self._watch)
         if not self._thread.isRunning():
             self._thread.start()
         self._submit.emit(task_id, job, task.progress)
@@ -249,6 +290,9 @@ class TaskRunner(QObject):
 
     def _rest_if_idle(self) -> None:
         if not self._tasks:  # a callback that ran the next job keeps the worker going
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self._watch)
             self._stop_thread()
 
     @Slot(int, int, int)

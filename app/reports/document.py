@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
+from app.progress import FOREGROUND
 from app.reports import fonts
 from app.reports.fonts import register_fonts
 
@@ -217,6 +218,7 @@ class NumberedCanvas(SongCanvas):
     def save(self) -> None:
         total = len(self._pages)
         for n, state in enumerate(self._pages):
+            FOREGROUND.stand_aside()  # a long document's last pass has no progress to report
             self._pages[n] = {}  # each page's state goes once its page is written
             packed = state.pop("_code")
             self.__dict__.update(state)
