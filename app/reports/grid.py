@@ -113,13 +113,9 @@ class Grid(Flowable):
                     canvas.setFont(*font)
                     current = font
                 key = (id(style), column)
-                place = (
-                    places[key]
-                    if key in places
-                    else places.setdefault(
-                        key, _Place.of(style, lefts[column], self.widths[column])
-                    )
-                )
+                if key not in places:
+                    places[key] = _Place.of(style, lefts[column], self.widths[column])
+                place = places[key]
                 if operators is not None and place is not None and type(value) is str:
                     if not value:
                         continue
