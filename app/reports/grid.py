@@ -52,6 +52,7 @@ class Grid(Flowable):
         heights: Sequence[float] | None = None,
     ) -> None:
         super().__init__()
+        self.hAlign = "CENTER"  # as a reportlab Table stands in its frame
         self.rows, self.widths, self.styles, self.commands = rows, widths, styles, commands
         self._width = sum(widths)
         self._rowHeights = list(heights) if heights is not None else self._measure()
