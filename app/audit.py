@@ -15,6 +15,7 @@ from typing import Any
 
 from app import seal
 from app.clock import Clock, stamp
+from app.progress import FOREGROUND
 from db.connection import Database
 
 GENESIS = "0" * 64
@@ -140,8 +141,10 @@ def walk(
         prev = digest
         count += 1
         expected_seq += 1
-        if progress is not None and count % 10_000 == 0:
-            progress(count)
+        if count % 1_000 == 0:
+            FOREGROUND.stand_aside()  # a check on the worker lets a scan at the counter go first
+            if progress is not None and count % 10_000 == 0:
+                progress(count)
     return ChainReport(True, count, prev, since=since)
 
 
