@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 from app.reports.document import build_pdf
 from app.reports.fonts import markup, register_fonts
 from app.reports.slip_pdf import draw_matrix
-from app.reports.tables import grid_style
+from app.reports.tables import PagedTable, fitted, grid_style
 from app.slips import qr_matrix
 from app.vocab import LEVELS
 
@@ -166,26 +166,7 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
     for n, s in enumerate(sheets):
         if n:
             story.append(PageBreak())
-        rows: list[list[Any]] = [
-            ["序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "签收单"]
-        ]
-        for i, r in enumerate(s.rows, 1):
-            rows.append(
-                [
-                    str(i),
-                    r.number,
-                    Paragraph(markup(r.doc_number), cell),
-                    Paragraph(markup(r.title), cell),
-                    Paragraph(markup(r.level_label), cell),
-                    Paragraph(markup(r.copy_ranges), cell),
-                    str(r.copies),
-                    Paragraph(markup(r.returned), cell),
-                ]
-            )
-        table = Table(
-            rows, colWidths=[w * mm for w in (8, 18, 26, 44, 23, 30, 9, 22)], repeatRows=1
-        )
-        table.setStyle(TableStyle(grid_style(font, 9)))
+        table = _chase_table(s.rows, font, cell)
         contact = "　".join(x for x in (s.contact, s.phone) if x)
         story += [
             Paragraph("清退催收单", title),
@@ -213,3 +194,30 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
     if not story:
         story.append(Paragraph("各单位均已退回，无需催收。", body))
     return build_pdf(story, "清退催收单", room_unit, margins_mm=(15, 15))
+
+
+CHASE_HEADERS = ["序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "签收单"]
+CHASE_WIDTHS = [w * mm for w in (8, 18, 26, 44, 23, 30, 9, 22)]
+
+
+def _chase_table(rows: tuple[SheetRow, ...], font: str, cell: ParagraphStyle) -> Flowable:
+    """A unit's outstanding copies as plain cells in a paged grid (the year's sheets for every
+    unit run to thousands of rows: app/reports/grid.py)."""
+
+    def make_row(entry: tuple[int, SheetRow]) -> list[object]:
+        i, r = entry
+        w = CHASE_WIDTHS
+        return [
+            str(i),
+            r.number,
+            fitted(r.doc_number, cell, w[2]),
+            fitted(r.title, cell, w[3]),
+            fitted(r.level_label, cell, w[4]),
+            fitted(r.copy_ranges, cell, w[5]),
+            str(r.copies),
+            fitted(r.returned, cell, w[7]),
+        ]
+
+    return PagedTable(
+        CHASE_HEADERS, list(enumerate(rows, 1)), make_row, CHASE_WIDTHS, grid_style(font, 9)
+    )

@@ -8,6 +8,7 @@ raise Cancelled — hears where the layout is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,27 +53,44 @@ def fitted(text: str, style: ParagraphStyle, width: float) -> str:
     return "\n".join(lines(text, width - 12, style.fontName, style.fontSize))
 
 
-# Not at the start of a line (避头): closing punctuation stays with the character before it.
-NO_LINE_START = frozenset("，。、；：？！）」』】》〉”’,.;:?!)]}%")
+# Not at the start of a line (避头): closing punctuation stays with what comes before it; not at
+# the end of one (避尾): an opening bracket goes down with what follows it.
+NO_LINE_START = frozenset("，。、；：？！）」』】》〉〕”’,.;:?!)]}%")
+NO_LINE_END = frozenset("（「『【《〈〔“‘([{")
+# A run of Latin letters and digits (a 文号's year, a 份号 range, a time) is one word: kept on
+# one line when it fits; anything else may break between any two characters, as Chinese is set.
+_TOKENS = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-/:.%]*|.", re.S)
 
 
 def lines(text: str, width: float, font: str, size: float) -> list[str]:
-    """`text` broken into lines no wider than `width` points, anywhere between two characters
-    (as Chinese is set), keeping closing punctuation off the start of a line."""
+    """`text` broken into lines no wider than `width` points (see _TOKENS, NO_LINE_START,
+    NO_LINE_END); a word wider than a whole line is broken where it must be."""
+
+    def measure(part: str) -> float:
+        return float(string_width(part, size, font))
+
     out: list[str] = []
     for paragraph in text.split("\n"):
+        tokens: list[str] = []
+        for token in _TOKENS.findall(paragraph):
+            tokens += list(token) if len(token) > 1 and measure(token) > width else [token]
         line: list[str] = []
-        used = 0.0
-        for char in paragraph:
-            advance = string_width(char, size, font)
+        used = 0.0  # widths add up: reportlab sets no kerning
+        for token in tokens:
+            advance = measure(token)
             if line and used + advance > width:
+                if token.isspace():
+                    out.append("".join(line))
+                    line, used = [], 0.0
+                    continue
                 carried: list[str] = []
-                if char in NO_LINE_START and len(line) > 1:
-                    carried = [line.pop()]
-                out.append("".join(line))
-                line = carried
-                used = sum(string_width(c, size, font) for c in line)
-            line.append(char)
+                if token in NO_LINE_START and len(line) > 1:
+                    carried.append(line.pop())
+                while len(line) > 1 and line[-1] in NO_LINE_END:
+                    carried.insert(0, line.pop())
+                out.append("".join(line).rstrip())
+                line, used = carried, sum(measure(t) for t in carried)
+            line.append(token)
             used += advance
         out.append("".join(line))
     return out

@@ -60,3 +60,22 @@ def test_the_grid_places_every_word_where_a_reportlab_table_does(tmp_path: Path)
             mine,
             reference,
         )
+
+
+def test_lines_keep_numbers_whole_and_punctuation_where_chinese_puts_it() -> None:
+    font = register_fonts()
+
+    def broken(text: str, width_mm: float) -> list[str]:
+        found = tables.lines(text, width_mm * mm - 12, font, 9)
+        assert "".join(found).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        return found
+
+    # A 文号: the opening bracket goes down with the year, never ends a line.
+    assert broken("省委办发〔2026〕12号", 26) == ["省委办发", "〔2026〕12号"]
+    # 份号 ranges stay whole; the 、 stays at the end of the line before.
+    assert broken("000001-000005、000007", 30) == ["000001-000005、", "000007"]
+    # A time and a word: the break falls at the space.
+    assert broken("2026-03-01 签收", 22) == ["2026-03-01", "签收"]
+    # A run of digits wider than the whole cell is broken where it must be.
+    long_number = "1234567890" * 4
+    assert all(len(line) < len(long_number) for line in broken(long_number, 22))
