@@ -19,6 +19,7 @@ from app.clock import FixedClock  # noqa: E402
 from app.demo import DEMO_PASSWORD, create_demo_room, sheet_path  # noqa: E402
 from app.paths import RoomPaths  # noqa: E402
 from app.session import Session, open_session  # noqa: E402
+from db.keyslots import KdfParams  # noqa: E402
 from tests.frozen import frozen_program  # noqa: E402, F401  (shared by the build and bundle tests)
 
 BEIJING = timezone(timedelta(hours=8))
@@ -26,10 +27,17 @@ START = datetime(2026, 11, 20, 9, 0, tzinfo=BEIJING)
 PASSWORD = DEMO_PASSWORD
 
 
+# Real Argon2id, at the lightest cost: every login and every second-person confirmation of the
+# suite derives a key (about 1,900 of them), and at the program's cost (t=3, 64 MiB, 0.3 s here)
+# they were a third of the suite's time. The program's own parameters are tested where they
+# matter (tests/db/test_keyslots.py, rooms the tests create themselves, the CLI and the build).
+TEST_KDF = KdfParams(time_cost=1, memory_kib=8192)
+
+
 @pytest.fixture(scope="session")
 def template_room(tmp_path_factory: pytest.TempPathFactory) -> RoomPaths:
     where = tmp_path_factory.mktemp("template") / "room.mjdb"
-    return create_demo_room(where, FixedClock(START), content=False)
+    return create_demo_room(where, FixedClock(START), TEST_KDF, content=False)
 
 
 @pytest.fixture(scope="session")
