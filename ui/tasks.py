@@ -30,7 +30,6 @@ Tests inject `SyncRunner`, which runs the job at once on the caller's thread and
 from __future__ import annotations
 
 import dataclasses
-import gc
 import itertools
 import sys
 import threading
@@ -38,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -50,10 +49,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import MijianError
-from app.progress import FOREGROUND, Progress
+from app.progress import Progress
 from app.room import worker_session
 from app.session import Session
 from ui.errors import calm
+from ui.foreground import SWITCH_INTERVAL, InputWatch, settle_heap
 
 Job = Callable[[Session, Progress], Any]
 OnDone = Callable[[Any], None]
@@ -153,36 +153,6 @@ class _Worker(QObject):
             self._session = None
 
 
-SWITCH_INTERVAL = 0.0002  # seconds (sys.setswitchinterval); see TaskRunner.__init__
-_INPUT = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.KeyRelease,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseButtonRelease,
-        QEvent.Type.Wheel,
-    }
-)
-
-
-class _InputWatch(QObject):
-    """Installed on the application while jobs run: every key or click tells the jobs to stand
-    aside (app.progress.FOREGROUND), so a scan at the counter never waits for a report."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if event.type() in _INPUT:
-            FOREGROUND.touch()
-        return False
-
-
-def settle_heap() -> None:
-    """Before a job: what the window holds now (Qt wrappers, pages, fonts, the modules) moves
-    out of the cyclic collector's reach (gc.freeze). A full collection holds the GIL throughout
-    and then walks only what was made since: during a 20,000-row register they took 30-100 ms
-    each, and the longest gap of a probe thread fell from 98 to 38 ms."""
-    gc.freeze()
-
-
 class TaskRunner(QObject):
     """The one worker. Create it on the GUI thread; call `shutdown()` before the session closes."""
 
@@ -210,7 +180,7 @@ class TaskRunner(QObject):
         self._worker.failed.connect(self._failed)
         self._worker.progressed.connect(self._progressed)
         self._running = True
-        self._watch = _InputWatch(self)
+        self._watch = InputWatch(self)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
