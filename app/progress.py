@@ -69,9 +69,13 @@ class Progress:
 
     def __call__(self, done: int, total: int) -> None:
         """Report and check: raises `Cancelled` when a stop was asked for."""
+        self.tell(done, total)
+        self.check()
+
+    def tell(self, done: int, total: int) -> None:
+        """Report without checking (a job followed from afar: app/apart.py)."""
         if self._report is not None:
             self._report(done, total)
-        self.check()
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -108,10 +108,16 @@ def worker_session(session: Session) -> Session:
     connection. The caller's thread owns the new connection; it must close it (`.db.close()`),
     never the session's instance lock, which stays with the window's session.
     """
-    db = Database.open(session.db.path, session.data_key)
+    return open_beside(session, session.db.path)
+
+
+def open_beside(session: Session, path: str | Path) -> Session:
+    """`session` (whose own connection may be gone: app/apart.py's process gets it without)
+    on a new connection to the room at `path`, opened with its raw data key."""
+    db = Database.open(Path(path), session.data_key)
     try:
-        db.on_commit = Anchor(db, anchor_path(session.db.path)).on_commit
+        db.on_commit = Anchor(db, anchor_path(db.path)).on_commit
     except BaseException:
         db.close()
         raise
-    return dataclasses.replace(session, db=db, _lock=None)
+    return dataclasses.replace(session, db=db, _lock=None, apart=None)

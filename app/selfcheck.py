@@ -79,7 +79,15 @@ def installed_root() -> Path | None:
 
 
 def run(root: Path | None = None) -> int:
-    """`mijian --self-check`: prints the finding in Chinese; 0 when every file matches."""
+    """`mijian --self-check`: prints the finding in Chinese; 0 when every file matches and a
+    process apart (long reports, the full check) starts."""
+    from app.apart import probe
+
+    if probe():
+        print("报表进程：正常。")
+    else:
+        print("报表进程：无法启动，长报表和完整校验不能进行。请用原安装包重新安装。")
+        return 1
     root = root or installed_root()
     if root is None:
         print("从源码运行：没有安装清单可以核对（自检只用于安装包安装的程序）。")

@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import accounts, anchor, audit, grants, rekey_open, seal
 from app.anchor import Anchor, Point, RoomBehindAnchor, anchor_path
@@ -24,6 +25,9 @@ from db.connection import Database as Database  # re-exported: the connection pa
 from db.instance_lock import InstanceLock
 from db.keyslots import KeyFile
 from db.migrate import migrate
+
+if TYPE_CHECKING:
+    from app.apart import ApartProcess
 
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15
@@ -41,6 +45,9 @@ class Session:
     clock: Clock
     data_key: bytes = field(repr=False)
     _lock: InstanceLock | None = field(default=None, repr=False)
+    # Where long layouts and the full check run (app/apart.py): the window's task worker gives
+    # its session a process of its own; everywhere else they run in place.
+    apart: ApartProcess | None = field(default=None, repr=False, compare=False)
 
     @property
     def role(self) -> Role:

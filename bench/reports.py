@@ -21,9 +21,11 @@ from app import recall  # noqa: E402
 from app.clock import stamp  # noqa: E402
 from app.destruction import Batch, BatchItem  # noqa: E402
 from app.numbers import registration_number  # noqa: E402
+from app.progress import ProgressCallback  # noqa: E402
 from app.reports import sheets  # noqa: E402
 from app.reports.destruction_pdf import People, render_register  # noqa: E402
 from app.reports.recall_pdf import render_recall_lists  # noqa: E402
+from app.session import Session  # noqa: E402
 from bench.rooms import NOW, build, open_encrypted, plain_database  # noqa: E402
 from db.connection import Database  # noqa: E402
 
@@ -131,3 +133,14 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def destruction_register(
+    session: Session, rows: int, progress: ProgressCallback | None = None
+) -> bytes:
+    """A `rows`-row 销毁登记表 read from the session's room and laid out: the long layout
+    bench/desk.py runs beside the counter (in the window's process apart, app/apart.py)."""
+    batch, people = destruction_batch()
+    return render_register(
+        batch, batch_items(session.db, rows), people, session.room.unit, NOW, progress
+    )

@@ -37,6 +37,8 @@ def test_frozen_program_runs(frozen_program: Path, tmp_path: Path) -> None:
         )
 
     assert run("--version").stdout.strip() == f"mijian {version}"
+    # A process apart (long reports, the full check) is the program started again: it starts.
+    assert "报表进程：正常" in run("--self-check").stdout
     room = tmp_path / "demo.mjdb"
     assert run("demo", "--db", str(room)).returncode == 0
     checked = run(

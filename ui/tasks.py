@@ -21,7 +21,10 @@ Threads and connections (the contract db/connection.py promises):
   second Argon2 KDF), and closed on the worker when the queue is empty (the thread then ends,
   so an idle runner leaves nothing running) or at `shutdown()`. Only jobs touch it, one at a
   time, in the order they were run: a single worker serialises the room's background work.
-- Both connections are in WAL mode: the window reads while a job writes, and a job's write
+- Long layouts and the full check (`app.apart.run_apart`) leave the worker for a process of
+  the runner's own, with a third connection of its own, so they never hold the interpreter the
+  window runs in; the worker thread only waits for them. `shutdown()` ends that process.
+- All connections are in WAL mode: the window reads while a job writes, and a job's write
   transactions are short (the import commits in chunks), so the window's own writes wait at
   most one chunk (busy_timeout).
 Tests inject `SyncRunner`, which runs the job at once on the caller's thread and connection.
@@ -48,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.apart import ApartProcess
 from app.errors import MijianError
 from app.progress import Progress
 from app.room import worker_session
@@ -133,6 +137,9 @@ class _Worker(QObject):
         super().__init__()
         self._window_session = session  # read only for its path, key and account
         self._session: Session | None = None  # the worker's own connection
+        # Long layouts and the full check go one step further, to a process of their own
+        # (app/apart.py), started at the first such job and kept for the next.
+        self.apart = ApartProcess(session.db.path)
 
     @Slot(int, object, object)
     def run(self, task_id: int, job: Job, progress: Progress) -> None:
@@ -140,6 +147,7 @@ class _Worker(QObject):
             progress.check()  # cancelled while it waited in the queue: do not start it
             if self._session is None:
                 self._session = worker_session(self._window_session)
+                self._session.apart = self.apart
             result = job(self._session, progress)
         except BaseException as exc:  # noqa: BLE001 — handed to the GUI thread, typed or not
             self.failed.emit(task_id, exc)
@@ -223,6 +231,7 @@ class TaskRunner(QObject):
         for task in self._tasks.values():
             task.cancel()
         self._stop_thread()
+        self._worker.apart.close()  # the worker thread has ended: nothing else uses it
         self._tasks.clear()
 
     def _stop_thread(self) -> None:

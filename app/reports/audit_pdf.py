@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from app import audit, audit_view
+from app.apart import run_apart
 from app.audit_view import AuditFilter, AuditLine
 from app.errors import InvalidInput
 from app.output import Output
@@ -38,6 +39,16 @@ def audit_report(session: Session, f: AuditFilter, progress: Progress | None = N
     """The 审计报告 of `f` (its period and filters) and its audit record, made when the bytes
     reach the printer or a file. The auditor's alone."""
     session.require(Role.AUDITOR)
+    pdf, events = run_apart(session, progress, audit_pdf, f)
+    details = {"period": f.period(), "filter": f.describe(), "events": events}
+    return _audit_record(session, pdf, details)
+
+
+def audit_pdf(
+    session: Session, f: AuditFilter, progress: Progress | None = None
+) -> tuple[bytes, int]:
+    """(the 审计报告's PDF, how many events it lists), not recorded."""
+    session.require(Role.AUDITOR)
     lines: list[AuditLine] = []
     for line in audit_view.every_line(session.db, session.role, f, progress):
         lines.append(line)
@@ -56,8 +67,10 @@ def audit_report(session: Session, f: AuditFilter, progress: Progress | None = N
         audit.count(session.db),
         progress,
     )
-    details = {"period": f.period(), "filter": f.describe(), "events": len(lines)}
+    return pdf, len(lines)
 
+
+def _audit_record(session: Session, pdf: bytes, details: dict[str, object]) -> Output:
     def record(where: str) -> None:
         with session.db.transaction():
             audit.record(

@@ -23,6 +23,7 @@ from app import (
     instructions,
     recall,
 )
+from app.apart import run_apart
 from app.clock import stamp
 from app.documents import get_document
 from app.errors import InvalidInput
@@ -411,9 +412,10 @@ def output(
     month: int | None = None,
     reader: int | None = None,
 ) -> Output:
-    """The report's PDF and its audit record, made when the bytes reach the printer or a file."""
-    pdf = render(
-        session, kind, year, months=months, progress=progress, day=day, month=month, reader=reader
+    """The report's PDF and its audit record, made when the bytes reach the printer or a file.
+    Laid out apart from the window when the session has a process for it (app/apart.py)."""
+    pdf = run_apart(
+        session, progress, render, kind, year, months=months, day=day, month=month, reader=reader
     )
     return Output(
         pdf,
@@ -470,7 +472,16 @@ def recall_list(
 ) -> Output:
     """清退清单 for one issuer (or all), in duplicate; audited when printed or saved."""
     session.require(*READERS)
-    pdf = render_recall_lists(
+    pdf = run_apart(session, progress, recall_list_pdf, year, issuer)
+    details = {"year": year, "issuer": issuer or "全部"}
+    return _delivered_with_audit(session, pdf, "recall", details)
+
+
+def recall_list_pdf(
+    session: Session, year: int, issuer: str | None, progress: Progress | None = None
+) -> bytes:
+    session.require(*READERS)
+    return render_recall_lists(
         recall.rows(session.db, year),
         year,
         session.room.unit,
@@ -478,8 +489,6 @@ def recall_list(
         issuer,
         progress,
     )
-    details = {"year": year, "issuer": issuer or "全部"}
-    return _delivered_with_audit(session, pdf, "recall", details)
 
 
 def batch_form(
@@ -487,6 +496,15 @@ def batch_form(
 ) -> Output:
     """销毁登记表 (`register`) or 销毁载体移交单 (`handover`) of one batch; audited when printed
     or saved."""
+    session.require(*READERS)
+    batch = destruction.get(session.db, batch_id)
+    pdf = run_apart(session, progress, batch_form_pdf, batch_id, which)
+    return _delivered_with_audit(session, pdf, f"destruction-{which}", {"batch": batch.label})
+
+
+def batch_form_pdf(
+    session: Session, batch_id: int, which: str, progress: Progress | None = None
+) -> bytes:
     session.require(*READERS)
     db = session.db
     batch = destruction.get(db, batch_id)
@@ -501,10 +519,8 @@ def batch_form(
     )
     unit, now = session.room.unit, session.clock.now()
     if which == "register":
-        pdf = render_destruction_register(batch, found, people, unit, now, progress)
-    else:
-        pdf = render_handover(batch, found, people, unit, now)
-    return _delivered_with_audit(session, pdf, f"destruction-{which}", {"batch": batch.label})
+        return render_destruction_register(batch, found, people, unit, now, progress)
+    return render_handover(batch, found, people, unit, now)
 
 
 def circulation_sheet(session: Session, document_id: int) -> Output:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import accounts, settings, workdays
+from app.apart import run_apart
 from app.errors import InvalidInput, MijianError
 from app.maintenance import CheckReport, backup, check_room
 from app.paths import RoomPaths
@@ -273,7 +274,13 @@ class SettingsPage(QWidget):
             self.maintenance_label.setText("\n".join(report.lines))
 
         self.maintenance_label.setText("正在校验数据库…")
-        return self._run("校验数据库", "正在校验数据库…", check_room, done, True)
+        return self._run(
+            "校验数据库",
+            "正在校验数据库…",
+            lambda s, progress: run_apart(s, progress, check_room),
+            done,
+            True,
+        )
 
     def _run(
         self,
