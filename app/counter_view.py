@@ -96,7 +96,8 @@ class Board:
 
 def board(db: Database, now: datetime) -> Board:
     rows = out_now(db, now.date().isoformat())
-    late = sum(1 for r in rows if r.copy.level != Level.UNCLASSIFIED and r.status(now) == "逾期")
+    # 逾期 as OutRow.status says it (now at or past due), the cheap comparison first.
+    late = sum(1 for r in rows if now >= r.due_at and r.copy.level != Level.UNCLASSIFIED)
     readings = under_way(db) if any(r.on_spot for r in rows) else []
     return Board(rows, late, incidents_line(db), readings)
 

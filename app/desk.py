@@ -18,11 +18,12 @@ from app import audit, folder_items, settings, text_rules
 from app.clock import parse_stamp, stamp
 from app.errors import InvalidInput
 from app.model import Credential
+from app.numbers import registration_number
 from app.people import Reader
 from app.refusals import Refusal, RefusalKind, refusal, refusals
 from app.registry import add_copy_event
 from app.roles import Role
-from app.scanning import CopyRef, active_reader, copy_ref, copy_ref_from_row
+from app.scanning import CopyRef, active_reader, copy_ref
 from app.vocab import CLASSIFIED, CopyState, sql_value
 from db.connection import Database
 
@@ -362,13 +363,14 @@ def reading_minutes(began: datetime, ended: datetime) -> int:
 
 # ---- what is out ------------------------------------------------------------------------------
 def out_now(db: Database, night: str | None = None) -> list[OutRow]:
-    """Every copy out of the room, earliest due first (from the open-handover index)."""
-    rows = db.query(
-        """SELECT h.id AS handover_id, h.out_at, h.due_at, r.name AS reader, r.phone,
-               c.id AS copy_id, c.document_id, c.copy_no, c.pages, c.state, d.year, d.serial,
+    """Every copy out of the room, earliest due first (from the open-handover index). Read by
+    position, not by name: the desk rebuilds this list after every handover and return."""
+    rows = db.tuples(
+        """SELECT h.id, h.out_at, h.due_at, r.name, r.phone,
+               c.id, c.document_id, c.copy_no, c.pages, c.state, d.year, d.serial,
                d.title, d.level, d.voided_at, h.on_spot,
                EXISTS (SELECT 1 FROM overnight_exception e WHERE e.handover_id = h.id
-                       AND e.night = ?) AS excepted
+                       AND e.night = ?)
             FROM handover h INDEXED BY handover_open_due
             JOIN reader r ON r.id = h.reader_id
             JOIN copy c ON c.id = h.copy_id
@@ -378,16 +380,44 @@ def out_now(db: Database, night: str | None = None) -> list[OutRow]:
     )
     return [
         OutRow(
-            r["handover_id"],
-            copy_ref_from_row(r),
-            r["reader"],
-            r["phone"],
-            parse_stamp(r["out_at"]),
-            parse_stamp(r["due_at"]),
-            bool(r["excepted"]),
-            bool(r["on_spot"]),
+            handover,
+            CopyRef(
+                copy_id,
+                document_id,
+                registration_number(year, serial),
+                copy_no,
+                title,
+                level,
+                pages,
+                state,
+                voided_at is not None,
+            ),
+            reader,
+            phone,
+            parse_stamp(out_at),
+            parse_stamp(due_at),
+            bool(excepted),
+            bool(on_spot),
         )
-        for r in rows
+        for (
+            handover,
+            out_at,
+            due_at,
+            reader,
+            phone,
+            copy_id,
+            document_id,
+            copy_no,
+            pages,
+            state,
+            year,
+            serial,
+            title,
+            level,
+            voided_at,
+            on_spot,
+            excepted,
+        ) in rows
     ]
 
 

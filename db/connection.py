@@ -136,6 +136,16 @@ class Database:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples, for the few hot lists read by position: a named row costs about
+        6 µs more for 17 columns (the desk's out-list is rebuilt after every handover)."""
+        try:
+            cursor = self._conn.cursor()
+            cursor.row_factory = None
+            return list(cursor.execute(sql, params).fetchall())
+        except sqlcipher3.DatabaseError as exc:
+            _raise_translated(exc, self.path)
+
     def executescript(self, sql: str) -> None:
         try:
             self._conn.executescript(sql)

@@ -49,8 +49,9 @@ class OutModel(ColumnsModel):
             "reader": r.reader,
             "phone": r.phone,
             # Out since an earlier day: the day, the time in the tooltip (walk-through: "08:47").
-            "out_at": r.out_at.strftime("%H:%M" if self._today(r) else "%m-%d"),
-            "due_at": r.due_at.strftime("%m-%d %H:%M"),
+            # Formatted by hand: strftime imports `time` on every call, through PySide's hook.
+            "out_at": _clock(r.out_at) if self._today(r) else _day(r.out_at),
+            "due_at": f"{_day(r.due_at)} {_clock(r.due_at)}",
             "status": status,
         }
 
@@ -59,7 +60,7 @@ class OutModel(ColumnsModel):
 
     def style(self, r: OutRow, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and key == "out_at":
-            return r.out_at.strftime("%Y-%m-%d %H:%M")
+            return f"{r.out_at.year}-{_day(r.out_at)} {_clock(r.out_at)}"
         if (
             role == Qt.ItemDataRole.ForegroundRole
             and r.copy.level != Level.UNCLASSIFIED
@@ -67,6 +68,14 @@ class OutModel(ColumnsModel):
         ):
             return self._brushes.get(r.status(self.now))
         return None
+
+
+def _day(at: datetime) -> str:
+    return f"{at.month:02d}-{at.day:02d}"
+
+
+def _clock(at: datetime) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
 
 
 OUT_SAMPLES = tuple(c.sample for c in OutModel.spec)

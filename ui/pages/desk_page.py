@@ -72,6 +72,7 @@ class Banner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._message = ""
+        self._colour = ""
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.say("请扫描读者证件或文件", GREY)
@@ -81,7 +82,9 @@ class Banner(QLabel):
 
     def say(self, text: str, colour: str) -> None:
         self._message = text
-        self.setStyleSheet(BANNER_STYLE.format(colour))
+        if colour != self._colour:  # a new style sheet re-polishes the label: only on a change
+            self._colour = colour
+            self.setStyleSheet(BANNER_STYLE.format(colour))
         self.setText(banner_lines(text))
 
     def text(self) -> str:
@@ -313,7 +316,9 @@ class DeskPage(QWidget):
     def _render(self, view: View) -> None:
         self.reader_label.setText(view.reader)
         self.folder_title.setText(view.folder_title)
-        self.folder_model.set_rows([(r.label, r.title, r.level, r.pages) for r in view.folder])
+        folder = [(r.label, r.title, r.level, r.pages) for r in view.folder]
+        if folder != self.folder_model.rows():  # an unchanged folder is not drawn again
+            self.folder_model.set_rows(folder)
         if view.changed:
             self.refresh()
         self.banner.say(view.banner, COLOURS[view.tone])
@@ -339,6 +344,9 @@ class DeskPage(QWidget):
         shown = board(self._session.db, now)
         self.out_model.now = now
         self.out_model.set_rows(shown.rows)
+        # Laid out now, not at the view's next turn of the event loop: the deferred layout
+        # drew the whole list a second time, in the middle of the next scan.
+        self.out_view.doItemsLayout()
         self.out_title.setText(
             f"<b>在外文件 {len(shown.rows)} 份</b>"
             + (f"　<span style='color:{RED}'>逾期 {shown.late} 份</span>" if shown.late else "")
