@@ -228,7 +228,7 @@ def _count(db: Database, stocktake_id: int) -> int:
 # stocktake's cabinet id twice (NULL for the whole room, where any cabinet is right), then the
 # stocktake id.
 _CLASSIFY = f"""
-SELECT s.id AS scan_id, c.id AS copy_id,
+SELECT s.id AS scan_id, c.id AS copy_id, c.document_id,
     CASE
         WHEN s.outcome = '无法识别' THEN '无法识别'
         WHEN s.outcome <> '份' THEN '伪造或作废'
@@ -335,8 +335,8 @@ def _record_missing(db: Database, taken: Stocktake) -> int:
         params,
     )[0]
     db.execute(
-        "INSERT INTO stocktake_finding (stocktake_id, class, copy_id, detail)"
-        " SELECT ?, '缺失', c.id, coalesce('记录在 ' || k.name, '未登记柜位')"
+        "INSERT INTO stocktake_finding (stocktake_id, class, copy_id, document_id, detail)"
+        " SELECT ?, '缺失', c.id, c.document_id, coalesce('记录在 ' || k.name, '未登记柜位')"
         " FROM copy c JOIN document d ON d.id = c.document_id"
         " LEFT JOIN cabinet k ON k.id = c.cabinet_id"
         f" WHERE c.state IN {sql_in(IN_ROOM)} AND d.voided_at IS NULL{where}"
@@ -350,8 +350,8 @@ def _record_missing(db: Database, taken: Stocktake) -> int:
 
 def _record_scanned(db: Database, taken: Stocktake) -> None:
     db.execute(
-        "INSERT INTO stocktake_finding (stocktake_id, class, copy_id, scan_id, detail)"
-        f" SELECT ?, class, copy_id, scan_id, detail FROM ({_CLASSIFY})"
+        "INSERT INTO stocktake_finding (stocktake_id, class, copy_id, document_id, scan_id,"
+        f" detail) SELECT ?, class, copy_id, document_id, scan_id, detail FROM ({_CLASSIFY})"
         " WHERE class IS NOT NULL ORDER BY scan_id",
         (taken.id, *_classify_params(taken)),
     )

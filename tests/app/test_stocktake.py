@@ -187,6 +187,13 @@ def test_findings_are_settled_once_by_incident_relocation_or_correction(shelves)
     assert audit.page(db, None, 1)[0].action == "处理清查差异"
     with pytest.raises(Exception, match="only its resolution"):
         db.execute("UPDATE stocktake_finding SET detail = 'x' WHERE id = ?", (wrong.id,))
+    # Each finding of a copy names that copy's document (the year's statistics count them).
+    named = db.query(
+        "SELECT f.document_id, c.document_id FROM stocktake_finding f"
+        " JOIN copy c ON c.id = f.copy_id WHERE f.stocktake_id = ?",
+        (taken.id,),
+    )
+    assert named and all(mine == theirs for mine, theirs in named)
 
 
 def test_each_cabinet_is_due_by_the_highest_level_it_holds(shelves, clock) -> None:
