@@ -163,7 +163,8 @@ class ApartProcess:
             if kind == "progress":
                 progress.tell(message[1], message[2])
                 continue
-            if message[-1] == "retire":
+            # An answer: (kind, what, whether the process leaves after it).
+            if message[2]:
                 self._end(wait=True)
             if kind == "done":
                 return message[1]
@@ -259,7 +260,7 @@ def _serve(pipe: Connection) -> None:
             except EOFError:
                 return
             except Exception:  # noqa: BLE001 — a job this process cannot even load: a bug
-                pipe.send(("bug", "在报表进程中：\n" + traceback.format_exc()))
+                pipe.send(("bug", "在报表进程中：\n" + traceback.format_exc(), False))
                 continue
             if message[0] != "job":
                 if message[0] == "stop":
@@ -273,12 +274,15 @@ def _serve(pipe: Connection) -> None:
                         db = None
                     db, key = open_beside(bare, path).db, bare.data_key
             except MijianError as exc:
-                pipe.send(("error", _portable(exc)))
+                pipe.send(("error", _portable(exc), False))
                 continue
             session = dataclasses.replace(bare, db=db)
             reply = _run(session, pipe, fn, args, kwargs)
             retire = _grown(retire_after)
-            pipe.send((*reply, "retire") if retire else reply)
+            try:
+                pipe.send((*reply, retire))
+            except (pickle.PicklingError, TypeError, AttributeError):  # an answer that cannot
+                pipe.send(("bug", "在报表进程中：\n" + traceback.format_exc(), retire))
             if retire:
                 return
     finally:

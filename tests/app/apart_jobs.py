@@ -40,3 +40,7 @@ def grow(session: Session, progress: Any = None) -> int:
     kept = bytearray(64 * 1024 * 1024)
     kept[-1] = 1
     return os.getpid()
+
+
+def unpicklable(session: Session, progress: Any = None) -> Any:
+    return lambda: None  # a result that cannot travel back: a bug, named as one

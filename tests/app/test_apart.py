@@ -25,6 +25,7 @@ from tests.app.apart_jobs import (
     grow,
     refuse,
     sleep_without_checking,
+    unpicklable,
     where,
 )
 from tests.app.test_registry import doc
@@ -93,6 +94,8 @@ def test_typed_errors_arrive_typed_and_bugs_with_their_traceback(process) -> Non
     with pytest.raises(ApartBug) as bug:
         run_apart(session, None, crash)
     assert "no such key" in str(bug.value) and "in crash" in str(bug.value)
+    with pytest.raises(ApartBug, match="pickle"):
+        run_apart(session, None, unpicklable)
     pid = far.pid
     assert run_apart(session, None, where)[0] == pid  # the process lives on after both
 
