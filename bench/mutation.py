@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench.mutation_full, run as a script
 PYTHON = sys.executable
 COSMIC_RAY = str(Path(sys.executable).parent / "cosmic-ray")
 RULES = [
