@@ -4,6 +4,7 @@ own session once the bytes are on the medium."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -152,6 +153,9 @@ def test_save_and_export_run_on_the_worker_and_are_audited_once_written(
     assert "关于做好年终保密检查工作的通知" in text_of(target)
     assert audit.count(session.db) == before + 1
     assert audit.page(session.db, None, 1)[0].details["to"] == str(target)
+    # Laid out in the runner's process apart (app/apart.py), not beside the window.
+    apart = dialog.task_runner._worker.apart
+    assert apart.pid is not None and apart.pid != os.getpid()
 
     sheet = tmp_path / "登记簿.xlsx"
     page = ReportsPage(session, confirm=lambda _: True, choose=lambda *_: sheet)
@@ -165,6 +169,7 @@ def test_save_and_export_run_on_the_worker_and_are_audited_once_written(
     assert sheet.stat().st_size > 0 and audit.count(session.db) == before + 2
     assert audit.page(session.db, None, 1)[0].action == "导出明文报表"
     dialog.task_runner.shutdown()
+    assert apart.pid is None  # the session's end ends its process apart
     page.task_runner.shutdown()
 
 
