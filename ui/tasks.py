@@ -19,11 +19,12 @@ Threads and connections (the contract db/connection.py promises):
 - The worker thread owns a second connection to the same room, opened on the worker at the
   first job of a run of jobs with the session's raw data key (app.room.worker_session: no
   second Argon2 KDF), and closed on the worker when the queue is empty (the thread then ends,
-  so an idle runner leaves nothing running) or at `shutdown()`. Only jobs touch it, one at a
+  so an idle runner leaves no thread running) or at `shutdown()`. Only jobs touch it, one at a
   time, in the order they were run: a single worker serialises the room's background work.
 - Long layouts and the full check (`app.apart.run_apart`) leave the worker for a process of
   the runner's own, with a third connection of its own, so they never hold the interpreter the
-  window runs in; the worker thread only waits for them. `shutdown()` ends that process.
+  window runs in; the worker thread only waits for them. The process is started by the first
+  such job (about a second: its imports) and kept for the next until `shutdown()` ends it.
 - All connections are in WAL mode: the window reads while a job writes, and a job's write
   transactions are short (the import commits in chunks), so the window's own writes wait at
   most one chunk (busy_timeout).
