@@ -150,6 +150,14 @@ def main() -> None:
     t = time.perf_counter()
     rows = stocktake_records.findings(session, taken.id)
     print(f"room_findings_read: {(time.perf_counter() - t) * 1000:.0f} ms for {len(rows)} rows")
+    t = time.perf_counter()
+    first = stocktake_records.findings_page(session, taken.id, None, 200)
+    print(
+        f"room_findings_first_page: {(time.perf_counter() - t) * 1000:.1f} ms ({len(first)} rows)"
+    )
+    t = time.perf_counter()
+    stocktake_records.findings_page(session, taken.id, rows[len(rows) // 2], 200)
+    print(f"room_findings_middle_page: {(time.perf_counter() - t) * 1000:.1f} ms")
     # The year's 保密自查自评 figures (issue 17: ≤ 2 s at the stress room), and the year's check
     # of copies without an end.
     for year in (NOW.year - 1, NOW.year):

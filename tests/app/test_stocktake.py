@@ -194,6 +194,15 @@ def test_findings_are_settled_once_by_incident_relocation_or_correction(shelves)
         (taken.id,),
     )
     assert named and all(mine == theirs for mine, theirs in named)
+    # The window reads them a page at a time, in the printed sheet's order, whatever the page.
+    every = stocktake_records.findings(custodian, taken.id)
+    for size in (1, 2, 3, len(every) + 1):
+        paged: list[stocktake_records.FindingRow] = []
+        while page := stocktake_records.findings_page(
+            custodian, taken.id, paged[-1] if paged else None, size
+        ):
+            paged.extend(page)
+        assert paged == every, size
 
 
 def test_each_cabinet_is_due_by_the_highest_level_it_holds(shelves, clock) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -38,8 +38,8 @@ from ui.copy_dialog import CopyDialog
 from ui.custodian_handover_dialog import SignHandoverDialog, StartHandoverDialog
 from ui.errors import attempt, attempted
 from ui.holds_box import HoldsBox
-from ui.printing import PdfOutputDialog, offer_pdf
-from ui.table_model import Column, ColumnsModel
+from ui.printing import LongPdf, offer_long_pdf
+from ui.table_model import Column, ColumnsModel, PagedModel
 from ui.tasks import Call, on_own_connection
 
 OK_STYLE = "font-size: 16px; color: #1b5e20;"
@@ -73,7 +73,10 @@ class CabinetsModel(ColumnsModel):
         }
 
 
-class FindingsModel(ColumnsModel):
+class FindingsModel(PagedModel, ColumnsModel):
+    """The last stocktake's discrepancies, a page at a time as the view scrolls."""
+
+    page_size = 200
     spec = (
         Column("finding", "差异"),
         Column("item", "收文编号/份号"),
@@ -81,6 +84,22 @@ class FindingsModel(ColumnsModel):
         Column("detail", "说明"),
         Column("resolution", "处理"),
     )
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.stocktake_id: int | None = None
+
+    def show(self, stocktake_id: int) -> None:
+        self.stocktake_id = stocktake_id
+        self.reload()
+
+    def fetch_page(self, last: FindingRow | None) -> list[FindingRow]:
+        if self.stocktake_id is None:
+            return []
+        return stocktake_records.findings_page(
+            self._session, self.stocktake_id, last, self.page_size
+        )
 
     def cells(self, r: FindingRow) -> dict[str, Any]:
         return {
@@ -196,7 +215,7 @@ class CustodyPage(QWidget):
         end.addWidget(self.finish_button)
         end.addWidget(self.sheet_button)
         check.addLayout(end)
-        self.findings_model = FindingsModel(self)
+        self.findings_model = FindingsModel(self._session, self)
         self.findings_view = QTableView()
         self.findings_view.setModel(self.findings_model)
         self.findings_view.verticalHeader().setVisible(False)
@@ -279,9 +298,7 @@ class CustodyPage(QWidget):
         self.sheet_button.setEnabled(self.last_finished is not None)
         self.resolve_button.setEnabled(self.last_finished is not None)
         if self.last_finished is not None:
-            self.findings_model.set_rows(
-                stocktake_records.findings(self._session, self.last_finished)
-            )
+            self.findings_model.show(self.last_finished)
         if taken is None:
             self.state_label.setText("没有进行中的清查。")
             return
@@ -474,13 +491,17 @@ class CustodyPage(QWidget):
         dialog.open()
         return dialog
 
-    def print_sheet(self) -> PdfOutputDialog | None:
+    def print_sheet(self) -> LongPdf | None:
         if self.last_finished is None:
             return None
         stocktake_id = self.last_finished
-        return offer_pdf(
+        # On the task runner: a whole-room stocktake's sheet lists every discrepancy.
+        return offer_long_pdf(
             self,
+            self._session,
             "清查登记表",
             f"清查登记表-{stocktake_id}.pdf",
-            lambda: stocktake_records.register_sheet(self._session, stocktake_id),
+            lambda session, progress: stocktake_records.register_sheet(
+                session, stocktake_id, progress
+            ),
         )
