@@ -171,7 +171,7 @@ def _demo(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
     paths = create_demo_room(db, clock)
     print(
-        f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、anquan、xitong、shenji，密码 mijian-demo-2026）"
+        f"已创建演示机要室：{paths.db}（账户 jiyao、baomi、zhuren、anquan、xitong、shenji，密码 mijian-demo-2026）"
     )
     return EXIT_OK
 

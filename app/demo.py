@@ -27,6 +27,9 @@ DEMO_PASSWORD = "mijian-demo-2026"
 DEMO_ACCOUNTS = (
     ("jiyao", "李晓梅", Role.CUSTODIAN),
     ("baomi", "王建国", Role.APPROVER),
+    # The office's director: a second business account, so that a destruction has two 监销人
+    # who are neither its builder nor one of the 三员.
+    ("zhuren", "赵立新", Role.APPROVER),
     ("anquan", "陈静", Role.SECURITY_OFFICER),
     ("xitong", "张志强", Role.SYSADMIN),
     ("shenji", "刘芳", Role.AUDITOR),

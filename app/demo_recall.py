@@ -61,8 +61,8 @@ def seed_recall(custodian: Session, clock: FixedClock, password: str) -> None:
         recall.retain(custodian, last, kept, KEEP_REASON, officer)
     half = len(rest) // 2
     for share, method, place, part, witnesses in (
-        (0.6, "碎纸机粉碎", "机要室", rest[:half], ("baomi", "shenji")),
-        (0.85, "送销毁中心", "市保密技术服务中心", rest[half:], ("xitong", "shenji")),
+        (0.6, "碎纸机粉碎", "机要室", rest[:half], ("baomi", "zhuren")),
+        (0.85, "送销毁中心", "市保密技术服务中心", rest[half:], ("zhuren", "baomi")),
     ):
         if not part:
             continue

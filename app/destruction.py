@@ -1,4 +1,5 @@
-"""销毁: destruction batches, approved by the 保密员 and witnessed by two 监销人.
+"""销毁: destruction batches, approved by the 保密员 and witnessed by two 监销人 (business
+accounts: 机要员 or 保密员, never one of the 三员).
 
 A batch is built from copies in the room (scanned or picked), approved by the 保密员
 (never its builder), and sealed when two distinct witnesses, neither the builder, confirm with
@@ -21,7 +22,7 @@ from app.holds import hold_of
 from app.model import Credential
 from app.numbers import registration_number
 from app.outgoing_records import open_reply_of
-from app.roles import Role
+from app.roles import BUSINESS_ROLES, Role
 from app.vocab import CLASSIFIED, CopyState, sql_value
 from db.connection import Database
 
@@ -286,7 +287,8 @@ def seal(session: Session, batch_id: int, witnesses: tuple[Credential, Credentia
         )
     _distinct_witnesses(batch, [_canonical(db, w) for w in witnesses])
     _refuse_if_away(db, batch_id, "销毁")
-    confirmed = [session.confirm(w, "监销确认") for w in witnesses]
+    # Business people only: the 三员 administer the system and take no part in its business.
+    confirmed = [session.confirm(w, "监销确认", BUSINESS_ROLES) for w in witnesses]
     _distinct_witnesses(batch, [c.login for c in confirmed])
     now = session.clock.now()
     with db.transaction():

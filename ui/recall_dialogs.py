@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QW
 from app import accounts, destruction, recall
 from app.errors import InvalidInput
 from app.model import Credential
-from app.roles import Role
+from app.roles import BUSINESS_ROLES, Role
 from app.session import Session
 from ui.account_dialogs import FormDialog
 from ui.confirmed_dialog import ConfirmedFormDialog, Work
@@ -27,10 +27,13 @@ def parse_day(text: str, what: str) -> date:
 class PersonField:
     """Who confirms: chosen from the room's accounts, with their own password typed here."""
 
-    def __init__(self, session: Session, role: Role | None, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, session: Session, role: Role | tuple[Role, ...], exclude: tuple[str, ...] = ()
+    ) -> None:
         self.combo = QComboBox()
+        roles = (role,) if isinstance(role, Role) else role
         for account in accounts.list_accounts(session.db):
-            wanted = role is None or account.role is role
+            wanted = account.role in roles
             if account.active and account.login not in exclude and wanted:
                 label = f"{account.display_name}（{account.login}，{account.role.label}）"
                 self.combo.addItem(label, account.login)
@@ -155,8 +158,8 @@ class WitnessDialog(ConfirmedFormDialog):
     def __init__(self, session: Session, batch: destruction.Batch, parent: QWidget) -> None:
         super().__init__(f"监销确认 {batch.label}", parent)
         self._session, self._batch = session, batch
-        self.first = PersonField(session, None, (batch.built_by,))
-        self.second = PersonField(session, None, (batch.built_by,))
+        self.first = PersonField(session, BUSINESS_ROLES, (batch.built_by,))
+        self.second = PersonField(session, BUSINESS_ROLES, (batch.built_by,))
         self.second.combo.setCurrentIndex(min(1, self.second.combo.count() - 1))
         self.form.addRow(
             QLabel(

@@ -67,7 +67,7 @@ def test_carriers_are_registered_lent_stocktaken_and_destroyed(
     batch = destruction.create(custodian, "送销毁中心", "市保密局销毁中心", date(2026, 11, 20))
     destruction.add(custodian, batch.id, [cd, usb, docs["secret"].copies[0].id])
     destruction.approve(custodian, batch.id, OFFICER)
-    destruction.seal(custodian, batch.id, (OFFICER, Credential("shenji", PASSWORD)))
+    destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", PASSWORD)))
     register = tmp_path / "register.pdf"
     register.write_bytes(catalog.batch_form(custodian, batch.id, "register").pdf)
     text = text_of(register)

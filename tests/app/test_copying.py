@@ -94,7 +94,7 @@ def test_copies_are_approved_numbered_and_tracked(counter, tmp_path: Path, login
     batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
     destruction.add(custodian, batch.id, list(first.copy_ids))
     destruction.approve(custodian, batch.id, OFFICER)
-    destruction.seal(custodian, batch.id, (OFFICER, Credential("shenji", PASSWORD)))
+    destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", PASSWORD)))
     assert {scanning.copy_ref(db, c).state for c in first.copy_ids} == {"已销毁"}
     assert reconcile.problems(db) == []
 

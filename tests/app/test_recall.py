@@ -156,22 +156,23 @@ def test_a_full_campaign(campaign_room, login, clock) -> None:
         destruction.seal(custodian, first.id, (OFFICER, OFFICER))
     with pytest.raises(PermissionDenied, match="编制人"):
         destruction.seal(custodian, first.id, (Credential("jiyao", PASSWORD), OFFICER))
-    with pytest.raises(WrongPassword, match="张志强"):
-        destruction.seal(custodian, first.id, (OFFICER, Credential("xitong", "typo")))
+    with pytest.raises(WrongPassword, match="赵立新"):
+        destruction.seal(custodian, first.id, (OFFICER, Credential("zhuren", "typo")))
+    # One of the 三员, with the right password: refused before it, nothing written.
+    with pytest.raises(PermissionDenied, match="监销确认须由机要员或保密员本人确认"):
+        destruction.seal(custodian, first.id, (OFFICER, Credential("xitong", PASSWORD)))
     assert destruction.get(db, first.id).sealed_at is None
     assert {scanning.copy_ref(db, c).state for c in ids(custodian, n["central"])} == {"在柜"}
     failures = db.scalar("SELECT count(*) FROM audit_event WHERE action = '确认失败'")
     assert failures == 3  # retention, approval, witness
 
     # The right witnesses seal it.
-    sealed = destruction.seal(custodian, first.id, (OFFICER, Credential("shenji", PASSWORD)))
-    assert sealed.state == "已销毁" and sealed.witnesses == ("baomi", "shenji")
+    sealed = destruction.seal(custodian, first.id, (OFFICER, Credential("zhuren", PASSWORD)))
+    assert sealed.state == "已销毁" and sealed.witnesses == ("baomi", "zhuren")
     destroyed = [ids(custodian, n["central"])[i] for i in (0, 2)]
     assert {scanning.copy_ref(db, c).state for c in destroyed} == {"已销毁"}
     destruction.approve(custodian, second.id, OFFICER)
-    destruction.seal(
-        custodian, second.id, (Credential("xitong", PASSWORD), Credential("shenji", PASSWORD))
-    )
+    destruction.seal(custodian, second.id, (Credential("zhuren", PASSWORD), OFFICER))
 
     progress = recall.progress(recall.rows(db, 2026))
     assert progress.overall.settled == progress.overall.total == 12
@@ -189,7 +190,7 @@ def sealed(campaign_room, login):
     batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
     destruction.add(custodian, batch.id, ids(custodian, n["central"]))
     destruction.approve(custodian, batch.id, OFFICER)
-    destruction.seal(custodian, batch.id, (OFFICER, Credential("shenji", PASSWORD)))
+    destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", PASSWORD)))
     return custodian, batch, ids(custodian, n["central"]), login("baomi")
 
 
@@ -206,7 +207,7 @@ def test_the_sealed_batch_resists_the_services(sealed, campaign_room) -> None:
     with pytest.raises(InvalidInput, match="不能再改动"):
         destruction.remove(custodian, batch.id, copies[0])
     with pytest.raises(InvalidInput, match="不能再监销"):
-        destruction.seal(custodian, batch.id, (OFFICER, Credential("xitong", PASSWORD)))
+        destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", PASSWORD)))
     from app.people import ReaderInput, add_reader
 
     reader = add_reader(officer, ReaderInput("张建国", "区委", "书记", "核心", "1", "B0001"))
@@ -288,11 +289,11 @@ def test_wrong_witness_passwords_lock_that_account(sealed, campaign_room, clock)
     destruction.approve(custodian, batch.id, OFFICER)
     for _ in range(5):
         with pytest.raises(WrongPassword):
-            destruction.seal(custodian, batch.id, (OFFICER, Credential("xitong", "guess")))
+            destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", "guess")))
     with pytest.raises(AccountLocked):
-        destruction.seal(custodian, batch.id, (OFFICER, Credential("xitong", PASSWORD)))
+        destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", PASSWORD)))
     locks = custodian.db.scalar(
-        "SELECT count(*) FROM audit_event WHERE action = '账户锁定' AND object = 'account:xitong'"
+        "SELECT count(*) FROM audit_event WHERE action = '账户锁定' AND object = 'account:zhuren'"
     )
     assert locks == 1 and destruction.get(custodian.db, batch.id).state == "待监销"
 
@@ -306,7 +307,7 @@ def test_a_long_choice_is_read_past_the_parameter_limit(campaign_room) -> None:
 
 
 def test_witnesses_are_compared_as_the_room_spells_their_logins(campaign_room) -> None:
-    """Logins are case-insensitive: `JIYAO` is the builder, `Shenji` and `shenji` one person;
+    """Logins are case-insensitive: `JIYAO` is the builder, `Zhuren` and `zhuren` one person;
     both are refused calmly before any password, never by the database's CHECK."""
     custodian, n = campaign_room
     batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
@@ -318,10 +319,10 @@ def test_witnesses_are_compared_as_the_room_spells_their_logins(campaign_room) -
         destruction.seal(custodian, batch.id, (Credential("JIYAO", PASSWORD), OFFICER))
     with pytest.raises(InvalidInput, match="两名不同"):
         destruction.seal(
-            custodian, batch.id, (Credential("Shenji", PASSWORD), Credential("shenji ", PASSWORD))
+            custodian, batch.id, (Credential("Zhuren", PASSWORD), Credential("zhuren ", PASSWORD))
         )
-    sealed = destruction.seal(custodian, batch.id, (Credential("Shenji", PASSWORD), OFFICER))
-    assert sealed.witnesses == ("shenji", "baomi")
+    sealed = destruction.seal(custodian, batch.id, (Credential("Zhuren", PASSWORD), OFFICER))
+    assert sealed.witnesses == ("zhuren", "baomi")
 
 
 def test_each_row_of_the_recall_list_carries_its_documents_own_fields(

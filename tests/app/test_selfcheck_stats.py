@@ -37,7 +37,7 @@ def test_the_year_in_months_quarters_and_holdings(counter, clock, login, tmp_pat
     batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 12, 2))
     destruction.add(custodian, batch.id, [docs["confidential"].copies[0].id])
     destruction.approve(custodian, batch.id, OFFICER)
-    destruction.seal(custodian, batch.id, (OFFICER, Credential("shenji", PASSWORD)))
+    destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", PASSWORD)))
 
     started = time.perf_counter()
     year = figures(officer, 2026)

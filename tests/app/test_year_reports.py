@@ -38,11 +38,11 @@ def year_done(campaign_room):  # noqa: F811
     central = ids(custodian, n["central"])
     recall.retain(custodian, 2026, central[:1], "年度总结仍需参阅", OFFICER)
     batches = []
-    for part, witness in ((central[1:], "shenji"), (ids(custodian, n["city"]), "xitong")):
+    for part in (central[1:], ids(custodian, n["city"])):
         batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
         destruction.add(custodian, batch.id, part)
         destruction.approve(custodian, batch.id, OFFICER)
-        destruction.seal(custodian, batch.id, (OFFICER, Credential(witness, PASSWORD)))
+        destruction.seal(custodian, batch.id, (OFFICER, Credential("zhuren", PASSWORD)))
         batches.append(batch.id)
     return custodian, n, batches
 
@@ -90,7 +90,7 @@ def test_the_destruction_forms_name_everyone(year_done, tmp_path: Path) -> None:
     assert (
         "000001" not in text.split("按密级合计")[0].split("页数")[-1]
     )  # the kept copy is not here
-    for name in ("李晓梅", "王建国", "刘芳"):  # builder, approver and a witness
+    for name in ("李晓梅", "王建国", "赵立新"):  # builder, approver and a witness
         assert name in text
     assert "碎纸机粉碎" in text and "机要室" in text
     page = rasterise(pdf)[0]

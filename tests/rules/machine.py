@@ -53,8 +53,9 @@ CLEARANCE_RANK = {"非涉密": 0, "一般": 1, "重要": 2, "核心": 3}
 CLOSE = time(17, 30)
 BUILDER = "jiyao"
 # Witnesses as they may be typed: capitals, full width (an input method), stray spaces, the
-# builder himself. All name one of three accounts or the builder.
-WITNESSES = ("anquan", "ANQUAN", " xitong ", "ｘｉｔｏｎｇ", "shenji", "JIYAO", "ｊｉｙａｏ")
+# builder himself, one of the 三员 (who may not witness). All name one of four accounts.
+WITNESSES = ("baomi", "BAOMI", " zhuren ", "ｚｈｕｒｅｎ", "anquan", "JIYAO", "ｊｉｙａｏ")
+BUSINESS = {"jiyao", "baomi", "zhuren"}  # the accounts that may witness (not the 三员)
 
 RANK_SQL = (
     "(CASE d.level WHEN '绝密' THEN 3 WHEN '机密' THEN 2 WHEN '秘密' THEN 1 ELSE 0 END)"
@@ -425,6 +426,7 @@ class RoomMachine(RuleBasedStateMachine):
             and not self._batch_away()
             and key(first) != key(second)
             and BUILDER not in (key(first), key(second))
+            and {key(first), key(second)} <= BUSINESS
         )
         pair = (Credential(first, PASSWORD), Credential(second, PASSWORD))
         done = self._attempt(allowed, 1, lambda: destruction.seal(self.custodian, batch_id, pair))

@@ -49,7 +49,7 @@ def scene(login: Callable[..., Session], clock: FixedClock) -> tuple[Session, di
     sealed = destruction.create(custodian, "碎纸机粉碎", "机要室", clock.now().date())
     destruction.add(custodian, sealed.id, [c[2]])
     destruction.approve(custodian, sealed.id, Credential("baomi", PASSWORD))
-    witnesses = (Credential("anquan", PASSWORD), Credential("xitong", PASSWORD))
+    witnesses = (Credential("baomi", PASSWORD), Credential("zhuren", PASSWORD))
     destruction.seal(custodian, sealed.id, witnesses)
     approved = destruction.create(custodian, "碎纸机粉碎", "机要室", clock.now().date())
     destruction.add(custodian, approved.id, [c[3]])
@@ -405,12 +405,12 @@ def test_one_witness_twice_or_the_builder_in_any_spelling_is_refused_in_chinese(
 
 def test_witnesses_typed_in_full_width_are_the_room_s_logins(batch) -> None:
     custodian, batch_id = batch
-    pair = (Credential("ＡＮＱＵＡＮ", PASSWORD), Credential(" Xi Tong ", PASSWORD))
+    pair = (Credential("ＢＡＯＭＩ", PASSWORD), Credential(" Zhu Ren ", PASSWORD))
     sealed = destruction.seal(custodian, batch_id, pair)
     row = custodian.db.one(
         "SELECT witness_1, witness_2 FROM destruction_batch WHERE id = ?", (sealed.id,)
     )
-    assert tuple(row) == ("anquan", "xitong")
+    assert tuple(row) == ("baomi", "zhuren")
 
 
 def test_the_builder_never_approves_in_any_spelling(login, clock) -> None:
@@ -430,7 +430,7 @@ def test_a_destroyed_copy_is_refused_at_the_counter_in_chinese(batch, login) -> 
     custodian, batch_id = batch
     reader = add_reader(login("baomi"), ReaderInput("张建国", "区委", "书记", "核心", "", "D1"))
     destruction.seal(
-        custodian, batch_id, (Credential("anquan", PASSWORD), Credential("xitong", PASSWORD))
+        custodian, batch_id, (Credential("baomi", PASSWORD), Credential("zhuren", PASSWORD))
     )
     copy = custodian.db.scalar(
         "SELECT copy_id FROM destruction_item WHERE batch_id = ?", (batch_id,)
@@ -447,16 +447,16 @@ def test_a_witness_s_password_honours_the_lockout(batch, clock: FixedClock) -> N
             destruction.seal(
                 custodian,
                 batch_id,
-                (Credential("anquan", "Wrong-pass-1"), Credential("xitong", PASSWORD)),
+                (Credential("zhuren", "Wrong-pass-1"), Credential("baomi", PASSWORD)),
             )
     with pytest.raises(AccountLocked):
         destruction.seal(
-            custodian, batch_id, (Credential("anquan", PASSWORD), Credential("xitong", PASSWORD))
+            custodian, batch_id, (Credential("baomi", PASSWORD), Credential("zhuren", PASSWORD))
         )
     assert destruction.get(custodian.db, batch_id).state == "待监销"
     clock.advance(minutes=15, seconds=1)
     destruction.seal(
-        custodian, batch_id, (Credential("anquan", PASSWORD), Credential("xitong", PASSWORD))
+        custodian, batch_id, (Credential("baomi", PASSWORD), Credential("zhuren", PASSWORD))
     )
     assert destruction.get(custodian.db, batch_id).state == "已销毁"
 

@@ -301,7 +301,7 @@ def test_each_change_writes_its_one_audit_event(room, clock: FixedClock) -> None
     assert after(
         lambda: destruction.approve(custodian, batch.id, Credential("baomi", PASSWORD))
     ) == [("批准销毁", target)]
-    witnesses = (Credential("anquan", PASSWORD), Credential("xitong", PASSWORD))
+    witnesses = (Credential("baomi", PASSWORD), Credential("zhuren", PASSWORD))
     assert after(lambda: destruction.seal(custodian, batch.id, witnesses)) == [("销毁封存", target)]
     clock.set(FRIDAY.replace(hour=18))
     assert after(lambda: day_close.close_day(custodian)) == [("日终清点", "day:2026-11-20")]

@@ -90,22 +90,25 @@ def test_a_campaign_through_the_window(campaign_room, qtbot, shot) -> None:  # n
     _confirm(qtbot, dialog)
     assert batches.batch.state == "待监销"
     dialog = batches.witness()
+    # Only business accounts witness, never the builder or one of the 三员.
+    offered = {dialog.first.combo.itemData(i) for i in range(dialog.first.combo.count())}
+    assert offered == {"baomi", "zhuren"}
     dialog.first.choose("baomi")
     dialog.second.choose("baomi")
     dialog.first.password_edit.setText(PASSWORD)
     dialog.second.password_edit.setText(PASSWORD)
     _confirm(qtbot, dialog)
     assert "两名不同" in dialog.error_label.text()
-    dialog.second.choose("shenji")
+    dialog.second.choose("zhuren")
     dialog.second.password_edit.setText("typo")
     _confirm(qtbot, dialog)
-    assert "刘芳的密码不正确" in dialog.error_label.text()
+    assert "赵立新的密码不正确" in dialog.error_label.text()
     assert batches.batch.state == "待监销"
     dialog.second.password_edit.setText(PASSWORD)
     _confirm(qtbot, dialog)
     assert dialog.result() == dialog.DialogCode.Accepted
     sealed = batches.batch
-    assert sealed.state == "已销毁" and sealed.witnesses == ("baomi", "shenji")
+    assert sealed.state == "已销毁" and sealed.witnesses == ("baomi", "zhuren")
     # The window offers nothing that would change it.
     for widget in (
         batches.scan_edit,
@@ -231,7 +234,7 @@ def test_approval_and_sealing_check_passwords_off_the_gui_thread(
     assert batches.batch.state == "待监销"  # the window reads what the worker committed
     dialog = batches.witness()
     dialog.first.choose("baomi")
-    dialog.second.choose("shenji")
+    dialog.second.choose("zhuren")
     dialog.first.password_edit.setText(PASSWORD)
     dialog.second.password_edit.setText(PASSWORD)
     _confirm(qtbot, dialog)
