@@ -281,37 +281,55 @@ GUARDS: list[tuple[str, str, str]] = [
     (
         "a batch is sealed only when approved",
         "UPDATE destruction_batch SET sealed_at = "
-        f"{T}, witness_1 = 'anquan', witness_2 = 'xitong' WHERE id = {{draft}}",
+        f"{T}, witness_1 = 'baomi', witness_2 = 'zhuren' WHERE id = {{draft}}",
         CHECK,
     ),
     (
         "two witnesses",
         "UPDATE destruction_batch SET sealed_at = "
-        f"{T}, witness_1 = 'anquan' WHERE id = {{approved}}",
+        f"{T}, witness_1 = 'baomi' WHERE id = {{approved}}",
         CHECK,
     ),
     (
         "two distinct witnesses",
         "UPDATE destruction_batch SET sealed_at = "
-        f"{T}, witness_1 = 'anquan', witness_2 = 'anquan' WHERE id = {{approved}}",
+        f"{T}, witness_1 = 'baomi', witness_2 = 'baomi' WHERE id = {{approved}}",
         CHECK,
     ),
     (
         "the builder is not the first witness",
         "UPDATE destruction_batch SET sealed_at = "
-        f"{T}, witness_1 = 'jiyao', witness_2 = 'xitong' WHERE id = {{approved}}",
+        f"{T}, witness_1 = 'jiyao', witness_2 = 'zhuren' WHERE id = {{approved}}",
         CHECK,
     ),
     (
         "the builder is not the second witness",
         "UPDATE destruction_batch SET sealed_at = "
-        f"{T}, witness_1 = 'anquan', witness_2 = 'jiyao' WHERE id = {{approved}}",
+        f"{T}, witness_1 = 'baomi', witness_2 = 'jiyao' WHERE id = {{approved}}",
         CHECK,
+    ),
+    (
+        "no administrator witnesses (first)",
+        "UPDATE destruction_batch SET sealed_at = "
+        f"{T}, witness_1 = 'xitong', witness_2 = 'zhuren' WHERE id = {{approved}}",
+        "never by the 三员",
+    ),
+    (
+        "no administrator witnesses (second)",
+        "UPDATE destruction_batch SET sealed_at = "
+        f"{T}, witness_1 = 'baomi', witness_2 = 'shenji' WHERE id = {{approved}}",
+        "never by the 三员",
+    ),
+    (
+        "no unknown witness",
+        "UPDATE destruction_batch SET sealed_at = "
+        f"{T}, witness_1 = 'baomi', witness_2 = 'nobody' WHERE id = {{approved}}",
+        "never by the 三员",
     ),
     (
         "sealed or cancelled, never both",
         "UPDATE destruction_batch SET sealed_at = "
-        f"{T}, witness_1 = 'anquan', witness_2 = 'xitong', cancelled_at = {T}"
+        f"{T}, witness_1 = 'baomi', witness_2 = 'zhuren', cancelled_at = {T}"
         " WHERE id = {approved}",
         CHECK,
     ),
