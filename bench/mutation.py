@@ -51,6 +51,7 @@ RULES = [
     "tests/rules/test_tables.py",
     "tests/rules/test_db_guards.py",
     "tests/rules/test_trail_rules.py",
+    "tests/rules/test_edges_found_by_mutation.py",
 ]
 MACHINE = "tests/rules/test_lifecycle.py"
 
@@ -73,7 +74,7 @@ TESTS: dict[str, tuple[list[str], list[str]]] = {
     "app/destruction.py": (["tests/app/test_recall.py"], RULES + [MACHINE]),
     "app/recall.py": (["tests/app/test_recall.py"], RULES),
     "app/recall_records.py": (["tests/app/test_recall.py"], RULES),
-    "app/registry.py": (["tests/app/test_registry.py"], RULES),
+    "app/registry.py": (["tests/app/test_registry.py", "tests/app/test_sign_clock.py"], RULES),
     "app/accounts.py": (["tests/app/test_accounts.py"], RULES),
     "app/session.py": (["tests/app/test_session.py", "tests/app/test_confirm.py"], RULES),
     "app/confirm.py": (["tests/app/test_confirm.py", "tests/app/test_override.py"], RULES),

@@ -1,0 +1,102 @@
+"""Edges that the session-7 mutation run found no test for (issue 19): a changed comparison or
+number at each survived. Each test names the rule; the mutant it kills is in the comment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from app import accounts, day_close, desk, registry, slips
+from app.clock import FixedClock
+from app.errors import InvalidInput, PermissionDenied, WrongPassword
+from app.model import Credential
+from app.people import ReaderInput, add_reader
+from app.session import Session, open_session
+from tests.app.test_registry import doc
+from tests.app.test_sign_clock import at
+from tests.conftest import PASSWORD
+from tests.rules.test_tables import FRIDAY
+
+
+@pytest.fixture
+def lent(login: Callable[..., Session], clock: FixedClock) -> tuple[Session, Session, int]:
+    """(custodian, 保密员, a 秘密 copy's open handover) at 09:00 on a Friday."""
+    clock.set(FRIDAY)
+    officer = login("baomi")
+    reader = add_reader(officer, ReaderInput("读者", "区委办", "", "核心", "", "E1"))
+    custodian = login("jiyao")
+    done = registry.register(custodian, doc(level="秘密", doc_number="边〔2026〕1号"))
+    [handover] = desk.checkout(custodian, reader.id, [done.copies[0].id])
+    return custodian, officer, handover
+
+
+def test_a_day_close_closes_that_day_only(lent, clock: FixedClock) -> None:
+    """desk.counter_closed reads the close of the day asked (`day = ?` as `day <> ?`)."""
+    custodian, officer, handover = lent
+    day_close.add_exception(officer, handover, "书记带回批阅", FRIDAY + timedelta(days=1))
+    today = FRIDAY.date()
+    assert not desk.counter_closed(custodian.db, today)
+    clock.set(FRIDAY.replace(hour=18))
+    day_close.close_day(custodian)
+    assert desk.counter_closed(custodian.db, today)
+    assert not desk.counter_closed(custodian.db, today + timedelta(days=1))
+    assert not desk.counter_closed(custodian.db, today - timedelta(days=1))
+
+
+def test_tonights_exception_is_registered_once_and_last_nights_does_not_count(
+    lent, clock: FixedClock
+) -> None:
+    """day_close.add_exception refuses a second exception for the same night only
+    (`night = ?` as `night <> ?`)."""
+    _, officer, handover = lent
+    back_at = FRIDAY.replace(hour=9) + timedelta(days=1)
+    day_close.add_exception(officer, handover, "书记带回批阅", back_at)
+    with pytest.raises(InvalidInput, match="今晚的例外已登记"):
+        day_close.add_exception(officer, handover, "再登一次", back_at)
+    clock.set(FRIDAY + timedelta(days=1))  # still out the next day: tonight needs its own
+    day_close.add_exception(officer, handover, "书记仍在批阅", back_at + timedelta(days=1))
+
+
+def test_sign_for_lateness_at_its_boundary(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    """registry: signed at the deadline is on time (`>` as `>=`); an hour after is 迟 60 分钟
+    (the minutes as seconds / 60, not another number)."""
+    clock.set(at(18))
+    custodian = login("jiyao")
+    on_time = registry.register(
+        custodian,
+        doc(doc_number="界〔2026〕1号", waiting_at=at(8), received_at=at(12), deadline=at(19)),
+    )
+    assert not any("签收逾时" in w for w in on_time.warnings)
+    late = registry.register(
+        custodian,
+        doc(doc_number="界〔2026〕2号", waiting_at=at(8), received_at=at(13), deadline=at(19)),
+    )
+    assert any("迟 60 分钟" in w for w in late.warnings), late.warnings
+
+
+def test_a_deactivated_account_neither_logs_in_nor_confirms(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    """session: a known but inactive account cannot log in (`or` as `and`); confirm: nor
+    confirm anything for another person."""
+    admin = login("xitong")
+    accounts.deactivate(admin, "zhuren")
+    with pytest.raises(WrongPassword):
+        open_session(admin.paths.db, "zhuren", PASSWORD, clock, exclusive=False)
+    custodian = login("jiyao")
+    with pytest.raises(PermissionDenied, match="没有这个在用的账户"):
+        custodian.confirm(Credential("zhuren", PASSWORD), "监销确认")
+
+
+def test_the_first_slip_of_a_room_is_number_one(login: Callable[..., Session]) -> None:
+    """slips.propose numbers from the highest serial so far, 0 in a room with none."""
+    custodian = login("jiyao")
+    db = custodian.db
+    assert db.scalar("SELECT count(*) FROM slip") == 0
+    copy_id = registry.register(custodian, doc(doc_number="笺〔2026〕1号")).copies[0].id
+    [code] = slips.propose(custodian, [copy_id], slips.form_for("区本级"))
+    assert code.serial == 1
