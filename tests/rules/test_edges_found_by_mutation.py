@@ -9,15 +9,19 @@ from datetime import timedelta
 import pytest
 
 from app import accounts, day_close, desk, registry, slips
+from app.classification import Period
 from app.clock import FixedClock
 from app.errors import InvalidInput, PermissionDenied, WrongPassword
-from app.model import Credential
+from app.model import Credential, NewAccount
 from app.people import ReaderInput, add_reader
+from app.roles import Role
 from app.session import Session, open_session
 from tests.app.test_registry import doc
 from tests.app.test_sign_clock import at
 from tests.conftest import PASSWORD
 from tests.rules.test_tables import FRIDAY
+
+GOOD = "Sunjie-2026-good"
 
 
 @pytest.fixture
@@ -100,3 +104,24 @@ def test_the_first_slip_of_a_room_is_number_one(login: Callable[..., Session]) -
     copy_id = registry.register(custodian, doc(doc_number="笺〔2026〕1号")).copies[0].id
     [code] = slips.propose(custodian, [copy_id], slips.form_for("区本级"))
     assert code.serial == 1
+
+
+def test_an_unclassified_period_is_the_level_alone() -> None:
+    """classification.Period.label: 非密 shows no ★ whatever the period, 无 none at any level
+    (`or` as `and`)."""
+    assert Period("年", "10").label("非密") == "非密"
+    assert Period("无").label("秘密") == "秘密"
+    assert Period("年", "10").label("秘密") == "秘密★10年"
+
+
+def test_only_a_rooms_first_security_officer_is_granted_at_creation(
+    login: Callable[..., Session],
+) -> None:
+    """accounts.create_account: a second 安全保密管理员 is a proposal like any other account
+    until granted (`and` as `or`)."""
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("anquan2", "孙洁", Role.SECURITY_OFFICER, GOOD))
+    accounts.create_account(admin, NewAccount("jiyao3", "钱敏", Role.CUSTODIAN, GOOD))
+    for login_name in ("anquan2", "jiyao3"):
+        created = accounts.find(admin.db, login_name)
+        assert created is not None and not created.granted, login_name
