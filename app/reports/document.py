@@ -207,12 +207,18 @@ class NumberedCanvas(SongCanvas):
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, object]] = []
 
+    # Pages held as text while they wait for the total; older ones are held compressed. A
+    # month's register (about 1,000 pages) is never compressed twice; a year's (10,000) holds
+    # ten thousand pages of operators as lists of strings took over a gigabyte, so it can't.
+    PLAIN_PAGES = 1_000
+
     def showPage(self) -> None:  # noqa: N802 (reportlab API)
-        # The page's drawing operators wait, compressed, for the total: ten thousand pages of
-        # a year's register held as lists of strings took over a gigabyte.
         state = dict(self.__dict__)
-        state["_code"] = zlib.compress("\n".join(self._code).encode(), 1)
+        state["_code"] = "\n".join(self._code)
         self._pages.append(state)
+        if len(self._pages) > self.PLAIN_PAGES:
+            older = self._pages[-self.PLAIN_PAGES - 1]
+            older["_code"] = zlib.compress(str(older["_code"]).encode(), 1)
         self._startPage()
 
     def save(self) -> None:
@@ -220,9 +226,10 @@ class NumberedCanvas(SongCanvas):
         for n, state in enumerate(self._pages):
             FOREGROUND.stand_aside()  # a long document's last pass has no progress to report
             self._pages[n] = {}  # each page's state goes once its page is written
-            packed = state.pop("_code")
+            held = state.pop("_code")
             self.__dict__.update(state)
-            self._code = [zlib.decompress(packed).decode()]  # type: ignore[arg-type]
+            text = held if isinstance(held, str) else zlib.decompress(held).decode()  # type: ignore[arg-type]
+            self._code = [text]
             self.setFont(register_fonts(), 8)
             width = self._pagesize[0]
             self.drawRightString(
