@@ -82,6 +82,8 @@ class SongCanvas(Canvas):
         self._shown: dict[tuple[str, float, float, str], str] = {}
         # Per face: the ASCII characters its first subset codes as themselves (see _operators).
         self._ascii_same: dict[str, set[str]] = {}
+        # (face, size, leading, subset) -> "/F1+0 8 Tf 10 TL", the part every show repeats.
+        self._select: dict[tuple[str, float, float, int], str] = {}
         super().__init__(*args, **kwargs)
 
     def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
@@ -132,7 +134,6 @@ class SongCanvas(Canvas):
         if not (getattr(font, "_dynamicFont", False) and self.bottomup) or font.shapable:
             return None
         doc = self._doc
-        size = f"{fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL"
         # A character's code in a subset never changes once given, so the operators for a text
         # stay right for the whole document.
         same = self._ascii_same.setdefault(self._fontname, set())
@@ -145,13 +146,22 @@ class SongCanvas(Canvas):
             if text.isascii() and chunks == [(0, text.encode("ascii"))]:
                 same.update(text)
         shown = " ".join(
-            f"{font.getSubsetInternalName(subset, doc)} {size} ({self._escape(chunk)}) Tj"
-            for subset, chunk in chunks
+            f"{self._selected(font, subset)} ({self._escape(chunk)}) Tj" for subset, chunk in chunks
         )
         if len(self._shown) >= 20_000:
             self._shown.clear()
         self._shown[key] = shown
         return shown
+
+    def _selected(self, font: Any, subset: int) -> str:
+        """The operators that select `subset` of the current face at the current size."""
+        key = (self._fontname, self._fontsize, self._leading, subset)
+        select = self._select.get(key)
+        if select is None:
+            name = font.getSubsetInternalName(subset, self._doc)
+            select = f"{name} {fp_str(self._fontsize)} Tf {fp_str(self._leading)} TL"
+            self._select[key] = select
+        return select
 
     def cell_operators(self, text: str) -> str | None:
         """For a table drawn straight onto the page (app/reports/grid.py): the operators that
