@@ -100,23 +100,32 @@ class Grid(Flowable):
         # through _cell, the way reportlab's Table draws it.
         operators = getattr(canvas, "cell_operators", None)
         current: Any = None
-        places: dict[tuple[int, int], _Place | None] = {}
+        # Per row of cell styles (the body's rows share theirs): each column's face and place,
+        # worked out once rather than for each of a register's million cells.
+        plans: dict[tuple[int, ...], list[tuple[Any, tuple[str, float, float], _Place | None]]]
+        plans = {}
         for cells, styles, top, bottom in zip(self.rows, self.styles, tops, tops[1:], strict=False):
             height = top - bottom
             line: list[str] = []
             ys: dict[tuple[float, float, float, float], str] = {}
-            for column, (value, style) in enumerate(zip(cells, styles, strict=True)):
-                font = (style.fontname, style.fontsize, style.leading)
+            shape = tuple(map(id, styles))
+            plan = plans.get(shape)
+            if plan is None:
+                plan = plans[shape] = [
+                    (
+                        style,
+                        (style.fontname, style.fontsize, style.leading),
+                        _Place.of(style, lefts[column], self.widths[column]),
+                    )
+                    for column, style in enumerate(styles)
+                ]
+            for column, (value, (style, font, place)) in enumerate(zip(cells, plan, strict=True)):
                 if font != current:
                     if line:
                         canvas._code.append(" ".join(line))
                         line = []
                     canvas.setFont(*font)
                     current = font
-                key = (id(style), column)
-                if key not in places:
-                    places[key] = _Place.of(style, lefts[column], self.widths[column])
-                place = places[key]
                 if operators is not None and place is not None and type(value) is str:
                     if not value:
                         continue
