@@ -176,7 +176,10 @@ def string_width(text: str, size: float, base: str = SONG) -> float:
 
 def is_ours(font: str) -> bool:
     """Whether `font` is one of the faces text is split among (not Courier, say)."""
-    return any(face.name == font for face in FACES)
+    return font in _OURS
+
+
+_OURS = frozenset(face.name for face in FACES)
 
 
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:

@@ -60,7 +60,20 @@ class Grid(Flowable):
 
     def _measure(self) -> list[float]:
         heights = []
+        # A row of one-line texts (most of a register) is as tall as its styles say: worked
+        # out once per row of cell styles.
+        one_line: dict[tuple[int, ...], float] = {}
         for cells, styles in zip(self.rows, self.styles, strict=True):
+            if cells and all(type(v) is str and "\n" not in v for v in cells):
+                shape = tuple(map(id, styles))
+                tallest = one_line.get(shape, -1.0)
+                if tallest < 0:
+                    tallest = one_line[shape] = max(
+                        (s.leading or 1.2 * s.fontsize) + s.topPadding + s.bottomPadding
+                        for s in styles
+                    )
+                heights.append(tallest)
+                continue
             tallest = 0.0
             for value, style, width in zip(cells, styles, self.widths, strict=True):
                 if type(value) is str:  # the common case first: a plain one-line cell
