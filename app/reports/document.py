@@ -78,8 +78,8 @@ class SongCanvas(Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["initialFontName"] = kwargs.get("initialFontName") or register_fonts()
-        # (face, size, leading, text) -> the text's show operators (see _plain)
-        self._shown: dict[tuple[str, float, float, str], str] = {}
+        # (face, size, leading) -> text -> the text's show operators (see _plain)
+        self._shown: dict[tuple[str, float, float], dict[str, str]] = {}
         # Per face: the ASCII characters its first subset codes as themselves (see _operators).
         self._ascii_same: dict[str, set[str]] = {}
         # (face, size, leading, subset) -> "/F1+0 8 Tf 10 TL", the part every show repeats.
@@ -88,7 +88,7 @@ class SongCanvas(Canvas):
 
     def drawString(self, x: float, y: float, text: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
         if not (args or kwargs):
-            shown = self._shown.get((self._fontname, self._fontsize, self._leading, text))
+            shown = self.shown_now().get(text)
             if shown is not None:  # a cell seen before on this document: 秘密, a name, a unit
                 if shown:
                     self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} T* ET")
@@ -126,8 +126,8 @@ class SongCanvas(Canvas):
     def _operators(self, text: str) -> str | None:
         """The show operators of `text` in the current face, remembered; None for a face the
         plain path cannot write (see _plain). `text` must be drawn whole in the current face."""
-        key = (self._fontname, self._fontsize, self._leading, text)
-        shown = self._shown.get(key)
+        known = self.shown_now()
+        shown = known.get(text)
         if shown is not None:
             return shown
         font = pdfmetrics.getFont(self._fontname)
@@ -148,10 +148,19 @@ class SongCanvas(Canvas):
         shown = " ".join(
             f"{self._selected(font, subset)} ({self._escape(chunk)}) Tj" for subset, chunk in chunks
         )
-        if len(self._shown) >= 20_000:
-            self._shown.clear()
-        self._shown[key] = shown
+        if len(known) >= 20_000:
+            known.clear()
+        known[text] = shown
         return shown
+
+    def shown_now(self) -> dict[str, str]:
+        """The operators remembered for texts in the current face and size (text -> show): a
+        table drawn straight onto the page looks its cells up here first (grid.py)."""
+        key = (self._fontname, self._fontsize, self._leading)
+        known = self._shown.get(key)
+        if known is None:
+            known = self._shown[key] = {}
+        return known
 
     def _selected(self, font: Any, subset: int) -> str:
         """The operators that select `subset` of the current face at the current size."""
@@ -167,7 +176,7 @@ class SongCanvas(Canvas):
         """For a table drawn straight onto the page (app/reports/grid.py): the operators that
         show one line of `text` in the current face, to be placed with a Tm; None when the text
         needs another face or the face cannot take the plain path (draw it with drawString)."""
-        shown = self._shown.get((self._fontname, self._fontsize, self._leading, text))
+        shown = self.shown_now().get(text)
         if shown is not None:
             return shown
         if not self._single(self._runs(text)):

@@ -113,6 +113,7 @@ class Grid(Flowable):
         # through _cell, the way reportlab's Table draws it.
         operators = getattr(canvas, "cell_operators", None)
         current: Any = None
+        known: dict[str, str] = {}
         # Per row of cell styles (the body's rows share theirs): each column's face and place,
         # worked out once rather than for each of a register's million cells.
         plans: dict[tuple[int, ...], list[tuple[Any, tuple[str, float, float], _Place | None]]]
@@ -139,15 +140,19 @@ class Grid(Flowable):
                         line = []
                     canvas.setFont(*font)
                     current = font
+                    known = canvas.shown_now() if operators is not None else {}
                 if operators is not None and place is not None and type(value) is str:
                     if not value:
                         continue
-                    shown = operators(value) if "\n" not in value else None
+                    shown = known.get(value)  # the texts seen before: most of a register's
+                    if shown is None and "\n" not in value:
+                        shown = operators(value)
                     if shown is not None:
                         y = ys.get(place.rise)
                         if y is None:
                             y = ys[place.rise] = place.baseline(bottom, height)
-                        line.append(f"BT 1 0 0 1 {place.x(value)} {y} Tm {shown} T* ET")
+                        x = place.x(value) if place.centred else place.left
+                        line.append(f"BT 1 0 0 1 {x} {y} Tm {shown} T* ET")
                         continue
                 if line:
                     canvas._code.append(" ".join(line))
