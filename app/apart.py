@@ -101,7 +101,12 @@ class ApartProcess:
         context = multiprocessing.get_context("spawn")
         mine, theirs = context.Pipe()
         process = context.Process(target=_serve, args=(theirs,), name="mijian-apart", daemon=True)
-        process.start()
+        try:
+            process.start()
+        except OSError as exc:  # no memory or no process slot left: calm, and nothing recorded
+            mine.close()
+            theirs.close()
+            raise ApartFailed() from exc
         theirs.close()
         self._process, self._pipe = process, mine
 
@@ -120,10 +125,9 @@ class ApartProcess:
         self.start()
         assert self._pipe is not None
         bare = dataclasses.replace(session, db=None, _lock=None, apart=None)  # type: ignore[arg-type]
+        job = ("job", self._path, self.retire_after, bare, fn, args, kwargs)
         try:
-            self._pipe.send(
-                ("job", self._path, self.retire_after, bare, fn, args, kwargs)
-            )  # unpicklable: a bug
+            self._pipe.send(job)  # a job that cannot be pickled raises here: a bug
         except OSError as exc:
             self._end()
             raise ApartFailed() from exc
