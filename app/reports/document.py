@@ -213,7 +213,10 @@ def _pack(page: PDFPage) -> None:
     ASCII85 on top makes every page a quarter larger for no reader's benefit)."""
     if page.Contents or not page.stream or not page.compression:
         return
-    content: bytes = PDFZCompress.encode(page.stream)
+    # Level 1, not reportlab's 6: a month's register compresses in 0.12 s instead of 0.3 s and
+    # is 16 % larger (3.0 MB, not 2.6); a page goes to the printer or a stick, not an archive.
+    stream = page.stream
+    content = zlib.compress(stream.encode("utf8") if isinstance(stream, str) else stream, 1)
     names = PDFArray([PDFName(PDFZCompress.pdfname)])
     page.Contents = PDFStream(PDFDictionary({"Filter": names}), content)
     page.stream = None
