@@ -71,7 +71,7 @@ def test_an_investigation_hold_blocks_destruction_until_released(
         db.execute("UPDATE destruction_batch SET approved_at = 'x', approved_by = 'baomi'")
         db.execute(
             "UPDATE destruction_batch SET sealed_at = 'x', witness_1 = 'baomi',"
-            " witness_2 = 'shenji'"
+            " witness_2 = 'zhuren'"
         )
         db.execute("UPDATE copy SET state = '已销毁' WHERE id = ?", (held,))
     with pytest.raises(InvalidInput, match="没有调查扣留"):
