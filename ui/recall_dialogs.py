@@ -161,12 +161,23 @@ class WitnessDialog(ConfirmedFormDialog):
         self.first = PersonField(session, BUSINESS_ROLES, (batch.built_by,))
         self.second = PersonField(session, BUSINESS_ROLES, (batch.built_by,))
         self.second.combo.setCurrentIndex(min(1, self.second.combo.count() - 1))
-        self.form.addRow(
-            QLabel(
-                f"{batch.label} 共 {batch.copies} 份。两名监销人（不得是编制人）现场监督销毁后，"
-                "各自输入本人密码。确认后批次封存，所列文件记为已销毁，永不更改。"
-            )
+        told = QLabel(
+            f"{batch.label} 共 {batch.copies} 份。两名监销人（机要员或保密员，不得是编制人，"
+            "三员不能担任）现场监督销毁后，各自输入本人密码。确认后批次封存，所列文件记为已销毁，"
+            "永不更改。"
         )
+        told.setWordWrap(True)
+        self.form.addRow(told)
+        eligible = self.first.combo.count()
+        if eligible < 2:  # a room made before 监销人 had to be business people
+            short = QLabel(
+                f"本机要室可担任监销人的账户只有 {eligible} 名。请系统管理员新建一名保密员账户，"
+                "经安全保密管理员授权后再监销。"
+            )
+            short.setWordWrap(True)
+            short.setStyleSheet("color: #b00020;")
+            self.form.addRow(short)
+        self.shortage = eligible < 2
         self.form.addRow("监销人一", self.first.combo)
         self.form.addRow("密码", self.first.password_edit)
         self.form.addRow("监销人二", self.second.combo)

@@ -247,3 +247,23 @@ def test_approval_and_sealing_check_passwords_off_the_gui_thread(
     for worker in opened:
         with pytest.raises(Exception, match="closed"):
             worker.db.scalar("SELECT 1")
+
+
+def test_the_witness_dialog_says_when_the_room_has_too_few_witnesses(login, qtbot) -> None:
+    """A room with one business account besides the builder: the dialog says what to do."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QLabel
+
+    from app import accounts, destruction
+    from ui.recall_dialogs import WitnessDialog
+
+    admin = login("xitong")
+    accounts.deactivate(admin, "zhuren")
+    custodian = login("jiyao")
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    dialog = WitnessDialog(custodian, batch, None)
+    qtbot.addWidget(dialog)
+    assert dialog.shortage and dialog.first.combo.count() == 1
+    texts = [w.text() for w in dialog.findChildren(QLabel)]
+    assert any("可担任监销人的账户只有 1 名" in t for t in texts), texts
