@@ -37,7 +37,6 @@ class Incident:
     copy_label: str
     at: datetime
     description: str
-    resolved: bool
 
     @property
     def summary(self) -> str:
@@ -425,7 +424,6 @@ def open_incidents(db: Database, limit: int | None = None) -> list[Incident]:
             f"{registration_number(r['year'], r['serial'])} 第{r['copy_no']}份",
             parse_stamp(r["at"]),
             r["description"],
-            False,
         )
         for r in rows
     ]

@@ -720,6 +720,40 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         "inside an import (depth 2) the duplicates are checked once more: the same refusals, later",
     ),
     (
+        "app/day_close.py",
+        "(-1 if limit is None else limit,)",
+        "(- 2 if limit is None else limit,)",
+        "SQLite reads any negative LIMIT as no limit: -1 and -2 both give every row",
+    ),
+    (
+        "app/day_close.py",
+        "substr(h.back_at, 1, 10) > substr(h.out_at, 1, 10)",
+        "substr(h.back_at, 1, 10) >= substr(h.out_at, 1, 10)",
+        "the filter only spares the loop rows returned the same day; a row it lets through walks"
+        " nights from out_at's day while night < back_at's day, none for a same-day return",
+    ),
+    (
+        "app/day_close.py",
+        "substr(h.back_at, 1, 10) > substr(h.out_at, 1, 10)",
+        "substr(h.back_at, 1, 11) > substr(h.out_at, 1, 10)",
+        "the filter only spares the loop same-day rows (see above): 11 characters of back_at"
+        " ('…T') let them through, and the loop gives them no night",
+    ),
+    (
+        "app/day_close.py",
+        "substr(h.back_at, 1, 10) > substr(h.out_at, 1, 10)",
+        "substr(h.back_at, 1, 10) > substr(h.out_at, 2, 10)",
+        "the filter only spares the loop same-day rows (see above): out_at from its second"
+        " character lets every row through, and the loop gives a same-day return no night",
+    ),
+    (
+        "app/day_close.py",
+        "substr(h.back_at, 1, 10) > substr(h.out_at, 1, 10)",
+        "substr(h.back_at, 1, 10) > substr(h.out_at, 1, 11)",
+        "the filter only spares the loop same-day rows (see above): 'YYYY-MM-DD' > 'YYYY-MM-DDT'"
+        " still holds for every later day and fails only for the same day, as before",
+    ),
+    (
         "*",
         "*,",
         "/,",

@@ -43,6 +43,11 @@ FRIDAY = datetime(2026, 11, 20, 9, 0, tzinfo=BEIJING)
 def room(login: Callable[..., Session], clock: FixedClock):
     """The custodian and the 保密员 with one reader of each clearance and one copy of each
     密级 (copy ids by level), at 09:00 on a Friday."""
+    return furnish(login, clock)
+
+
+def furnish(login: Callable[..., Session], clock: FixedClock):
+    """The `room` fixture's state, for modules that also need the conftest's own `room`."""
     clock.set(FRIDAY)
     officer = login("baomi")
     readers = {
