@@ -281,10 +281,23 @@ def finish(session: Session, stocktake_id: int, second_password: str) -> Summary
             counts[f] for f in (Finding.WRONG_CABINET, Finding.RECORDED_OUT, Finding.RECORDED_ENDED)
         )
         matched = int(copies) - scanned_findings
+        # 件 for the year's figures (app/reports/selfcheck_stats): kept with the stocktake.
+        documents = db.scalar(
+            "SELECT count(DISTINCT document_id) FROM stocktake_finding WHERE stocktake_id = ?",
+            (taken.id,),
+        )
         db.execute(
-            "UPDATE stocktake SET finished_at = ?, confirmed_by = ?, expected = ?, matched = ?"
-            " WHERE id = ?",
-            (stamp(session.clock.now()), taken.second_person, expected, matched, taken.id),
+            "UPDATE stocktake SET finished_at = ?, confirmed_by = ?, expected = ?, matched = ?,"
+            " findings = ?, finding_documents = ? WHERE id = ?",
+            (
+                stamp(session.clock.now()),
+                taken.second_person,
+                expected,
+                matched,
+                sum(counts.values()),
+                documents,
+                taken.id,
+            ),
         )
         audit.record(
             db,

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
-from app import copying, declassify, desk, destruction, recall
+from app import copying, declassify, desk, destruction, recall, stocktake
 from app.errors import PermissionDenied
 from app.model import Credential
+from app.numbers import registration_number
 from app.reports import catalog
 from app.reports.selfcheck_stats import figures
 from tests.conftest import BEIJING, PASSWORD
@@ -68,3 +70,36 @@ def test_the_year_in_months_quarters_and_holdings(counter, clock, login, tmp_pat
     assert rasterise(pdf)
     with pytest.raises(PermissionDenied):
         figures(login("shenji"), 2026)
+
+
+def test_stocktake_discrepancies_are_counted_per_stocktake(counter, login) -> None:
+    """清查差异: each finished stocktake's findings (份) and the documents they touch (件), kept
+    at its finish (migration 0022) and added up over the month: a document found in two
+    stocktakes counts in both."""
+    custodian, officer, _, _ = counter
+    db = custodian.db
+    copies = db.query(
+        "SELECT c.id, d.year, d.serial, c.copy_no, c.document_id FROM copy c"
+        " JOIN document d ON d.id = c.document_id WHERE c.state = '在柜' ORDER BY c.id"
+    )
+    documents = {r["document_id"] for r in copies}
+    first = stocktake.start(custodian, None, "baomi")  # nothing scanned: every copy 缺失
+    stocktake.finish(custodian, first.id, PASSWORD)
+    second = stocktake.start(custodian, None, "baomi")  # all but the first copy scanned
+    for r in copies[1:]:
+        stocktake.scan(custodian, second.id, f"{registration_number(r[1], r[2])}/{r[3]}")
+    stocktake.finish(custodian, second.id, PASSWORD)
+    lines = {(line.item, line.unit): line for line in figures(officer, 2026).lines}
+    assert lines[("清查差异", "份")].months[10] == len(copies) + 1
+    assert lines[("清查差异", "件")].months[10] == len(documents) + 1
+    assert lines[("清查差异", "件")].year == len(documents) + 1
+    stored = db.query("SELECT findings, finding_documents FROM stocktake ORDER BY id")
+    assert [tuple(r) for r in stored] == [(len(copies), len(documents)), (1, 1)]
+    # A finish that does not say what it found is refused by the database itself.
+    third = stocktake.start(custodian, None, "baomi")
+    with pytest.raises(sqlcipher3.IntegrityError, match="records its findings"):
+        db.execute(
+            "UPDATE stocktake SET finished_at = '2026-11-20T10:00:00+08:00',"
+            " confirmed_by = second_person WHERE id = ?",
+            (third.id,),
+        )
