@@ -56,7 +56,7 @@ class OutRow:
     out_at: datetime
     due_at: datetime
     excepted: bool
-    on_spot: bool = False  # 在室阅读: the copy is being read in the room (app.on_spot)
+    on_spot: bool  # 在室阅读: the copy is being read in the room (app.on_spot)
 
     def status(self, now: datetime) -> str:
         """正常, 将到期 (30 minutes before due) or 逾期 — for classified copies."""

@@ -125,3 +125,15 @@ def test_only_a_rooms_first_security_officer_is_granted_at_creation(
     for login_name in ("anquan2", "jiyao3"):
         created = accounts.find(admin.db, login_name)
         assert created is not None and not created.granted, login_name
+
+
+def test_an_account_not_yet_granted_confirms_nothing(login: Callable[..., Session]) -> None:
+    """confirm: an active account the 安全保密管理员 has not granted yet is no one's approver
+    (`not active or not granted` as `not active and not granted`)."""
+    admin = login("xitong")
+    accounts.create_account(admin, NewAccount("baomi2", "钱敏", Role.APPROVER, GOOD))
+    created = accounts.find(admin.db, "baomi2")
+    assert created is not None and created.active and not created.granted
+    custodian = login("jiyao")
+    with pytest.raises(PermissionDenied, match="没有这个在用的账户"):
+        custodian.confirm(Credential("baomi2", GOOD), "例外放行", Role.APPROVER)
