@@ -754,6 +754,19 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " still holds for every later day and fails only for the same day, as before",
     ),
     (
+        "app/slips.py",
+        "for r, c in zip(rows, codes, strict=True)",
+        "for r, c in zip(rows, codes, strict=False)",
+        "rows is built from codes one for one two lines above: the lengths are always equal",
+    ),
+    (
+        "app/slips.py",
+        "range(QR_VERSION, QR_MAX_VERSION + 1)",
+        "range(QR_VERSION, QR_MAX_VERSION + 2)",
+        "the loop raises at QR_MAX_VERSION (`if version == QR_MAX_VERSION: raise`) before it could"
+        " reach one more version",
+    ),
+    (
         "*",
         "*,",
         "/,",

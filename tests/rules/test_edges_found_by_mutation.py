@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from app import accounts, day_close, desk, registry, slips
+from app import accounts, day_close, desk, qr_payload, registry, slips
 from app.classification import Period
 from app.clock import FixedClock
 from app.errors import InvalidInput, PermissionDenied, WrongPassword
@@ -16,6 +16,7 @@ from app.model import Credential, NewAccount
 from app.people import ReaderInput, add_reader
 from app.roles import Role
 from app.session import Session, open_session
+from app.slips import ForgedCode
 from tests.app.test_registry import doc
 from tests.app.test_sign_clock import at
 from tests.conftest import PASSWORD
@@ -137,3 +138,24 @@ def test_an_account_not_yet_granted_confirms_nothing(login: Callable[..., Sessio
     custodian = login("jiyao")
     with pytest.raises(PermissionDenied, match="没有这个在用的账户"):
         custodian.confirm(Credential("baomi2", GOOD), "例外放行", Role.APPROVER)
+
+
+def test_a_signed_code_names_its_own_slip_or_nothing(login: Callable[..., Session]) -> None:
+    """slips.read_code: a code signed with the room's secret is still forged when no slip has
+    its serial, or when its slip is another copy's (`row is None or …` as `and`)."""
+    custodian = login("jiyao")
+    first, second = (
+        c.id for c in registry.register(custodian, doc(doc_number="笺〔2026〕2号")).copies[:2]
+    )
+    [code] = slips.issue(custodian, [first], slips.form_for("区本级"))
+    secret, room_id = slips.room_secret(custodian.db)
+    assert slips.read_code(custodian.db, code.payload) == first
+    for copy_id, serial in ((second, code.serial), (first, code.serial + 7)):
+        with pytest.raises(ForgedCode):
+            slips.read_code(custodian.db, qr_payload.encode(secret, room_id, copy_id, serial))
+
+
+def test_a_slips_code_is_never_smaller_than_version_2() -> None:
+    """slips.qr_matrix starts at version 2 (25 modules a side), the size the slip's print and
+    the scanner were measured at, even for a code that would fit version 1 (`QR_VERSION = 1`)."""
+    assert len(slips.qr_matrix("MJ1")) == 25
