@@ -17,8 +17,9 @@ back whole (a PDF's bytes) and the record of what was done with it (the audit of
 report) is made by the caller, in its own transaction, once the bytes reached the medium.
 
 Threads, processes and connections: an `ApartProcess` is used from one thread at a time (the
-task worker's); its process is started at the first job (spawned, never forked from a process
-running Qt), opens its own connection to the room with the data key handed over the pipe
+task worker's); its process is started at the first job, or ahead of it by `warm` (the window
+does so after its opening check), spawned, never forked from a process running Qt; it loads
+the report modules and the Song face at once (about a second, then not again), opens its own connection to the room with the data key handed over the pipe
 (never argv, environment or a file: `tests/app/test_apart.py` reads the child's command line
 and environment), runs one job at a time, and is kept warm for the next job until `close()`.
 A process whose job grew it past `RETIRE_AFTER_BYTES` leaves after the job and the next call
@@ -77,6 +78,14 @@ def run_apart(
         return fn(session, *args, progress=progress, **kwargs)
     followed = progress if isinstance(progress, Progress) else Progress(progress)
     return apart.call(session, followed, fn, args, kwargs)
+
+
+def warm(session: Session) -> None:
+    """Start the session's process ahead of its first job, so that the first report does not
+    wait for its start, imports and fonts. Nothing of the room goes with it: the key and the
+    person travel with the first job, as always."""
+    if session.apart is not None:
+        session.apart.start()
 
 
 class ApartProcess:
@@ -256,6 +265,7 @@ def _serve(pipe: Connection) -> None:
 
     db: Database | None = None
     key = b""
+    _preload()
     try:
         while True:
             try:
@@ -291,6 +301,14 @@ def _serve(pipe: Connection) -> None:
     finally:
         if db is not None:
             db.close()
+
+
+def _preload() -> None:
+    """What every report needs, loaded while the process waits for its first job."""
+    from app.reports import catalog  # noqa: F401 — reportlab and the report modules
+    from app.reports.fonts import register_fonts
+
+    register_fonts()
 
 
 def _run(

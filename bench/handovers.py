@@ -1,5 +1,8 @@
 """The year's 借阅登记 (handover register) at a generated room: the whole year (time, pages, peak
 memory), one month and one reader of it, and how soon a cancel stops the year's layout.
+`month_apart` is the month as the window makes it: in the report process (app/apart.py),
+started and warmed (its imports and fonts) before the click, as the window does after its
+opening check; the time is the click's, to the PDF's bytes back in the window's process.
 
     python bench/handovers.py [--room small|large|stress]
 
@@ -17,11 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.apart import ApartProcess, run_apart, warm  # noqa: E402
 from app.progress import Cancelled  # noqa: E402
 from app.reports import catalog  # noqa: E402
 from bench.rooms import build, open_encrypted  # noqa: E402
 
-CASES = ("year", "month", "reader", "cancel")
+CASES = ("year", "month", "month_apart", "reader", "cancel")
 
 
 def busiest(session: object, year: int | None = None) -> tuple[int, int, int]:
@@ -82,6 +86,20 @@ def one(size: str, case: str, year: int, month: int, reader: int) -> None:
         except Cancelled:
             print(f"handovers_cancel_latency: {(time.perf_counter() - asked[0]) * 1000:.0f} ms")
             print(f"handovers_cancel_at_half_after: {asked[0] - started:.1f} s")
+        session.close()
+        return
+    if case == "month_apart":
+        session.apart = ApartProcess(session.db.path)
+        warm(session)
+        time.sleep(5)  # the custodian opens 报表 a few seconds after the window: preloaded
+        started = time.perf_counter()
+        pdf = run_apart(session, None, catalog.render, "handovers", year, month=month)
+        seconds = time.perf_counter() - started
+        print(
+            f"handovers_month_apart: {seconds:.1f} s wall (warm report process, {year}-{month:02d})"
+        )
+        print(f"handovers_month_apart_bytes: {len(pdf) / 1024 / 1024:.1f} MiB")
+        session.apart.close()
         session.close()
         return
     month_arg = month if case == "month" else None

@@ -11,6 +11,7 @@ import time
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from app import apart
 from app.errors import MijianError
 from app.maintenance import CheckReport, quick_check
 from app.progress import Cancelled, Progress
@@ -33,7 +34,10 @@ class OpenCheck(QLabel):
 
     @staticmethod
     def _job(session: Session, progress: Progress) -> CheckReport:
-        return quick_check(session, progress)
+        report = quick_check(session, progress)
+        # The report process starts now rather than at the first report (app/apart.py).
+        apart.warm(session)
+        return report
 
     def _checked(self, report: CheckReport) -> None:
         self.report = report

@@ -44,3 +44,10 @@ def grow(session: Session, progress: Any = None) -> int:
 
 def unpicklable(session: Session, progress: Any = None) -> Any:
     return lambda: None  # a result that cannot travel back: a bug, named as one
+
+
+def song_loaded(session: Session, progress: Any = None) -> tuple[int, bool]:
+    """(this process, whether the Song face was registered before this job asked for it)."""
+    from app.reports import fonts
+
+    return os.getpid(), fonts._register.cache_info().currsize > 0

@@ -4,6 +4,7 @@ command line or environment, and a process that dies or hangs is a calm message 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import threading
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app import apart, registry
-from app.apart import ApartBug, ApartFailed, ApartProcess, run_apart
+from app.apart import ApartBug, ApartFailed, ApartProcess, run_apart, warm
 from app.errors import InvalidInput, PermissionDenied
 from app.progress import Cancelled, Progress
 from app.reports import catalog
@@ -25,6 +26,7 @@ from tests.app.apart_jobs import (
     grow,
     refuse,
     sleep_without_checking,
+    song_loaded,
     unpicklable,
     where,
 )
@@ -160,3 +162,18 @@ def test_without_a_process_the_work_runs_in_place(login) -> None:
     session = login("jiyao")
     assert session.apart is None
     assert run_apart(session, None, where)[0] == os.getpid()
+
+
+def test_warm_starts_the_process_with_its_fonts_before_the_first_job(process) -> None:
+    """apart.warm (the window calls it after its opening check) starts the process, which
+    loads the report modules and the Song face while it waits: the first report finds them
+    ready. Without a process apart it does nothing."""
+    session, far = process
+    assert far.pid is None
+    warm(session)
+    started = far.pid
+    assert started is not None
+    pid, loaded = run_apart(session, None, song_loaded)
+    assert (pid, loaded) == (started, True)
+    bare = dataclasses.replace(session, apart=None)
+    warm(bare)  # in place: nothing to start

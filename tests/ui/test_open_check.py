@@ -11,6 +11,7 @@ from app.session import Session
 from app.vocab import CopyState, sql_value
 from tests.app.test_registry import doc
 from ui.main_window import MainWindow
+from ui.tasks import runner_for
 
 
 def test_the_window_opens_at_once_and_the_quick_gate_reports_in_the_status_bar(
@@ -30,6 +31,9 @@ def test_the_window_opens_at_once_and_the_quick_gate_reports_in_the_status_bar(
     assert window.open_check.text() == "开启校验：通过"
     assert "快速校验用时" in window.open_check.toolTip()
     assert warned == []
+    # The report process was started beside it, ready for the first report (app/apart.py).
+    far = runner_for(window, custodian)._worker.apart  # type: ignore[attr-defined]
+    assert far.pid is not None
     shot(window, "open-check-passed")
 
     # A copy marked 借出 with no handover behind it (an insider's edit): the next opening says so.
