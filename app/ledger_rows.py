@@ -16,7 +16,7 @@ from app import registry
 from app.classification import SOURCES, URGENCIES
 from app.entry import parse_date, parse_period
 from app.errors import InvalidInput
-from app.numbers import normalise_doc_number
+from app.numbers import normalise_doc_number, registration_number
 from app.registry import DocumentInput
 from app.vocab import CLASSIFIED, LEVELS, Level
 from db.connection import Database
@@ -191,7 +191,9 @@ def existing(db: Database, data: DocumentInput, numbers: Sequence[str]) -> str:
         return ""
     assert data.received_at is not None
     same = db.one(SAME_DAY_SQL, (issuer, data.title.strip(), data.received_at.date().isoformat()))
-    return "" if same is None else f"已于 {same['year']}-{same['serial']:04d} 登记。"
+    return (
+        "" if same is None else f"已于 {registration_number(same['year'], same['serial'])} 登记。"
+    )
 
 
 # Without a 文号 the partial index document_without_number (migration 0014) finds the same

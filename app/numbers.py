@@ -108,13 +108,32 @@ def format_copy_ranges(numbers: list[str]) -> str:
     return ", ".join(parts + derived)
 
 
+# The office's own 发文 keep their copies in the room as documents too, numbered in a series of
+# their own (发文登记号, F2026-0001) so that the 收文编号 stays gapless and the 收文登记簿 holds
+# received documents only. The series is stored as negative serials: (year, serial) stays one
+# unique key for every document in the room, and a scan or a label reads either series.
+OUTGOING_SERIES = "F"
+
+
 def registration_number(year: int, serial: int) -> str:
-    """收文编号: `2026-0001` (four digits, more when a year passes 9,999)."""
+    """收文编号 `2026-0001` (four digits, more when a year passes 9,999); a 发文's copies are
+    numbered `F2026-0001` (a negative serial)."""
+    if serial < 0:
+        return f"{OUTGOING_SERIES}{year}-{-serial:04d}"
     return f"{year}-{serial:04d}"
 
 
+# F as printed; 发 as a person may type it (a scanner types F).
+SERIES_PATTERN = r"([Ff发]?)\s*(\d{4})\s*[-－—]\s*(\d{1,6})"
+
+
+def series_serial(mark: str, serial: int) -> int:
+    """The stored serial of a number read with its series mark (F or 发: a 发文's)."""
+    return -serial if mark else serial
+
+
 def parse_registration_number(text: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"\s*(\d{4})\s*[-－—]\s*(\d{1,6})\s*", halfwidth_digits(text))
+    match = re.fullmatch(rf"\s*{SERIES_PATTERN}\s*", halfwidth_digits(text))
     if match is None:
         return None
-    return int(match.group(1)), int(match.group(2))
+    return int(match.group(2)), series_serial(match.group(1), int(match.group(3)))

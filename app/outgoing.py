@@ -3,7 +3,8 @@
 The 发文登记簿 numbers each document 代字〔year〕n号 (GB/T 9704), gapless per 代字 and year: the
 number is taken in the transaction that writes the row, a trigger refuses any other, and a voided
 发文 keeps its number (the book shows it voided). The printed copies are registered in the room
-like any copy (来文类别 区本级, the 发文字号 as 文号), so they are lent, counted, recalled and
+like any copy (来文类别 区本级, the 发文字号 as 文号, numbered in the 发文 series F2026-0001 rather
+than taking a 收文编号: app/numbers.py), so they are lent, counted, recalled and
 destroyed by the machinery that keeps received copies. Each recipient (主送/抄送) gets a run of
 份号; the rest are the room's 存档份. Sending issues each recipient's copies on a 分发签收单 of
 its own (app/distribution.write_receipt) with no signer at the counter: the recipient signs the
@@ -178,7 +179,7 @@ def register(session: Session, data: OutgoingInput) -> Outgoing:
             remarks="本机关发文",
         )
         checked, numbers, warnings = registry.validate(document, now)
-        registration = registry.register_checked(session, checked, numbers, warnings)
+        registration = registry.register_checked(session, checked, numbers, warnings, outgoing=True)
         cursor = db.execute(
             "INSERT INTO outgoing (code, year, number, document_id, signed_by, signed_on, printed,"
             " notes, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

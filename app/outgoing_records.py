@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from app.classification import Period
 from app.clock import parse_stamp, stamp
 from app.errors import MijianError
+from app.numbers import registration_number
 from app.roles import BUSINESS_ROLES
 from app.vocab import CLASSIFIED, sql_in
 from db.connection import Database
@@ -60,7 +61,7 @@ class Outgoing:
     year: int
     number: int
     document_id: int
-    registration: str  # the 收文编号 its copies are kept under
+    registration: str  # the 发文 series number its copies are kept under (F2026-0001)
     title: str
     level: str
     level_label: str  # 密级★期限
@@ -105,7 +106,7 @@ def _outgoing(row: Any) -> Outgoing:
         row["year"],
         row["number"],
         row["document_id"],
-        f"{row['d_year']}-{row['d_serial']:04d}",
+        registration_number(row["d_year"], row["d_serial"]),
         row["title"],
         row["level"],
         period.label(row["level"]),

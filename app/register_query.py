@@ -49,6 +49,8 @@ class RegisterFilter:
     issuer: str | None = None
     search: str = ""
     include_voided: bool = True
+    # The 收文 series only (the printed 收文登记簿): without the office's own 发文 (F2026-0001).
+    received_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
         params.append(f.state)
     if not f.include_voided:
         clauses.append("d.voided_at IS NULL")
+    if f.received_only:
+        clauses.append("d.serial > 0")
     text = f.search.strip()
     if text:
         clause, extra = _search_clause(text)

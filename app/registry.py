@@ -92,8 +92,12 @@ def register_checked(
     warnings: list[str],
     *,
     duplicates_checked: bool = False,
+    outgoing: bool = False,
 ) -> Registration:
     """Write what `validate` has already accepted (the ledger import validates every row first).
+
+    `outgoing`: the office's own 发文 (app/outgoing.py), numbered in the 发文 series (F2026-0001,
+    app/numbers.py) rather than taking a 收文编号.
 
     `duplicates_checked`: the caller has applied `refuse_duplicates`' rule itself, inside the
     transaction this joins (the ledger import, app/ledger_rows.existing: the lookup is about a
@@ -125,13 +129,7 @@ def register_checked(
             refuse_duplicates(db, clean.issuer, doc_number, numbers)
         warnings.extend(doc_number_warnings(db, clean.issuer, doc_number))
         year = received.year
-        last = db.memo.get(("serial", year))
-        if last is None:
-            last = int(
-                db.scalar("SELECT coalesce(max(serial), 0) FROM document WHERE year = ?", (year,))
-            )
-        serial = last + 1
-        db.memo[("serial", year)] = serial
+        serial = _next_serial(db, year, outgoing)
 
         cursor = db.execute(
             "INSERT INTO document (year, serial, issuer, source, doc_number, doc_number_ok, title,"
@@ -356,6 +354,22 @@ def doc_number_warnings(db: Database, issuer: str, doc_number: str) -> list[str]
     ]
 
 
+def _next_serial(db: Database, year: int, outgoing: bool) -> int:
+    """The next number of the year's 收文 series (1, 2, …) or 发文 series (−1, −2, …), taken in
+    the caller's transaction and remembered for the next row of an import."""
+    memo = ("outgoing_serial" if outgoing else "serial", year)
+    last = db.memo.get(memo)
+    if last is None:
+        found = (
+            "SELECT coalesce(-min(serial), 0) FROM document WHERE year = ? AND serial < 0"
+            if outgoing
+            else "SELECT coalesce(max(serial), 0) FROM document WHERE year = ? AND serial > 0"
+        )
+        last = int(db.scalar(found, (year,)))
+    db.memo[memo] = last + 1
+    return -(last + 1) if outgoing else last + 1
+
+
 def refuse_duplicates(db: Database, issuer: str, doc_number: str, numbers: list[str]) -> None:
     if not doc_number:
         return
@@ -429,6 +443,17 @@ def edit(session: Session, document_id: int, changes: dict[str, str]) -> Documen
             raise InvalidInput("标题不能为空。")
         if "source" in values and values["source"] not in SOURCES:
             raise InvalidInput("来文类别不正确。")
+        # The chosen words as registration holds them (validate): 特提 is a telegram's.
+        allowed = TELEGRAM_URGENCIES if before.telegram else URGENCIES
+        if "urgency" in values and values["urgency"] not in allowed:
+            raise InvalidInput(
+                ("电报" if before.telegram else "文件")
+                + "的紧急程度须为"
+                + "、".join(allowed)
+                + "。"
+            )
+        if "handling" in values and values["handling"] not in HANDLING:
+            raise InvalidInput("请选择办件或阅件。")
         if values.get("source", before.source) not in RECALL_SOURCES and _in_recall(db, before):
             raise InvalidInput(
                 f"{before.number} 属于 {before.year} 年度清退范围，清退已经开始，"

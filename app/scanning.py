@@ -16,7 +16,7 @@ from app.documents import CopyRef as CopyRef
 from app.documents import copy_ref as copy_ref
 from app.documents import copy_ref_from_row as copy_ref_from_row
 from app.errors import InvalidInput
-from app.numbers import parse_registration_number, registration_number
+from app.numbers import parse_registration_number, registration_number, series_serial
 from app.people import Reader, find_readers, get_reader
 from app.roles import BUSINESS_ROLES
 from db.connection import Database
@@ -33,10 +33,11 @@ class Scan:
 
 # ---- reading a scan ---------------------------------------------------------------------------
 # 、 is what the / key types while a Chinese input method is on.
-_COPY_CODE = re.compile(r"^(\d{4})\s*-\s*(\d{1,6})\s*[/\\\s\-#、]\s*(\d{1,6})$")
+# A 发文's copies carry F before the year (app/numbers.py): F2026-0001/000003.
+_COPY_CODE = re.compile(r"^([Ff发]?)\s*(\d{4})\s*-\s*(\d{1,6})\s*[/\\\s\-#、]\s*(\d{1,6})$")
 # A copy made here (复制审批登记): 2026-0001/000031-复1, typed as -F1 where no input method is on.
 _DERIVED_CODE = re.compile(
-    r"^(\d{4})\s*-\s*(\d{1,6})\s*[/\\\s#、]\s*(\d{1,6})\s*-\s*(?:复|F|f)\s*(\d{1,3})$"
+    r"^([Ff发]?)\s*(\d{4})\s*-\s*(\d{1,6})\s*[/\\\s#、]\s*(\d{1,6})\s*-\s*(?:复|F|f)\s*(\d{1,3})$"
 )
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[0-9A-Za-z]")
@@ -76,8 +77,9 @@ def resolve(db: Database, code: str) -> Scan:
         return Scan(reader=active_reader(db, int(badge[0])))
     derived = _DERIVED_CODE.match(text)
     if derived:
-        year, serial = int(derived.group(1)), int(derived.group(2))
-        derived_no = f"{int(derived.group(3)):06d}-复{int(derived.group(4))}"
+        year = int(derived.group(2))
+        serial = series_serial(derived.group(1), int(derived.group(3)))
+        derived_no = f"{int(derived.group(4)):06d}-复{int(derived.group(5))}"
         row = db.one(
             f"{_COPY_SQL} WHERE d.year = ? AND d.serial = ? AND c.copy_no = ?",
             (year, serial, derived_no),
@@ -87,7 +89,8 @@ def resolve(db: Database, code: str) -> Scan:
         return Scan(copy=copy_ref_from_row(row))
     match = _COPY_CODE.match(text)
     if match:
-        year, serial, copy_no = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        year, copy_no = int(match.group(2)), int(match.group(4))
+        serial = series_serial(match.group(1), int(match.group(3)))
         row = db.one(
             f"{_COPY_SQL} WHERE d.year = ? AND d.serial = ? AND c.copy_no = ?",
             (year, serial, f"{copy_no:06d}"),

@@ -57,7 +57,8 @@ _FLOWS: tuple[tuple[str, str, str], ...] = (
         "份",
         """SELECT substr(d.received_at, 6, 2), count(DISTINCT d.id), count(c.id)
            FROM document d JOIN copy c ON c.document_id = d.id AND c.derived_from IS NULL
-           WHERE d.year = ? AND d.voided_at IS NULL GROUP BY 1""",
+           WHERE d.year = ? AND d.voided_at IS NULL
+             AND d.id NOT IN (SELECT document_id FROM outgoing) GROUP BY 1""",
     ),
     (
         "分发",

@@ -12,14 +12,28 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from app import audit, desk, destruction, distribution, outgoing, outgoing_records, scanning
+from app import (
+    audit,
+    desk,
+    destruction,
+    distribution,
+    outgoing,
+    outgoing_records,
+    register_query,
+    registry,
+    scanning,
+)
 from app.distribution_print import chase_sheets
 from app.errors import InvalidInput, PermissionDenied
 from app.outgoing import OutgoingInput, RecipientInput
 from app.outgoing_print import print_dispatch, print_reply_chase, read_reply, reply_by_scan
 from app.output import PRINTER
+from app.register_query import RegisterFilter
+from app.reports import catalog
+from app.reports.selfcheck_stats import figures
 from app.session import Session
 from app.units import UnitInput, add_unit
+from tests.app.test_registry import doc
 from tests.app.test_year_reports import SHOTS
 from tests.conftest import BEIJING
 from tests.pdf_tools import rasterise, text_of, unembedded_fonts
@@ -349,3 +363,32 @@ def test_notes_are_audited(office) -> None:
     from app.audit_words import object_label
 
     assert object_label(event.object) == f"发文 第{out.id}号"
+
+
+def test_a_fawen_keeps_its_copies_in_a_series_of_its_own(office, tmp_path: Path) -> None:
+    """A 发文's copies are numbered F2026-0001, F2026-0002 … (发文 series), not with a 收文编号:
+    the 收文编号 goes on with no gap, the printed 收文登记簿 and the 自查 收文 line hold received
+    documents only, and a scan or a search reads the F number (F or 发, as printed or typed)."""
+    custodian, officer, _, units = office
+    db = custodian.db
+    first = outgoing.register(custodian, _paper(units))
+    second = outgoing.register(custodian, _paper(units, code="区委发"))
+    assert (first.registration, second.registration) == ("F2026-0001", "F2026-0002")
+    received = registry.register(custodian, doc(doc_number="市〔2026〕88号", copy_numbers="1"))
+    assert received.document.number == "2026-0005"  # the counter's four, then this one
+    for code in ("F2026-0001/000003", "f2026-1/3", "发2026-0001/000003", " F2026-0001 / 3"):
+        copy = scanning.resolve(db, code).copy
+        assert copy is not None and (copy.number, copy.copy_no) == ("F2026-0001", "000003"), code
+        assert copy.label.startswith("F2026-0001 第000003份"), copy.label
+    with pytest.raises(InvalidInput, match="F2026-0001 有多份"):
+        scanning.resolve(db, "F2026-0001")
+    with pytest.raises(InvalidInput, match="没有 F2026-0009 第000001份"):
+        scanning.resolve(db, "F2026-0009/1")
+    assert [r.number for r in register_query.page(db, RegisterFilter(search="F2026-0002"))] == [
+        "F2026-0002"
+    ]
+    (tmp_path / "book.pdf").write_bytes(catalog.render(custodian, "register", 2026))
+    book = text_of(tmp_path / "book.pdf")
+    assert "2026-0005" in book and "F2026" not in book and "区委办发" not in book
+    lines = {(line.item, line.unit): line for line in figures(officer, 2026).lines}
+    assert lines[("收文", "件")].year == 5

@@ -180,7 +180,7 @@ class OutgoingPage(QWidget):
         self.last_code = out.code
         self.refresh()
         self.select(out.id)
-        self._say(f"已登记 {out.label}（收文编号 {out.registration}）：核对后按“发出”", GREEN)
+        self._say(f"已登记 {out.label}（各份编号 {out.registration}）：核对后按“发出”", GREEN)
 
     def selected(self) -> outgoing_records.Outgoing | None:
         rows = self.book_view.selectionModel().selectedRows()
