@@ -153,7 +153,7 @@ def head(db: Database) -> str:
     return GENESIS if value is None else str(value)
 
 
-def page(db: Database, before_seq: int | None, limit: int = 200) -> list[AuditEvent]:
+def page(db: Database, before_seq: int | None, limit: int) -> list[AuditEvent]:
     """Newest first, keyset-paged by sequence number."""
     rows = db.query(
         "SELECT * FROM audit_event WHERE seq < ? ORDER BY seq DESC LIMIT ?",

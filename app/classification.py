@@ -13,7 +13,6 @@ SOURCES = ("中央", "省", "市", "区本级", "下级单位", "信访")
 URGENCIES = ("特急", "加急", "平件")
 TELEGRAM_URGENCIES = ("特提", "特急", "加急", "平急")
 HANDLING = ("办件", "阅件")
-PERIOD_KINDS = ("年", "月", "长期", "解密日期", "无", "解密条件")
 
 # The law's defaults where a document shows no protection period.
 DEFAULT_PERIOD_YEARS: dict[str, int] = {

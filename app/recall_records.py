@@ -107,15 +107,17 @@ def _campaign(row: Any) -> Campaign:
     )
 
 
+# What the year's recall covers: classified documents from the upper levels, not voided.
+_SCOPE = f"""
+WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN {sql_in(CLASSIFIED)}
+  AND d.voided_at IS NULL
+"""
 # The year's documents once (titles are long and each has about ten copies), then their copies.
 _DOCUMENTS_SQL = f"""
 SELECT d.id, d.year, d.serial, d.issuer, d.doc_number, d.title, d.level, d.source,
        EXISTS (SELECT 1 FROM instruction s WHERE s.document_id = d.id
                AND s.state IN ('待办', '办理中', '延期')) AS open_instruction
-FROM document d
-WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN {sql_in(CLASSIFIED)}
-  AND d.voided_at IS NULL
-"""
+FROM document d {_SCOPE}"""
 _COPIES_SQL = f"""
 SELECT c.id, c.document_id, c.copy_no, c.pages, c.state,
        rr.returned_on, rr.receiver, rr.receipt_no, rt.reason,
@@ -125,10 +127,7 @@ SELECT c.id, c.document_id, c.copy_no, c.pages, c.state,
         WHERE i.copy_id = c.id AND b.cancelled_at IS NULL ORDER BY b.id DESC LIMIT 1)
 FROM document d JOIN copy c ON c.document_id = d.id
 LEFT JOIN recall_return rr ON rr.copy_id = c.id
-LEFT JOIN recall_retention rt ON rt.copy_id = c.id
-WHERE d.year = ? AND d.source IN ('中央', '省', '市') AND d.level IN {sql_in(CLASSIFIED)}
-  AND d.voided_at IS NULL
-"""
+LEFT JOIN recall_retention rt ON rt.copy_id = c.id {_SCOPE}"""
 
 
 @dataclass(frozen=True)

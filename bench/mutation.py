@@ -767,6 +767,94 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " reach one more version",
     ),
     (
+        "app/registry.py",
+        "db.depth > 1",
+        "db.depth > 0",
+        "depth is an integer: `> 0` is `>= 1` (above), and the one caller that has checked the"
+        " duplicates (the ledger import) registers at depth 2",
+    ),
+    (
+        "app/registry.py",
+        "db.depth > 1",
+        "db.depth <= 1",
+        "inside the import (depth 2) the duplicates are checked once more, after"
+        " ledger_rows.existing applied the same rule in the same transaction: nothing to find",
+    ),
+    (
+        "app/registry.py",
+        "if clean.waiting_at and sign_due",
+        "if clean.waiting_at or sign_due",
+        "sign_due is set exactly when waiting_at is (workdays.sign_deadline always answers a"
+        " datetime): `and` and `or` agree",
+    ),
+    (
+        "app/registry.py",
+        "if not 1 <= count <= 1000:",
+        "if not 0 <= count <= 1000:",
+        "count is `data.copy_count or 1`, never 0: only 0 tells the two apart",
+    ),
+    (
+        "app/registry.py",
+        "ensure_ascii=False",
+        "ensure_ascii=True",
+        "a copy event's details are read only through json.loads (documents.copy_history), never"
+        " as text by SQL (no LIKE, instr or json_extract on them): both decode to the same dict",
+    ),
+    (
+        "app/recall_records.py",
+        "if copy_ids is not None and len(copy_ids) > 500:",
+        "len(copy_ids) > 501:",
+        "both paths give the same rows in the same order (the filter sorts the whole list, the"
+        " IN path sorts by the same key, unique per copy); near 500 ids the IN path is far under"
+        " SQLite's parameter limit",
+    ),
+    (
+        "app/recall_records.py",
+        "if copy_ids is not None and len(copy_ids) > 500:",
+        "len(copy_ids) > 499:",
+        "both paths give the same rows in the same order (see the entry above)",
+    ),
+    (
+        "app/recall_records.py",
+        "if copy_ids is not None and len(copy_ids) > 500:",
+        "len(copy_ids) >= 500:",
+        "both paths give the same rows in the same order (see the entry above)",
+    ),
+    (
+        "app/audit.py",
+        "else 2**62, limit)",
+        "else 2** 61, limit)",
+        "sequence numbers count events from 1: no trail comes near 2**61, both bounds are above"
+        " every seq",
+    ),
+    (
+        "app/accounts.py",
+        "saved = False",
+        "saved = True",
+        "at the first line of the change: on a failure before the keys file is written the except"
+        " branch writes back the pre-call state, which is what is on disk already (every keys"
+        " change saves at once), and a failing write there is suppressed",
+    ),
+    (
+        "app/session.py",
+        "apart: ApartProcess | None = field(default=None, repr=False, compare=False)",
+        "repr=True",
+        "nothing reads a Session's repr, and an ApartProcess's is object's (class and address)",
+    ),
+    (
+        "app/session.py",
+        "apart: ApartProcess | None = field(default=None, repr=False, compare=False)",
+        "compare=True",
+        "no code compares two Session objects",
+    ),
+    (
+        "app/session.py",
+        'last["count"] = int(last.get("count", 1)) + 1',
+        'last.get("count", ',
+        "every 锁定期间尝试 pending event is written with a count (1) since the event exists:"
+        " the default is never read",
+    ),
+    (
         "*",
         "*,",
         "/,",

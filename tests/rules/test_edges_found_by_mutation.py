@@ -86,8 +86,9 @@ def test_sign_for_lateness_at_its_boundary(
 def test_a_deactivated_account_neither_logs_in_nor_confirms(
     login: Callable[..., Session], clock: FixedClock
 ) -> None:
-    """session: a known but inactive account cannot log in (`or` as `and`); confirm: nor
-    confirm anything for another person."""
+    """A deactivated account cannot log in (its key slot is gone, so the login fails before
+    the account is read: test_audit_accounts_mutants' slot test guards session's `or`); confirm:
+    nor can it confirm anything for another person."""
     admin = login("xitong")
     accounts.deactivate(admin, "zhuren")
     with pytest.raises(WrongPassword):
@@ -159,3 +160,16 @@ def test_a_slips_code_is_never_smaller_than_version_2() -> None:
     """slips.qr_matrix starts at version 2 (25 modules a side), the size the slip's print and
     the scanner were measured at, even for a code that would fit version 1 (`QR_VERSION = 1`)."""
     assert len(slips.qr_matrix("MJ1")) == 25
+
+
+def test_a_clean_login_leaves_the_keys_file_as_it_was(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    """session: the keys file is written at a login only when the account had failures or a lock
+    to clear (`slot is not None and (…)` as `or`): a clean login does not rewrite it, so it never
+    races a key rotation by another process for nothing."""
+    admin = login("xitong")
+    keys = admin.paths.keys
+    before = (keys.read_bytes(), keys.stat().st_mtime_ns)
+    open_session(admin.paths.db, "jiyao", PASSWORD, clock, exclusive=False).close()
+    assert (keys.read_bytes(), keys.stat().st_mtime_ns) == before
