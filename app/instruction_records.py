@@ -8,7 +8,7 @@ from typing import Any
 
 from app.clock import parse_stamp, stamp
 from app.errors import MijianError
-from app.numbers import registration_number
+from app.numbers import parse_registration_number, registration_number
 from db.connection import Database
 
 
@@ -177,11 +177,13 @@ def _filters(
         params.append(str(year))
     if text.strip():
         t = text.strip()
+        # A 收文编号 or F number (app/numbers.py) is looked up by its key, anything else as text.
+        number = parse_registration_number(t) or (0, 0)
         clauses.append(
             "(instr(i.text, ?) > 0 OR instr(d.title, ?) > 0 OR instr(d.doc_number, ?) > 0"
-            " OR (d.year || '-' || printf('%04d', d.serial)) = ?)"
+            " OR (d.year = ? AND d.serial = ?))"
         )
-        params += [t, t, t, t]
+        params += [t, t, t, *number]
     return " AND ".join(clauses), params
 
 

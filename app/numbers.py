@@ -110,16 +110,23 @@ def format_copy_ranges(numbers: list[str]) -> str:
 
 # The office's own 发文 keep their copies in the room as documents too, numbered in a series of
 # their own (发文登记号, F2026-0001) so that the 收文编号 stays gapless and the 收文登记簿 holds
-# received documents only. The series is stored as negative serials: (year, serial) stays one
-# unique key for every document in the room, and a scan or a label reads either series.
+# received documents only. The series is stored above OUTGOING_BASE (F2026-0001 is serial
+# 1,000,001; no year receives a million documents): (year, serial) stays one unique key for
+# every document, a year's 发文 sort after its 收文 in the register's order, and a scan or a label
+# reads either series.
 OUTGOING_SERIES = "F"
+OUTGOING_BASE = 1_000_000
+
+
+def is_outgoing(serial: int) -> bool:
+    return serial > OUTGOING_BASE
 
 
 def registration_number(year: int, serial: int) -> str:
     """收文编号 `2026-0001` (four digits, more when a year passes 9,999); a 发文's copies are
-    numbered `F2026-0001` (a negative serial)."""
-    if serial < 0:
-        return f"{OUTGOING_SERIES}{year}-{-serial:04d}"
+    numbered `F2026-0001` (serial OUTGOING_BASE + 1)."""
+    if serial > OUTGOING_BASE:
+        return f"{OUTGOING_SERIES}{year}-{serial - OUTGOING_BASE:04d}"
     return f"{year}-{serial:04d}"
 
 
@@ -127,9 +134,9 @@ def registration_number(year: int, serial: int) -> str:
 SERIES_PATTERN = r"([Ff发]?)\s*(\d{4})\s*[-－—]\s*(\d{1,6})"
 
 
-def series_serial(mark: str, serial: int) -> int:
+def series_serial(mark: str, number: int) -> int:
     """The stored serial of a number read with its series mark (F or 发: a 发文's)."""
-    return -serial if mark else serial
+    return OUTGOING_BASE + number if mark else number
 
 
 def parse_registration_number(text: str) -> tuple[int, int] | None:

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.classification import Period
-from app.numbers import format_copy_ranges, parse_registration_number, registration_number
+from app.numbers import (
+    OUTGOING_BASE,
+    format_copy_ranges,
+    parse_registration_number,
+    registration_number,
+)
 from app.vocab import CopyState
 from db.connection import Database
 
@@ -109,7 +114,8 @@ def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
     if not f.include_voided:
         clauses.append("d.voided_at IS NULL")
     if f.received_only:
-        clauses.append("d.serial > 0")
+        clauses.append("d.serial <= ?")
+        params.append(OUTGOING_BASE)
     text = f.search.strip()
     if text:
         clause, extra = _search_clause(text)

@@ -29,6 +29,7 @@ from app.documents import Copy, Document, copies_of, document_from_row, get_docu
 from app.errors import InvalidInput
 from app.model import Credential
 from app.numbers import (
+    OUTGOING_BASE,
     format_copy_ranges,
     normalise_doc_number,
     parse_copy_numbers,
@@ -355,19 +356,20 @@ def doc_number_warnings(db: Database, issuer: str, doc_number: str) -> list[str]
 
 
 def _next_serial(db: Database, year: int, outgoing: bool) -> int:
-    """The next number of the year's 收文 series (1, 2, …) or 发文 series (−1, −2, …), taken in
-    the caller's transaction and remembered for the next row of an import."""
+    """The next number of the year's 收文 series or 发文 series (app/numbers.py), taken in the
+    caller's transaction and remembered for the next row of an import."""
     memo = ("outgoing_serial" if outgoing else "serial", year)
     last = db.memo.get(memo)
     if last is None:
-        found = (
-            "SELECT coalesce(-min(serial), 0) FROM document WHERE year = ? AND serial < 0"
-            if outgoing
-            else "SELECT coalesce(max(serial), 0) FROM document WHERE year = ? AND serial > 0"
+        series = "serial > ?" if outgoing else "serial <= ?"
+        last = int(
+            db.scalar(
+                f"SELECT coalesce(max(serial), ?) FROM document WHERE year = ? AND {series}",
+                (OUTGOING_BASE if outgoing else 0, year, OUTGOING_BASE),
+            )
         )
-        last = int(db.scalar(found, (year,)))
     db.memo[memo] = last + 1
-    return -(last + 1) if outgoing else last + 1
+    return last + 1
 
 
 def refuse_duplicates(db: Database, issuer: str, doc_number: str, numbers: list[str]) -> None:

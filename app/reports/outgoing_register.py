@@ -14,6 +14,7 @@ from db.connection import Database
 
 BOOK_HEADERS = (
     "发文字号",
+    "各份编号",  # the room's number for its copies (F2026-0001, app/numbers.py)
     "标题",
     "密级",
     "紧急程度",
@@ -26,7 +27,7 @@ BOOK_HEADERS = (
     "回执",
     "办理情况",
 )
-BOOK_WIDTHS = (30, 46, 18, 12, 14, 18, 12, 9, 52, 18, 16, 24)
+BOOK_WIDTHS = (30, 18, 34, 18, 12, 14, 18, 12, 9, 42, 26, 16, 24)
 
 
 def book_sheet(db: Database, year: int) -> Sheet:
@@ -49,6 +50,7 @@ def book_sheet(db: Database, year: int) -> Sheet:
         rows.append(
             (
                 out.label,
+                out.registration,
                 out.title,
                 out.level_label,
                 out.urgency,
@@ -71,7 +73,12 @@ def render_book(
     db: Database, year: int, unit: str, now: datetime, progress: Progress | None = None
 ) -> bytes:
     return render_sheet(
-        book_sheet(db, year), unit, now, BOOK_WIDTHS, frozenset({1, 2, 8, 11}), progress=progress
+        book_sheet(db, year),
+        unit,
+        now,
+        BOOK_WIDTHS,
+        frozenset({2, 3, 9, 10, 12}),
+        progress=progress,
     )
 
 

@@ -17,6 +17,8 @@ from app import (
     desk,
     destruction,
     distribution,
+    instruction_records,
+    instructions,
     outgoing,
     outgoing_records,
     register_query,
@@ -387,6 +389,17 @@ def test_a_fawen_keeps_its_copies_in_a_series_of_its_own(office, tmp_path: Path)
     assert [r.number for r in register_query.page(db, RegisterFilter(search="F2026-0002"))] == [
         "F2026-0002"
     ]
+    # On screen a year's 发文 follow its 收文, each series in its own order.
+    oldest = register_query.page(db, RegisterFilter(year=2026), newest_first=False)
+    assert [r.number for r in oldest][-3:] == ["2026-0005", "F2026-0001", "F2026-0002"]
+    newest = register_query.page(db, RegisterFilter(year=2026))
+    assert [r.number for r in newest][:3] == ["F2026-0002", "F2026-0001", "2026-0005"]
+    # A 批示 on a 发文 is found by its F number as by a 收文编号.
+    instructions.add(custodian, first.document_id, "李书记", "请各单位抓好落实")
+    for typed in ("F2026-0001", "发2026-1"):
+        found = instruction_records.search(db, text=typed)
+        assert [i.text for i in found] == ["请各单位抓好落实"], typed
+    assert instruction_records.search(db, text="2026-0001") == []
     (tmp_path / "book.pdf").write_bytes(catalog.render(custodian, "register", 2026))
     book = text_of(tmp_path / "book.pdf")
     assert "2026-0005" in book and "F2026" not in book and "区委办发" not in book

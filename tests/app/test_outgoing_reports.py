@@ -33,12 +33,12 @@ def test_the_three_reports_count_documents_and_copies(office, login, tmp_path: P
 
     book = catalog.sheet(custodian, "outgoing", 2026)
     assert book.title == "发文登记簿（2026年，共 2 件 8 份，作废 1 号）"
-    assert [(r[0], r[10], r[11][:3]) for r in book.rows] == [
-        ("区委办发〔2026〕1号", "1/2，待 1", ""),
-        ("区委办发〔2026〕2号", "0/2，待 2", ""),
-        ("区委办发〔2026〕3号", "—", "已作废"),
+    assert [(r[0], r[1], r[11], r[12][:3]) for r in book.rows] == [
+        ("区委办发〔2026〕1号", "F2026-0001", "1/2，待 1", ""),
+        ("区委办发〔2026〕2号", "F2026-0002", "0/2，待 2", ""),
+        ("区委办发〔2026〕3号", "F2026-0003", "—", "已作废"),
     ]
-    assert book.rows[0][8] == "主送 城关镇 000001-000002；抄送 区财政局 000003"
+    assert book.rows[0][9] == "主送 城关镇 000001-000002；抄送 区财政局 000003"
     replies = catalog.sheet(custodian, "replies", 2026)
     assert replies.title == "回执催收（2026年发文，2 件 3 个单位 4 份未回执）"
     returned = catalog.sheet(custodian, "returned", 2026)

@@ -49,7 +49,7 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     assert "已登记 区委办发〔2026〕1号" in page.banner.text()
     assert page.book_model.rowCount() == 1
     assert (
-        page.book_model.row_at(0)[6] == "000005-000006" and page.book_model.row_at(0)[8] == "未发出"
+        page.book_model.row_at(0)[7] == "000005-000006" and page.book_model.row_at(0)[9] == "未发出"
     )
     assert [page.lines_model.row_at(r)[1:3] for r in range(3)] == [
         ("城关镇", "000001-000002"),
@@ -64,7 +64,8 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     assert page.notes_edit.text() == "按机要渠道送达"
     page.send_button.click()
     assert "已发出 区委办发〔2026〕1号：3 个单位 4 份" in page.banner.text()
-    assert page.book_model.row_at(0)[8] == "待回执"
+    assert page.book_model.row_at(0)[9] == "待回执"
+    assert page.book_model.row_at(0)[1].startswith("F2026-")  # its copies' numbers
     assert "发出 4 份" in page.summary.text() and "未回 3" in page.summary.text()
     assert page.missing_model.rowCount() == 3
     shot(page, "outgoing-book")
@@ -136,7 +137,7 @@ def test_void_keeps_the_number_and_refusals_show_in_the_banner(office, qtbot) ->
     assert "作废须写明原因" in page.banner.text()
     page.void_reason.setText("标题有误")
     page.void_button.click()
-    assert "已作废" in page.banner.text() and page.book_model.row_at(0)[8] == "已作废"
+    assert "已作废" in page.banner.text() and page.book_model.row_at(0)[9] == "已作废"
     assert outgoing.register(custodian, _paper(units)).label == "区委办发〔2026〕2号"
     page.refresh()
     assert page.book_model.rowCount() == 2

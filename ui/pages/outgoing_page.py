@@ -56,7 +56,19 @@ class OutgoingPage(QWidget):
         self.year_spin.setValue(now.year)
         self.summary = QLabel()
         self.book_model = ListModel(
-            ("发文字号", "标题", "密级", "紧急", "签发人", "印制", "存档份", "回执", "状态"), self
+            (
+                "发文字号",
+                "各份编号",
+                "标题",
+                "密级",
+                "紧急",
+                "签发人",
+                "印制",
+                "存档份",
+                "回执",
+                "状态",
+            ),
+            self,
         )
         self.book_view = table_view(self.book_model)
         self.lines_model = ListModel(
@@ -346,6 +358,7 @@ class OutgoingPage(QWidget):
             rows.append(
                 (
                     out.label,
+                    out.registration,
                     out.title,
                     out.level_label,
                     out.urgency,
