@@ -803,6 +803,12 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " as text by SQL (no LIKE, instr or json_extract on them): both decode to the same dict",
     ),
     (
+        "app/destruction.py",
+        'details = json.dumps({"batch": batch.label, "method": batch.method}, ensure_ascii=False)',
+        "ensure_ascii=True",
+        "a copy event's details are read only through json.loads (as registry's above)",
+    ),
+    (
         "app/recall_records.py",
         "if copy_ids is not None and len(copy_ids) > 500:",
         "len(copy_ids) > 501:",
