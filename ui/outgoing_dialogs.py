@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QSpinBox,
 
 from app import outgoing, returned_mail
 from app.classification import LEVELS, URGENCIES
+from app.entry import parse_period
 from app.outgoing import OutgoingInput
 from app.outgoing_records import Outgoing
 from app.returned_mail import ReturnInput, Rule
@@ -42,6 +43,11 @@ class OutgoingDialog(FormDialog):
         self.title_edit = QLineEdit()
         self.level_combo = QComboBox()
         self.level_combo.addItems(list(LEVELS))
+        self.level_combo.setCurrentText("秘密")  # the commonest; 绝密 is never a default
+        self.period_edit = QLineEdit()
+        self.period_edit.setPlaceholderText(
+            "如 10年、6个月、长期；空着为法定期限（绝密30年、机密20年、秘密10年）"
+        )
         self.urgency_combo = QComboBox()
         self.urgency_combo.addItems(list(URGENCIES))
         self.urgency_combo.setCurrentText("平件")
@@ -59,6 +65,7 @@ class OutgoingDialog(FormDialog):
             ("发文代字", self.code_edit),
             ("标题", self.title_edit),
             ("密级", self.level_combo),
+            ("保密期限", self.period_edit),
             ("紧急程度", self.urgency_combo),
             ("签发人", self.signer_edit),
             ("签发日期", self.signed_edit),
@@ -83,6 +90,7 @@ class OutgoingDialog(FormDialog):
                 code=self.code_edit.text(),
                 title=self.title_edit.text(),
                 level=self.level_combo.currentText(),
+                period=parse_period(self.period_edit.text(), self.level_combo.currentText()),
                 signed_by=self.signer_edit.text(),
                 signed_on=_day(self.signed_edit),
                 printed=self.printed_spin.value(),

@@ -32,6 +32,7 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     page.show()
     dialog = page.new_dialog()
     qtbot.addWidget(dialog)
+    assert dialog.level_combo.currentText() == "秘密"  # never 绝密 by default
     dialog.title_edit.setText("关于做好年底安全生产工作的通知")
     dialog.level_combo.setCurrentText("机密")
     dialog.urgency_combo.setCurrentText("特急")
@@ -43,8 +44,10 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     dialog._submit()
     assert "没有这个单位" in dialog.error_label.text() and dialog.result_outgoing is None
     dialog.copy_edit.setText("SWJYJ")  # 市委机要局 by its pinyin initials
+    dialog.period_edit.setText("5年")  # shorter than the law's 20 years for 机密
     dialog._submit()
     assert dialog.result_outgoing is not None
+    assert dialog.result_outgoing.level_label == "机密★5年"
     page.registered(dialog)
     assert "已登记 区委办发〔2026〕1号" in page.banner.text()
     assert page.book_model.rowCount() == 1
