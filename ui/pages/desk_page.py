@@ -101,7 +101,7 @@ class DeskPage(QWidget):
         self.banner = Banner()
         self.scan_edit = QLineEdit()
         self.scan_edit.setPlaceholderText(
-            "扫描 / 输入：读者证件、姓名、拼音首字母，或 收文编号/份号；空行回车＝确认"
+            "扫描 / 输入：读者证件、姓名、拼音首字母，或 收文编号/份号（发文为 F编号/份号）；空行回车＝确认"
         )
         self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.scan_edit.setStyleSheet("font-size: 20px; padding: 6px;")
