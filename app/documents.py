@@ -11,7 +11,7 @@ from typing import Any
 from app.classification import Period
 from app.clock import parse_stamp
 from app.errors import InvalidInput, MijianError
-from app.numbers import parse_registration_number, registration_number
+from app.numbers import is_outgoing, parse_registration_number, registration_number
 from db.connection import Database
 
 
@@ -46,6 +46,11 @@ class Document:
     @property
     def number(self) -> str:
         return registration_number(self.year, self.serial)
+
+    @property
+    def outgoing(self) -> bool:
+        """The office's own 发文, its copies numbered in the 发文 series (app/numbers.py)."""
+        return is_outgoing(self.serial)
 
     @property
     def level_label(self) -> str:

@@ -103,7 +103,7 @@ class DocumentDialog(QDialog):
         d = documents.get_document(db, self._document_id)
         self._copies = documents.copies_of(db, d.id)
         self.form_combo.setCurrentText(form_for(d.source))
-        self.setWindowTitle(f"收文 {d.number}")
+        self.setWindowTitle(f"{'发文' if d.outgoing else '收文'} {d.number}")
         while self.fields.rowCount():
             self.fields.removeRow(0)
         readers, groups = documents.scope_of(db, d.id)
@@ -219,7 +219,7 @@ class EditDocumentDialog(FormDialog):
     def __init__(
         self, d: Document, apply: Callable[[dict[str, str]], object], parent: QWidget | None = None
     ) -> None:
-        super().__init__(f"修改收文 {d.number}", parent)
+        super().__init__(f"修改{'发文' if d.outgoing else '收文'} {d.number}", parent)
         self._apply = apply
         self.edits = {field: QLineEdit(str(getattr(d, field))) for field in self.LABELS}
         for field, label in self.LABELS.items():
@@ -231,15 +231,22 @@ class EditDocumentDialog(FormDialog):
 
 
 def _field_rows(d: Document, scope: list[str]) -> list[tuple[str, str]]:
+    # A 发文 (app/outgoing.py) is the office's own: its number is the 发文 series', its
+    # "received" time the time its copies were registered, its issuer the office.
+    own = d.outgoing
+    number = d.number + ("　【已作废】" + (d.void_reason or "") if d.voided_at else "")
     rows = [
-        ("收文编号", d.number + ("　【已作废】" + (d.void_reason or "") if d.voided_at else "")),
-        ("来文单位", f"{d.issuer}（{d.source}）"),
-        ("文号", d.doc_number + ("" if d.doc_number_ok else "　（格式无法识别，按原样保存）")),
+        ("各份编号" if own else "收文编号", number),
+        ("发文机关" if own else "来文单位", d.issuer if own else f"{d.issuer}（{d.source}）"),
+        (
+            "发文字号" if own else "文号",
+            d.doc_number + ("" if d.doc_number_ok else "　（格式无法识别，按原样保存）"),
+        ),
         ("标题", d.title),
         ("密级", d.level_label + ("（法定默认期限）" if d.period.defaulted else "")),
         ("紧急程度", ("电报 " if d.telegram else "") + d.urgency + "　" + d.handling),
         ("成文日期", d.written_on.isoformat() if d.written_on else "—"),
-        ("签收时间", d.received_at.strftime("%Y-%m-%d %H:%M")),
+        ("登记时间" if own else "签收时间", d.received_at.strftime("%Y-%m-%d %H:%M")),
         ("办理时限", d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else "—"),
         ("阅文范围", "、".join(scope) if scope else "按涉密等级"),
         ("存放位置", d.cabinet or "—"),

@@ -8,10 +8,12 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout
 
 from app import audit, outgoing, outgoing_records, scanning
 from tests.app.test_outgoing import office  # noqa: F401
 from tests.pdf_tools import rasterise, text_of
+from ui.document_dialog import DocumentDialog
 from ui.pages.outgoing_page import OutgoingPage
 
 
@@ -48,6 +50,16 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     dialog._submit()
     assert dialog.result_outgoing is not None
     assert dialog.result_outgoing.level_label == "机密★5年"
+    # Its copies' record in the room says 发文, not 收文.
+    out = dialog.result_outgoing
+    record = DocumentDialog(custodian, out.document_id)
+    qtbot.addWidget(record)
+    assert record.windowTitle() == f"发文 {out.registration}"
+    labels = [
+        record.fields.itemAt(r, QFormLayout.ItemRole.LabelRole).widget().text()
+        for r in range(record.fields.rowCount())
+    ]
+    assert labels[:3] == ["各份编号", "发文机关", "发文字号"] and "签收时间" not in labels
     page.registered(dialog)
     assert "已登记 区委办发〔2026〕1号" in page.banner.text()
     assert page.book_model.rowCount() == 1
