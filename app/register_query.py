@@ -54,8 +54,9 @@ class RegisterFilter:
     issuer: str | None = None
     search: str = ""
     include_voided: bool = True
-    # The 收文 series only (the printed 收文登记簿): without the office's own 发文 (F2026-0001).
-    received_only: bool = False
+    # One series only (app/numbers.py): "收文" (the printed 收文登记簿) or "发文" (the office's
+    # own, F2026-0001); None for both.
+    series: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,8 @@ def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
         params.append(f.state)
     if not f.include_voided:
         clauses.append("d.voided_at IS NULL")
-    if f.received_only:
-        clauses.append("d.serial <= ?")
+    if f.series is not None:
+        clauses.append("d.serial > ?" if f.series == "发文" else "d.serial <= ?")
         params.append(OUTGOING_BASE)
     text = f.search.strip()
     if text:

@@ -27,7 +27,7 @@ WIDTHS_MM = (18, 19, 22, 28, 48, 22, 30, 18, 14, 22, 18, 18)
 def rows_of(db: Database, f: RegisterFilter) -> Iterator[RegisterRow]:
     """Every row of the filter in the 收文 series, oldest first, a page of 500 at a time: the
     office's own 发文 are in the 发文登记簿 (app/reports/outgoing_register.py)."""
-    f = dataclasses.replace(f, received_only=True)
+    f = dataclasses.replace(f, series="收文")
     after = None
     while True:
         rows = register_query.page(db, f, after, 500, newest_first=False)

@@ -389,7 +389,12 @@ def test_a_fawen_keeps_its_copies_in_a_series_of_its_own(office, tmp_path: Path)
     assert [r.number for r in register_query.page(db, RegisterFilter(search="F2026-0002"))] == [
         "F2026-0002"
     ]
-    # On screen a year's 发文 follow its 收文, each series in its own order.
+    # The register filters by series; on screen a year's 发文 follow its 收文, each in order.
+    counts = {
+        series: register_query.count(db, RegisterFilter(year=2026, series=series))
+        for series in ("收文", "发文", None)
+    }
+    assert counts == {"收文": 5, "发文": 2, None: 7}
     oldest = register_query.page(db, RegisterFilter(year=2026), newest_first=False)
     assert [r.number for r in oldest][-3:] == ["2026-0005", "F2026-0001", "F2026-0002"]
     newest = register_query.page(db, RegisterFilter(year=2026))

@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout
 
 from app import audit, outgoing, outgoing_records, scanning
-from tests.app.test_outgoing import office  # noqa: F401
+from tests.app.test_outgoing import _paper, office  # noqa: F401
 from tests.pdf_tools import rasterise, text_of
 from ui.document_dialog import DocumentDialog
 from ui.pages.outgoing_page import OutgoingPage
+from ui.pages.register_page import RegisterPage
 
 
 def _save(dialog, target: Path) -> Path:
@@ -196,3 +197,17 @@ def test_the_reports_page_offers_the_three_books(office, qtbot) -> None:  # noqa
         assert any(t.startswith(title + "　—　") and len(t) > len(title) + 4 for t in texts)
     page.select("outgoing")
     assert page.kind == "outgoing"
+
+
+def test_the_register_page_shows_either_series(office, qtbot) -> None:  # noqa: F811
+    """收文登记 lists 收文 and 发文 together, or either alone (its 收文/发文 filter)."""
+    custodian, _, _, units = office
+    out = outgoing.register(custodian, _paper(units))
+    page = RegisterPage(custodian)
+    qtbot.addWidget(page)
+    everything = page.model.rowCount()
+    page.series_combo.setCurrentIndex(page.series_combo.findData("发文"))
+    assert page.model.rowCount() == 1
+    assert page.model.row_at(0).number == out.registration
+    page.series_combo.setCurrentIndex(page.series_combo.findData("收文"))
+    assert page.model.rowCount() == everything - 1

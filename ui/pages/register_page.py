@@ -70,6 +70,7 @@ class RegisterPage(QWidget):
             self.year_combo.addItem(f"{year}年", year)
         self.level_combo = _combo("全部密级", list(LEVELS))
         self.source_combo = _combo("全部类别", list(SOURCES))
+        self.series_combo = _combo("收文和发文", ["收文", "发文"])  # 发文: the office's own
         self.state_combo = _combo("全部状态", list(STATES))
         self.issuer_edit = QLineEdit()
         self.issuer_edit.setPlaceholderText("来文单位")
@@ -100,6 +101,7 @@ class RegisterPage(QWidget):
         for widget in (
             self.year_combo,
             self.level_combo,
+            self.series_combo,
             self.source_combo,
             self.state_combo,
             self.issuer_edit,
@@ -122,6 +124,7 @@ class RegisterPage(QWidget):
         for combo in (
             self.year_combo,
             self.level_combo,
+            self.series_combo,
             self.source_combo,
             self.state_combo,
             self.order_combo,
@@ -140,6 +143,7 @@ class RegisterPage(QWidget):
             year=self.year_combo.currentData(),
             level=self.level_combo.currentData(),
             source=self.source_combo.currentData(),
+            series=self.series_combo.currentData(),
             state=self.state_combo.currentData(),
             issuer=self.issuer_edit.text().strip() or None,
             search=self.search_edit.text().strip(),
