@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app import qr_payload, slips
+from app import qr_payload, receipt_code, slips
 
 # A copy as the counter sees it lives beside documents.Copy; re-exported for the scanning pages.
 from app.documents import COPY_SQL as _COPY_SQL
@@ -120,7 +120,14 @@ def resolve(db: Database, code: str) -> Scan:
         )
     if composed_by_ime(text):
         raise InvalidInput(SWITCH_IME)
-    raise InvalidInput(f"无法识别“{text}”：不是读者证件、姓名，也不是 收文编号/份号。")
+    # The room's other printed codes, scanned at the wrong page: say where they go.
+    if receipt_code.looks_like_reply(text):
+        raise InvalidInput("这是发文回执的二维码：请到“发文”页扫描回执销账。")
+    if receipt_code.looks_like_receipt(text):
+        raise InvalidInput("这是分发签收单的二维码：请到“分发”页扫描。")
+    raise InvalidInput(
+        f"无法识别“{text}”：不是读者证件、姓名，也不是 收文编号/份号（发文为 F编号/份号）。"
+    )
 
 
 def scan(session: Session, code: str) -> Scan:

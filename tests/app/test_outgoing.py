@@ -21,9 +21,11 @@ from app import (
     instructions,
     outgoing,
     outgoing_records,
+    receipt_code,
     register_query,
     registry,
     scanning,
+    slips,
 )
 from app.distribution_print import chase_sheets
 from app.errors import InvalidInput, PermissionDenied
@@ -382,6 +384,10 @@ def test_a_fawen_keeps_its_copies_in_a_series_of_its_own(office, tmp_path: Path)
         copy = scanning.resolve(db, code).copy
         assert copy is not None and (copy.number, copy.copy_no) == ("F2026-0001", "000003"), code
         assert copy.label.startswith("F2026-0001 第000003份"), copy.label
+    secret, room_id = slips.room_secret(db)
+    reply = receipt_code.encode(secret, room_id, 1, receipt_code.REPLY_PREFIX)
+    with pytest.raises(InvalidInput, match="发文回执的二维码：请到“发文”页"):
+        scanning.resolve(db, reply)  # at the desk: it says where a 回执 goes
     with pytest.raises(InvalidInput, match="F2026-0001 有多份"):
         scanning.resolve(db, "F2026-0001")
     with pytest.raises(InvalidInput, match="没有 F2026-0009 第000001份"):
