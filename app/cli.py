@@ -286,15 +286,16 @@ def _import_progress() -> Callable[[int, int], None] | None:
 
 def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     from app import documents
-    from app.numbers import parse_registration_number
+    from app.numbers import parse_registration_number, registration_number
     from app.output import OutputFailed, deliver_file
     from app.slip_print import print_slips
 
     output: Path = args.output
     if output.exists():
         raise MijianError(f"文件已存在，不会覆盖：{output}")
-    if parse_registration_number(args.number) is None:
-        raise InvalidInput(f"收文编号“{args.number}”应写成 2026-0001 的形式。")
+    number = parse_registration_number(args.number)
+    if number is None:
+        raise InvalidInput(f"收文编号“{args.number}”应写成 2026-0001（发文为 F2026-0001）的形式。")
     with _logged_in(args, db, read, clock) as session:
         session.require(Role.CUSTODIAN)
         document_id = documents.id_by_number(session.db, args.number)
@@ -304,7 +305,7 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
             deliver_file(output, slips.pdf, slips.delivered, replace=False)
         except OutputFailed as exc:
             raise OutputFailed(f"{exc.message}此前打印的处理笺仍然有效。") from exc
-    print(f"已输出 {args.number} 的处理笺到 {output}；此前打印的处理笺已作废。")
+    print(f"已输出 {registration_number(*number)} 的处理笺到 {output}；此前打印的处理笺已作废。")
     return EXIT_OK
 
 

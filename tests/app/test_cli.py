@@ -218,12 +218,13 @@ def test_slip_and_scan_from_the_command_line(tmp_path: Path, room: RoomPaths, cl
         "--user",
         "jiyao",
         "--password-stdin",
-        "2026-0001",
+        "2026-1",  # typed short: the message names the number in full
         "-o",
         str(out),
         stdin=PASSWORD + "\n",
     )
     assert made.returncode == 0, made.stderr
+    assert "已输出 2026-0001 的处理笺" in made.stdout
     import zxingcpp
     from PIL import Image
 
