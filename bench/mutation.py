@@ -57,28 +57,67 @@ MACHINE = "tests/rules/test_lifecycle.py"
 
 # The tests that cover each module: the older ones, then tests/rules/.
 TESTS: dict[str, tuple[list[str], list[str]]] = {
-    "app/desk.py": (["tests/app/test_desk.py", "tests/app/test_override.py"], RULES + [MACHINE]),
+    "app/desk.py": (
+        [
+            "tests/rules/test_desk_mutants.py",
+            "tests/app/test_desk.py",
+            "tests/app/test_override.py",
+        ],
+        RULES + [MACHINE],
+    ),
     "app/refusals.py": (
         ["tests/app/test_desk.py", "tests/app/test_override.py"],
         RULES + [MACHINE],
     ),
-    "app/day_close.py": (["tests/app/test_desk.py"], RULES + [MACHINE]),
+    "app/day_close.py": (
+        ["tests/rules/test_day_close_mutants.py", "tests/app/test_desk.py"],
+        RULES + [MACHINE],
+    ),
     "app/vocab.py": (
         # test_vocab first: it reads every word against the schema's CHECKs, and test_desk alone
         # is more tests than a mutant's cap.
         ["tests/app/test_vocab.py", "tests/app/test_desk.py", "tests/app/test_override.py"],
         RULES + [MACHINE],
     ),
-    "app/classification.py": (["tests/app/test_registry.py"], RULES),
-    "app/audit.py": (["tests/app/test_audit.py"], RULES),
+    "app/classification.py": (
+        ["tests/rules/test_audit_accounts_mutants.py", "tests/app/test_registry.py"],
+        RULES,
+    ),
+    "app/audit.py": (
+        ["tests/rules/test_audit_accounts_mutants.py", "tests/app/test_audit.py"],
+        RULES,
+    ),
     "app/qr_payload.py": (["tests/app/test_slips.py"], ["tests/rules/test_qr_payload.py"]),
     "app/slips.py": (["tests/app/test_slips.py"], ["tests/rules/test_trail_rules.py"]),
-    "app/destruction.py": (["tests/app/test_recall.py"], RULES + [MACHINE]),
-    "app/recall.py": (["tests/app/test_recall.py"], RULES),
-    "app/recall_records.py": (["tests/app/test_recall.py"], RULES),
-    "app/registry.py": (["tests/app/test_registry.py", "tests/app/test_sign_clock.py"], RULES),
-    "app/accounts.py": (["tests/app/test_accounts.py"], RULES),
-    "app/session.py": (["tests/app/test_session.py", "tests/app/test_confirm.py"], RULES),
+    "app/destruction.py": (
+        ["tests/rules/test_destruction_mutants.py", "tests/app/test_recall.py"],
+        RULES + [MACHINE],
+    ),
+    "app/recall.py": (["tests/rules/test_recall_mutants.py", "tests/app/test_recall.py"], RULES),
+    "app/recall_records.py": (
+        ["tests/rules/test_recall_mutants.py", "tests/app/test_recall.py"],
+        RULES,
+    ),
+    "app/registry.py": (
+        [
+            "tests/rules/test_registry_mutants.py",
+            "tests/app/test_registry.py",
+            "tests/app/test_sign_clock.py",
+        ],
+        RULES,
+    ),
+    "app/accounts.py": (
+        ["tests/rules/test_audit_accounts_mutants.py", "tests/app/test_accounts.py"],
+        RULES,
+    ),
+    "app/session.py": (
+        [
+            "tests/rules/test_audit_accounts_mutants.py",
+            "tests/app/test_session.py",
+            "tests/app/test_confirm.py",
+        ],
+        RULES,
+    ),
     "app/confirm.py": (["tests/app/test_confirm.py", "tests/app/test_override.py"], RULES),
     "db/migrations/0003_desk.sql": (["tests/app/test_desk.py"], RULES + [MACHINE]),
     "db/migrations/0007_recall.sql": (["tests/app/test_recall.py"], RULES),
