@@ -14,9 +14,13 @@ from app.people import get_reader
 from app.reports.sheets import override_note
 from app.reports.slip_pdf import SlipData, render_badges, render_labels, render_slips
 from app.roles import Role
+from app.vocab import CopyState
 
 if TYPE_CHECKING:
     from app.session import Session
+
+# The states of a copy the room holds or will have back today (app/vocab.CopyState).
+LABELLED = (*CopyState.in_room(), CopyState.LENT)
 
 
 def print_slips(
@@ -41,7 +45,8 @@ def print_slips(
         f"{i.leader}（{i.given_at:%m-%d}）：{i.text}"
         for i in instructions.of_document(db, document_id)
     ]
-    codes = slips.propose(session, [c.id for c in copies], kind or slips.form_for(document.source))
+    form = kind or slips.form_for(document.source, document.outgoing)
+    codes = slips.propose(session, [c.id for c in copies], form)
     data = [
         SlipData(
             document,
@@ -60,11 +65,16 @@ def print_labels(session: Session, document_id: int, copy_ids: list[int] | None 
     session.require(Role.CUSTODIAN)
     db = session.db
     document = documents.get_document(db, document_id)
-    copies = [
+    chosen = [
         c for c in documents.copies_of(db, document_id) if copy_ids is None or c.id in copy_ids
     ]
-    if not copies:
+    if not chosen:
         raise InvalidInput("没有可打印的份。")
+    # A label is stuck on a copy the room holds: one sent to a unit, or gone for good, has none.
+    copies = [c for c in chosen if c.state in LABELLED]
+    if not copies:
+        states = "、".join(sorted({c.state for c in chosen}))
+        raise InvalidInput(f"{document.number} 没有在本室的份（{states}），不必打印标签。")
     codes = slips.propose(session, [c.id for c in copies], slips.LABEL)
     number = registration_number(document.year, document.serial)
     pdf = render_labels(

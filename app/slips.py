@@ -24,7 +24,7 @@ from db.connection import Database
 if TYPE_CHECKING:
     from app.session import Session
 
-FORMS = ("传文处理笺", "收文处理笺", "零星收文处理笺")
+FORMS = ("传文处理笺", "收文处理笺", "零星收文处理笺", "发文处理笺")
 LABEL = "标签"
 
 # Level Q (25 % recoverable) rather than M (15 %): under print-like wear (1.5 degree rotation,
@@ -75,8 +75,11 @@ class IssuedCode:
         return self.payload
 
 
-def form_for(source: str) -> str:
-    """The rooms' rule (seed 003): documents from above, from departments, and letters."""
+def form_for(source: str, outgoing: bool = False) -> str:
+    """The rooms' rule (seed 003): documents from above, from departments, and letters; the
+    office's own 发文 (app/outgoing.py) have theirs."""
+    if outgoing:
+        return "发文处理笺"
     if source in ("中央", "省", "市"):
         return "传文处理笺"
     if source == "信访":
@@ -107,7 +110,7 @@ def propose(session: Session, copy_ids: list[int], kind: str) -> list[IssuedCode
     nothing is retired until `commit` runs, after the bytes reached the printer or a file."""
     session.require(*BUSINESS_ROLES)
     if kind not in (*FORMS, LABEL):
-        raise InvalidInput("处理笺种类须为 传文处理笺、收文处理笺、零星收文处理笺 或 标签。")
+        raise InvalidInput(f"处理笺种类须为 {'、'.join(FORMS)} 或 {LABEL}。")
     db = session.db
     secret, room_id = room_secret(db)
     last = int(db.one("SELECT coalesce(max(serial), 0) FROM slip")[0])

@@ -51,7 +51,7 @@ class DocumentDialog(QDialog):
         self.labels_button = QPushButton("打印标签…")
         self.form_combo = QComboBox()
         self.form_combo.addItems(list(FORMS))
-        self.form_combo.setToolTip("处理笺种类：默认按来文类别选定，可改")
+        self.form_combo.setToolTip("处理笺种类：默认按来文类别（发文为发文处理笺）选定，可改")
         self.paper_combo = QComboBox()
         self.paper_combo.addItems(["A4", "A5"])
         for widget in (self.form_combo, self.paper_combo):
@@ -102,7 +102,7 @@ class DocumentDialog(QDialog):
         db = self._session.db
         d = documents.get_document(db, self._document_id)
         self._copies = documents.copies_of(db, d.id)
-        self.form_combo.setCurrentText(form_for(d.source))
+        self.form_combo.setCurrentText(form_for(d.source, d.outgoing))
         self.setWindowTitle(f"{'发文' if d.outgoing else '收文'} {d.number}")
         while self.fields.rowCount():
             self.fields.removeRow(0)

@@ -132,6 +132,7 @@ def _centred_line(canvas: Canvas, text: str, size: float, x: float, y: float, ro
 
 
 LABEL, VALUE = True, False
+_RECEIVED = ("来文单位", "文号", "收文日期")
 
 
 def _slip_table(s: SlipData, total: float) -> Table:
@@ -145,13 +146,15 @@ def _slip_table(s: SlipData, total: float) -> Table:
     written = d.written_on.isoformat() if d.written_on else ""
     deadline = d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else ""
     circulation = (list(s.handovers)[-6:] + [("", "", "")] * 6)[:6]
+    # A 发文 (the office's own) in its own words: 发文机关, 发文字号, 登记日期.
+    issuer, number, on = ("发文机关", "发文字号", "登记日期") if d.outgoing else _RECEIVED
     lines: list[tuple[float, list[tuple[str, bool]]]] = [
         (
             12 * mm,
             [
-                ("来文单位", LABEL),
-                (f"{d.issuer}（{d.source}）", VALUE),
-                ("文号", LABEL),
+                (issuer, LABEL),
+                (d.issuer if d.outgoing else f"{d.issuer}（{d.source}）", VALUE),
+                (number, LABEL),
                 (d.doc_number, VALUE),
             ],
         ),
@@ -161,7 +164,7 @@ def _slip_table(s: SlipData, total: float) -> Table:
             [
                 ("成文日期", LABEL),
                 (written, VALUE),
-                ("收文日期", LABEL),
+                (on, LABEL),
                 (d.received_at.strftime("%Y-%m-%d %H:%M"), VALUE),
             ],
         ),
@@ -233,7 +236,8 @@ def _draw_slip(canvas: Canvas, s: SlipData, unit: str) -> None:
     canvas.setFont(font, 7.5)
     canvas.drawRightString(right, top - qr_size - 3.5 * mm, s.code.short)
     canvas.setFont(font, 10)
-    canvas.drawRightString(right, top - qr_size - 8 * mm, f"收文编号 {d.number}")
+    number = "发文登记号" if d.outgoing else "收文编号"
+    canvas.drawRightString(right, top - qr_size - 8 * mm, f"{number} {d.number}")
 
     # The centre, between the 密级 on the left and the QR on the right.
     centre = 2 * min(width / 2 - (left + 40 * mm), (right - qr_size - 4 * mm) - width / 2)

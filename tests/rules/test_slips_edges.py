@@ -13,7 +13,7 @@ from app.errors import InvalidInput
 from app.session import Session
 from tests.app.test_registry import doc
 
-FORMS = ["传文处理笺", "收文处理笺", "零星收文处理笺"]
+FORMS = ["传文处理笺", "收文处理笺", "零星收文处理笺", "发文处理笺"]
 
 
 def test_a_new_form_of_any_kind_retires_the_earlier_of_every_kind(
@@ -44,7 +44,10 @@ def test_each_form_and_the_label_can_be_printed(login: Callable[..., Session], k
 def test_another_kind_is_refused(login: Callable[..., Session]) -> None:
     custodian = login("jiyao")
     copy = registry.register(custodian, doc(copy_numbers="1")).copies[0]
-    with pytest.raises(InvalidInput, match="处理笺种类须为"):
+    with pytest.raises(
+        InvalidInput,
+        match="处理笺种类须为 传文处理笺、收文处理笺、零星收文处理笺、发文处理笺 或 标签",
+    ):
         slips.issue(custodian, [copy.id], "阅文单")
 
 
@@ -61,6 +64,7 @@ def test_another_kind_is_refused(login: Callable[..., Session]) -> None:
 )
 def test_each_source_has_its_form(source: str, form: str) -> None:
     assert slips.form_for(source) == form
+    assert slips.form_for(source, outgoing=True) == "发文处理笺"  # the office's own, whatever
 
 
 def test_a_print_is_audited_with_where_it_went_and_a_second_print_as_again(
