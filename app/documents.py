@@ -42,6 +42,8 @@ class Document:
     void_reason: str | None
     created_by: str
     done_result: str = ""  # 办理结果 once 办结 (app.completion), else ''
+    # In the 发文登记簿 (app/outgoing.py): read with the row by get_document.
+    in_outgoing_book: bool = False
 
     @property
     def number(self) -> str:
@@ -49,8 +51,9 @@ class Document:
 
     @property
     def outgoing(self) -> bool:
-        """The office's own 发文, its copies numbered in the 发文 series (app/numbers.py)."""
-        return is_outgoing(self.serial)
+        """The office's own 发文: its copies numbered in the 发文 series (app/numbers.py), or,
+        registered by an earlier version, under the 收文编号 it was given and printed with."""
+        return self.in_outgoing_book or is_outgoing(self.serial)
 
     @property
     def level_label(self) -> str:
@@ -123,7 +126,11 @@ class CopyEvent:
 
 
 def get_document(db: Database, document_id: int) -> Document:
-    row = db.one("SELECT * FROM document WHERE id = ?", (document_id,))
+    row = db.one(
+        "SELECT d.*, EXISTS (SELECT 1 FROM outgoing o WHERE o.document_id = d.id)"
+        " AS in_outgoing_book FROM document d WHERE d.id = ?",
+        (document_id,),
+    )
     if row is None:
         raise MijianError(f"没有编号为 {document_id} 的登记。")
     return document_from_row(row)
@@ -252,4 +259,5 @@ def document_from_row(row: Any) -> Document:
         void_reason=row["void_reason"],
         created_by=row["created_by"],
         done_result=row["done_result"] or "",
+        in_outgoing_book="in_outgoing_book" in row.keys() and bool(row["in_outgoing_book"]),  # noqa: SIM118
     )

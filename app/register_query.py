@@ -18,7 +18,6 @@ from typing import Any
 
 from app.classification import Period
 from app.numbers import (
-    OUTGOING_BASE,
     format_copy_ranges,
     parse_registration_number,
     registration_number,
@@ -45,6 +44,17 @@ REGISTER_COLUMNS = (
 )
 
 
+def columns_for(series: str | None) -> tuple[str, ...]:
+    """The headers for one series or both: a 发文's number, date and issuer are 发文登记号,
+    登记日期 and 发文机关 (its 文号 is the 发文字号), and a list of both uses words that fit each."""
+    first = {
+        "收文": REGISTER_COLUMNS[:4],
+        "发文": ("发文登记号", "登记日期", "发文机关", "发文字号"),
+        None: ("编号", "登记日期", "来文单位/发文机关", "文号"),
+    }[series]
+    return first + REGISTER_COLUMNS[4:]
+
+
 @dataclass(frozen=True)
 class RegisterFilter:
     year: int | None = None
@@ -54,8 +64,8 @@ class RegisterFilter:
     issuer: str | None = None
     search: str = ""
     include_voided: bool = True
-    # One series only (app/numbers.py): "收文" (the printed 收文登记簿) or "发文" (the office's
-    # own, F2026-0001); None for both.
+    # One series only: "收文" (the printed 收文登记簿) or "发文" (the office's own, app/outgoing.py:
+    # F2026-0001, and the 发文 an earlier version registered under a 收文编号); None for both.
     series: str | None = None
 
 
@@ -115,8 +125,11 @@ def _where(f: RegisterFilter) -> tuple[str, list[Any]]:
     if not f.include_voided:
         clauses.append("d.voided_at IS NULL")
     if f.series is not None:
-        clauses.append("d.serial > ?" if f.series == "发文" else "d.serial <= ?")
-        params.append(OUTGOING_BASE)
+        # By the 发文登记簿's own rows, not by the number: a room registered 发文 under 收文编号
+        # before the F series (app/numbers.py), and those numbers stay as printed.
+        clauses.append(
+            f"d.id {'' if f.series == '发文' else 'NOT '}IN (SELECT document_id FROM outgoing)"
+        )
     text = f.search.strip()
     if text:
         clause, extra = _search_clause(text)

@@ -32,13 +32,13 @@ _BRUSHES = {
 
 
 class RegisterModel(PagedModel, ColumnsModel):
-    # The headers are app.register_query.REGISTER_COLUMNS (the export's), in the same order.
+    # The headers are app.register_query.columns_for(the series shown), in the same order.
     spec = (
         # Samples: the widest value each column shows in full; 来文单位 and 份号 lists may be
         # longer and are elided (the tooltip and the document dialog show them whole).
-        Column("number", "收文编号", sample="2026-0000"),
-        Column("received", "收文日期", sample="2026-00-00"),
-        Column("issuer", "来文单位", sample="省政府办公厅"),
+        Column("number", "编号", sample="F2026-0000"),
+        Column("received", "登记日期", sample="2026-00-00"),
+        Column("issuer", "来文单位/发文机关", sample="省政府办公厅"),
         Column("doc_number", "文号", sample="省委办发〔2026〕000号"),
         Column("title", "标题"),  # stretches
         Column("level", "密级", sample="机密★20年"),
@@ -61,6 +61,10 @@ class RegisterModel(PagedModel, ColumnsModel):
     def set_query(self, f: RegisterFilter, newest_first: bool = True) -> None:
         self._filter = f
         self._newest_first = newest_first
+        headers = register_query.columns_for(f.series)
+        if headers != self.columns:
+            self.columns = headers
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(headers) - 1)
         self.reload()
 
     def total(self) -> int:

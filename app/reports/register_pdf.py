@@ -12,6 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from app import register_query
+from app.numbers import is_outgoing
 from app.register_query import REGISTER_COLUMNS, RegisterFilter, RegisterRow
 from app.reports.document import build_pdf
 from app.reports.fonts import markup, register_fonts
@@ -24,10 +25,10 @@ HEADERS = REGISTER_COLUMNS
 WIDTHS_MM = (18, 19, 22, 28, 48, 22, 30, 18, 14, 22, 18, 18)
 
 
-def rows_of(db: Database, f: RegisterFilter) -> Iterator[RegisterRow]:
-    """Every row of the filter in the 收文 series, oldest first, a page of 500 at a time: the
+def rows_of(db: Database, f: RegisterFilter, series: str = "收文") -> Iterator[RegisterRow]:
+    """Every row of the filter in one series, oldest first, a page of 500 at a time: the
     office's own 发文 are in the 发文登记簿 (app/reports/outgoing_register.py)."""
-    f = dataclasses.replace(f, series="收文")
+    f = dataclasses.replace(f, series=series)
     after = None
     while True:
         rows = register_query.page(db, f, after, 500, newest_first=False)
@@ -35,6 +36,22 @@ def rows_of(db: Database, f: RegisterFilter) -> Iterator[RegisterRow]:
         if len(rows) < 500:
             return
         after = rows[-1].key
+
+
+def earlier_outgoing(db: Database, f: RegisterFilter) -> list[str]:
+    """The 收文编号 that an earlier version gave the office's own 发文 (before the F series,
+    app/numbers.py) within the filter: they are in the 发文登记簿, and this book says so where
+    its numbers skip them. The numbers stay: they are printed on those copies' slips and labels."""
+    return [r.number for r in rows_of(db, f, series="发文") if not is_outgoing(r.serial)]
+
+
+def earlier_outgoing_note(numbers: list[str]) -> str:
+    if not numbers:
+        return ""
+    return (
+        f"注：收文编号 {'、'.join(numbers)} 是启用发文登记号（F 编号）之前登记的本机关发文，"
+        "载于发文登记簿，不在本簿。"
+    )
 
 
 def render_register(
@@ -71,6 +88,9 @@ def render_register(
         Spacer(1, 4 * mm),
         table,
     ]
+    note = earlier_outgoing_note(earlier_outgoing(db, f))
+    if note:
+        story += [Spacer(1, 3 * mm), Paragraph(markup(note), cell)]
     return build_pdf(
         story,
         "收文登记簿",

@@ -30,9 +30,19 @@ class Sheet:
 
 
 def register(db: Database, year: int) -> Sheet:
-    from app.reports.register_pdf import HEADERS, register_values, rows_of
+    from app.reports.register_pdf import (
+        HEADERS,
+        earlier_outgoing,
+        earlier_outgoing_note,
+        register_values,
+        rows_of,
+    )
 
-    rows = [register_values(r) for r in rows_of(db, RegisterFilter(year=year))]
+    f = RegisterFilter(year=year)
+    rows: list[tuple[object, ...]] = [register_values(r) for r in rows_of(db, f)]
+    note = earlier_outgoing_note(earlier_outgoing(db, f))
+    if note:
+        rows.append((note,) + ("",) * (len(HEADERS) - 1))
     return Sheet(f"收文登记簿（{year}年）", HEADERS, rows)
 
 

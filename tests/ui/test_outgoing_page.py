@@ -61,6 +61,7 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
         for r in range(record.fields.rowCount())
     ]
     assert labels[:3] == ["各份编号", "发文机关", "发文字号"] and "签收时间" not in labels
+    assert record.form_combo.currentText() == "发文处理笺"
     page.registered(dialog)
     assert "已登记 区委办发〔2026〕1号" in page.banner.text()
     assert page.book_model.rowCount() == 1
@@ -200,14 +201,24 @@ def test_the_reports_page_offers_the_three_books(office, qtbot) -> None:  # noqa
 
 
 def test_the_register_page_shows_either_series(office, qtbot) -> None:  # noqa: F811
-    """收文登记 lists 收文 and 发文 together, or either alone (its 收文/发文 filter)."""
+    """收文登记 lists 收文 and 发文 together, or either alone (its 收文/发文 filter), its first
+    columns headed in the words of what it lists (found at the window: 发文 rows under 收文编号,
+    收文日期 and 来文单位)."""
     custodian, _, _, units = office
     out = outgoing.register(custodian, _paper(units))
     page = RegisterPage(custodian)
     qtbot.addWidget(page)
+
+    def headers() -> list[str]:
+        model = page.table.horizontalHeader().model()
+        return [model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
+
     everything = page.model.rowCount()
+    assert headers() == ["编号", "登记日期", "来文单位/发文机关", "文号"]
     page.series_combo.setCurrentIndex(page.series_combo.findData("发文"))
     assert page.model.rowCount() == 1
     assert page.model.row_at(0).number == out.registration
+    assert headers() == ["发文登记号", "登记日期", "发文机关", "发文字号"]
     page.series_combo.setCurrentIndex(page.series_combo.findData("收文"))
     assert page.model.rowCount() == everything - 1
+    assert headers() == ["收文编号", "收文日期", "来文单位", "文号"]
