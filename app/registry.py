@@ -221,6 +221,18 @@ def register_checked(
     return Registration(document, tuple(copies), tuple(warnings))
 
 
+def _check_urgency(urgency: str, telegram: bool) -> None:
+    """特提 is a telegram's; a document's run 特急 to 平件."""
+    allowed = TELEGRAM_URGENCIES if telegram else URGENCIES
+    if urgency not in allowed:
+        raise InvalidInput(f"{'电报' if telegram else '文件'}的紧急程度须为{'、'.join(allowed)}。")
+
+
+def _check_handling(handling: str) -> None:
+    if handling not in HANDLING:
+        raise InvalidInput("请选择办件或阅件。")
+
+
 def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[str], list[str]]:
     warnings: list[str] = []
     issuer = text_rules.clean("issuer", data.issuer)
@@ -233,13 +245,8 @@ def validate(data: DocumentInput, now: datetime) -> tuple[DocumentInput, list[st
         raise InvalidInput("请选择来文类别：" + "、".join(SOURCES) + "。")
     if data.level not in LEVELS:
         raise InvalidInput("请选择密级：绝密、机密、秘密 或 非密。")
-    allowed = TELEGRAM_URGENCIES if data.telegram else URGENCIES
-    if data.urgency not in allowed:
-        raise InvalidInput(
-            ("电报" if data.telegram else "文件") + "的紧急程度须为" + "、".join(allowed) + "。"
-        )
-    if data.handling not in HANDLING:
-        raise InvalidInput("请选择办件或阅件。")
+    _check_urgency(data.urgency, data.telegram)
+    _check_handling(data.handling)
     if data.pages < 0 or data.pages > 10_000:
         raise InvalidInput("页数须在 0 到 10000 之间。")
     numbers = parse_copy_numbers(data.copy_numbers)
@@ -446,16 +453,10 @@ def edit(session: Session, document_id: int, changes: dict[str, str]) -> Documen
         if "source" in values and values["source"] not in SOURCES:
             raise InvalidInput("来文类别不正确。")
         # The chosen words as registration holds them (validate): 特提 is a telegram's.
-        allowed = TELEGRAM_URGENCIES if before.telegram else URGENCIES
-        if "urgency" in values and values["urgency"] not in allowed:
-            raise InvalidInput(
-                ("电报" if before.telegram else "文件")
-                + "的紧急程度须为"
-                + "、".join(allowed)
-                + "。"
-            )
-        if "handling" in values and values["handling"] not in HANDLING:
-            raise InvalidInput("请选择办件或阅件。")
+        if "urgency" in values:
+            _check_urgency(values["urgency"], before.telegram)
+        if "handling" in values:
+            _check_handling(values["handling"])
         if values.get("source", before.source) not in RECALL_SOURCES and _in_recall(db, before):
             raise InvalidInput(
                 f"{before.number} 属于 {before.year} 年度清退范围，清退已经开始，"
