@@ -50,7 +50,7 @@ def columns_for(series: str | None) -> tuple[str, ...]:
     first = {
         "收文": REGISTER_COLUMNS[:4],
         "发文": ("发文登记号", "登记日期", "发文机关", "发文字号"),
-        None: ("编号", "登记日期", "来文单位/发文机关", "文号"),
+        None: ("登记编号", "登记日期", "来文单位/发文机关", "文号"),
     }[series]
     return first + REGISTER_COLUMNS[4:]
 

@@ -36,7 +36,7 @@ class RegisterModel(PagedModel, ColumnsModel):
     spec = (
         # Samples: the widest value each column shows in full; 来文单位 and 份号 lists may be
         # longer and are elided (the tooltip and the document dialog show them whole).
-        Column("number", "编号", sample="F2026-0000"),
+        Column("number", "登记编号", sample="F2026-0000"),
         Column("received", "登记日期", sample="2026-00-00"),
         Column("issuer", "来文单位/发文机关", sample="省政府办公厅"),
         Column("doc_number", "文号", sample="省委办发〔2026〕000号"),

@@ -21,7 +21,7 @@ from app.reports.fonts import markup, register_fonts
 from app.reports.tables import PagedTable, Progress, fitted, grid_style
 from app.vocab import CLASSIFIED
 
-HEADERS = ("序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "页数")
+HEADERS = ("序号", "登记编号", "文号", "标题", "密级", "份号", "份数", "页数")
 WIDTHS_MM = (14, 22, 44, 117, 14, 18, 12, 12)
 
 

@@ -86,7 +86,7 @@ def render_receipt(sheet: ReceiptSheet, room_unit: str) -> bytes:
     cell = ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5)
     title = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1)
     centred = ParagraphStyle("centred", parent=body, alignment=1)
-    header = ["序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "页数", "收回"]
+    header = ["序号", "登记编号", "文号", "标题", "密级", "份号", "份数", "页数", "收回"]
     rows: list[list[Any]] = [header]
     for i, r in enumerate(sheet.rows, 1):
         rows.append(
@@ -196,7 +196,7 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
     return build_pdf(story, "清退催收单", room_unit, margins_mm=(15, 15))
 
 
-CHASE_HEADERS = ["序号", "收文编号", "文号", "标题", "密级", "份号", "份数", "签收单"]
+CHASE_HEADERS = ["序号", "登记编号", "文号", "标题", "密级", "份号", "份数", "签收单"]
 CHASE_WIDTHS = [w * mm for w in (8, 18, 26, 44, 23, 30, 9, 22)]
 
 

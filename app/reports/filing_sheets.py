@@ -10,7 +10,7 @@ from app.reports.sheets import Sheet
 
 FILING_HEADERS = (
     "卷号",
-    "收文编号",
+    "登记编号",
     "文号",
     "标题",
     "密级",
@@ -21,7 +21,7 @@ FILING_HEADERS = (
     "归卷日期",
 )
 FILING_WIDTHS_MM = (24, 20, 34, 82, 24, 30, 12, 12, 16, 20)
-ENDS_HEADERS = ("收文编号", "份号", "标题", "密级", "状态", "所在/待办")
+ENDS_HEADERS = ("登记编号", "份号", "标题", "密级", "状态", "所在/待办")
 ENDS_WIDTHS_MM = (22, 16, 110, 28, 18, 70)
 SIGNATURES = (
     "移交人（机要员）签字：＿＿＿＿＿＿　　接收人（档案室）签字：＿＿＿＿＿＿"

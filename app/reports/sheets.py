@@ -230,7 +230,7 @@ def destroyed(db: Database, year: int) -> Sheet:
                     i.pages,
                 )
             )
-    headers = ("批次", "收文编号", "文号", "标题", "密级", "来文类别", "份号", "页数")
+    headers = ("批次", "登记编号", "文号", "标题", "密级", "来文类别", "份号", "页数")
     return Sheet(f"销毁情况（{year}年）", headers, rows)
 
 

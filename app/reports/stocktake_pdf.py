@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from app.stocktake import Summary
     from app.stocktake_records import FindingRow
 
-HEADERS = ("序号", "差异类别", "收文编号/份号", "密级", "标题", "说明", "处理意见")
+HEADERS = ("序号", "差异类别", "登记编号/份号", "密级", "标题", "说明", "处理意见")
 WIDTHS_MM = (9, 17, 36, 10, 35, 37, 36)  # 收文编号/份号 on one line at 8.5 pt
 
 

@@ -214,7 +214,7 @@ def test_the_register_page_shows_either_series(office, qtbot) -> None:  # noqa: 
         return [model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
 
     everything = page.model.rowCount()
-    assert headers() == ["编号", "登记日期", "来文单位/发文机关", "文号"]
+    assert headers() == ["登记编号", "登记日期", "来文单位/发文机关", "文号"]
     page.series_combo.setCurrentIndex(page.series_combo.findData("发文"))
     assert page.model.rowCount() == 1
     assert page.model.row_at(0).number == out.registration

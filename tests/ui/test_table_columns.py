@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from app import registry
-from app.register_query import REGISTER_COLUMNS
+from app.register_query import columns_for
 from app.session import Session
 from tests.app.test_registry import doc
 from ui.accounts_model import AccountsModel
@@ -49,7 +49,7 @@ def test_every_named_model_has_unique_keys_and_its_headers_in_order() -> None:
         assert len(set(keys)) == len(keys) == len(model.columns) > 0, model.__name__
         assert model.columns == tuple(c.header for c in model.spec), model.__name__
     # The window's register shows the export's headers (app.register_query), in its order.
-    assert RegisterModel.columns == REGISTER_COLUMNS
+    assert RegisterModel.columns == columns_for(None)  # both series until one is chosen
     assert OUT_SAMPLES[OutModel().column_of("title")] is None  # the title stretches
 
 
@@ -66,8 +66,8 @@ def test_each_register_cell_sits_under_its_own_header(login: Callable[..., Sessi
     page.show()
     model = page.model
     assert model.rowCount() == 1
-    assert _cell(model, 0, "收文编号") == "2026-0001"
-    assert _cell(model, 0, "来文单位") == "市委办公室"
+    assert _cell(model, 0, "登记编号") == "2026-0001"
+    assert _cell(model, 0, "来文单位/发文机关") == "市委办公室"
     assert _cell(model, 0, "文号") == "市委办发〔2026〕12号"
     assert _cell(model, 0, "标题") == "关于做好年终保密检查工作的通知"
     assert str(_cell(model, 0, "密级")).startswith("机密")

@@ -63,7 +63,7 @@ class BatchModel(ColumnsModel):
 
 class ItemModel(ColumnsModel):
     spec = (
-        Column("number", "收文编号"),
+        Column("number", "登记编号"),
         Column("doc_number", "文号"),
         Column("title", "标题"),
         Column("level", "密级"),

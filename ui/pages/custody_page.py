@@ -79,7 +79,7 @@ class FindingsModel(PagedModel, ColumnsModel):
     page_size = 200
     spec = (
         Column("finding", "差异"),
-        Column("item", "收文编号/份号"),
+        Column("item", "登记编号/份号"),
         Column("level", "密级"),
         Column("detail", "说明"),
         Column("resolution", "处理"),

@@ -32,7 +32,7 @@ from ui.table_model import RowsModel
 
 
 class FileableModel(RowsModel):
-    columns = ("收文编号", "文号", "标题", "密级", "在柜份号", "尚不能归档")
+    columns = ("登记编号", "文号", "标题", "密级", "在柜份号", "尚不能归档")
 
     def display(self, r: Fileable, column: int) -> Any:
         values = (r.number, r.doc_number, r.title, r.level_label, r.copies, r.blocker or "")
