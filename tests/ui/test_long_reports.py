@@ -21,6 +21,7 @@ from app.session import Session
 from db.connection import Database
 from tests.app.test_registry import doc
 from tests.pdf_tools import text_of
+from tests.ui.job_threads import JobThreads
 from tests.ui.test_import_dialog import FROZEN_MS, Ticks
 from ui.pages.reports_page import ReportsPage
 from ui.printing import offer_long_pdf
@@ -134,7 +135,7 @@ def test_a_failed_report_is_a_calm_message_and_the_progress_window_goes(
 
 
 def test_save_and_export_run_on_the_worker_and_are_audited_once_written(
-    login, qtbot, tmp_path: Path
+    login, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ui.report_dialog import ReportDialog
 
@@ -144,12 +145,11 @@ def test_save_and_export_run_on_the_worker_and_are_audited_once_written(
     dialog = ReportDialog(session, "register", 2026, choose=lambda *_: target)
     qtbot.addWidget(dialog)
     before = audit.count(session.db)
-    ticks = Ticks()
+    jobs = JobThreads(monkeypatch)
     dialog.save()  # the real runner: laid out and written on the worker, audited on the GUI
     assert dialog.saved is None
     qtbot.waitUntil(lambda: dialog.saved == target, timeout=30_000)
-    ticks.timer.stop()
-    assert max(ticks.gaps, default=0) < 200  # a short job may end before a tick
+    assert jobs.all_off_the_gui_thread
     assert "关于做好年终保密检查工作的通知" in text_of(target)
     assert audit.count(session.db) == before + 1
     assert audit.page(session.db, None, 1)[0].details["to"] == str(target)
@@ -161,11 +161,10 @@ def test_save_and_export_run_on_the_worker_and_are_audited_once_written(
     page = ReportsPage(session, confirm=lambda _: True, choose=lambda *_: sheet)
     qtbot.addWidget(page)
     page.select("register")
-    ticks = Ticks()
+    jobs.threads.clear()
     page.export_sheet()
     qtbot.waitUntil(lambda: "已导出 1 行" in page.message_label.text(), timeout=30_000)
-    ticks.timer.stop()
-    assert max(ticks.gaps, default=0) < 200
+    assert jobs.all_off_the_gui_thread
     assert sheet.stat().st_size > 0 and audit.count(session.db) == before + 2
     assert audit.page(session.db, None, 1)[0].action == "导出明文报表"
     dialog.task_runner.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from PIL import Image
 
@@ -59,24 +60,23 @@ def test_the_auditor_verifies_with_the_sheet_and_looks_up_a_head(
 
 
 def test_the_periods_are_walked_on_the_task_runner(
-    qtbot, login: Callable[..., Session], sheet_text: str
+    qtbot, login: Callable[..., Session], sheet_text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The chain is read whole (17 s on the stress room): off the GUI thread, the key off the
     screen at once, the button back when the report arrives."""
-    from tests.ui.test_import_dialog import Ticks
+    from tests.ui.job_threads import JobThreads
 
     panel = SealPanel(login("shenji"))
     qtbot.addWidget(panel)
     panel.show()
-    ticks = Ticks()
+    jobs = JobThreads(monkeypatch)
     panel.sheet_edit.setText(sheet_text)
     panel.verify_button.click()
     assert not panel.verify_button.isEnabled() and panel.sheet_edit.text() == ""
     assert panel.result_label.text() == "正在逐期验证…"
     qtbot.waitUntil(lambda: panel.verify_button.isEnabled(), timeout=30_000)
-    ticks.timer.stop()
     assert "封存验证通过" in panel.result_label.text(), panel.result_label.text()
-    assert max(ticks.gaps, default=0) < 200
+    assert jobs.all_off_the_gui_thread
 
 
 def test_the_sheet_dialog_will_not_close_unprinted_without_asking(
