@@ -80,11 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--plaintext-ok", action="store_true", help="确认导出 .csv/.xlsx 明文文件（含涉密目录）"
     )
 
-    slip = sub.add_parser("slip", help="打印一件收文各份的处理笺（PDF）")
+    slip = sub.add_parser("slip", help="打印一件收文（或发文）各份的处理笺（PDF）")
     _add_login(slip)
-    slip.add_argument("number", metavar="收文编号")
+    slip.add_argument("number", metavar="编号")
     slip.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
     slip.add_argument("--a5", action="store_true", help="A5 纸（默认 A4）")
+
+    chase = sub.add_parser("chase", help="打印清退催收单（各持有单位，或一个单位；PDF）")
+    _add_login(chase)
+    chase.add_argument("--year", type=int, required=True, help="文件年度")
+    chase.add_argument("--unit", help="只催一个单位：全称、简称或拼音首字母（默认各持有单位）")
+    chase.add_argument(
+        "--deadline",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="退回期限（默认本室清退截止日前 30 天）",
+    )
+    chase.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
 
     scan = sub.add_parser("scan", help="核验一个扫描到的二维码或编号")
     _add_login(scan)
@@ -309,6 +321,35 @@ def _slip(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
     return EXIT_OK
 
 
+def _chase(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
+    from app.distribution_print import chase_deadline, print_chases
+    from app.output import deliver_file
+    from app.units import find_units
+
+    output: Path = args.output
+    if output.exists():
+        raise MijianError(f"文件已存在，不会覆盖：{output}")
+    with _logged_in(args, db, read, clock) as session:
+        session.require(Role.CUSTODIAN)
+        unit_id = None
+        if args.unit is not None:
+            found = find_units(session.db, args.unit, include_retired=True)
+            exact = [u for u in found if args.unit.strip() in (u.name, u.short_name)]
+            if len(exact) == 1 or len(found) == 1:
+                unit_id = (exact or found)[0].id
+            elif not found:
+                raise InvalidInput(f"没有单位“{args.unit}”。")
+            else:
+                names = "、".join(u.name for u in found[:8])
+                raise InvalidInput(f"“{args.unit}”对应多个单位：{names}。请写全称。")
+        deadline = args.deadline or chase_deadline(session.db, args.year)
+        chases = print_chases(session, args.year, deadline, unit_id)
+        # Audited, unit by unit, only once the file is completely written.
+        deliver_file(output, chases.pdf, chases.delivered, replace=False)
+    print(f"已输出 {args.year} 年度清退催收单到 {output}（退回期限 {deadline:%Y-%m-%d}）")
+    return EXIT_OK
+
+
 def _scan(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int:
     from app.counter import Counter, counter_key
 
@@ -327,6 +368,7 @@ def _scan(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> int
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Path, Reader, Clock], int]] = {
     "slip": _slip,
+    "chase": _chase,
     "scan": _scan,
     "import": _import,
     "report": _report,

@@ -3,12 +3,14 @@ or a file (app/output.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from app import accounts, audit, distribution, documents, receipt_code
+from app.errors import InvalidInput
 from app.numbers import format_copy_ranges
 from app.output import Output, audited_output
+from app.recall_records import default_deadline
 from app.reports.distribution_pdf import (
     ChaseSheet,
     ReceiptSheet,
@@ -136,10 +138,19 @@ def chase_sheets(
     return out
 
 
+def chase_deadline(db: Database, year: int) -> date:
+    """The units' 退回期限 by default: a month before the room's own recall deadline, so the
+    room can still make its."""
+    return default_deadline(db, year) - timedelta(days=30)
+
+
 def print_chases(session: Session, year: int, deadline: date, unit_id: int | None = None) -> Output:
     """The 清退催收单 of every unit holding `year`'s copies (or one unit's); the chase is
     audited, unit by unit, once the pages are printed or saved."""
     sheets = chase_sheets(session, year, deadline, unit_id)
+    if not sheets:
+        who = "没有单位" if unit_id is None else get_unit(session.db, unit_id).name + " 没有"
+        raise InvalidInput(f"{who}持有 {year} 年度的文件，不需要催收。")
     pdf = render_chases(sheets, session.room.unit)
 
     def delivered(where: str) -> None:

@@ -200,6 +200,54 @@ def test_demo_and_init_create_rooms(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_chase_sheets_from_the_command_line(tmp_path: Path, room: RoomPaths, clock) -> None:
+    """`mijian chase`: the 清退催收单 of every unit holding a year's copies, or of one unit
+    named as the custodian knows it, with the page's default 退回期限; audited per unit once
+    the file is written."""
+    from app import audit, distribution, registry
+    from app.distribution_print import chase_deadline
+    from app.people import ReaderInput, add_reader
+    from app.session import open_session
+    from app.units import UnitInput, add_unit
+    from tests.app.test_registry import doc
+    from tests.pdf_tools import text_of
+
+    officer = open_session(room.db, "baomi", PASSWORD, clock)
+    signer = add_reader(officer, ReaderInput("赵镇长", "城关镇", "镇长", "重要")).id
+    officer.close()
+    custodian = open_session(room.db, "jiyao", PASSWORD, clock)
+    copies = [c.id for c in registry.register(custodian, doc(copy_numbers="1-3")).copies]
+    town = add_unit(custodian, UnitInput("城关镇", "乡镇街道"))
+    add_unit(custodian, UnitInput("城南街道", "乡镇街道"))
+    office = add_unit(custodian, UnitInput("区委办公室", "部门", "区委办"))
+
+    distribution.issue(custodian, town.id, signer, copies[:1])
+    distribution.issue(custodian, office.id, signer, copies[1:])
+    deadline = chase_deadline(custodian.db, 2026)
+    custodian.close()
+    login = ("--db", str(room.db), "--user", "jiyao", "--password-stdin")
+
+    def chase(*args: str) -> subprocess.CompletedProcess[str]:
+        return mijian(tmp_path, "chase", *login, "--year", "2026", *args, stdin=PASSWORD + "\n")
+
+    every = chase("-o", str(tmp_path / "all.pdf"))
+    assert every.returncode == 0, every.stderr
+    assert f"退回期限 {deadline:%Y-%m-%d}" in every.stdout
+    assert text_of(tmp_path / "all.pdf").count("清退催收单") == 2
+    one = chase("--unit", "区委办", "--deadline", "2027-04-15", "-o", str(tmp_path / "one.pdf"))
+    assert one.returncode == 0, one.stderr
+    text = text_of(tmp_path / "one.pdf")
+    assert "区委办公室" in text and "城关镇" not in text and "2027年04月15日" in text
+    vague = chase("--unit", "城", "-o", str(tmp_path / "vague.pdf"))
+    assert vague.returncode != 0 and "对应多个单位：" in vague.stderr
+    assert "城关镇" in vague.stderr and not (tmp_path / "vague.pdf").exists()
+    reader = open_session(room.db, "jiyao", PASSWORD, clock)
+    events = [e.object for e in audit.page(reader.db, None, 20) if e.action == "清退催收"]
+    reader.close()
+    assert events[0] == "unit:区委办公室"  # the last, for one unit; before it, every unit
+    assert sorted(events[1:]) == ["unit:区委办公室", "unit:城关镇"]
+
+
 def test_slip_and_scan_from_the_command_line(tmp_path: Path, room: RoomPaths, clock) -> None:
     from app import registry
     from app.session import open_session

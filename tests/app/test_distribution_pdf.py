@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from PIL import Image
 
 from app import audit, distribution, receipt_code
 from app.distribution_print import print_receipt, read_receipt_code, sheet
+from app.errors import InvalidInput
 from app.output import PRINTER
 from tests.app.test_distribution import handout  # noqa: F401
 from tests.pdf_tools import rasterise, text_of, unembedded_fonts
@@ -110,6 +112,10 @@ def test_the_chase_sheets_list_what_each_unit_still_holds(handout, tmp_path: Pat
         ("城关镇", [("2026-0001", "000003", "分2026-0002")]),
     ]
     assert chase_sheets(custodian, 2025, date(2027, 5, 31)) == []
+    with pytest.raises(InvalidInput, match="^没有单位持有 2025 年度的文件，不需要催收。$"):
+        print_chases(custodian, 2025, date(2027, 5, 31))
+    with pytest.raises(InvalidInput, match="^城关镇 没有持有 2025 年度的文件"):
+        print_chases(custodian, 2025, date(2027, 5, 31), town.id)
     one = chase_sheets(custodian, 2026, date(2027, 5, 31), town.id)
     assert [s.unit for s in one] == ["城关镇"]
     before = audit.count(custodian.db)

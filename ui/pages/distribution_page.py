@@ -9,7 +9,7 @@ shows. The scan field takes no input method, so a Chinese IME never swallows a s
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
 
 from app import distribution, distribution_scan, units
 from app.distribution import Receipt
-from app.distribution_print import print_chases, print_receipt
+from app.distribution_print import chase_deadline, print_chases, print_receipt
 from app.errors import InvalidInput, MijianError
 from app.people import Reader
-from app.recall_records import default_deadline
 from app.scanning import CopyRef
 from app.session import Session
 from ui.account_dialogs import FormDialog
@@ -67,8 +66,7 @@ class ChaseDialog(FormDialog):
         self.finish_layout()
 
     def _default_deadline(self) -> None:
-        room = default_deadline(self._session.db, self.year_spin.value())
-        day = room - timedelta(days=30)
+        day = chase_deadline(self._session.db, self.year_spin.value())
         self.deadline_edit.setDate(QDate(day.year, day.month, day.day))
 
     def submit(self) -> None:
