@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QDialog,
@@ -104,18 +104,38 @@ class PrinterFailed(MijianError):
     message = "打印机未能启动，未作任何记录。请检查打印机后重试。"
 
 
+def page_layout(width_pt: float, height_pt: float) -> QPageLayout:
+    """The paper a PDF page was laid out for: its size (A4, A5 … when it is one) and its
+    orientation, with no margins (the page carries its own)."""
+    size = QPageSize(
+        QSizeF(min(width_pt, height_pt), max(width_pt, height_pt)),
+        QPageSize.Unit.Point,
+        "",
+        QPageSize.SizeMatchPolicy.FuzzyMatch,
+    )
+    landscape = width_pt > height_pt
+    orientation = (
+        QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    )
+    return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0))
+
+
 def paint_pages(printer: QPrinter, pdf: bytes) -> int:
-    """Paint every page of `pdf` onto `printer`; returns the number of pages. PrinterFailed
-    if the printer could not start or did not take every page (nothing may be recorded then)."""
+    """Paint every page of `pdf` onto `printer`, each on the paper it was laid out for (a
+    landscape 登记簿 across an A4 sheet, an A5 处理笺 on A5), whatever paper the printer last
+    used; returns the number of pages. PrinterFailed if the printer could not start or did not
+    take every page (nothing may be recorded then)."""
     document = pdfium.PdfDocument(pdf)
     painter = QPainter()
     try:
-        if not painter.begin(printer):
-            raise PrinterFailed()
         for index in range(len(document)):
+            page = document[index]
+            # Set before the page starts: before begin() for the first, before newPage() after.
+            printer.setPageLayout(page_layout(*page.get_size()))
+            if index == 0 and not painter.begin(printer):
+                raise PrinterFailed()
             if index and not printer.newPage():
                 raise PrinterFailed("打印任务中断，未作任何记录。请检查打印机后重新打印。")
-            page = document[index]
             image = page.render(scale=printer.resolution() / 72).to_pil().convert("RGB")
             qimage = QImage(
                 image.tobytes("raw", "RGB"),

@@ -8,12 +8,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from app import audit, registry
 from tests.app.test_registry import doc
+from tests.pdf_tools import rasterise
 from ui import save_folder
 from ui.document_dialog import DocumentDialog
 from ui.pages.reports_page import ReportsPage
@@ -37,6 +40,52 @@ def _to_pdf(target: Path, seen: list[str]):
 def _pdf_title(pdf: Path) -> str:
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
     return next(ln for ln in info.stdout.splitlines() if ln.startswith("Title:")).split(":", 1)[1]
+
+
+def _page_sizes(pdf: Path) -> list[str]:
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "99", str(pdf)], check=True, capture_output=True, text=True
+    )
+    lines = info.stdout.splitlines()
+    return [ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("Page") and " size:" in ln]
+
+
+def test_each_page_prints_on_the_paper_it_was_laid_out_for(qtbot, tmp_path: Path) -> None:
+    """Walk-through: the landscape 发文登记簿 came out of the printer squeezed onto a portrait
+    A4 sheet, and an A5 处理笺 blown up to A4: every page was stretched over whatever paper the
+    printer last used. Now each page sets the paper (A4 landscape, A5, A4) before it starts,
+    and the print of a page is the page itself, not stretched."""
+    from reportlab.lib.pagesizes import A4, A5, landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ui.printing import new_printer, paint_pages
+
+    source = tmp_path / "mixed.pdf"
+    canvas = Canvas(str(source))
+    for size in (landscape(A4), A5, A4):
+        canvas.setPageSize(size)
+        canvas.rect(36, 36, size[0] - 72, size[1] - 72, fill=1)  # a black box, 0.5 in inset
+        canvas.showPage()
+    canvas.save()
+    printer = new_printer("test")
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))  # the printer's last paper
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert paint_pages(printer, source.read_bytes()) == 3
+    assert _page_sizes(printed) == [
+        "842 x 595 pts (A4)",  # landscape
+        "420 x 595 pts (A5)",
+        "595 x 842 pts (A4)",
+    ]
+    # The box keeps its shape: its inset is the same on every side of every page.
+    for png in rasterise(printed, dpi=36):
+        dark = Image.open(png).convert("L").point(lambda v: 255 if v < 128 else 0)
+        left, top, right, bottom = dark.getbbox() or (0, 0, 0, 0)
+        width, height = dark.size
+        insets = (left, top, width - right, height - bottom)
+        assert max(insets) - min(insets) <= 2, (png.name, insets, dark.size)
 
 
 def test_job_names_are_kind_and_number() -> None:
