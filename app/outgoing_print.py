@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from app import audit, distribution, outgoing, outgoing_records, receipt_code, slips
+from app import (
+    audit,
+    distribution,
+    outgoing,
+    outgoing_records,
+    qr_payload,
+    receipt_code,
+    scanning,
+    slips,
+)
 from app.clock import stamp
 from app.errors import InvalidInput
 from app.output import Output, audited_output
@@ -85,6 +94,9 @@ def read_reply(session: Session, text: str) -> outgoing_records.Recipient:
     recorded (扫描被拒)."""
     session.require(Role.CUSTODIAN)
     db = session.db
+    wrong = _another_paper(db, text)
+    if wrong is not None:
+        raise InvalidInput(f"{wrong}，不是回执：请扫描文件分发单所附“回执”页上的二维码。")
     secret, room_id = room_secret(db)
     found = receipt_code.decode(secret, room_id, text, receipt_code.REPLY_PREFIX)
     if found is None:
@@ -94,6 +106,24 @@ def read_reply(session: Session, text: str) -> outgoing_records.Recipient:
     if row is None:
         raise InvalidInput(FORGED_REPLY)
     return outgoing_records.get_recipient(db, found)
+
+
+def _another_paper(db: Database, text: str) -> str | None:
+    """What the room's other printed codes (or a typed number) are, scanned in the 回执 field
+    (walk-through: a 处理笺 there read as a forged 回执); None for anything that may be one."""
+    if receipt_code.looks_like_reply(text):
+        return None
+    if receipt_code.looks_like_receipt(text):
+        return "这是分发签收单的二维码"
+    if qr_payload.looks_like_payload(scanning.normalise(text)):
+        return "这是处理笺或标签的二维码"
+    try:
+        found = scanning.resolve(db, text)
+    except InvalidInput:
+        return None
+    if found.copy is not None:
+        return f"这是 {found.copy.label} 的编号"
+    return None if found.reader is None else f"这是读者 {found.reader.name} 的证件"
 
 
 def reply_by_scan(session: Session, text: str, signer: str = "") -> outgoing_records.Recipient:

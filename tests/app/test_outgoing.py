@@ -253,8 +253,8 @@ def test_the_dispatch_prints_a_reply_per_recipient_scanned_back(
     with pytest.raises(InvalidInput, match="无法验证"):
         read_reply(custodian, flipped)
     assert _kinds(db, 1) == ["扫描被拒"]
-    # A slip's receipt code (MJF) is not a 回执.
-    with pytest.raises(InvalidInput, match="无法验证"):
+    # A 分发签收单's code (MJF) is not a 回执, and is said to be what it is.
+    with pytest.raises(InvalidInput, match="这是分发签收单的二维码，不是回执"):
         read_reply(custodian, "MJF1-AAAAAAAAAAAAAAAA")
     assert [r.id for r in outgoing_records.missing_replies(db)] == [
         outgoing_records.recipients(db, out.id)[1].id

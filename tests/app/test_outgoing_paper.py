@@ -12,9 +12,10 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from app import documents, outgoing, register_query, registry, scanning, slip_print
+from app import audit, documents, outgoing, register_query, registry, scanning, slip_print
 from app.audit_words import group_of
 from app.errors import InvalidInput
+from app.outgoing_print import read_reply
 from app.output import PRINTER
 from app.register_query import RegisterFilter
 from app.reports import catalog
@@ -48,6 +49,21 @@ def test_a_fawen_copy_has_a_fawen_slip(office: Any, tmp_path: Path) -> None:  # 
     assert _kinds(db, 1) == ["打印发文处理笺"] and group_of("打印发文处理笺") == "借阅归还"
     copy = scanning.resolve(db, found.text).copy
     assert copy is not None and (copy.number, copy.copy_no) == ("F2026-0001", "000003")
+    # Scanned in the 发文 page's 回执 field by mistake, it says what it is (walk-through: it
+    # read as a forged 回执), and records no refused scan: it is the room's own paper.
+    before = audit.count(db)
+    for text, said in (
+        (found.text, "这是处理笺或标签的二维码，不是回执"),
+        ("F2026-0001/3", "这是 F2026-0001 第000003份 的编号，不是回执"),
+        ("MJF1-AAAAAAAAAAAAAAAA", "这是分发签收单的二维码，不是回执"),
+    ):
+        with pytest.raises(
+            InvalidInput, match=f"^{said}：请扫描文件分发单所附“回执”页上的二维码。$"
+        ):
+            read_reply(custodian, text)
+    assert audit.count(db) == before
+    with pytest.raises(InvalidInput, match="无法验证"):
+        read_reply(custodian, "MJH1-AAAAAAAAAAAAAAAA")
 
 
 def test_labels_go_on_the_copies_the_room_holds(office: Any, tmp_path: Path) -> None:  # noqa: F811
