@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app import documents, instructions, slips
+from app.documents import Copy, Document
 from app.errors import InvalidInput
 from app.numbers import registration_number
 from app.output import Output
@@ -38,9 +39,9 @@ def print_slips(
     if document.voided_at is not None:
         raise InvalidInput(f"{document.number} 已作废，不再打印处理笺。")
     every_copy = documents.copies_of(db, document_id)
-    copies = [c for c in every_copy if copy_ids is None or c.id in copy_ids]
-    if not copies:
-        raise InvalidInput("没有可打印的份。")
+    # A copy away (with a unit, or gone for good) keeps the slip it left with: a new one would
+    # retire that slip while the copy is out, and it would come back with a void code.
+    copies = _held(document, [c for c in every_copy if copy_ids is None or c.id in copy_ids])
     recorded = [
         f"{i.leader}（{i.given_at:%m-%d}）：{i.text}"
         for i in instructions.of_document(db, document_id)
@@ -65,16 +66,12 @@ def print_labels(session: Session, document_id: int, copy_ids: list[int] | None 
     session.require(Role.CUSTODIAN)
     db = session.db
     document = documents.get_document(db, document_id)
-    chosen = [
-        c for c in documents.copies_of(db, document_id) if copy_ids is None or c.id in copy_ids
-    ]
-    if not chosen:
-        raise InvalidInput("没有可打印的份。")
     # A label is stuck on a copy the room holds: one sent to a unit, or gone for good, has none.
-    copies = [c for c in chosen if c.state in LABELLED]
-    if not copies:
-        states = "、".join(sorted({c.state for c in chosen}))
-        raise InvalidInput(f"{document.number} 没有在本室的份（{states}），不必打印标签。")
+    copies = _held(
+        document,
+        [c for c in documents.copies_of(db, document_id) if copy_ids is None or c.id in copy_ids],
+        "标签",
+    )
     codes = slips.propose(session, [c.id for c in copies], slips.LABEL)
     number = registration_number(document.year, document.serial)
     pdf = render_labels(
@@ -85,6 +82,19 @@ def print_labels(session: Session, document_id: int, copy_ids: list[int] | None 
         session.room.unit,
     )
     return _output(session, pdf, codes)
+
+
+def _held(document: Document, chosen: list[Copy], what: str = "处理笺") -> list[Copy]:
+    """The chosen copies the room holds (or has lent for the day); a refusal naming where they
+    are when none is."""
+    if not chosen:
+        raise InvalidInput("没有可打印的份。")
+    held = [c for c in chosen if c.state in LABELLED]
+    if not held:
+        states = "、".join(sorted({c.state for c in chosen}))
+        which = document.number if len(chosen) > 1 else f"{document.number} 第{chosen[0].copy_no}份"
+        raise InvalidInput(f"{which} 不在本室（{states}），不打印{what}。")
+    return held
 
 
 def _output(session: Session, pdf: bytes, codes: list[slips.IssuedCode]) -> Output:

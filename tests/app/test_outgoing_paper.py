@@ -75,9 +75,17 @@ def test_labels_go_on_the_copies_the_room_holds(office: Any, tmp_path: Path) -> 
     )
     assert "000004" in text and "000005" in text
     assert not any(f"00000{n}" in text for n in (1, 2, 3))
+    # So do the 处理笺: a copy out keeps the slip it left with (a new one would void it).
+    slips_pdf = _pdf(tmp_path, "slips.pdf", slip_print.print_slips(custodian, out.document_id).pdf)
+    assert len(rasterise(slips_pdf, dpi=20)) == 2  # 000004 and 000005
+    first = documents.copies_of(custodian.db, out.document_id)[0]
+    with pytest.raises(
+        InvalidInput, match=r"^F2026-0001 第000001份 不在本室（分发在外），不打印处理笺。$"
+    ):
+        slip_print.print_slips(custodian, out.document_id, [first.id])
     every = outgoing.register(custodian, _paper(units, printed=3, code="区委发"))
     outgoing.send(custodian, every.id)
-    with pytest.raises(InvalidInput, match=r"F2026-0002 没有在本室的份（分发在外），不必打印标签"):
+    with pytest.raises(InvalidInput, match=r"^F2026-0002 不在本室（分发在外），不打印标签。$"):
         slip_print.print_labels(custodian, every.document_id)
 
 
