@@ -51,18 +51,20 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     dialog._submit()
     assert dialog.result_outgoing is not None
     assert dialog.result_outgoing.level_label == "机密★5年"
-    # Its copies' record in the room says 发文, not 收文.
     out = dialog.result_outgoing
-    record = DocumentDialog(custodian, out.document_id)
-    qtbot.addWidget(record)
-    assert record.windowTitle() == f"发文 {out.registration}"
+    page.registered(dialog)
+    # Its row opens its copies' record in the room (walk-through: double-click did nothing),
+    # which says 发文, not 收文.
+    page.book_view.activated.emit(page.book_model.index(0, 2))
+    (record,) = page.findChildren(DocumentDialog)
+    assert record.isVisible() and record.windowTitle() == f"发文 {out.registration}"
     labels = [
         record.fields.itemAt(r, QFormLayout.ItemRole.LabelRole).widget().text()
         for r in range(record.fields.rowCount())
     ]
     assert labels[:3] == ["各份编号", "发文机关", "发文字号"] and "签收时间" not in labels
     assert record.form_combo.currentText() == "发文处理笺"
-    page.registered(dialog)
+    record.close()
     assert "已登记 区委办发〔2026〕1号" in page.banner.text()
     assert page.book_model.rowCount() == 1
     assert (

@@ -29,6 +29,7 @@ from app import outgoing, outgoing_records, returned_mail
 from app.errors import MijianError
 from app.outgoing_print import print_dispatch, print_reply_chase, reply_by_scan
 from app.session import Session
+from ui.document_dialog import DocumentDialog
 from ui.errors import attempt, attempted
 from ui.outgoing_dialogs import OutgoingDialog, ReturnDialog
 from ui.printing import PdfOutputDialog, offer_pdf
@@ -164,6 +165,9 @@ class OutgoingPage(QWidget):
     def _connect(self) -> None:
         self.year_spin.valueChanged.connect(self.refresh)
         self.book_view.selectionModel().selectionChanged.connect(self._show_lines)
+        # A row opens its record (各份, 保管经历, 处理笺 and 标签) on double-click or Enter, as
+        # in 收文登记 (`activated` only: `doubleClicked` as well opened two dialogs there).
+        self.book_view.activated.connect(lambda index: self.open_record(index.row()))
         self.new_button.clicked.connect(self._ask_new)
         self.send_button.clicked.connect(self.send)
         self.print_button.clicked.connect(self.print_dispatch)
@@ -197,6 +201,12 @@ class OutgoingPage(QWidget):
     def selected(self) -> outgoing_records.Outgoing | None:
         rows = self.book_view.selectionModel().selectedRows()
         return self._book[rows[0].row()] if rows else None
+
+    def open_record(self, row: int) -> DocumentDialog:
+        dialog = DocumentDialog(self._session, self._book[row].document_id, self)
+        dialog.finished.connect(lambda _: self.refresh())
+        dialog.open()
+        return dialog
 
     def select(self, outgoing_id: int) -> None:
         for i, out in enumerate(self._book):
