@@ -158,10 +158,13 @@ def _search_clause(text: str) -> tuple[str, list[Any]]:
     )
 
 
+# A 发文's 办理情况 is kept in the 发文登记簿 (app/outgoing.set_notes).
 _SELECT = """
 SELECT d.id, d.year, d.serial, d.received_at, d.issuer, d.source, d.doc_number, d.title,
-       d.level, d.period_kind, d.period_value, d.status_note, d.remarks, d.voided_at,
-       d.done_result
+       d.level, d.period_kind, d.period_value,
+       coalesce(nullif(d.status_note, ''),
+                (SELECT o.notes FROM outgoing o WHERE o.document_id = d.id), '') AS status_note,
+       d.remarks, d.voided_at, d.done_result
 FROM document d
 """
 

@@ -221,6 +221,11 @@ def test_the_register_page_shows_either_series(office, qtbot) -> None:  # noqa: 
     assert page.model.rowCount() == 1
     assert page.model.row_at(0).number == out.registration
     assert headers() == ["发文登记号", "登记日期", "发文机关", "发文字号"]
+    # Its 办理情况, kept in the 发文登记簿, shows here too (walk-through: the column was empty).
+    outgoing.set_notes(custodian, out.id, "按机要渠道送达")
+    page.refresh()
+    state = page.model.index(0, page.model.column_of("state")).data()
+    assert state == "按机要渠道送达"
     page.series_combo.setCurrentIndex(page.series_combo.findData("收文"))
     assert page.model.rowCount() == everything - 1
     assert headers() == ["收文编号", "收文日期", "来文单位", "文号"]
