@@ -154,3 +154,22 @@ def test_pages_superseded_by_a_later_print_cannot_be_committed_again(
     assert scanning.resolve(custodian.db, newer[0].payload).copy.copy_id == copy.id  # type: ignore[union-attr]
     with pytest.raises(slips.RetiredCode):
         scanning.resolve(custodian.db, first[0].payload)
+
+
+@pytest.mark.parametrize(
+    "unit", ["某市某区委办公室（演示）", "中国共产党某某省某某市某某区委员会办公室机要保密科"]
+)
+def test_a_label_prints_the_room_name_whole_inside_the_label(unit: str, tmp_path: Path) -> None:
+    """Walk-through: the labels read 某市某区委办公室（演 — the name was cut at ten characters.
+    It is set smaller, then on two lines, and never runs into the next label."""
+    from reportlab.lib.pagesizes import A4
+
+    from app.reports.slip_pdf import render_labels
+    from tests.pdf_tools import word_boxes
+
+    code = slips.IssuedCode(1, 1, slips.LABEL, "MJ11-1-ABCDEFGHIJKLMNOP")
+    pdf = tmp_path / "labels.pdf"
+    pdf.write_bytes(render_labels([(code, "2026-0001", "000001", "机密★20年")], unit))
+    boxes = [b for b in word_boxes(pdf) if b[1] not in ("2026-0001", "第000001份", "机密★20年")]
+    assert "".join(b[1] for b in sorted(boxes, key=lambda b: (b[3], b[2]))) == unit
+    assert max(b[4] for b in boxes) <= A4[0] / 4  # inside the first label's width
