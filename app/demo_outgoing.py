@@ -25,7 +25,11 @@ def seed_outgoing(custodian: Session, clock: FixedClock) -> None:
     if any(i is None for i in ids):
         return
     town, finance, reform, organisation = (int(i or 0) for i in ids)
-    today = clock.now().date()
+    # Sent yesterday afternoon, two 回执 back this morning: the story ends before the room is
+    # opened, never in its future (walk-through: 发出时间 later than the clock on the wall).
+    now = clock.now()
+    yesterday = (now - timedelta(days=1)).date()
+    clock.set(now.replace(hour=15, minute=0, second=0, microsecond=0) - timedelta(days=1))
     secret = outgoing.register(
         custodian,
         OutgoingInput(
@@ -33,7 +37,7 @@ def seed_outgoing(custodian: Session, clock: FixedClock) -> None:
             title="关于做好岁末年初安全稳定工作的通知（演示）",
             level="秘密",
             signed_by="刘明",
-            signed_on=today - timedelta(days=1),
+            signed_on=yesterday,
             printed=8,
             pages=5,
             urgency="加急",
@@ -55,7 +59,7 @@ def seed_outgoing(custodian: Session, clock: FixedClock) -> None:
             title="关于调整机关冬季作息时间的通知（演示）",
             level="非密",
             signed_by="王建华",
-            signed_on=today,
+            signed_on=yesterday,
             printed=4,
             pages=1,
             recipients=(RecipientInput(finance, "主送", 1), RecipientInput(town, "主送", 1)),
@@ -70,17 +74,18 @@ def seed_outgoing(custodian: Session, clock: FixedClock) -> None:
             title="关于召开年终总结会议的通知（演示，印错作废）",
             level="非密",
             signed_by="王建华",
-            signed_on=today,
+            signed_on=yesterday,
             printed=2,
+            pages=1,
             recipients=(RecipientInput(finance, "主送", 1),),
         ),
     )
     outgoing.void(custodian, wrong.id, "会议时间印错，重新印制")
     # The town and the finance bureau sign and send back their 回执; the others are missing.
-    clock.advance(hours=3)
+    clock.set(now - timedelta(minutes=20))
     for line in outgoing_records.recipients(custodian.db, secret.id)[:2]:
         outgoing.reply(custodian, line.id, "收发员", how="手工")
-    clock.advance(minutes=30)
+    clock.set(now - timedelta(minutes=5))
     returned_mail.record(
         custodian,
         ReturnInput(
@@ -93,3 +98,4 @@ def seed_outgoing(custodian: Session, clock: FixedClock) -> None:
             came_at=clock.now() - timedelta(hours=1),
         ),
     )
+    clock.set(now)

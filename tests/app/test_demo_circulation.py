@@ -17,7 +17,7 @@ from app import (
     units,
 )
 from app.board import Kind
-from app.clock import FixedClock
+from app.clock import FixedClock, parse_stamp
 from app.demo import DEMO_PASSWORD, create_demo_room
 from app.session import open_session
 from db.keyslots import KdfParams
@@ -70,6 +70,14 @@ def test_demo_room_has_routes_in_progress_and_a_full_board(tmp_path: Path) -> No
         assert states.count("回执已回") == 2 and states.count("待回执") == 4
         assert int(db.scalar(f"{handed} ON r.id = i.receipt_id WHERE r.signer_id IS NULL")) == 7
         assert [str(r.rule) for r in returned_mail.of_year(db, 2026)] == ["越级件"]
+        # The story ends before the room is opened: nothing in its future (walk-through: 发出
+        # and 回执 times later than the clock on the wall).
+        latest = max(parse_stamp(r[0]) for r in db.query("SELECT at FROM audit_event"))
+        assert latest <= clock.now()
+        sent = [
+            r.sent_at for o in book[:2] for r in outgoing_records.recipients(db, o.id) if r.sent_at
+        ]
+        assert sent and max(sent) < clock.now()
         # Issue 16's rest: a 绝密 read in the room now, a folder out, a late sign-for.
         [reading] = on_spot.read_under_way(custodian)
         assert reading.reader == "张建国" and reading.elapsed(clock.now()) == "30:00"
