@@ -216,13 +216,24 @@ class PagedModel(RowsModel):
 def table_view(
     model: QAbstractTableModel, *, select_rows: bool = True, fit_contents: bool = True
 ) -> QTableView:
-    """A read-only table: no row numbers; columns fit their contents (short lists only)."""
+    """A read-only table: no row numbers; columns fit their contents (short lists only), but a
+    标题 column takes the room left and elides, so that a long title never pushes the other
+    columns out of sight (walk-through: 发文登记簿)."""
     view = QTableView()
     view.setModel(model)
     view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
     if fit_contents:
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    titles = [
+        i
+        for i in range(model.columnCount())
+        if model.headerData(i, Qt.Orientation.Horizontal) == "标题"
+    ]
+    if fit_contents and titles:
+        header.setSectionResizeMode(titles[0], QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
     if select_rows:
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QTableView.SelectionMode.SingleSelection)

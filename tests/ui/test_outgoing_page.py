@@ -229,3 +229,23 @@ def test_the_register_page_shows_either_series(office, qtbot) -> None:  # noqa: 
     page.series_combo.setCurrentIndex(page.series_combo.findData("收文"))
     assert page.model.rowCount() == everything - 1
     assert headers() == ["收文编号", "收文日期", "来文单位", "文号"]
+
+
+def test_a_long_title_leaves_every_column_in_sight(office, qtbot) -> None:  # noqa: F811
+    """Walk-through: a long title widened the 标题 column until 密级 … 状态 needed scrolling."""
+    import dataclasses
+
+    custodian, _, _, units = office
+    long_title = "关于进一步加强和改进新形势下机关保密工作若干具体措施的实施意见" * 3
+    outgoing.register(custodian, dataclasses.replace(_paper(units), title=long_title))
+    page = OutgoingPage(custodian)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    view = page.book_view
+    header = view.horizontalHeader()
+    last = page.book_model.columnCount() - 1
+    qtbot.waitUntil(lambda: header.sectionSize(last) > 0)
+    right = header.sectionViewportPosition(last) + header.sectionSize(last)
+    assert right <= view.viewport().width()
+    assert view.horizontalScrollBar().maximum() == 0
