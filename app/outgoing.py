@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 ROLES = ("主送", "抄送")
 OWN_SOURCE = "区本级"  # the office's own documents, in the 来文类别 of the register
 MAX_PRINTED = 1000
+MAX_PAGES = 10_000  # 每份页数
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,10 @@ def _validate(data: OutgoingInput, today: date) -> OutgoingInput:
         raise InvalidInput("紧急程度须为" + "、".join(URGENCIES) + "。")
     if not 1 <= data.printed <= MAX_PRINTED:
         raise InvalidInput(f"印制份数须在 1 到 {MAX_PRINTED} 之间。")
+    # The office printed it, so the count is known; the 分发单, each 回执 and the 处理笺 state it
+    # for the recipient to check (walk-through: "每份 0 页" went out on every page).
+    if not 1 <= data.pages <= MAX_PAGES:
+        raise InvalidInput(f"请填写每份页数（1 到 {MAX_PAGES} 页）：分发单、回执都要写明页数。")
     if not data.recipients:
         raise InvalidInput("请至少选择一个主送单位。")
     if not any(r.role == "主送" for r in data.recipients):

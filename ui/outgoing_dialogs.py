@@ -56,7 +56,8 @@ class OutgoingDialog(FormDialog):
         self.printed_spin = QSpinBox()
         self.printed_spin.setRange(1, outgoing.MAX_PRINTED)
         self.pages_spin = QSpinBox()
-        self.pages_spin.setRange(0, 10_000)
+        self.pages_spin.setRange(0, outgoing.MAX_PAGES)
+        self.pages_spin.setSpecialValueText("（请填写）")  # 0: not yet typed; refused on 登记
         self.main_edit = QLineEdit()
         self.main_edit.setPlaceholderText("单位名称或简称，多个用、分隔；多份写 ×份数，如 城关镇×2")
         self.copy_edit = QLineEdit()

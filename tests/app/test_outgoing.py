@@ -128,6 +128,8 @@ def test_refusals_are_calm(office, login) -> None:
         ({"printed": 2}, "超过印制份数"),
         ({"signed_on": date(2026, 11, 21)}, "不能晚于今天"),
         ({"recipients": (RecipientInput(units["town"].id, "抄送", 1),)}, "主送"),
+        ({"pages": 0}, "请填写每份页数（1 到 10000 页）"),
+        ({"pages": 10_001}, "请填写每份页数"),
         (
             {
                 "recipients": (

@@ -135,6 +135,7 @@ def test_the_outgoing_register_refuses_a_copy_already_registered(
         signed_by="刘书记",
         signed_on=date(2026, 11, 19),
         printed=1,
+        pages=2,
         recipients=(RecipientInput(town.id, "主送", 1),),
     )
     with pytest.raises(InvalidInput, match="第 000001 份已于收文编号 2026-0001 登记"):

@@ -41,6 +41,7 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
     dialog.urgency_combo.setCurrentText("特急")
     dialog.signer_edit.setText("刘书记")
     dialog.printed_spin.setValue(6)
+    assert dialog.pages_spin.text() == "（请填写）"  # no page count until one is typed
     dialog.pages_spin.setValue(3)
     dialog.main_edit.setText("城关镇×2、财政局")
     dialog.copy_edit.setText("某不存在的局")
