@@ -94,7 +94,7 @@ REPLY_HEADERS = (
     "已催收",
     "最近催收",
 )
-REPLY_WIDTHS = (30, 60, 18, 40, 16, 28, 10, 26, 14, 26)
+REPLY_WIDTHS = (30, 50, 22, 38, 18, 34, 10, 26, 14, 26)  # 份号 and 密级★期限 on one line
 
 
 def replies_sheet(db: Database, year: int) -> Sheet:
