@@ -140,3 +140,15 @@ def totals(db: Database, batch_id: int) -> dict[str, tuple[int, int]]:
         (batch_id,),
     )
     return {r[0]: (r[1], r[2] or 0) for r in found}
+
+
+def open_batch_of(db: Database, copy_id: int) -> str | None:
+    """The unsealed, uncancelled destruction batch the copy is listed in (2026年第3批), or None:
+    such a copy stays in its cabinet until the batch is sealed or cancelled."""
+    row = db.one(
+        "SELECT b.year, b.serial FROM destruction_item i JOIN destruction_batch b"
+        " ON b.id = i.batch_id WHERE i.copy_id = ? AND b.sealed_at IS NULL"
+        " AND b.cancelled_at IS NULL",
+        (copy_id,),
+    )
+    return None if row is None else f"{row['year']}年第{row['serial']}批"

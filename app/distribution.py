@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from app import audit
 from app.clock import parse_stamp, stamp
+from app.destruction_records import open_batch_of
 from app.errors import InvalidInput, MijianError
 from app.people import Reader
 from app.registry import add_copy_event
@@ -112,7 +113,7 @@ def issue(
             raise InvalidInput(f"{signer.name} 属于 {home.name}，不能代 {unit.name} 签收。")
         copies = [copy_ref(db, c) for c in copy_ids]
         for copy in copies:
-            why = why_not(signer, copy)
+            why = why_not(db, signer, copy)
             if why:
                 raise InvalidInput(f"{copy.label} {why}")
         receipt_id = write_receipt(
@@ -196,14 +197,19 @@ def write_receipt(
     return receipt_id
 
 
-def why_not(signer: Reader, copy: CopyRef) -> str | None:
-    """Why `copy` cannot go to a unit through `signer`, or None."""
+def why_not(db: Database, signer: Reader | None, copy: CopyRef) -> str | None:
+    """Why `copy` cannot go to a unit (through `signer`, when one signs), or None."""
     if copy.voided:
         return "登记已作废，不能分发。"
     if copy.state == DISTRIBUTED:
         return "已分发在外，尚未收回。"
     if copy.state != CopyState.IN_CABINET:
         return f"状态为{copy.state}，只有在柜的文件才能分发。"
+    batch = open_batch_of(db, copy.copy_id)
+    if batch is not None:  # walk-through: a copy waiting for destruction went out to a unit
+        return f"已列入待销毁的 {batch}，不能分发。"
+    if signer is None:
+        return None
     if not may_hold(signer.clearance, copy.level):  # nothing above the signer's clearance
         return f"为{copy.level}件，{signer.name} 的涉密等级不能签收。"
     return None

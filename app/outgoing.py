@@ -259,8 +259,9 @@ def send(session: Session, outgoing_id: int, recall_by: date | None = None) -> l
                 raise InvalidInput(f"{unit.name} 已撤销，不能发出。")
             copies = [copy_ref(db, cid) for cid in _copy_ids(db, out.document_id, line)]
             for copy in copies:
-                if copy.state != "在柜":
-                    raise InvalidInput(f"{copy.label} 状态为{copy.state}，在柜后才能发出。")
+                why = distribution.why_not(db, None, copy)
+                if why:
+                    raise InvalidInput(f"{copy.label} {why}")
             receipt_id = distribution.write_receipt(
                 session, unit, None, copies, recall_by=recall_by, kind="发文分送"
             )

@@ -14,16 +14,13 @@ from enum import StrEnum
 
 from app import distribution, settings
 from app.clock import parse_stamp
+from app.destruction_records import open_batch_of
 from app.people import Reader
 from app.scanning import CopyRef
 from app.vocab import CLASSIFIED, CLEARANCE_LABELS, CopyState, Level, may_hold
 from db.connection import Database
 
 ON_SPOT_LEVEL = Level.TOP_SECRET  # read in the room only (seed 000, DOMAIN.md: 即阅即批即退)
-IN_OPEN_BATCH = (
-    "SELECT 1 FROM destruction_item i JOIN destruction_batch b ON b.id = i.batch_id"
-    " WHERE i.copy_id = ? AND b.sealed_at IS NULL AND b.cancelled_at IS NULL"
-)
 
 
 class RefusalKind(StrEnum):
@@ -98,7 +95,7 @@ def refusals(db: Database, reader: Reader, copy: CopyRef, now: datetime) -> list
         said = held or f"{copy.label} 状态为{copy.state}，不能借出。"
         return [Refusal(RefusalKind.NOT_IN_ROOM, said)]
     found = []
-    if db.scalar(IN_OPEN_BATCH, (copy.copy_id,)):
+    if open_batch_of(db, copy.copy_id) is not None:
         found.append(Refusal(RefusalKind.IN_BATCH, f"{copy.label} 已列入待销毁批次，不能借出。"))
     if not may_hold(reader.clearance, copy.level):
         text = f"{reader.name} 为{CLEARANCE_LABELS[reader.clearance]}，不能借阅{copy.level}件。"

@@ -213,3 +213,42 @@ def test_the_recall_refuses_to_return_a_copy_a_unit_holds(handout) -> None:
     recall.open_campaign(custodian, 2026)
     with pytest.raises(InvalidInput):
         recall.record_return(custodian, 2026, secret[:1], date(2026, 11, 20), "市委机要局", "R1")
+
+
+def test_a_copy_waiting_for_destruction_is_not_handed_out(handout, clock) -> None:
+    """Walk-through: two copies listed in a batch 待审批 went out to a unit, and the batch then
+    listed them as 分发在外. The app refuses in words; the database's own guard stands behind."""
+    import sqlcipher3
+
+    from app import outgoing
+    from tests.app.test_outgoing import _paper
+
+    custodian, readers, docs, office, town = handout
+    db = custodian.db
+    secret = _ids(docs["secret"])
+    batch = destruction.create(custodian, "碎纸机粉碎", "机要室", date(2026, 11, 20))
+    destruction.add(custodian, batch.id, [secret[0]])
+    with pytest.raises(
+        InvalidInput, match=r"^.*第000001份 已列入待销毁的 2026年第1批，不能分发。$"
+    ):
+        distribution.issue(custodian, office.id, readers["zhang"].id, [secret[0]])
+    assert scanning.copy_ref(db, secret[0]).state == "在柜"
+    receipt = distribution.issue(custodian, office.id, readers["zhang"].id, [secret[1]])
+    with pytest.raises(sqlcipher3.IntegrityError, match="open destruction batch"):
+        db.execute(
+            "INSERT INTO distribution_item (receipt_id, copy_id, out_at) VALUES (?, ?, ?)",
+            (receipt.id, secret[0], "2026-11-20T09:00:00+08:00"),
+        )
+    # A 发文's 存档份 in a batch: sending it is refused the same way.
+    units = {"town": town, "finance": office}
+    out = outgoing.register(custodian, _paper(units, printed=3))
+    first = db.scalar(
+        "SELECT id FROM copy WHERE document_id = ? ORDER BY copy_no", (out.document_id,)
+    )
+    destruction.add(custodian, batch.id, [int(first)])
+    with pytest.raises(InvalidInput, match="已列入待销毁的 2026年第1批，不能分发"):
+        outgoing.send(custodian, out.id)
+    # Cancelled, the batch frees its copies.
+    destruction.cancel(custodian, batch.id, "改为清退")
+    distribution.issue(custodian, office.id, readers["zhang"].id, [secret[0]])
+    assert scanning.copy_ref(db, secret[0]).state == "分发在外"

@@ -223,7 +223,7 @@ class DistributionPage(QWidget):
         if any(c.copy_id == copy.copy_id for c in self.pending):
             self._refuse(f"{copy.label} 已在本次分发中。")
             return
-        why = distribution.why_not(self.signer, copy)
+        why = distribution.why_not(self._session.db, self.signer, copy)
         if why:
             self._refuse(f"{copy.label} {why}")
             return
