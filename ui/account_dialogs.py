@@ -56,8 +56,14 @@ class FormDialog(QDialog):
         attempted(self, self.submit, self.accept, show=self.say_refused)
 
     def say_refused(self, exc: MijianError) -> None:
-        """A refusal in red under the form: the dialog stays open with everything typed."""
+        """A refusal in red under the form: the dialog stays open with everything typed, and
+        grows to show the refusal whole (walk-through: a long one was cut off at the top and
+        ran over the 密码 field)."""
         self.error_label.setText(exc.message)
+        self.form.activate()
+        needed = self.form.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def submit(self) -> None:
         raise NotImplementedError
