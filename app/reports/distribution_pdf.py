@@ -102,7 +102,7 @@ def render_receipt(sheet: ReceiptSheet, room_unit: str) -> bytes:
                 Paragraph(markup(r.returned), cell),
             ]
         )
-    widths = [8, 18, 24, 37, 23, 30, 9, 9, 22]
+    widths = [8, 21, 36, 24, 23, 28, 9, 9, 22]  # a 文号 and an F number never split
     table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle(grid_style(font, 9)))
     recall = f"{sheet.recall_by:%Y年%m月%d日}前" if sheet.recall_by else "按清退通知"
@@ -175,7 +175,7 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
             Paragraph(
                 markup(
                     f"{s.unit}{'（' + contact + '）' if contact else ''}："
-                    f"按照密级文件清退要求，贵单位签收的 {s.year} 年度以下密件尚未退回，"
+                    f"按照密级文件清退要求，贵单位签收的 {s.year} 年度以下文件尚未退回，"
                     f"请于 {s.deadline:%Y年%m月%d日} 前按份号全部退回机要室。"
                 ),
                 body,
@@ -197,7 +197,7 @@ def render_chases(sheets: list[ChaseSheet], room_unit: str) -> bytes:
 
 
 CHASE_HEADERS = ["序号", "登记编号", "文号", "标题", "密级", "份号", "份数", "签收单"]
-CHASE_WIDTHS = [w * mm for w in (8, 18, 26, 44, 23, 30, 9, 22)]
+CHASE_WIDTHS = [w * mm for w in (8, 21, 36, 33, 23, 28, 9, 22)]  # 文号, F numbers whole
 
 
 def _chase_table(rows: tuple[SheetRow, ...], font: str, cell: ParagraphStyle) -> Flowable:

@@ -24,7 +24,7 @@ HEADERS = (
     "收回时间",
     "状态",
 )
-WIDTHS_MM = (22, 38, 16, 20, 14, 78, 12, 26, 26, 20)
+WIDTHS_MM = (22, 38, 16, 22, 14, 70, 12, 26, 26, 26)  # 超过办理时限 and F2026-0001 whole
 
 
 def sheet(db: Database, year: int, now: datetime) -> Sheet:
@@ -45,7 +45,11 @@ def sheet(db: Database, year: int, now: datetime) -> Sheet:
         for line in lines
     ]
     documents = len({line.copy.document_id for line in lines})
-    return Sheet(f"分发登记（{year}年，共 {documents} 件 {len(lines)} 份）", HEADERS, rows)
+    # 份 are copies: one handed out twice in the year is one 份 on two lines (份次).
+    copies = len({line.copy.copy_id for line in lines})
+    times = f"，分发 {len(lines)} 份次" if len(lines) > copies else ""
+    title = f"分发登记（{year}年，共 {documents} 件 {copies} 份{times}）"
+    return Sheet(title, HEADERS, rows)
 
 
 def render(

@@ -92,6 +92,10 @@ def test_the_year_register_from_the_catalogue_and_the_command_line(handout, tmp_
     text = text_of(out)
     assert "分发登记" in text and "共 1 件 3 份" in text and "城关镇" in text
     assert not unembedded_fonts(out)
+    # The copy back goes out again: still 3 份, on 4 lines (walk-through: counted as 4 份).
+    distribution.issue(custodian, town.id, readers["wang"].id, secret[:1])
+    again = catalog.sheet(custodian, "distribution", 2026)
+    assert again.title == "分发登记（2026年，共 1 件 3 份，分发 4 份次）" and len(again.rows) == 4
 
 
 def test_the_chase_sheets_list_what_each_unit_still_holds(handout, tmp_path: Path) -> None:  # noqa: F811

@@ -146,7 +146,7 @@ class CampaignPage(QWidget):
             left = f"还有 {days} 天" if days >= 0 else f"已超期 {-days} 天"
             self.status_label.setText(
                 f"截止 {campaign.deadline}（{left}）。阻碍 {p.blockers} 份："
-                "借出未还或批示未办结的须先收回、办结。"
+                "借出未还、分发未收回的须先收回，遗失待查的须先查明，批示未办结的须先办结。"
             )
         self.open_button.setEnabled(campaign is None)
         live = campaign is not None and not campaign.closed
