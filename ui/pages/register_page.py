@@ -62,7 +62,9 @@ class RegisterPage(QWidget):
         self.print_button = QPushButton("打印登记簿…")
         self.print_button.setVisible(print_register is not None)
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("搜索 标题 / 文号 / 来文单位 / 编号（收文或 F 发文）/ 份号")
+        self.search_edit.setPlaceholderText(
+            "搜索 标题 / 文号 / 来文单位 / 编号（收文或 F 发文）/ 份号"
+        )
         self.search_edit.setClearButtonEnabled(True)
         self.year_combo = QComboBox()
         self.year_combo.addItem("全部年份", None)
