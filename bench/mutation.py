@@ -107,7 +107,11 @@ TESTS: dict[str, tuple[list[str], list[str]]] = {
         RULES,
     ),
     "app/accounts.py": (
-        ["tests/rules/test_audit_accounts_mutants.py", "tests/app/test_accounts.py"],
+        [
+            "tests/rules/test_accounts_mutants.py",
+            "tests/rules/test_audit_accounts_mutants.py",
+            "tests/app/test_accounts.py",
+        ],
         RULES,
     ),
     "app/session.py": (
