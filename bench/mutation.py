@@ -884,6 +884,14 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " every seq",
     ),
     (
+        "app/day_close.py",
+        "{level: dict.fromkeys(COUNTED, 0) for level in LEVELS}",
+        "dict.fromkeys(COUNTED, ",
+        "the starting value is always overwritten: copy_count holds a row for every (密级, state),"
+        " seeded by the migrations and never deleted (tests/app/test_vocab.py checks the pairs),"
+        " and counts() reads every row of the counted states",
+    ),
+    (
         "app/registry.py",
         'memo = ("outgoing_serial" if outgoing',
         '"outgoing_serial" if not outgoing',
