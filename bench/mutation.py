@@ -884,6 +884,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         " every seq",
     ),
     (
+        "app/recall_records.py",
+        "AND b.cancelled_at IS NULL ORDER BY b.id DESC LIMIT 1)",
+        "ORDER BY b.id ASC LIMIT 1)",
+        "a copy is in one batch not cancelled at most (destruction.add refuses a second: 已列入"
+        " …批), so the subquery has one row or none to order",
+    ),
+    (
         "app/day_close.py",
         "{level: dict.fromkeys(COUNTED, 0) for level in LEVELS}",
         "dict.fromkeys(COUNTED, ",
