@@ -5,22 +5,24 @@ kills are in its docstring."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from app import accounts, audit, audit_view, registry
+from app import accounts, audit, audit_view, day_close, desk, registry, trail_parallel
 from app.classification import Period, period_end
 from app.clock import FixedClock, stamp
 from app.entry import parse_period
 from app.errors import AccountLocked, KeysFileWriteFailed, MijianError, WrongPassword
 from app.model import NewAccount
 from app.paths import RoomPaths
+from app.people import ReaderInput, add_reader
 from app.roles import Role
 from app.session import LOCK_AFTER_FAILURES, LOCK_MINUTES, Session, open_session
 from db.keyslots import KeyFile
 from tests.app.test_registry import doc
 from tests.conftest import PASSWORD, TEST_KDF
+from tests.rules.test_tables import FRIDAY
 
 GOOD = "Sunjie-2026-good"
 LONG = 10_500  # events written on top of the room's own: past one progress report (10,000)
@@ -98,6 +100,50 @@ def test_an_event_is_returned_and_searched_as_it_was_written(
     assert event.details == {"reason": "书记带回批阅"}
     found, _ = audit_view.search(db, Role.CUSTODIAN, audit_view.AuditFilter(text="带回批阅"))
     assert [line.seq for line in found] == [event.seq]
+
+
+def test_a_report_made_without_a_vouched_point_is_of_the_whole_chain() -> None:
+    """A ChainReport built with no `since` (as the parallel check and the maintenance page build
+    theirs) is of the whole chain, and says so (`since: int = 0` as 1 or -1)."""
+    report = audit.ChainReport(True, 3, "ab12")
+    assert report.since == 0
+    assert report.message == "链完整：3 条，链头 ab12"
+
+
+def test_a_whole_chain_checked_on_every_core_says_it_is_whole(
+    login: Callable[..., Session],
+) -> None:
+    """The parallel check of a long trail (app/trail_parallel.py) walks the chain from its
+    start: its report is the sequential walk's, from no vouched point, and says 链完整 with the
+    count and head (ChainReport's `since: int = 0` as 1 or -1, which the parallel report
+    takes)."""
+    auditor = login("shenji")
+    db = auditor.db
+    total = audit.count(db)
+    report, heads = trail_parallel.walk(auditor.paths.db, auditor.data_key, total, {total}, 2)
+    assert report == audit.verify(db)
+    assert (report.ok, report.count, report.since) == (True, total, 0)
+    assert report.message == f"链完整：{total} 条，链头 {audit.head(db)}"
+    assert heads == {total: audit.head(db)}
+
+
+def test_what_the_program_records_by_itself_is_signed_as_the_system(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    """A 违规过夜 found by the program is noted by 系统, in the incident and in the trail, and
+    the audit view names that actor as the program (audit.SYSTEM = "系统" changed)."""
+    clock.set(FRIDAY)
+    reader = add_reader(login("baomi"), ReaderInput("张建国", "区委", "", "核心", "", "S1"))
+    custodian = login("jiyao")
+    done = registry.register(custodian, doc(level="秘密", copy_numbers="1"))
+    desk.checkout(custodian, reader.id, [done.copies[0].id])
+    clock.set(FRIDAY + timedelta(days=1))
+    [incident] = day_close.detect_overnight(custodian)
+    db = custodian.db
+    noted = db.scalar("SELECT noted_by FROM incident WHERE id = ?", (incident,))
+    event = audit.page(db, None, 1)[0]
+    assert (noted, event.account, event.action) == ("系统", "系统", "违规过夜")
+    assert audit_view.actors(db)["系统"].label == "系统（程序自动记录）"
 
 
 # --- accounts ---------------------------------------------------------------------------------

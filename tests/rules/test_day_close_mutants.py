@@ -252,6 +252,21 @@ def test_overnight_count_is_of_that_year_and_kind(out_since, clock: FixedClock) 
 
 
 # ---- incidents ---------------------------------------------------------------------------------
+def test_an_incident_reads_as_one_line_of_the_counters_list(out_since, clock: FixedClock) -> None:
+    """An open incident's summary is one line: 【kind】, the copy once, what happened without
+    its closing 。; a description that does not name the copy gets it in front
+    (Incident.summary's `@property` removed)."""
+    custodian, lend = out_since
+    lend("秘密", FRIDAY - timedelta(days=1))
+    clock.set(FRIDAY)
+    day_close.detect_overnight(custodian)
+    [found] = day_close.open_incidents(custodian.db)
+    assert found.copy_label == "2026-0001 第000001份"
+    assert found.summary == "【违规过夜】2026-0001 第000001份 11月19日 夜间在 读者 处，未登记例外"
+    other = day_close.Incident(9, "核对异常", found.copy_label, FRIDAY, "少 2 页。")
+    assert other.summary == "【核对异常】2026-0001 第000001份：少 2 页"
+
+
 def test_resolving_one_incident_needs_a_reason_and_touches_only_it(
     out_since, clock: FixedClock, login: Callable[..., Session]
 ) -> None:

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from app import accounts, day_close, desk, qr_payload, registry, slips
+from app import accounts, day_close, desk, documents, qr_payload, refusals, registry, slips
 from app.classification import Period
 from app.clock import FixedClock
 from app.errors import InvalidInput, PermissionDenied, WrongPassword
 from app.model import Credential, NewAccount
 from app.people import ReaderInput, add_reader
+from app.refusals import RefusalKind
 from app.roles import Role
 from app.session import Session, open_session
 from app.slips import ForgedCode
@@ -173,3 +174,25 @@ def test_a_clean_login_leaves_the_keys_file_as_it_was(
     before = (keys.read_bytes(), keys.stat().st_mtime_ns)
     open_session(admin.paths.db, "jiyao", PASSWORD, clock, exclusive=False).close()
     assert (keys.read_bytes(), keys.stat().st_mtime_ns) == before
+
+
+def test_a_reader_named_in_the_scope_may_read_it_and_another_may_not(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    """知悉范围 by name: a document scoped to one reader (no group) may be taken by that reader
+    and is refused to another (refusals._in_scope: `s.reader_id = ?` as `<>`)."""
+    clock.set(FRIDAY)
+    officer = login("baomi")
+    named = add_reader(officer, ReaderInput("张建国", "区委办", "", "核心", "", "N1"))
+    other = add_reader(officer, ReaderInput("李华", "区委办", "", "核心", "", "N2"))
+    custodian = login("jiyao")
+    done = registry.register(
+        custodian, doc(level="秘密", doc_number="范〔2026〕1号", scope_reader_ids=(named.id,))
+    )
+    db = custodian.db
+    copy = documents.copy_ref(db, done.copies[0].id)
+    kinds = {
+        reader.name: [r.kind for r in refusals.refusals(db, reader, copy, FRIDAY)]
+        for reader in (named, other)
+    }
+    assert kinds == {"张建国": [], "李华": [RefusalKind.SCOPE]}

@@ -6,11 +6,12 @@ mutants it kills are in its docstring."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import NamedTuple
 
 import pytest
 
-from app import day_close, desk, destruction, recall, registry
+from app import day_close, desk, destruction, instructions, recall, registry
 from app.clock import FixedClock
 from app.errors import InvalidInput
 from app.model import Credential
@@ -238,3 +239,57 @@ def test_of_two_lost_copies_the_refusal_names_the_first(
         day_close.resolve_incident(officer, incident, "经查确已遗失，按失泄密事件上报", "遗失")
     refusal = recall.retain_refusal(custodian.db, 2026, [c.id for c in reversed(done.copies)])
     assert refusal is not None and refusal.startswith("2026-0001 第000001份 已登记遗失，不能留用")
+
+
+def test_the_recall_holds_the_upper_levels_documents_and_no_other(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    """Once the year's recall has begun, a 密件 from 中央, 省 or 市 cannot be voided nor moved
+    to another 来文类别 (it would vanish from the list); one of the 区本级 still can (SOURCES'
+    "中央", "省", "市" each changed)."""
+    clock.set(FRIDAY)
+    custodian = login("jiyao")
+    ids = {
+        source: registry.register(
+            custodian, doc(source=source, doc_number=f"清〔2026〕{n}号", copy_numbers=f"{n}")
+        ).document.id
+        for n, source in enumerate(("中央", "省", "市", "区本级"), 1)
+    }
+    recall.open_campaign(custodian, 2026)
+    db = custodian.db
+    assert {r.source for r in recall.rows(db, 2026)} == {"中央", "省", "市"}
+    for source in ("中央", "省", "市"):
+        refusal = registry.void_refusal(db, ids[source])
+        assert refusal is not None and "清退已经开始，不能再作废" in refusal, source
+        with pytest.raises(InvalidInput, match="来文类别不能再改为中央、省、市以外"):
+            registry.edit(custodian, ids[source], {"source": "区本级"})
+    assert registry.void_refusal(db, ids["区本级"]) is None
+    registry.void(custodian, ids["区本级"], "重复登记")
+
+
+def test_an_instruction_not_yet_done_blocks_its_copies_in_every_open_state(
+    login: Callable[..., Session], clock: FixedClock
+) -> None:
+    """A copy whose document has a 批示 still 待办, 办理中 or 延期 cannot be settled (阻碍
+    批示未办结); once it is 已办结 nothing blocks it (the open states '办理中' and
+    '延期' emptied in the list's query)."""
+    clock.set(FRIDAY - timedelta(days=3))
+    custodian = login("jiyao")
+    docs = [
+        registry.register(
+            custodian, doc(source="省", doc_number=f"批〔2026〕{n}号", copy_numbers=f"{n}")
+        ).document
+        for n in range(1, 5)
+    ]
+    items = [instructions.add(custodian, d.id, "张建国", "请区委办阅处").id for d in docs]
+    instructions.start(custodian, items[1])
+    late = instructions.get(custodian.db, items[2]).deadline + timedelta(days=10)
+    instructions.request_extension(custodian, items[2], "等待市里答复", late)
+    instructions.decide_extension(custodian, items[2], True, "张建国")
+    instructions.finish(custodian, items[3], "已阅处完毕")
+    clock.set(FRIDAY)
+    recall.open_campaign(custodian, 2026)
+    by_document = {r.document_id: r for r in recall.rows(custodian.db, 2026)}
+    states = [instructions.get(custodian.db, i).state for i in items]
+    assert states == ["待办", "办理中", "延期", "已办结"]
+    assert [by_document[d.id].blocker for d in docs] == ["批示未办结"] * 3 + [""]

@@ -233,12 +233,57 @@ def test_a_void_is_kept_on_every_copy_and_in_the_audit(
 
 def test_an_edited_urgency_is_held_to_the_documents_kind(login: Callable[..., Session]) -> None:
     """A document (not a telegram) is 特急, 加急 or 平件, whether registered or edited; 特提 is a
-    telegram's. Registration refuses it (validate) and an edit refuses it the same way; 办理 is 办件
-    or 阅件 either way."""
+    telegram's. Registration refuses it (validate) and an edit refuses it the same way, naming
+    the kind and its words; a telegram is held to its own (`"电报" if before.telegram` as
+    `if not before.telegram`); 办理 is 办件 or 阅件 either way."""
     custodian = login("jiyao")
     d = registry.register(custodian, doc()).document
-    with pytest.raises(InvalidInput, match="紧急程度"):
+    with pytest.raises(InvalidInput, match="^文件的紧急程度须为特急、加急、平件。$"):
         registry.edit(custodian, d.id, {"urgency": "特提"})
+    cable = registry.register(
+        custodian,
+        doc(telegram=True, urgency="特提", doc_number="市委办电〔2026〕5号", copy_numbers="7"),
+    ).document
+    with pytest.raises(InvalidInput, match="^电报的紧急程度须为特提、特急、加急、平急。$"):
+        registry.edit(custodian, cable.id, {"urgency": "平件"})
+    assert registry.edit(custodian, cable.id, {"urgency": "平急"}).urgency == "平急"
     with pytest.raises(InvalidInput, match="办件或阅件"):
         registry.edit(custodian, d.id, {"handling": "传阅件"})
     assert registry.edit(custodian, d.id, {"urgency": "特急"}).urgency == "特急"
+
+
+# ---- numbering inside one transaction --------------------------------------------------------
+def test_registrations_in_one_transaction_are_numbered_without_gaps_in_each_series(
+    login: Callable[..., Session],
+) -> None:
+    """Registrations joined in one transaction (as a ledger import's rows are) take the next
+    number of their own series each time: 收文 2026-0001, 2026-0002, then two 发文 F2026-0001 and
+    F2026-0002, and a 收文 after them continues its series at 2026-0003, with nothing skipped or
+    taken twice (_next_serial's memo: `last + 1` as `+ 2`, `+ 0`, `- 1`)."""
+    custodian = login("jiyao")
+    town = add_unit(custodian, UnitInput("城关镇", "乡镇街道"))
+
+    def paper(n: int) -> OutgoingInput:
+        return OutgoingInput(
+            code="区委办发",
+            title=f"关于做好年底安全生产工作的通知（{n}）",
+            level="秘密",
+            signed_by="刘书记",
+            signed_on=date(2026, 11, 19),
+            printed=1,
+            recipients=(RecipientInput(town.id, "主送", 1),),
+        )
+
+    numbers = []
+    with custodian.db.transaction():
+        for n in (1, 2):
+            done = registry.register(
+                custodian, doc(doc_number=f"市委办发〔2026〕{n}号", copy_numbers=f"{n}")
+            )
+            numbers.append(done.document.number)
+        for n in (1, 2):
+            sent = outgoing.register(custodian, paper(n))
+            numbers.append(documents.get_document(custodian.db, sent.document_id).number)
+        done = registry.register(custodian, doc(doc_number="市委办发〔2026〕3号", copy_numbers="3"))
+        numbers.append(done.document.number)
+    assert numbers == ["2026-0001", "2026-0002", "F2026-0001", "F2026-0002", "2026-0003"]
