@@ -271,6 +271,7 @@ def test_registrations_in_one_transaction_are_numbered_without_gaps_in_each_seri
             signed_by="刘书记",
             signed_on=date(2026, 11, 19),
             printed=1,
+            pages=2,
             recipients=(RecipientInput(town.id, "主送", 1),),
         )
 
