@@ -342,7 +342,9 @@ def _chase(args: argparse.Namespace, db: Path, read: Reader, clock: Clock) -> in
             else:
                 names = "、".join(u.name for u in found[:8])
                 raise InvalidInput(f"“{args.unit}”对应多个单位：{names}。请写全称。")
-        deadline = args.deadline or chase_deadline(session.db, args.year)
+        deadline = args.deadline or chase_deadline(
+            session.db, args.year, session.clock.now().date()
+        )
         chases = print_chases(session, args.year, deadline, unit_id)
         # Audited, unit by unit, only once the file is completely written.
         deliver_file(output, chases.pdf, chases.delivered, replace=False)

@@ -138,15 +138,21 @@ def chase_sheets(
     return out
 
 
-def chase_deadline(db: Database, year: int) -> date:
+CHASE_NOTICE = timedelta(days=14)  # the least time a unit is given to send copies back
+
+
+def chase_deadline(db: Database, year: int, today: date) -> date:
     """The units' 退回期限 by default: a month before the room's own recall deadline, so the
-    room can still make its."""
-    return default_deadline(db, year) - timedelta(days=30)
+    room can still make its; two weeks from today when that day has passed (a late chase of an
+    earlier year)."""
+    return max(default_deadline(db, year) - timedelta(days=30), today + CHASE_NOTICE)
 
 
 def print_chases(session: Session, year: int, deadline: date, unit_id: int | None = None) -> Output:
     """The 清退催收单 of every unit holding `year`'s copies (or one unit's); the chase is
     audited, unit by unit, once the pages are printed or saved."""
+    if deadline < session.clock.now().date():
+        raise InvalidInput(f"退回期限 {deadline:%Y-%m-%d} 已过，请定今天以后的日期。")
     sheets = chase_sheets(session, year, deadline, unit_id)
     if not sheets:
         who = "没有单位" if unit_id is None else get_unit(session.db, unit_id).name + " 没有"

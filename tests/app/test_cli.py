@@ -204,6 +204,8 @@ def test_chase_sheets_from_the_command_line(tmp_path: Path, room: RoomPaths, clo
     """`mijian chase`: the 清退催收单 of every unit holding a year's copies, or of one unit
     named as the custodian knows it, with the page's default 退回期限; audited per unit once
     the file is written."""
+    from datetime import date, timedelta
+
     from app import audit, distribution, registry
     from app.distribution_print import chase_deadline
     from app.people import ReaderInput, add_reader
@@ -223,7 +225,7 @@ def test_chase_sheets_from_the_command_line(tmp_path: Path, room: RoomPaths, clo
 
     distribution.issue(custodian, town.id, signer, copies[:1])
     distribution.issue(custodian, office.id, signer, copies[1:])
-    deadline = chase_deadline(custodian.db, 2026)
+    deadline = chase_deadline(custodian.db, 2026, date.today())
     custodian.close()
     login = ("--db", str(room.db), "--user", "jiyao", "--password-stdin")
 
@@ -234,10 +236,13 @@ def test_chase_sheets_from_the_command_line(tmp_path: Path, room: RoomPaths, clo
     assert every.returncode == 0, every.stderr
     assert f"退回期限 {deadline:%Y-%m-%d}" in every.stdout
     assert text_of(tmp_path / "all.pdf").count("清退催收单") == 2
-    one = chase("--unit", "区委办", "--deadline", "2027-04-15", "-o", str(tmp_path / "one.pdf"))
+    later = date.today() + timedelta(days=60)
+    one = chase("--unit", "区委办", "--deadline", f"{later}", "-o", str(tmp_path / "one.pdf"))
     assert one.returncode == 0, one.stderr
     text = text_of(tmp_path / "one.pdf")
-    assert "区委办公室" in text and "城关镇" not in text and "2027年04月15日" in text
+    assert "区委办公室" in text and "城关镇" not in text and f"{later:%Y年%m月%d日}" in text
+    past = chase("--deadline", "2026-01-01", "-o", str(tmp_path / "past.pdf"))
+    assert past.returncode != 0 and "退回期限 2026-01-01 已过" in past.stderr
     vague = chase("--unit", "城", "-o", str(tmp_path / "vague.pdf"))
     assert vague.returncode != 0 and "对应多个单位：" in vague.stderr
     assert "城关镇" in vague.stderr and not (tmp_path / "vague.pdf").exists()

@@ -116,6 +116,18 @@ def test_the_chase_sheets_list_what_each_unit_still_holds(handout, tmp_path: Pat
         ("城关镇", [("2026-0001", "000003", "分2026-0002")]),
     ]
     assert chase_sheets(custodian, 2025, date(2027, 5, 31)) == []
+    # The 退回期限: a month before the room's own recall deadline, never a day already gone.
+    from datetime import timedelta
+
+    from app.distribution_print import CHASE_NOTICE, chase_deadline
+    from app.recall_records import default_deadline
+
+    today = custodian.clock.now().date()
+    room = default_deadline(custodian.db, 2026)
+    assert chase_deadline(custodian.db, 2026, today) == room - timedelta(days=30)
+    assert chase_deadline(custodian.db, 2024, today) == today + CHASE_NOTICE  # a late chase
+    with pytest.raises(InvalidInput, match=r"^退回期限 2026-11-19 已过，请定今天以后的日期。$"):
+        print_chases(custodian, 2026, today - timedelta(days=1))
     with pytest.raises(InvalidInput, match="^没有单位持有 2025 年度的文件，不需要催收。$"):
         print_chases(custodian, 2025, date(2027, 5, 31))
     with pytest.raises(InvalidInput, match="^城关镇 没有持有 2025 年度的文件"):

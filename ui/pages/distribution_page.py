@@ -66,7 +66,8 @@ class ChaseDialog(FormDialog):
         self.finish_layout()
 
     def _default_deadline(self) -> None:
-        day = chase_deadline(self._session.db, self.year_spin.value())
+        today = self._session.clock.now().date()
+        day = chase_deadline(self._session.db, self.year_spin.value(), today)
         self.deadline_edit.setDate(QDate(day.year, day.month, day.day))
 
     def submit(self) -> None:
