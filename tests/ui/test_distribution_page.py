@@ -7,6 +7,7 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout
 
 from app import audit, distribution, scanning
 from tests.app.test_distribution import handout  # noqa: F401
@@ -176,6 +177,14 @@ def test_chase_sheets_from_the_page(handout, qtbot, tmp_path: Path, clock) -> No
     # Last year's copies, due a month before the room's own recall deadline (06-30).
     assert chase.year_spin.value() == 2026
     assert chase.deadline_edit.date().toPython() == date(2027, 5, 31)
+    target = chase.form.itemAt(0, QFormLayout.ItemRole.FieldRole).widget()
+    assert target.text() == "全部持有该年度文件的单位"
+    one = ChaseDialog(custodian, "区委办公室", page)  # names the unit chosen on the page
+    qtbot.addWidget(one)
+    assert one.form.itemAt(0, QFormLayout.ItemRole.FieldRole).widget().text() == "区委办公室"
+    # Chasing an earlier year late: never a 退回期限 already gone (walk-through).
+    chase.year_spin.setValue(2024)
+    assert chase.deadline_edit.date().toPython() == date(2027, 5, 4)
     dialog = page.print_chases(2026, date(2027, 5, 31))
     assert dialog is not None
     target = tmp_path / "chase.pdf"

@@ -47,7 +47,7 @@ class ChaseDialog(FormDialog):
     """Which year's copies to chase, and by when the units must return them: by default a
     month before the room's own recall deadline, so the room can still make its."""
 
-    def __init__(self, session: Session, unit_id: int | None, parent: QWidget | None = None):
+    def __init__(self, session: Session, unit: str | None, parent: QWidget | None = None):
         super().__init__("清退催收单", parent)
         self._session = session
         now = session.clock.now()
@@ -59,7 +59,7 @@ class ChaseDialog(FormDialog):
         self.deadline_edit.setDisplayFormat("yyyy-MM-dd")
         self.year_spin.valueChanged.connect(self._default_deadline)
         self._default_deadline()
-        target = "所选单位" if unit_id is not None else "全部持有该年度文件的单位"
+        target = unit if unit is not None else "全部持有该年度文件的单位"
         self.form.addRow("催收对象", QLabel(target))
         self.form.addRow("文件年度", self.year_spin)
         self.form.addRow("退回期限", self.deadline_edit)
@@ -323,7 +323,8 @@ class DistributionPage(QWidget):
         self._offer_receipt_return(receipt)
 
     def _ask_chase(self) -> None:
-        dialog = ChaseDialog(self._session, self._unit_id(), self)
+        unit = self.unit_combo.currentText() if self._unit_id() is not None else None
+        dialog = ChaseDialog(self._session, unit, self)
         if dialog.exec():
             chosen = dialog.deadline_edit.date()
             deadline = date(chosen.year(), chosen.month(), chosen.day())
