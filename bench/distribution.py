@@ -167,9 +167,8 @@ def run(session, plain: Database, distributed: int) -> None:  # type: ignore[no-
 
 def chase(session) -> None:  # type: ignore[no-untyped-def]
     """The 清退催收单 of every unit still holding a year's copies: rows, then the PDF."""
-    from datetime import date
 
-    from app.distribution_print import chase_sheets, print_chases
+    from app.distribution_print import chase_deadline, chase_sheets, print_chases
 
     year = int(
         session.db.scalar(
@@ -178,11 +177,12 @@ def chase(session) -> None:  # type: ignore[no-untyped-def]
             " GROUP BY d.year ORDER BY count(*) DESC LIMIT 1"
         )
     )
+    deadline = chase_deadline(session.db, year, session.clock.now().date())
     t = time.perf_counter()
-    sheets = chase_sheets(session, year, date(NOW.year, 5, 31))
+    sheets = chase_sheets(session, year, deadline)
     rows = time.perf_counter() - t
     t = time.perf_counter()
-    pdf = print_chases(session, year, date(NOW.year, 5, 31)).pdf
+    pdf = print_chases(session, year, deadline).pdf
     copies = sum(r.copies for s in sheets for r in s.rows)
     print(f"chase_year: {year}, {len(sheets)} units, {copies} copies")
     print(f"chase_rows: {rows * 1000:.0f} ms")
