@@ -108,7 +108,9 @@ def test_a_signer_with_no_unit_is_told_and_signs_in_person(handout, qtbot) -> No
     assert "请到“发文”页" in page.banner.text()
 
 
-def test_the_overdue_list_across_units(handout, qtbot, clock) -> None:  # noqa: F811
+def test_the_overdue_list_across_units(handout, qtbot, clock, monkeypatch) -> None:  # noqa: F811
+    from tests.ui.job_threads import JobThreads
+
     custodian, readers, docs, office, town = handout
     secret = [c.id for c in docs["secret"].copies]
     distribution.issue(custodian, office.id, readers["zhang"].id, secret[:1])
@@ -122,8 +124,11 @@ def test_the_overdue_list_across_units(handout, qtbot, clock) -> None:  # noqa: 
     clock.advance(minutes=1)
     page.refresh()
     assert "逾期 1 份" in page.holdings_title.text()
-    page.overdue_check.setChecked(True)
-    assert page.holdings_title.text() == "<b>逾期未收回 2 份</b>（2 个单位）"
+    jobs = JobThreads(monkeypatch)
+    page.overdue_check.setChecked(True)  # every unit's: listed on the task runner
+    assert page.holdings_title.text() == "<b>正在列出逾期未收回的份…</b>"
+    qtbot.waitUntil(lambda: page.holdings_title.text() == "<b>逾期未收回 2 份</b>（2 个单位）")
+    assert jobs.all_off_the_gui_thread
     units_shown = [page.holdings_model.row_at(r)[0] for r in range(2)]
     assert units_shown == ["区委办公室", "城关镇"]
     assert page.holdings_model.row_at(0)[6] == "超过办理时限"
