@@ -44,6 +44,19 @@ def test_an_unclassified_item_without_a_count_is_one_copy() -> None:
     assert numbers == ["000001"]
 
 
+@pytest.mark.parametrize(
+    ("pages", "fine"), [(-1, False), (0, True), (10_000, True), (10_001, False)]
+)
+def test_the_page_count_runs_from_nought_to_ten_thousand(pages: int, fine: bool) -> None:
+    """0 (not yet counted, said on the slip) to 10,000 pages, each end inclusive. Kills the
+    bounds' number and comparison mutants and `or` as `and`."""
+    if fine:
+        assert registry.validate(doc(pages=pages), NOW)[0].pages == pages
+        return
+    with pytest.raises(InvalidInput, match="^页数须在 0 到 10000 之间。$"):
+        registry.validate(doc(pages=pages), NOW)
+
+
 def test_copy_ranges_up_to_the_register_cells_limit() -> None:
     """A registration's 份号 may fall into at most 40 runs (one cell of the printed register);
     41 are refused, and the message counts them. Kills `count(",") + 1` as `+ 2`, `+ 0`, `- 1`,
