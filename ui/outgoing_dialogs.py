@@ -3,10 +3,18 @@ and 登记退文 (the item, its sender, the rule it broke, to whom it goes back)
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
 
 from app import outgoing, returned_mail
 from app.classification import LEVELS, URGENCIES
@@ -111,6 +119,13 @@ class ReturnDialog(FormDialog):
         self._session = session
         self.result_item: returned_mail.ReturnedMail | None = None
         self.sender_edit = QLineEdit()
+        # When the item reached the room (it may be registered later): the 退文通知 says so.
+        now = session.clock.now()
+        self.came_edit = QDateTimeEdit(
+            QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
+        )
+        self.came_edit.setCalendarPopup(True)
+        self.came_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.number_edit = QLineEdit()
         self.title_edit = QLineEdit()
         self.level_combo = QComboBox()
@@ -123,6 +138,7 @@ class ReturnDialog(FormDialog):
         self.note_edit = QLineEdit()
         for label, widget in (
             ("来件单位", self.sender_edit),
+            ("收到时间", self.came_edit),
             ("文号", self.number_edit),
             ("标题", self.title_edit),
             ("密级", self.level_combo),
@@ -144,5 +160,12 @@ class ReturnDialog(FormDialog):
                 level=self.level_combo.currentText(),
                 doc_number=self.number_edit.text(),
                 note=self.note_edit.text(),
+                came_at=self._came_at(),
             ),
         )
+
+    def _came_at(self) -> datetime:
+        chosen = self.came_edit.dateTime()
+        day, time = chosen.date(), chosen.time()
+        zone = self._session.clock.now().tzinfo
+        return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=zone)
