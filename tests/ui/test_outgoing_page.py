@@ -193,6 +193,8 @@ def test_register_and_print_a_return(office, qtbot, tmp_path: Path) -> None:  # 
     text = text_of(notice)
     assert "退文通知" in text and "直送件" in text and "区住建局办公室" in text
     assert audit.page(custodian.db, None, 1)[0].action == "打印退文通知"
+    page.tabs.setCurrentIndex(0)  # the 退文's result stays with its tab
+    assert page.banner.text() == ""
 
 
 def test_the_reports_page_offers_the_three_books(office, qtbot) -> None:  # noqa: F811

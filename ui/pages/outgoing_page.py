@@ -164,6 +164,8 @@ class OutgoingPage(QWidget):
 
     def _connect(self) -> None:
         self.year_spin.valueChanged.connect(self.refresh)
+        # A result belongs to the tab it happened on (walk-through: a 退文 banner stayed on 发文).
+        self.tabs.currentChanged.connect(lambda _: self._clear_banner())
         self.book_view.selectionModel().selectionChanged.connect(self._show_lines)
         # A row opens its record (各份, 保管经历, 处理笺 and 标签) on double-click or Enter, as
         # in 收文登记 (`activated` only: `doubleClicked` as well opened two dialogs there).
@@ -452,6 +454,10 @@ class OutgoingPage(QWidget):
         self.banner.setStyleSheet(
             f"font-size: 18px; font-weight: bold; color: white; background: {colour}; padding: 8px;"
         )
+
+    def _clear_banner(self) -> None:
+        self.banner.clear()
+        self.banner.setStyleSheet("")
 
     def _refuse(self, text: str) -> None:
         self._say(text, RED)
