@@ -244,8 +244,12 @@ def _field_rows(d: Document, scope: list[str]) -> list[tuple[str, str]]:
         ),
         ("标题", d.title),
         ("密级", d.level_label + ("（法定默认期限）" if d.period.defaulted else "")),
-        ("紧急程度", ("电报 " if d.telegram else "") + d.urgency + "　" + d.handling),
-        ("成文日期", d.written_on.isoformat() if d.written_on else "—"),
+        # 办件/阅件 is how a received document is handled; a 发文 has none.
+        (
+            "紧急程度",
+            ("电报 " if d.telegram else "") + d.urgency + ("" if own else "　" + d.handling),
+        ),
+        ("签发日期" if own else "成文日期", d.written_on.isoformat() if d.written_on else "—"),
         ("登记时间" if own else "签收时间", d.received_at.strftime("%Y-%m-%d %H:%M")),
         ("办理时限", d.deadline.strftime("%Y-%m-%d %H:%M") if d.deadline else "—"),
         ("阅文范围", "、".join(scope) if scope else "按涉密等级"),

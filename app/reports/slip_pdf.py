@@ -162,7 +162,7 @@ def _slip_table(s: SlipData, total: float) -> Table:
         (
             8 * mm,
             [
-                ("成文日期", LABEL),
+                ("签发日期" if d.outgoing else "成文日期", LABEL),
                 (written, VALUE),
                 (on, LABEL),
                 (d.received_at.strftime("%Y-%m-%d %H:%M"), VALUE),

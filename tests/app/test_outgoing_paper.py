@@ -40,9 +40,16 @@ def test_a_fawen_copy_has_a_fawen_slip(office: Any, tmp_path: Path) -> None:  # 
     output = slip_print.print_slips(custodian, out.document_id, [copies[2].id])
     pdf = _pdf(tmp_path, "slip.pdf", output.pdf)
     text = text_of(pdf)
-    for expected in ("发文处理笺", "发文登记号 F2026-0001", "发文机关", "发文字号", "登记日期"):
+    for expected in (
+        "发文处理笺",
+        "发文登记号 F2026-0001",
+        "发文机关",
+        "发文字号",
+        "签发日期",
+        "登记日期",
+    ):
         assert expected in text, expected
-    for received_word in ("收文编号", "来文单位", "收文日期", "收文处理笺"):
+    for received_word in ("收文编号", "来文单位", "收文日期", "收文处理笺", "成文日期"):
         assert received_word not in text, received_word
     (found,) = zxingcpp.read_barcodes(Image.open(rasterise(pdf, dpi=150)[0]))
     output.delivered(PRINTER)

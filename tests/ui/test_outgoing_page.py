@@ -64,6 +64,9 @@ def test_register_send_print_and_scan_the_replies_back(office, qtbot, tmp_path: 
         for r in range(record.fields.rowCount())
     ]
     assert labels[:3] == ["各份编号", "发文机关", "发文字号"] and "签收时间" not in labels
+    assert "签发日期" in labels and "成文日期" not in labels
+    urgency = record.fields.itemAt(labels.index("紧急程度"), QFormLayout.ItemRole.FieldRole)
+    assert urgency.widget().text() == "特急"  # no 办件/阅件 for the office's own
     assert record.form_combo.currentText() == "发文处理笺"
     record.close()
     assert "已登记 区委办发〔2026〕1号" in page.banner.text()
