@@ -10,7 +10,7 @@ from app.clock import FixedClock
 from app.desk import checkout
 from app.people import list_readers
 from app.refusals import refusal
-from app.registry import DocumentInput
+from app.registration_checks import DocumentInput
 from app.scanning import copy_ref
 from app.session import Session
 from app.vocab import CopyState, Level, sql_in, sql_value

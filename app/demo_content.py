@@ -15,7 +15,8 @@ from app.clock import FixedClock
 from app.day_close import add_exception, close_day
 from app.desk import checkout, refusal, take_back
 from app.people import Reader, ReaderInput, add_group, add_reader, list_readers
-from app.registry import DocumentInput, register
+from app.registration_checks import DocumentInput
+from app.registry import register
 from app.scanning import copy_ref
 from app.session import Session
 from app.vocab import CopyState, Level, sql_in, sql_value

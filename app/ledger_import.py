@@ -41,7 +41,7 @@ from app.ledger_rows import (
     require_columns,
 )
 from app.progress import Cancelled, ProgressCallback
-from app.registry import DocumentInput
+from app.registration_checks import DocumentInput
 from app.roles import Role
 
 if TYPE_CHECKING:

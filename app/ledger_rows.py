@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, time
 
-from app import registry
+from app import registration_checks
 from app.classification import SOURCES, URGENCIES
 from app.entry import parse_date, parse_period
 from app.errors import InvalidInput
 from app.numbers import normalise_doc_number, registration_number
-from app.registry import DocumentInput
+from app.registration_checks import DocumentInput
 from app.vocab import CLASSIFIED, LEVELS, Level
 from db.connection import Database
 
@@ -111,7 +111,7 @@ def check(
     cells: Sequence[str], mapping: dict[str, int], now: datetime
 ) -> tuple[DocumentInput, list[str]]:
     """The row as a validated registration and its copy numbers; InvalidInput says why not."""
-    data, numbers, _ = registry.validate(document(cell_reader(cells, mapping), now), now)
+    data, numbers, _ = registration_checks.validate(document(cell_reader(cells, mapping), now), now)
     return data, numbers
 
 
@@ -170,7 +170,7 @@ def document(cell: Callable[[str], str], now: datetime) -> DocumentInput:
 def existing(db: Database, data: DocumentInput, numbers: Sequence[str]) -> str:
     """Why the row is already registered, or "" when it is new.
 
-    With a 文号 this is exactly the register's own rule (registry.refuse_duplicates: each copy of
+    With a 文号 this is exactly the register's own rule (registration_checks.refuse_duplicates: each copy of
     an issuer's 文号 once), checked first so that registering never refuses: all its copies
     there is "已存在", some of them raises InvalidInput naming one, so a row is never half
     registered. Without a 文号 the same title from the same issuer on the same day is there.
@@ -187,7 +187,7 @@ def existing(db: Database, data: DocumentInput, numbers: Sequence[str]) -> str:
         if found == len(numbers):
             return "各份均已登记。"
         if found:  # some copies are registered and some not: say which one clashes
-            registry.refuse_duplicates(db, issuer, doc_number, list(numbers))
+            registration_checks.refuse_duplicates(db, issuer, doc_number, list(numbers))
         return ""
     assert data.received_at is not None
     same = db.one(SAME_DAY_SQL, (issuer, data.title.strip(), data.received_at.date().isoformat()))

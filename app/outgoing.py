@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from app import audit, distribution, registry, text_rules
+from app import audit, distribution, registration_checks, registry, text_rules
 from app.classification import LEVELS, URGENCIES, Period
 from app.clock import stamp
 from app.errors import InvalidInput
@@ -32,7 +32,7 @@ from app.outgoing_records import (
     get_recipient,
     recipients,
 )
-from app.registry import DocumentInput
+from app.registration_checks import DocumentInput
 from app.roles import Role
 from app.scanning import copy_ref
 from app.units import find_units, get_unit
@@ -183,7 +183,7 @@ def register(session: Session, data: OutgoingInput) -> Outgoing:
             urgency=clean.urgency,
             remarks="本机关发文",
         )
-        checked, numbers, warnings = registry.validate(document, now)
+        checked, numbers, warnings = registration_checks.validate(document, now)
         registration = registry.register_checked(session, checked, numbers, warnings, outgoing=True)
         cursor = db.execute(
             "INSERT INTO outgoing (code, year, number, document_id, signed_by, signed_on, printed,"

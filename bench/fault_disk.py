@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from app import accounts, desk, maintenance, registry, settings
+from app import accounts, desk, maintenance, registration_checks, registry, settings
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
 from app.errors import AccountLocked, DatabaseDamaged, MijianError, WrongPassword
@@ -117,7 +117,7 @@ class Desk:
 
     def register(self) -> registry.Registration:
         self.serial += 1
-        data = registry.DocumentInput(
+        data = registration_checks.DocumentInput(
             issuer="市委办公室",
             source="市",
             title=f"关于磁盘空间的通知之{self.serial}",

@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from app import registry, settings
+from app import registration_checks, registry, settings
 from app.clock import FixedClock
 from app.demo import DEMO_PASSWORD, create_demo_room
 from app.errors import MijianError
@@ -130,7 +130,7 @@ def crashed_room(work: Path, commits: int) -> RoomPaths:
             if n % 3 == 0:  # a settings change between registrations
                 settings.set_idle_lock_minutes(admin, 5 + n)
                 continue
-            data = registry.DocumentInput(
+            data = registration_checks.DocumentInput(
                 issuer="市委办公室",
                 source="市",
                 title=f"关于写前日志的通知之{n}",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import register_query, registry  # noqa: E402
+from app import register_query, registration_checks, registry  # noqa: E402
 from app.clock import FixedClock  # noqa: E402
 from app.demo import DEMO_PASSWORD, create_demo_room  # noqa: E402
 from app.ledger_import import import_file  # noqa: E402
@@ -131,7 +131,7 @@ def main() -> None:
             n = next(counter)
             return registry.register(
                 session,
-                registry.DocumentInput(  # type: ignore[arg-type]
+                registration_checks.DocumentInput(  # type: ignore[arg-type]
                     issuer="基准测试单位",
                     source="市",
                     title=f"基准测试文件{n}",

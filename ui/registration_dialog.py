@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import documents, registry, workdays
+from app import documents, registration_checks, registry, workdays
 from app.classification import (
     HANDLING,
     LEVELS,
@@ -39,7 +39,8 @@ from app.classification import (
 from app.entry import parse_date, parse_datetime, parse_period, parse_scope
 from app.errors import MijianError
 from app.numbers import normalise_doc_number, parse_copy_numbers
-from app.registry import DocumentInput, Registration
+from app.registration_checks import DocumentInput
+from app.registry import Registration
 from app.session import Session
 from app.vocab import Level
 from ui.errors import attempt
@@ -224,7 +225,7 @@ class RegistrationDialog(QDialog):
 
     def _follow_issuer(self) -> None:
         """A known 来文单位 brings the 来文类别 of its last registration."""
-        source = registry.known_source(self._session.db, self.issuer_edit.text())
+        source = registration_checks.known_source(self._session.db, self.issuer_edit.text())
         if source is not None:
             self.source_combo.setCurrentText(source)
 
@@ -259,12 +260,14 @@ class RegistrationDialog(QDialog):
                 parts.append(f"文号：{normal}" if ok else "文号格式无法识别，将按原样保存")
             if ok and normal:
                 issuer = self.issuer_edit.text().strip()
-                parts.extend(registry.doc_number_warnings(self._session.db, issuer, normal))
+                parts.extend(
+                    registration_checks.doc_number_warnings(self._session.db, issuer, normal)
+                )
         try:
             level = self.level_combo.currentText()
             period = parse_period(self.period_edit.text(), level)
             if period is not None:
-                parts.extend(registry.period_warnings(period, level, None, None))
+                parts.extend(registration_checks.period_warnings(period, level, None, None))
         except MijianError as exc:
             parts.append(exc.message)
         now = self._session.clock.now()

@@ -211,7 +211,7 @@ def test_a_row_without_a_doc_number_is_found_by_its_day(login: Callable[..., Ses
 
 def test_the_duplicate_check_starts_from_the_document(login: Callable[..., Session]) -> None:
     """It used to start from copy_no_index: every copy numbered 000001 in the room, per row."""
-    from app import registry
+    from app import registration_checks
 
     db = login("jiyao").db
     captured: list[str] = []
@@ -222,7 +222,7 @@ def test_the_duplicate_check_starts_from_the_document(login: Callable[..., Sessi
         return original(sql, params)
 
     db.one = capture  # type: ignore[method-assign]
-    registry.refuse_duplicates(db, "市委办公室", "市委办发〔2025〕1号", ["000001"])
+    registration_checks.refuse_duplicates(db, "市委办公室", "市委办发〔2025〕1号", ["000001"])
     db.one = original  # type: ignore[method-assign]
     plan = [r[3] for r in db.query("EXPLAIN QUERY PLAN " + captured[0], ("", "", ""))]
     assert plan[0].startswith("SEARCH d USING INDEX document_issuer_number"), plan
@@ -281,7 +281,7 @@ def test_a_row_whose_copies_are_partly_registered_is_refused_whole(
     """The import checks the register's duplicate rule itself (registering then skips it): a
     row with one copy registered by hand and one new is refused, and neither is written."""
     from app import registry
-    from app.registry import DocumentInput
+    from app.registration_checks import DocumentInput
 
     custodian = login("jiyao")
     registry.register(

@@ -13,7 +13,7 @@ from app.clock import FixedClock
 from app.errors import InvalidInput, PermissionDenied
 from app.people import ReaderInput, add_reader
 from app.register_query import RegisterFilter
-from app.registry import DocumentInput
+from app.registration_checks import DocumentInput
 from app.session import Session
 from tests.conftest import BEIJING
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from app import registry
+from app import registration_checks
 from app.errors import InvalidInput
 from tests.app.test_registry import doc
 from tests.conftest import BEIJING
@@ -22,7 +22,7 @@ HANDLING = ["办件", "阅件"]
 
 def accepted(**changes: object) -> bool:
     try:
-        registry.validate(doc(**changes), NOW)
+        registration_checks.validate(doc(**changes), NOW)
     except InvalidInput:
         return False
     return True
@@ -64,6 +64,6 @@ def test_an_unclassified_registration_counts_1_to_1000_copies() -> None:
 
 def test_the_urgency_refusal_names_the_words_of_files_or_of_telegrams() -> None:
     with pytest.raises(InvalidInput, match="^文件的紧急程度须为特急、加急、平件。$"):
-        registry.validate(doc(urgency="特提"), NOW)
+        registration_checks.validate(doc(urgency="特提"), NOW)
     with pytest.raises(InvalidInput, match="^电报的紧急程度须为特提、特急、加急、平急。$"):
-        registry.validate(doc(urgency="平件", telegram=True), NOW)
+        registration_checks.validate(doc(urgency="平件", telegram=True), NOW)

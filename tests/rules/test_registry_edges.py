@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 
 from app import registry
-from app.registry import DocumentInput
+from app.registration_checks import DocumentInput
 from app.session import Session
 from tests.app.test_registry import doc
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app import audit, documents, outgoing, registry
+from app import audit, documents, outgoing, registration_checks, registry
 from app.classification import Period
 from app.clock import FixedClock
 from app.errors import InvalidInput
@@ -25,7 +25,7 @@ TOO_FEW_PAGES = "未填写页数：借还核对时将无法核对页数。"
 
 
 def _warnings(**changes: object) -> list[str]:
-    return registry.validate(doc(**changes), NOW)[2]
+    return registration_checks.validate(doc(**changes), NOW)[2]
 
 
 # ---- what validate accepts at its boundaries ------------------------------------------------
@@ -40,7 +40,9 @@ def test_only_a_classified_copy_without_pages_is_warned_about() -> None:
 def test_an_unclassified_item_without_a_count_is_one_copy() -> None:
     """An unclassified item given neither 份号 nor 份数 is registered as one copy, 000001.
     Kills `copy_count or 1` as `or 2`."""
-    _, numbers, _ = registry.validate(doc(level="非密", copy_numbers="", doc_number=""), NOW)
+    _, numbers, _ = registration_checks.validate(
+        doc(level="非密", copy_numbers="", doc_number=""), NOW
+    )
     assert numbers == ["000001"]
 
 
@@ -51,10 +53,10 @@ def test_the_page_count_runs_from_nought_to_ten_thousand(pages: int, fine: bool)
     """0 (not yet counted, said on the slip) to 10,000 pages, each end inclusive. Kills the
     bounds' number and comparison mutants and `or` as `and`."""
     if fine:
-        assert registry.validate(doc(pages=pages), NOW)[0].pages == pages
+        assert registration_checks.validate(doc(pages=pages), NOW)[0].pages == pages
         return
     with pytest.raises(InvalidInput, match="^页数须在 0 到 10000 之间。$"):
-        registry.validate(doc(pages=pages), NOW)
+        registration_checks.validate(doc(pages=pages), NOW)
 
 
 def test_copy_ranges_up_to_the_register_cells_limit() -> None:
@@ -62,9 +64,9 @@ def test_copy_ranges_up_to_the_register_cells_limit() -> None:
     41 are refused, and the message counts them. Kills `count(",") + 1` as `+ 2`, `+ 0`, `- 1`,
     and `ranges > LIMIT` as `>=`."""
     forty = ", ".join(str(n) for n in range(1, 80, 2))
-    assert len(registry.validate(doc(copy_numbers=forty), NOW)[1]) == 40
+    assert len(registration_checks.validate(doc(copy_numbers=forty), NOW)[1]) == 40
     with pytest.raises(InvalidInput, match="份号分成 41 段，登记簿一格最多印下 40 段"):
-        registry.validate(doc(copy_numbers=forty + ", 81"), NOW)
+        registration_checks.validate(doc(copy_numbers=forty + ", 81"), NOW)
 
 
 def test_times_at_their_limits_are_accepted() -> None:
@@ -73,12 +75,12 @@ def test_times_at_their_limits_are_accepted() -> None:
     wait is measured against now. Kills `written_on > today`, `received_at > now` and
     `waiting_at > (...)` each as `>=`, and `received_at or now` as `and`."""
     hour = timedelta(hours=1)
-    registry.validate(doc(written_on=NOW.date()), NOW)
-    registry.validate(doc(received_at=NOW), NOW)
-    registry.validate(doc(waiting_at=NOW - hour, received_at=NOW - hour), NOW)
-    registry.validate(doc(waiting_at=NOW - hour), NOW)
+    registration_checks.validate(doc(written_on=NOW.date()), NOW)
+    registration_checks.validate(doc(received_at=NOW), NOW)
+    registration_checks.validate(doc(waiting_at=NOW - hour, received_at=NOW - hour), NOW)
+    registration_checks.validate(doc(waiting_at=NOW - hour), NOW)
     with pytest.raises(InvalidInput, match="交换站待取时间不能晚于签收时间"):
-        registry.validate(doc(waiting_at=NOW - hour, received_at=NOW - 2 * hour), NOW)
+        registration_checks.validate(doc(waiting_at=NOW - hour, received_at=NOW - 2 * hour), NOW)
 
 
 def test_a_declassification_date_is_checked_from_receipt_and_across_29_february() -> None:
@@ -88,13 +90,23 @@ def test_a_declassification_date_is_checked_from_receipt_and_across_29_february(
     `if not received_at`; in _years_after `except ValueError` replaced, `day=28` as 29 or 27,
     and `year + years` as `year - years`."""
     far = Period("解密日期", "2040-01-01")
-    assert registry.period_warnings(far, "秘密", None, NOW) == [
+    assert registration_checks.period_warnings(far, "秘密", None, NOW) == [
         "保密期限“秘密★至2040-01-01”超过秘密件的法定最长期限 10 年，请核对原件。"
     ]
-    assert registry.period_warnings(far, "秘密", None, None) == []
+    assert registration_checks.period_warnings(far, "秘密", None, None) == []
     leap = date(2024, 2, 29)
-    assert registry.period_warnings(Period("解密日期", "2034-02-28"), "秘密", leap, None) == []
-    assert len(registry.period_warnings(Period("解密日期", "2034-03-01"), "秘密", leap, None)) == 1
+    assert (
+        registration_checks.period_warnings(Period("解密日期", "2034-02-28"), "秘密", leap, None)
+        == []
+    )
+    assert (
+        len(
+            registration_checks.period_warnings(
+                Period("解密日期", "2034-03-01"), "秘密", leap, None
+            )
+        )
+        == 1
+    )
 
 
 # ---- what a registration writes -------------------------------------------------------------
@@ -172,10 +184,10 @@ def test_the_issuers_last_valid_source_is_offered(login: Callable[..., Session])
     wrong = registry.register(custodian, doc(issuer="省委办公厅", source="中央"))
     registry.void(custodian, wrong.document.id, "来文类别选错")
     db = custodian.db
-    assert registry.known_source(db, " 省委办公厅 ") == "省"
-    assert registry.known_source(db, "市委办公室") == "市"
-    assert registry.known_source(db, "县委办") is None
-    assert registry.known_source(db, "  ") is None
+    assert registration_checks.known_source(db, " 省委办公厅 ") == "省"
+    assert registration_checks.known_source(db, "市委办公室") == "市"
+    assert registration_checks.known_source(db, "县委办") is None
+    assert registration_checks.known_source(db, "  ") is None
 
 
 # ---- editing and voiding --------------------------------------------------------------------
