@@ -15,6 +15,7 @@ from app.clock import FixedClock
 from app.errors import InvalidInput
 from app.outgoing import OutgoingInput, RecipientInput
 from app.people import ReaderInput, add_group, add_reader
+from app.registration_checks import DocumentInput
 from app.session import Session
 from app.units import UnitInput, add_unit
 from tests.app.test_registry import doc
@@ -44,6 +45,16 @@ def test_an_unclassified_item_without_a_count_is_one_copy() -> None:
         doc(level="非密", copy_numbers="", doc_number=""), NOW
     )
     assert numbers == ["000001"]
+
+
+def test_what_is_not_typed_registers_as_the_paper_register_leaves_it() -> None:
+    """Only issuer, 来文类别, title and 密级 typed: no page count (0, the slip says 登记时未填页数),
+    平件, 阅件, one copy. Kills the input's defaults changed (pages 1 or -1, a wrong urgency)."""
+    clean, numbers, _ = registration_checks.validate(
+        DocumentInput(issuer="市委办公室", source="市", title="关于年终工作的通知", level="非密"),
+        NOW,
+    )
+    assert (clean.pages, clean.urgency, clean.handling, numbers) == (0, "平件", "阅件", ["000001"])
 
 
 @pytest.mark.parametrize(
